@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Server.Accounts;
+
+/// <summary>
+/// Creates the roles, the first coordinator from configuration, and in Development the demo accounts.
+/// A weak or missing initial coordinator password in Production stops the start with a clear message.
+/// </summary>
+public sealed class AccountSeeder(
+    UserManager<ChatUser> users,
+    RoleManager<IdentityRole> roles,
+    IOptions<AccountsOptions> options,
+    IHostEnvironment env,
+    ILogger<AccountSeeder> logger)
+{
+    public static readonly IReadOnlyList<DemoAccount> DemoAccounts =
+    [
+        new("coordinator", "Demo-Coordinator-1", "Coördinator", Roles.Coordinator, Experiences.Victim, 1),
+        new("expert1", "Demo-Expert-1", "Sanne", Roles.Expert, Experiences.Victim, 1),
+        new("expert2", "Demo-Expert-2", "Ruben", Roles.Expert, Experiences.Perpetrator, 1),
+    ];
+
+    public async Task SeedAsync()
+    {
+        foreach (var role in new[] { Roles.Expert, Roles.Coordinator })
+            if (!await roles.RoleExistsAsync(role))
+                Check(await roles.CreateAsync(new IdentityRole(role)), $"role {role}");
+
+        var demo = options.Value.DemoAccounts ?? env.IsDevelopment();
+        if (demo && env.IsProduction())
+            throw new InvalidOperationException("Accounts:DemoAccounts cannot be enabled in Production: demo passwords are public.");
+
+        var initial = options.Value.InitialCoordinator;
+        if (!string.IsNullOrWhiteSpace(initial?.UserName))
+        {
+            await EnsureInitialCoordinatorAsync(initial);
+        }
+        else if (env.IsProduction() && (await users.GetUsersInRoleAsync(Roles.Coordinator)).Count == 0)
+        {
+            throw new InvalidOperationException(
+                "No coordinator account exists. Set Accounts:InitialCoordinator:UserName and Accounts:InitialCoordinator:Password " +
+                "(at least 12 characters with upper case, lower case and a digit) to create the first one.");
+        }
+
+        if (demo)
+        {
+            foreach (var a in DemoAccounts)
+                await EnsureUserAsync(a.UserName, a.Password, a.DisplayName, a.Role, a.Experience, a.MaxChats);
+            logger.LogWarning("Demo accounts (Development only): {Accounts}",
+                string.Join(", ", DemoAccounts.Select(a => $"{a.UserName} / {a.Password} ({a.Role})")));
+            Console.WriteLine();
+            Console.WriteLine("Demo accounts (Development only):");
+            foreach (var a in DemoAccounts)
+                Console.WriteLine($"  {a.UserName,-12} {a.Password,-20} {a.Role} ({a.Experience})");
+            Console.WriteLine();
+        }
+    }
+
+    private async Task EnsureInitialCoordinatorAsync(AccountsOptions.InitialAccount initial)
+    {
+        var existing = await users.FindByNameAsync(initial.UserName!);
+        if (existing is not null) return;
+        if (string.IsNullOrEmpty(initial.Password))
+            throw new InvalidOperationException("Accounts:InitialCoordinator:Password is missing.");
+        var probe = new ChatUser { UserName = initial.UserName };
+        foreach (var v in users.PasswordValidators)
+        {
+            var r = await v.ValidateAsync(users, probe, initial.Password);
+            if (!r.Succeeded)
+                throw new InvalidOperationException("Accounts:InitialCoordinator:Password is too weak: " +
+                                                    string.Join(" ", r.Errors.Select(e => e.Description)));
+        }
+        await EnsureUserAsync(initial.UserName!, initial.Password, initial.DisplayName ?? initial.UserName!,
+            Roles.Coordinator, Experiences.Victim, 1);
+        logger.LogInformation("Initial coordinator account {UserName} created", initial.UserName);
+    }
+
+    private async Task EnsureUserAsync(string userName, string password, string displayName, string role, string experience, int maxChats)
+    {
+        var user = await users.FindByNameAsync(userName);
+        if (user is null)
+        {
+            user = new ChatUser { UserName = userName, DisplayName = displayName, Experience = experience, MaxChats = maxChats };
+            Check(await users.CreateAsync(user, password), $"user {userName}");
+        }
+        if (!await users.IsInRoleAsync(user, role))
+            Check(await users.AddToRoleAsync(user, role), $"role of {userName}");
+        // A coordinator can also take chats.
+        if (role == Roles.Coordinator && !await users.IsInRoleAsync(user, Roles.Expert))
+            Check(await users.AddToRoleAsync(user, Roles.Expert), $"expert role of {userName}");
+    }
+
+    private static void Check(IdentityResult r, string what)
+    {
+        if (!r.Succeeded)
+            throw new InvalidOperationException($"Could not create {what}: " + string.Join(" ", r.Errors.Select(e => e.Description)));
+    }
+
+    public sealed record DemoAccount(string UserName, string Password, string DisplayName, string Role, string Experience, int MaxChats);
+}

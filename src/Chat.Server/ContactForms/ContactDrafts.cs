@@ -1,0 +1,59 @@
+using Chat.Server.Conversations;
+using Chat.Server.Live;
+using Chat.Server.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chat.Server.ContactForms;
+
+/// <summary>Keeps the drafts of forms to fill after answered chats (singleton; opens a scope per call).</summary>
+public sealed class ContactDrafts(IServiceScopeFactory scopes, ILogger<ContactDrafts> logger)
+{
+    public static ContactPrefill Prefill(ChatSession s, DateTimeOffset endedAt) => new(
+        s.ConversationId,
+        Hour(s.StartedAt ?? s.RequestedAt),
+        DurationMinutes(s.StartedAt ?? endedAt, endedAt),
+        "website-chat",
+        ContactCodes.ConversationFromFollowUp(s.Visitor.FollowUp),
+        ContactCodes.ContactSeekerFromAbout(s.Visitor.About),
+        ContactCodes.ReferralFromPage(s.Visitor.Referral));
+
+    /// <summary>ceiling(seconds / 60), at least 1, at most the form's 600.</summary>
+    public static int DurationMinutes(DateTimeOffset start, DateTimeOffset end) =>
+        (int)Math.Clamp(Math.Ceiling((end - start).TotalSeconds / 60.0), 1, 600);
+
+    public static DateTimeOffset Hour(DateTimeOffset t)
+    {
+        var u = t.ToUniversalTime();
+        return new DateTimeOffset(u.Year, u.Month, u.Day, u.Hour, 0, 0, TimeSpan.Zero);
+    }
+
+    public async Task SaveAsync(string expertId, ContactPrefill p)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
+            if (await db.ContactDrafts.AnyAsync(d => d.ConversationId == p.ConversationId)) return;
+            if (await db.ContactForms.AnyAsync(f => f.ConversationId == p.ConversationId)) return;
+            db.ContactDrafts.Add(new ContactDraft
+            {
+                ConversationId = p.ConversationId, ExpertId = expertId, OccurredAt = p.OccurredAt,
+                DurationMinutes = p.DurationMinutes, Conversation = p.Conversation, ContactSeeker = p.ContactSeeker,
+                ReferralSource = p.ReferralSources.FirstOrDefault(), EndedAt = DateTimeOffset.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        }
+        catch (Exception ex)
+        {
+            // The expert still gets the prefill in the ChatEnded event; only the reminder after a reload is lost.
+            logger.LogError(ex, "Could not save the contact form draft");
+        }
+    }
+
+    public static async Task<IReadOnlyList<ContactPrefill>> PendingAsync(RecordsDbContext db, string expertId)
+    {
+        var drafts = await db.ContactDrafts.Where(d => d.ExpertId == expertId).ToListAsync();
+        return drafts.OrderBy(d => d.EndedAt).Select(d => new ContactPrefill(d.ConversationId, d.OccurredAt, d.DurationMinutes,
+            "website-chat", d.Conversation, d.ContactSeeker, d.ReferralSource is null ? [] : [d.ReferralSource])).ToList();
+    }
+}

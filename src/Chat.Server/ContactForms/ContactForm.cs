@@ -1,0 +1,41 @@
+namespace Chat.Server.ContactForms;
+
+/// <summary>
+/// Stored shape of a contact form (contactformulier). It describes the contact, never the person.
+/// Several-answer fields are stored as comma-separated codes in the order of <see cref="ContactCodes"/>.
+/// </summary>
+public sealed class ContactForm
+{
+    public string Id { get; set; } = "";
+    public string ExpertId { get; set; } = "";
+    public string? ConversationId { get; set; }
+    public string? IdempotencyKey { get; set; }
+    /// <summary>Start of the contact, truncated to the hour (UTC).</summary>
+    public DateTimeOffset OccurredAt { get; set; }
+    public int DurationMinutes { get; set; }
+    public string Conversation { get; set; } = "";
+    public string ContactType { get; set; } = "";
+    public string ContactSeeker { get; set; } = "";
+    public string ReferralSources { get; set; } = "";
+    public string? ReferralOther { get; set; }
+    public string Support { get; set; } = "";
+    public string ProfessionalHelp { get; set; } = "";
+    public string Safety { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>
+/// An answered chat whose form is still to be filled: the pre-filled codes, kept until the form is in, so a
+/// reload of the console or a restart does not lose it. Codes only, like the form.
+/// </summary>
+public sealed class ContactDraft
+{
+    public string ConversationId { get; set; } = "";
+    public string ExpertId { get; set; } = "";
+    public DateTimeOffset OccurredAt { get; set; }
+    public int DurationMinutes { get; set; }
+    public string Conversation { get; set; } = "";
+    public string ContactSeeker { get; set; } = "";
+    public string? ReferralSource { get; set; }
+    public DateTimeOffset EndedAt { get; set; }
+}

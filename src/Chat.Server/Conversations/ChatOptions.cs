@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Chat.Server.Conversations;
+
+/// <summary>Section <c>Chat</c>: timings and limits of the live chat.</summary>
+public sealed class ChatOptions
+{
+    public const string Section = "Chat";
+
+    /// <summary>How long a message log is kept after the chat ends, so a reload can still show it. Then it is deleted.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan GracePeriod { get; set; } = TimeSpan.FromMinutes(15);
+
+    [Range(1, 10_000)]
+    public int MaxMessageLength { get; set; } = 2000;
+
+    /// <summary>A queued visitor whose every connection is gone this long has left the queue.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan VisitorReconnectGrace { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>An expert whose every connection is gone this long is taken off shift; their chats go back to the front of the queue.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ExpertReconnectGrace { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>A visitor's preference for an expert's experience falls back to "anyone" after this wait.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan PreferenceFallback { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Assumed length of a chat for the wait estimate until real chats have ended.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "05:00:00")]
+    public TimeSpan TypicalChatLength { get; set; } = TimeSpan.FromMinutes(25);
+
+    /// <summary>How often timeouts are checked (reconnect graces, preference fallback, purging ended logs).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,423 @@
+using System.Security.Cryptography;
+using System.Text;
+using Chat.Server.ContactForms;
+using Chat.Server.Live;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Server.Conversations;
+
+/// <summary>
+/// The rules of the live chat, written once above the store: who waits, who is assigned to whom, what the
+/// visitor and the expert are told. Hubs validate and delegate here; the store only makes each change atomic.
+/// </summary>
+public sealed partial class ChatRouter(
+    ILiveStore store,
+    ChatNotifier notify,
+    ConnectionTracker connections,
+    ContactDrafts drafts,
+    TimeProvider time,
+    IOptionsMonitor<ChatOptions> options,
+    ILogger<ChatRouter> logger)
+{
+    // Routing runs one pass at a time on this node: a pass reads the queue and the experts and assigns in order.
+    // Correctness across passes does not depend on this gate (TryAssign is atomic); it only avoids wasted work.
+    private readonly SemaphoreSlim _routeGate = new(1, 1);
+    private readonly Lock _durationsGate = new();
+    private readonly Queue<TimeSpan> _recentChatLengths = new();
+
+    private ChatOptions Options => options.CurrentValue;
+
+    // ---- Visitor side -------------------------------------------------------------------------------
+
+    public async Task<(StartChatResult Result, ChatSession? Session)> StartChatAsync(VisitorProfile profile)
+    {
+        if (!await IsOpenAsync())
+            return (new StartChatResult(null, null, "closed", null, null), null);
+
+        var token = NewToken(32);
+        var now = time.GetUtcNow();
+        var session = new ChatSession
+        {
+            SessionId = NewToken(12),
+            ConversationId = NewToken(12),
+            ResumeTokenHash = HashToken(token),
+            Visitor = profile,
+            RequestedAt = now,
+        };
+        await store.AddQueuedAsync(session);
+        Log.ChatRequested(logger, session.SessionId);
+        await RouteAsync();
+
+        var current = await store.GetSessionAsync(session.SessionId) ?? session;
+        var (position, estimate) = await PositionAsync(current);
+        return (new StartChatResult(session.SessionId, token, current.State == ChatState.Queued ? "queued" : "active", position, estimate), current);
+    }
+
+    public async Task<(ResumeResult Result, ChatSession? Session)> ResumeAsync(string resumeToken, long lastSeenSeq)
+    {
+        var session = await store.FindByResumeTokenHashAsync(HashToken(resumeToken));
+        if (session is null)
+            return (new ResumeResult("ended", null, null, null, null, []), null);
+        var messages = (await store.GetMessagesAsync(session.ConversationId, lastSeenSeq))
+            .Select(m => MessageDto.Of(session.ConversationId, m)).ToList();
+        var (position, estimate) = await PositionAsync(session);
+        var status = session.State switch { ChatState.Queued => "queued", ChatState.Active => "active", _ => "ended" };
+        return (new ResumeResult(status, position, estimate, session.ConversationId, ExpertOf(session), messages), session);
+    }
+
+    public async Task VisitorConnectedAsync(ChatSession session)
+    {
+        var wasGone = !connections.IsVisitorConnected(session.SessionId);
+        connections.VisitorConnected(session.SessionId);
+        if (wasGone && session is { State: ChatState.Active, ExpertId: not null })
+            await notify.Expert(session.ExpertId).VisitorConnectionChanged(new(session.ConversationId, true));
+    }
+
+    public async Task VisitorDisconnectedAsync(string sessionId)
+    {
+        if (!connections.VisitorDisconnected(sessionId)) return;
+        var session = await store.GetSessionAsync(sessionId);
+        if (session is { State: ChatState.Active, ExpertId: not null })
+            await notify.Expert(session.ExpertId).VisitorConnectionChanged(new(session.ConversationId, false));
+    }
+
+    public Task<SendResult> VisitorSendAsync(ChatSession session, string clientMessageId, string text) =>
+        SendAsync(session, Senders.Visitor, clientMessageId, text);
+
+    public async Task VisitorTypingAsync(ChatSession session, bool isTyping)
+    {
+        var current = await store.GetSessionAsync(session.SessionId);
+        if (current is { State: ChatState.Active, ExpertId: not null })
+            await notify.Expert(current.ExpertId).TypingChanged(new(current.ConversationId, Senders.Visitor, isTyping));
+    }
+
+    public Task LeaveAsync(string sessionId) => EndAsync(sessionId, Senders.Visitor);
+
+    // ---- Expert side --------------------------------------------------------------------------------
+
+    public async Task ExpertConnectedAsync(ExpertIdentity expert)
+    {
+        connections.ExpertConnected(expert.Id);
+        var existing = await store.GetPresenceAsync(expert.Id);
+        await store.UpsertPresenceAsync(new ExpertPresence
+        {
+            ExpertId = expert.Id, DisplayName = expert.DisplayName, Experience = expert.Experience, MaxChats = expert.MaxChats,
+            Availability = existing?.Availability ?? Availability.Offline, Connected = true, ChangedAt = time.GetUtcNow(),
+        });
+        if (existing is { Connected: false }) await RouteAsync();
+    }
+
+    public async Task ExpertDisconnectedAsync(string expertId)
+    {
+        if (!connections.ExpertDisconnected(expertId)) return;
+        var existing = await store.GetPresenceAsync(expertId);
+        if (existing is null) return;
+        // No new chats while no console is open; the sweeper hands their chats on after the reconnect grace.
+        await store.UpsertPresenceAsync(existing with { Connected = false, ChangedAt = time.GetUtcNow() });
+        await PublishQueueAsync();
+    }
+
+    public async Task<string> SetAvailabilityAsync(ExpertIdentity expert, string availability)
+    {
+        var existing = await store.GetPresenceAsync(expert.Id);
+        await store.UpsertPresenceAsync(new ExpertPresence
+        {
+            ExpertId = expert.Id, DisplayName = expert.DisplayName, Experience = expert.Experience, MaxChats = expert.MaxChats,
+            Availability = availability, Connected = existing?.Connected ?? true, ChangedAt = time.GetUtcNow(),
+        });
+        Log.AvailabilityChanged(logger, expert.Id, availability);
+        await notify.Expert(expert.Id).AvailabilityChanged(new(availability));
+        await RouteAsync();
+        await PublishQueueAsync();
+        return availability;
+    }
+
+    public async Task<ExpertState> GetStateAsync(string expertId, IReadOnlyList<ContactPrefill> pendingForms)
+    {
+        var presence = await store.GetPresenceAsync(expertId);
+        var conversations = new List<ExpertConversation>();
+        foreach (var sessionId in presence?.ActiveChats ?? [])
+        {
+            var s = await store.GetSessionAsync(sessionId);
+            if (s is not { State: ChatState.Active }) continue;
+            var messages = (await store.GetMessagesAsync(s.ConversationId, 0)).Select(m => MessageDto.Of(s.ConversationId, m)).ToList();
+            conversations.Add(new ExpertConversation(s.ConversationId, VisitorInfoOf(s), s.StartedAt!.Value,
+                connections.IsVisitorConnected(s.SessionId), messages));
+        }
+        return new ExpertState(presence?.Availability ?? Availability.Offline, conversations, await QueueSummaryAsync(), pendingForms);
+    }
+
+    /// <summary>The expert's own active conversation, or a HubException that says it is not theirs.</summary>
+    public async Task<ChatSession> ExpertConversationAsync(string expertId, string conversationId)
+    {
+        var s = await store.FindByConversationAsync(conversationId);
+        if (s is null || s.ExpertId != expertId)
+            throw new HubException("Dit gesprek bestaat niet of is niet aan jou toegewezen.");
+        if (s.State == ChatState.Ended)
+            throw new HubException("Dit gesprek is al beëindigd.");
+        return s;
+    }
+
+    public Task<SendResult> ExpertSendAsync(ChatSession session, string clientMessageId, string text) =>
+        SendAsync(session, Senders.Expert, clientMessageId, text);
+
+    public Task ExpertTypingAsync(ChatSession session, bool isTyping) =>
+        notify.Visitor(session.SessionId).TypingChanged(new(session.ConversationId, Senders.Expert, isTyping));
+
+    public Task EndByExpertAsync(ChatSession session) => EndAsync(session.SessionId, Senders.Expert);
+
+    // ---- Shared -------------------------------------------------------------------------------------
+
+    private async Task<SendResult> SendAsync(ChatSession session, string from, string clientMessageId, string text)
+    {
+        AppendResult appended;
+        try
+        {
+            appended = await store.AppendAsync(session.ConversationId, from, clientMessageId, text, time.GetUtcNow());
+        }
+        catch (Exception ex) when (ex is ConversationEndedException or KeyNotFoundException)
+        {
+            throw new HubException("Dit gesprek is beëindigd; het bericht is niet verstuurd.");
+        }
+        var m = appended.Message;
+        if (!appended.Duplicate)
+        {
+            var dto = MessageDto.Of(session.ConversationId, m);
+            // Read the session again: it may have been assigned since the caller looked.
+            var current = await store.GetSessionAsync(session.SessionId) ?? session;
+            await notify.Visitor(current.SessionId).MessageReceived(dto);
+            if (current.ExpertId is not null) await notify.Expert(current.ExpertId).MessageReceived(dto);
+        }
+        return new SendResult(m.Seq, m.SentAt);
+    }
+
+    private async Task EndAsync(string sessionId, string endedBy)
+    {
+        var now = time.GetUtcNow();
+        var ended = await store.TryEndAsync(sessionId, endedBy, now);
+        if (ended is null) return;
+        connections.Forget(sessionId);
+        Log.ChatEnded(logger, ended.SessionId, endedBy, ended.ExpertId is not null);
+
+        if (ended.ExpertId is not null && ended.StartedAt is { } started)
+        {
+            RecordChatLength(now - started);
+            var prefill = ContactDrafts.Prefill(ended, now);
+            await drafts.SaveAsync(ended.ExpertId, prefill);
+            var duration = (int)Math.Max(0, (now - started).TotalSeconds);
+            await notify.Expert(ended.ExpertId).ChatEnded(new(ended.ConversationId, endedBy, duration, prefill));
+        }
+        await notify.Visitor(ended.SessionId).ChatEnded(new(ended.ConversationId, endedBy));
+        await RouteAsync();
+        await PublishQueueAsync();
+    }
+
+    /// <summary>
+    /// Assigns waiting visitors to experts with free capacity until no pair is left: longest-waiting visitor
+    /// first; among the experts that match, the one with the fewest chats, then the one idle longest.
+    /// Runs on every change (join, leave, availability, end) and on each sweep (for the preference fallback).
+    /// </summary>
+    public async Task RouteAsync()
+    {
+        await _routeGate.WaitAsync();
+        var changed = false;
+        try
+        {
+            // Bounded: each successful pass assigns one visitor; a failed TryAssign means state moved, so read again.
+            for (var attempts = 0; attempts < 10_000; attempts++)
+            {
+                var experts = (await store.GetPresencesAsync()).Where(e => e.HasCapacity).ToList();
+                if (experts.Count == 0) break;
+                var queue = await store.GetQueueAsync();
+                var now = time.GetUtcNow();
+                ChatSession? visitor = null;
+                ExpertPresence? expert = null;
+                foreach (var s in queue)
+                {
+                    expert = experts.Where(e => Matches(e, s, now))
+                        .OrderBy(e => e.ActiveChats.Count).ThenBy(e => e.LastAssignedAt).ThenBy(e => e.ExpertId, StringComparer.Ordinal)
+                        .FirstOrDefault();
+                    if (expert is not null) { visitor = s; break; }
+                }
+                if (visitor is null || expert is null) break;
+
+                var outcome = await store.TryAssignAsync(visitor.SessionId, expert.ExpertId, now);
+                if (outcome != AssignOutcome.Assigned) continue; // someone else changed it: read again
+                changed = true;
+                var assigned = await store.GetSessionAsync(visitor.SessionId);
+                if (assigned is not null) await AnnounceAssignmentAsync(assigned);
+            }
+        }
+        finally
+        {
+            _routeGate.Release();
+        }
+        if (changed) await PublishQueueAsync();
+    }
+
+    private bool Matches(ExpertPresence expert, ChatSession visitor, DateTimeOffset now)
+    {
+        var wanted = visitor.Visitor.PreferredExperience;
+        if (wanted is "any" or "" || now - visitor.RequestedAt >= Options.PreferenceFallback) return true;
+        return expert.Experience == wanted || expert.Experience == Accounts.Experiences.Both;
+    }
+
+    private async Task AnnounceAssignmentAsync(ChatSession s)
+    {
+        Log.ChatAssigned(logger, s.SessionId, s.ExpertId!, (int)(s.StartedAt!.Value - s.RequestedAt).TotalMilliseconds);
+        var messages = (await store.GetMessagesAsync(s.ConversationId, 0)).Select(m => MessageDto.Of(s.ConversationId, m)).ToList();
+        await notify.Expert(s.ExpertId!).ChatAssigned(new(s.ConversationId, VisitorInfoOf(s), s.StartedAt.Value, messages));
+        await notify.Visitor(s.SessionId).ChatStarted(new(s.ConversationId, ExpertOf(s)!));
+    }
+
+    /// <summary>Tells every waiting visitor their position and estimate, and every expert the queue summary.</summary>
+    public async Task PublishQueueAsync()
+    {
+        var queue = await store.GetQueueAsync();
+        var capacity = await AvailableCapacityAsync();
+        for (var i = 0; i < queue.Count; i++)
+            await notify.Visitor(queue[i].SessionId).QueueUpdated(new(i + 1, Estimate(i + 1, capacity)));
+        await notify.Experts.QueueChanged(Summary(queue));
+    }
+
+    public async Task<QueueChanged> QueueSummaryAsync() => Summary(await store.GetQueueAsync());
+
+    private QueueChanged Summary(IReadOnlyList<ChatSession> queue)
+    {
+        var longest = queue.Count == 0 ? 0 : (int)Math.Max(0, (time.GetUtcNow() - queue[0].RequestedAt).TotalSeconds);
+        return new QueueChanged(queue.Count, longest);
+    }
+
+    public async Task<bool> IsOpenAsync() =>
+        (await store.GetPresencesAsync()).Any(e => e.OnShift && (e.Connected || e.ActiveChats.Count > 0));
+
+    public async Task<(bool Open, int Waiting, int? EstimatedWaitSeconds)> StatusAsync()
+    {
+        var open = await IsOpenAsync();
+        var queue = await store.GetQueueAsync();
+        return (open, queue.Count, open ? Estimate(queue.Count + 1, await AvailableCapacityAsync()) : null);
+    }
+
+    private async Task<(int Position, int? Estimate)> PositionAsync(ChatSession s)
+    {
+        if (s.State != ChatState.Queued) return (0, null);
+        var queue = await store.GetQueueAsync();
+        var index = queue.ToList().FindIndex(q => q.SessionId == s.SessionId);
+        var position = index < 0 ? queue.Count : index + 1;
+        return (position, Estimate(position, await AvailableCapacityAsync()));
+    }
+
+    private async Task<int> AvailableCapacityAsync() =>
+        (await store.GetPresencesAsync()).Where(e => e.Connected && e.Availability == Availability.Available).Sum(e => e.MaxChats);
+
+    /// <summary>
+    /// An honest estimate: with C chat places on shift and chats of typical length L, the n-th in line waits for
+    /// about n places to free up, each place freeing on average after L/2; null when nobody is taking chats.
+    /// </summary>
+    private int? Estimate(int position, int capacity)
+    {
+        if (capacity <= 0) return null;
+        var length = TypicalChatLength();
+        return (int)Math.Round(length.TotalSeconds * (position - 0.5) / capacity);
+    }
+
+    private TimeSpan TypicalChatLength()
+    {
+        lock (_durationsGate)
+            return _recentChatLengths.Count < 3
+                ? Options.TypicalChatLength
+                : TimeSpan.FromSeconds(_recentChatLengths.Average(t => t.TotalSeconds));
+    }
+
+    private void RecordChatLength(TimeSpan length)
+    {
+        lock (_durationsGate)
+        {
+            _recentChatLengths.Enqueue(length);
+            while (_recentChatLengths.Count > 20) _recentChatLengths.Dequeue();
+        }
+    }
+
+    // ---- Timeouts (called by the sweeper) -----------------------------------------------------------
+
+    public async Task SweepAsync()
+    {
+        var now = time.GetUtcNow();
+        var o = Options;
+
+        // Visitors who closed the browser while waiting leave the queue.
+        foreach (var sessionId in connections.VisitorsGoneSince(now - o.VisitorReconnectGrace))
+        {
+            var s = await store.GetSessionAsync(sessionId);
+            if (s is { State: ChatState.Queued }) await EndAsync(sessionId, Senders.System);
+            else connections.Forget(sessionId);
+        }
+
+        // Experts gone longer than the grace: their chats go back to the front of the queue, they go off shift.
+        foreach (var e in await store.GetPresencesAsync())
+        {
+            if (e.Connected || now - e.ChangedAt < o.ExpertReconnectGrace) continue;
+            if (e.Availability == Availability.Offline && e.ActiveChats.Count == 0) continue;
+            await store.UpsertPresenceAsync(e with { Availability = Availability.Offline, ChangedAt = now });
+            foreach (var sessionId in e.ActiveChats)
+            {
+                var requeued = await store.TryRequeueAsync(sessionId);
+                if (requeued is null) continue;
+                Log.ChatRequeued(logger, sessionId);
+                var lang = requeued.Visitor.Language;
+                var text = lang == "en"
+                    ? "The connection with the expert was lost. You are back at the front of the queue."
+                    : "De verbinding met de ervaringsdeskundige is verbroken. Je staat weer vooraan in de wachtrij.";
+                var appended = await store.AppendAsync(requeued.ConversationId, Senders.System, "requeue-" + now.ToUnixTimeMilliseconds(), text, now);
+                await notify.Visitor(sessionId).MessageReceived(MessageDto.Of(requeued.ConversationId, appended.Message));
+            }
+        }
+
+        await RouteAsync();
+        await PublishQueueAsync();
+
+        // Message logs are deleted after the grace period; only the contact form remains.
+        var purged = await store.PurgeEndedAsync(now - o.GracePeriod);
+        if (purged.Count > 0) Log.Purged(logger, purged.Count);
+    }
+
+    // ---- Helpers ------------------------------------------------------------------------------------
+
+    private static ExpertInfo? ExpertOf(ChatSession s) =>
+        s.ExpertDisplayName is null ? null : new ExpertInfo(s.ExpertDisplayName, s.ExpertExperience ?? "");
+
+    private VisitorInfo VisitorInfoOf(ChatSession s) => new(s.Visitor.About, s.Visitor.PreferredExperience, s.Visitor.FollowUp,
+        s.Visitor.Referral, s.Visitor.Language, (int)Math.Max(0, ((s.StartedAt ?? time.GetUtcNow()) - s.RequestedAt).TotalSeconds));
+
+    private static string NewToken(int bytes) => Base64Url(RandomNumberGenerator.GetBytes(bytes));
+
+    /// <summary>Only the hash of a resume token is stored, so no stored key can be used to take over a chat.</summary>
+    public static string HashToken(string token) => Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private static string Base64Url(byte[] b) => Convert.ToBase64String(b).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Chat {SessionId} requested")]
+        public static partial void ChatRequested(ILogger logger, string sessionId);
+
+        [LoggerMessage(2, LogLevel.Information, "Chat {SessionId} assigned to expert {ExpertId} after {WaitedMs} ms")]
+        public static partial void ChatAssigned(ILogger logger, string sessionId, string expertId, int waitedMs);
+
+        [LoggerMessage(3, LogLevel.Information, "Chat {SessionId} ended by {EndedBy} (answered: {Answered})")]
+        public static partial void ChatEnded(ILogger logger, string sessionId, string endedBy, bool answered);
+
+        [LoggerMessage(4, LogLevel.Warning, "Chat {SessionId} put back in the queue: its expert lost the connection")]
+        public static partial void ChatRequeued(ILogger logger, string sessionId);
+
+        [LoggerMessage(5, LogLevel.Information, "Expert {ExpertId} is {Availability}")]
+        public static partial void AvailabilityChanged(ILogger logger, string expertId, string availability);
+
+        [LoggerMessage(6, LogLevel.Information, "Deleted the message logs of {Count} ended chats")]
+        public static partial void Purged(ILogger logger, int count);
+    }
+}
+
+/// <summary>Who an expert is, as the routing needs it (read from the account at connect).</summary>
+public sealed record ExpertIdentity(string Id, string DisplayName, string Experience, int MaxChats);

@@ -1,0 +1,61 @@
+using Chat.Server.Live;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Chat.Server.Conversations;
+
+/// <summary>Checks of hub input. Each failure is a HubException with a message meant for the user; nothing changes.</summary>
+public static class ChatValidation
+{
+    public static readonly string[] AboutCodes = ["victim", "perpetrator", "both", "relative", "professional", "other", "unspecified"];
+    public static readonly string[] PreferredExperienceCodes = ["victim", "perpetrator", "any"];
+    public static readonly string[] Languages = ["nl", "en"];
+
+    public static VisitorProfile Profile(StartChatRequest? r)
+    {
+        var about = Code(r?.About, AboutCodes, "unspecified", "about");
+        var preferred = Code(r?.PreferredExperience, PreferredExperienceCodes, "any", "preferredExperience");
+        var language = Code(r?.Language, Languages, "nl", "language");
+        string? referral = null;
+        if (!string.IsNullOrWhiteSpace(r?.Referral))
+        {
+            referral = r.Referral.Trim();
+            if (referral.Length > 40 || !referral.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+                throw new HubException("referral: alleen letters, cijfers en '-' (maximaal 40 tekens).");
+            referral = referral.ToLowerInvariant();
+        }
+        return new VisitorProfile(about, preferred, r?.FollowUp, referral, language);
+    }
+
+    private static string Code(string? value, string[] allowed, string fallback, string field)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return fallback;
+        if (!allowed.Contains(value))
+            throw new HubException($"{field}: onbekende waarde '{Truncate(value)}'. Toegestaan: {string.Join(", ", allowed)}.");
+        return value;
+    }
+
+    public static void Message(string? clientMessageId, string? text, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(clientMessageId) || clientMessageId.Length > 64)
+            throw new HubException("clientMessageId ontbreekt of is langer dan 64 tekens.");
+        if (string.IsNullOrWhiteSpace(text))
+            throw new HubException("Het bericht is leeg.");
+        if (text.Length > maxLength)
+            throw new HubException($"Het bericht is te lang: maximaal {maxLength} tekens.");
+    }
+
+    public static void ConversationId(string? conversationId)
+    {
+        if (string.IsNullOrWhiteSpace(conversationId) || conversationId.Length > 64)
+            throw new HubException("conversationId ontbreekt.");
+    }
+
+    public static string Availability(string? availability)
+    {
+        if (availability is null || !Live.Availability.All.Contains(availability))
+            throw new HubException($"Onbekende beschikbaarheid '{Truncate(availability ?? "")}'. Toegestaan: available, paused, offline.");
+        return availability;
+    }
+
+    private static string Truncate(string s) => s.Length <= 32 ? s : s[..32] + "…";
+}

@@ -1,0 +1,57 @@
+using Chat.Server.Live;
+
+namespace Chat.Server.Conversations;
+
+// Wire shapes of the hubs (camelCase JSON). The names are the contract in shared/DESIGN.md.
+
+public sealed record StartChatRequest(string? About, string? PreferredExperience, bool? FollowUp, string? Referral, string? Language);
+public sealed record StartChatResult(string? SessionId, string? ResumeToken, string Status, int? Position, int? EstimatedWaitSeconds);
+public sealed record ExpertInfo(string DisplayName, string Experience);
+public sealed record ResumeResult(string Status, int? Position, int? EstimatedWaitSeconds, string? ConversationId, ExpertInfo? Expert, IReadOnlyList<MessageDto> Messages);
+public sealed record SendResult(long Seq, DateTimeOffset SentAt);
+
+public sealed record MessageDto(string ConversationId, long Seq, string ClientMessageId, string From, string Text, DateTimeOffset SentAt)
+{
+    public static MessageDto Of(string conversationId, ChatMessage m) => new(conversationId, m.Seq, m.ClientMessageId, m.From, m.Text, m.SentAt);
+}
+
+public sealed record QueueUpdated(int Position, int? EstimatedWaitSeconds);
+public sealed record ChatStarted(string ConversationId, ExpertInfo Expert);
+public sealed record TypingChanged(string ConversationId, string From, bool IsTyping);
+public sealed record ChatEnded(string ConversationId, string EndedBy, int? DurationSeconds = null, ContactPrefill? Form = null);
+
+public sealed record VisitorInfo(string About, string PreferredExperience, bool? FollowUp, string? Referral, string Language, int WaitedSeconds);
+public sealed record ChatAssigned(string ConversationId, VisitorInfo Visitor, DateTimeOffset StartedAt, IReadOnlyList<MessageDto> Messages);
+public sealed record QueueChanged(int Waiting, int LongestWaitSeconds);
+public sealed record VisitorConnectionChanged(string ConversationId, bool Connected);
+
+public sealed record AvailabilityResult(string Availability);
+public sealed record ExpertConversation(string ConversationId, VisitorInfo Visitor, DateTimeOffset StartedAt, bool VisitorConnected, IReadOnlyList<MessageDto> Messages);
+public sealed record ExpertState(string Availability, IReadOnlyList<ExpertConversation> Conversations, QueueChanged Queue, IReadOnlyList<ContactPrefill> PendingForms);
+
+/// <summary>What the system knows for the contact form after a chat: codes only, nothing about the person.</summary>
+public sealed record ContactPrefill(
+    string ConversationId, DateTimeOffset OccurredAt, int DurationMinutes, string ContactType,
+    string Conversation, string ContactSeeker, IReadOnlyList<string> ReferralSources);
+
+/// <summary>Events the visitor's browser receives; the widget follows these names.</summary>
+public interface IVisitorClient
+{
+    Task QueueUpdated(QueueUpdated e);
+    Task ChatStarted(ChatStarted e);
+    Task MessageReceived(MessageDto e);
+    Task TypingChanged(TypingChanged e);
+    Task ChatEnded(ChatEnded e);
+}
+
+/// <summary>Events the expert console receives.</summary>
+public interface IExpertClient
+{
+    Task ChatAssigned(ChatAssigned e);
+    Task MessageReceived(MessageDto e);
+    Task TypingChanged(TypingChanged e);
+    Task ChatEnded(ChatEnded e);
+    Task QueueChanged(QueueChanged e);
+    Task VisitorConnectionChanged(VisitorConnectionChanged e);
+    Task AvailabilityChanged(AvailabilityResult e);
+}

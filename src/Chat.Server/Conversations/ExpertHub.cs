@@ -1,0 +1,63 @@
+using System.Security.Claims;
+using Chat.Server.Accounts;
+using Chat.Server.ContactForms;
+using Chat.Server.Storage;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Server.Conversations;
+
+/// <summary>The expert console's hub: signed-in experts and coordinators only.</summary>
+[Authorize(Roles = Roles.ExpertOrCoordinator)]
+public sealed class ExpertHub(ChatRouter router, UserManager<ChatUser> users, RecordsDbContext db, IOptionsMonitor<ChatOptions> options)
+    : Hub<IExpertClient>
+{
+    private const string IdentityKey = "expert";
+
+    public override async Task OnConnectedAsync()
+    {
+        var user = await users.GetUserAsync(Context.User!) ?? throw new HubException("Account niet gevonden.");
+        var identity = new ExpertIdentity(user.Id, user.DisplayName, user.Experience, Math.Max(1, user.MaxChats));
+        Context.Items[IdentityKey] = identity;
+        await Groups.AddToGroupAsync(Context.ConnectionId, ChatNotifier.AllExperts);
+        await router.ExpertConnectedAsync(identity);
+        await base.OnConnectedAsync();
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (Context.Items.TryGetValue(IdentityKey, out var v) && v is ExpertIdentity e)
+            await router.ExpertDisconnectedAsync(e.Id);
+        await base.OnDisconnectedAsync(exception);
+    }
+
+    public async Task<AvailabilityResult> SetAvailability(string? availability) =>
+        new(await router.SetAvailabilityAsync(Me, ChatValidation.Availability(availability)));
+
+    public async Task<ExpertState> GetState() =>
+        await router.GetStateAsync(Me.Id, await ContactDrafts.PendingAsync(db, Me.Id));
+
+    public async Task<SendResult> SendMessage(string? conversationId, string? clientMessageId, string? text)
+    {
+        ChatValidation.ConversationId(conversationId);
+        ChatValidation.Message(clientMessageId, text, options.CurrentValue.MaxMessageLength);
+        var session = await router.ExpertConversationAsync(Me.Id, conversationId!);
+        return await router.ExpertSendAsync(session, clientMessageId!, text!);
+    }
+
+    public async Task Typing(string? conversationId, bool isTyping)
+    {
+        ChatValidation.ConversationId(conversationId);
+        await router.ExpertTypingAsync(await router.ExpertConversationAsync(Me.Id, conversationId!), isTyping);
+    }
+
+    public async Task EndChat(string? conversationId)
+    {
+        ChatValidation.ConversationId(conversationId);
+        await router.EndByExpertAsync(await router.ExpertConversationAsync(Me.Id, conversationId!));
+    }
+
+    private ExpertIdentity Me => (ExpertIdentity)Context.Items[IdentityKey]!;
+}

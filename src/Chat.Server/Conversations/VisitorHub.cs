@@ -1,0 +1,85 @@
+using Chat.Server.Live;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Server.Conversations;
+
+/// <summary>
+/// The anonymous visitor's hub. A connection is bound to one chat session (by StartChat or Resume) and only
+/// ever acts on that session: the session id lives in <c>Context.Items</c>, never in the caller's arguments.
+/// </summary>
+public sealed class VisitorHub(ChatRouter router, ILiveStore store, IOptionsMonitor<ChatOptions> options) : Hub<IVisitorClient>
+{
+    private const string SessionKey = "sessionId";
+
+    public async Task<StartChatResult> StartChat(StartChatRequest? request)
+    {
+        if (await BoundSessionAsync() is { State: not ChatState.Ended })
+            throw new HubException("Je hebt al een gesprek open in dit venster.");
+        var profile = ChatValidation.Profile(request);
+        var (result, session) = await router.StartChatAsync(profile);
+        if (session is not null) await BindAsync(session);
+        return result;
+    }
+
+    public async Task<ResumeResult> Resume(string? resumeToken, long lastSeenSeq)
+    {
+        if (string.IsNullOrWhiteSpace(resumeToken) || resumeToken.Length > 128)
+            throw new HubException("resumeToken ontbreekt.");
+        if (lastSeenSeq < 0) throw new HubException("lastSeenSeq kan niet negatief zijn.");
+        var (result, session) = await router.ResumeAsync(resumeToken, lastSeenSeq);
+        if (session is not null && session.State != ChatState.Ended) await BindAsync(session);
+        return result;
+    }
+
+    public async Task<SendResult> SendMessage(string? clientMessageId, string? text)
+    {
+        ChatValidation.Message(clientMessageId, text, options.CurrentValue.MaxMessageLength);
+        var session = await RequireSessionAsync();
+        return await router.VisitorSendAsync(session, clientMessageId!, text!);
+    }
+
+    public async Task Typing(bool isTyping)
+    {
+        if (await BoundSessionAsync() is { } session) await router.VisitorTypingAsync(session, isTyping);
+    }
+
+    public async Task LeaveChat()
+    {
+        if (Context.Items.TryGetValue(SessionKey, out var id) && id is string sessionId)
+            await router.LeaveAsync(sessionId);
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (Context.Items.TryGetValue(SessionKey, out var id) && id is string sessionId)
+            await router.VisitorDisconnectedAsync(sessionId);
+        await base.OnDisconnectedAsync(exception);
+    }
+
+    private async Task BindAsync(ChatSession session)
+    {
+        if (Context.Items.TryGetValue(SessionKey, out var old) && old is string oldId && oldId != session.SessionId)
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, ChatNotifier.VisitorGroup(oldId));
+            await router.VisitorDisconnectedAsync(oldId);
+        }
+        else if (old is string same && same == session.SessionId)
+        {
+            return;
+        }
+        Context.Items[SessionKey] = session.SessionId;
+        await Groups.AddToGroupAsync(Context.ConnectionId, ChatNotifier.VisitorGroup(session.SessionId));
+        await router.VisitorConnectedAsync(session);
+    }
+
+    private async Task<ChatSession?> BoundSessionAsync() =>
+        Context.Items.TryGetValue(SessionKey, out var id) && id is string sessionId ? await store.GetSessionAsync(sessionId) : null;
+
+    private async Task<ChatSession> RequireSessionAsync()
+    {
+        var session = await BoundSessionAsync() ?? throw new HubException("Er is geen gesprek: start eerst een chat.");
+        if (session.State == ChatState.Ended) throw new HubException("Dit gesprek is beëindigd; het bericht is niet verstuurd.");
+        return session;
+    }
+}

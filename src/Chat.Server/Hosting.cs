@@ -1,0 +1,92 @@
+using System.Threading.RateLimiting;
+using Chat.Server.Accounts;
+using Chat.Server.ContactForms;
+using Chat.Server.Storage;
+using Chat.Server.Widget;
+using Microsoft.AspNetCore.Rewrite;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Server;
+
+/// <summary>Cross-cutting start-up pieces that Program.cs names in one line each.</summary>
+public static class Hosting
+{
+    public static IServiceCollection AddContactForms(this IServiceCollection services)
+    {
+        services.AddOptions<ReportingOptions>().BindConfiguration(ReportingOptions.Section);
+        services.AddSingleton<ReportingZone>();
+        return services;
+    }
+
+    public static IServiceCollection AddWidget(this IServiceCollection services)
+    {
+        services.AddOptions<WidgetOptions>().BindConfiguration(WidgetOptions.Section)
+            .Validate(o => Uri.TryCreate(o.QuickExitUrl, UriKind.Absolute, out var u) && u.Scheme is "https" or "http",
+                "Widget:QuickExitUrl must be an absolute http(s) URL.")
+            .ValidateOnStart();
+        return services;
+    }
+
+    public static IServiceCollection AddSecurity(this IServiceCollection services)
+    {
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // Per client address, held in memory only for the window: never logged or stored.
+            o.AddPolicy("login", http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) }));
+        });
+        return services;
+    }
+
+    /// <summary>Creates or upgrades the records schema and seeds accounts; a bad configuration stops here with a clear message.</summary>
+    public static async Task InitialiseAsync(this WebApplication app)
+    {
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
+        await RecordsSchema.EnsureAsync(db, app.Logger);
+        await scope.ServiceProvider.GetRequiredService<AccountSeeder>().SeedAsync();
+        _ = app.Services.GetRequiredService<ReportingZone>(); // fail fast on an unknown time zone
+    }
+
+    /// <summary>The public paths of the widget and the demo site, served from the Razor class libraries' static assets.</summary>
+    public static IApplicationBuilder UseSiteRewrites(this IApplicationBuilder app) =>
+        app.UseRewriter(new RewriteOptions()
+            .AddRewrite(@"^widget\.js$", "_content/Chat.Widget/widget.js", skipRemainingRules: true)
+            .AddRedirect(@"^widget$", "widget/")
+            .AddRewrite(@"^widget/$", "_content/Chat.Widget/app/index.html", skipRemainingRules: true)
+            .AddRewrite(@"^widget/(.+)$", "_content/Chat.Widget/app/$1", skipRemainingRules: true)
+            .AddRewrite(@"^demo/?$", "demo/index.html", skipRemainingRules: true)
+            .AddRewrite(@"^$", "index.html", skipRemainingRules: true));
+
+    public static IApplicationBuilder UseSecurityHeaders(this WebApplication app)
+    {
+        var widget = app.Services.GetRequiredService<IOptions<WidgetOptions>>().Value;
+        var embedders = widget.AllowedEmbedOrigins.Length == 0 ? "*" : string.Join(' ', widget.AllowedEmbedOrigins);
+        return app.Use(async (http, next) =>
+        {
+            var path = http.Request.Path;
+            var h = http.Response.Headers;
+            h.XContentTypeOptions = "nosniff";
+            // No page of ours tells another site where the visitor came from (quick exit included).
+            h["Referrer-Policy"] = "no-referrer";
+            h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()";
+            var isWidgetApp = path.StartsWithSegments("/widget") && !path.Equals("/widget.js");
+            var isLoader = path.Equals("/widget.js");
+            // Everything comes from this origin: no third-party request from any page.
+            var frameAncestors = isWidgetApp ? embedders : "'self'";
+            h.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+                                      "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; " +
+                                      $"form-action 'self'; frame-ancestors {frameAncestors}";
+            if (!isWidgetApp && !isLoader) h.XFrameOptions = "SAMEORIGIN";
+            if (isLoader)
+            {
+                h["Cross-Origin-Resource-Policy"] = "cross-origin";
+                h.CacheControl = "public, max-age=300";
+            }
+            if (isWidgetApp) h.CacheControl = "no-cache";
+            await next();
+        });
+    }
+}

@@ -1,0 +1,42 @@
+namespace Chat.Server.Live;
+
+/// <summary>
+/// Live state: the queue, expert presence, chat sessions and their message logs. Dumb and atomic: every
+/// method is one atomic change, so two callers (threads or nodes) can never assign one visitor twice or push an
+/// expert over capacity. Rules (who goes first, who matches) live in the router, never here.
+/// Implemented in process (embedded mode) and on Redis; both pass the same contract tests.
+/// </summary>
+public interface ILiveStore
+{
+    // Sessions and the queue. The queue is the sessions in state Queued, oldest request first.
+    Task AddQueuedAsync(ChatSession session, CancellationToken ct = default);
+    Task<ChatSession?> GetSessionAsync(string sessionId, CancellationToken ct = default);
+    Task<ChatSession?> FindByConversationAsync(string conversationId, CancellationToken ct = default);
+    Task<ChatSession?> FindByResumeTokenHashAsync(string tokenHash, CancellationToken ct = default);
+    Task<IReadOnlyList<ChatSession>> GetQueueAsync(CancellationToken ct = default);
+
+    /// <summary>Queued to active with this expert, only if the session is still queued and the expert still has capacity.</summary>
+    Task<AssignOutcome> TryAssignAsync(string sessionId, string expertId, DateTimeOffset at, CancellationToken ct = default);
+
+    /// <summary>Queued or active to ended; frees the expert's slot. Null when already ended or unknown.</summary>
+    Task<ChatSession?> TryEndAsync(string sessionId, string endedBy, DateTimeOffset at, CancellationToken ct = default);
+
+    /// <summary>Active back to queued (keeping its place by request time) when the expert was lost.</summary>
+    Task<ChatSession?> TryRequeueAsync(string sessionId, CancellationToken ct = default);
+
+    /// <summary>Sessions ended before <paramref name="endedBefore"/>: their log and keys are deleted.</summary>
+    Task<IReadOnlyList<string>> PurgeEndedAsync(DateTimeOffset endedBefore, CancellationToken ct = default);
+
+    // Message log: append-only per conversation; seq starts at 1; idempotent on (from, clientMessageId).
+    // Throws KeyNotFoundException for an unknown conversation, ConversationEndedException once it ended
+    // (system messages excepted), checked atomically with the append.
+    Task<AppendResult> AppendAsync(string conversationId, string from, string clientMessageId, string text, DateTimeOffset at, CancellationToken ct = default);
+    Task<IReadOnlyList<ChatMessage>> GetMessagesAsync(string conversationId, long afterSeq, CancellationToken ct = default);
+
+    // Expert presence. Upsert keeps ActiveChats and LastAssignedAt as the store has them.
+    Task<ExpertPresence> UpsertPresenceAsync(ExpertPresence presence, CancellationToken ct = default);
+    Task<ExpertPresence?> GetPresenceAsync(string expertId, CancellationToken ct = default);
+    Task<IReadOnlyList<ExpertPresence>> GetPresencesAsync(CancellationToken ct = default);
+}
+
+public sealed class ConversationEndedException() : Exception("The conversation has ended.");

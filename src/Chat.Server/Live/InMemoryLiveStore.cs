@@ -1,0 +1,182 @@
+namespace Chat.Server.Live;
+
+/// <summary>
+/// Embedded mode: live state in process. One lock guards everything; every operation is short and does no I/O,
+/// so a single lock is both the simplest way to be atomic and fast enough (see the benchmark).
+/// </summary>
+public sealed class InMemoryLiveStore : ILiveStore
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, ChatSession> _sessions = new();
+    private readonly Dictionary<string, string> _byConversation = new();
+    private readonly Dictionary<string, string> _byToken = new();
+    private readonly Dictionary<string, Log> _logs = new();
+    private readonly Dictionary<string, ExpertPresence> _experts = new();
+
+    private sealed class Log
+    {
+        public readonly List<ChatMessage> Messages = [];
+        public readonly Dictionary<string, ChatMessage> ByClientId = new();
+    }
+
+    public Task AddQueuedAsync(ChatSession session, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            if (_sessions.ContainsKey(session.SessionId)) throw new InvalidOperationException("Session exists.");
+            _sessions[session.SessionId] = session with { State = ChatState.Queued };
+            _byConversation[session.ConversationId] = session.SessionId;
+            _byToken[session.ResumeTokenHash] = session.SessionId;
+            _logs[session.ConversationId] = new Log();
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<ChatSession?> GetSessionAsync(string sessionId, CancellationToken ct = default)
+    {
+        lock (_gate) return Task.FromResult(_sessions.GetValueOrDefault(sessionId));
+    }
+
+    public Task<ChatSession?> FindByConversationAsync(string conversationId, CancellationToken ct = default)
+    {
+        lock (_gate)
+            return Task.FromResult(_byConversation.TryGetValue(conversationId, out var id) ? _sessions.GetValueOrDefault(id) : null);
+    }
+
+    public Task<ChatSession?> FindByResumeTokenHashAsync(string tokenHash, CancellationToken ct = default)
+    {
+        lock (_gate)
+            return Task.FromResult(_byToken.TryGetValue(tokenHash, out var id) ? _sessions.GetValueOrDefault(id) : null);
+    }
+
+    public Task<IReadOnlyList<ChatSession>> GetQueueAsync(CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<ChatSession> queue = _sessions.Values.Where(s => s.State == ChatState.Queued)
+                .OrderBy(s => s.RequestedAt).ThenBy(s => s.SessionId, StringComparer.Ordinal).ToList();
+            return Task.FromResult(queue);
+        }
+    }
+
+    public Task<AssignOutcome> TryAssignAsync(string sessionId, string expertId, DateTimeOffset at, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            if (!_sessions.TryGetValue(sessionId, out var s) || s.State != ChatState.Queued)
+                return Task.FromResult(AssignOutcome.SessionNotQueued);
+            if (!_experts.TryGetValue(expertId, out var e) || !e.HasCapacity)
+                return Task.FromResult(AssignOutcome.ExpertUnavailable);
+            _sessions[sessionId] = s with
+            {
+                State = ChatState.Active, ExpertId = expertId, ExpertDisplayName = e.DisplayName,
+                ExpertExperience = e.Experience, StartedAt = at,
+            };
+            _experts[expertId] = e with { ActiveChats = [.. e.ActiveChats, sessionId], LastAssignedAt = at };
+            return Task.FromResult(AssignOutcome.Assigned);
+        }
+    }
+
+    public Task<ChatSession?> TryEndAsync(string sessionId, string endedBy, DateTimeOffset at, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            if (!_sessions.TryGetValue(sessionId, out var s) || s.State == ChatState.Ended)
+                return Task.FromResult<ChatSession?>(null);
+            var ended = s with { State = ChatState.Ended, EndedAt = at, EndedBy = endedBy };
+            _sessions[sessionId] = ended;
+            ReleaseSlot(s);
+            return Task.FromResult<ChatSession?>(ended);
+        }
+    }
+
+    public Task<ChatSession?> TryRequeueAsync(string sessionId, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            if (!_sessions.TryGetValue(sessionId, out var s) || s.State != ChatState.Active)
+                return Task.FromResult<ChatSession?>(null);
+            var queued = s with
+            {
+                State = ChatState.Queued, ExpertId = null, ExpertDisplayName = null, ExpertExperience = null, StartedAt = null,
+            };
+            _sessions[sessionId] = queued;
+            ReleaseSlot(s);
+            return Task.FromResult<ChatSession?>(queued);
+        }
+    }
+
+    private void ReleaseSlot(ChatSession s)
+    {
+        if (s.ExpertId is not null && _experts.TryGetValue(s.ExpertId, out var e))
+            _experts[s.ExpertId] = e with { ActiveChats = e.ActiveChats.Where(id => id != s.SessionId).ToList() };
+    }
+
+    public Task<IReadOnlyList<string>> PurgeEndedAsync(DateTimeOffset endedBefore, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            var gone = _sessions.Values.Where(s => s.State == ChatState.Ended && s.EndedAt < endedBefore).ToList();
+            foreach (var s in gone)
+            {
+                _sessions.Remove(s.SessionId);
+                _byConversation.Remove(s.ConversationId);
+                _byToken.Remove(s.ResumeTokenHash);
+                _logs.Remove(s.ConversationId);
+            }
+            return Task.FromResult<IReadOnlyList<string>>(gone.Select(s => s.ConversationId).ToList());
+        }
+    }
+
+    public Task<AppendResult> AppendAsync(string conversationId, string from, string clientMessageId, string text, DateTimeOffset at, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            if (!_logs.TryGetValue(conversationId, out var log)
+                || !_byConversation.TryGetValue(conversationId, out var sid))
+                throw new KeyNotFoundException("Unknown conversation.");
+            // Checked inside the same atomic step as the append: nothing is acknowledged after the end.
+            if (_sessions[sid].State == ChatState.Ended && from != Senders.System)
+                throw new ConversationEndedException();
+            var key = from + ":" + clientMessageId;
+            if (log.ByClientId.TryGetValue(key, out var existing))
+                return Task.FromResult(new AppendResult(existing, Duplicate: true));
+            var message = new ChatMessage(log.Messages.Count + 1, clientMessageId, from, text, at);
+            log.Messages.Add(message);
+            log.ByClientId[key] = message;
+            return Task.FromResult(new AppendResult(message, Duplicate: false));
+        }
+    }
+
+    public Task<IReadOnlyList<ChatMessage>> GetMessagesAsync(string conversationId, long afterSeq, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            if (!_logs.TryGetValue(conversationId, out var log)) return Task.FromResult<IReadOnlyList<ChatMessage>>([]);
+            var start = (int)Math.Clamp(afterSeq, 0, log.Messages.Count);
+            return Task.FromResult<IReadOnlyList<ChatMessage>>(log.Messages.GetRange(start, log.Messages.Count - start));
+        }
+    }
+
+    public Task<ExpertPresence> UpsertPresenceAsync(ExpertPresence presence, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            var stored = _experts.TryGetValue(presence.ExpertId, out var e)
+                ? presence with { ActiveChats = e.ActiveChats, LastAssignedAt = e.LastAssignedAt }
+                : presence with { ActiveChats = [] };
+            _experts[presence.ExpertId] = stored;
+            return Task.FromResult(stored);
+        }
+    }
+
+    public Task<ExpertPresence?> GetPresenceAsync(string expertId, CancellationToken ct = default)
+    {
+        lock (_gate) return Task.FromResult(_experts.GetValueOrDefault(expertId));
+    }
+
+    public Task<IReadOnlyList<ExpertPresence>> GetPresencesAsync(CancellationToken ct = default)
+    {
+        lock (_gate) return Task.FromResult<IReadOnlyList<ExpertPresence>>(_experts.Values.ToList());
+    }
+}

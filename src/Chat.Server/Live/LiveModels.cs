@@ -1,0 +1,66 @@
+namespace Chat.Server.Live;
+
+/// <summary>What the visitor chose to tell about themselves; every field optional, all closed codes.</summary>
+public sealed record VisitorProfile(string About, string PreferredExperience, bool? FollowUp, string? Referral, string Language);
+
+public enum ChatState { Queued, Active, Ended }
+
+/// <summary>
+/// One visitor's chat, from the queue to the end. Stored shape of the live store; it lives only until the
+/// grace period after the end. The resume token is kept as a hash only.
+/// </summary>
+public sealed record ChatSession
+{
+    public required string SessionId { get; init; }
+    public required string ConversationId { get; init; }
+    public required string ResumeTokenHash { get; init; }
+    public required VisitorProfile Visitor { get; init; }
+    public required DateTimeOffset RequestedAt { get; init; }
+    public ChatState State { get; init; } = ChatState.Queued;
+    public string? ExpertId { get; init; }
+    public string? ExpertDisplayName { get; init; }
+    public string? ExpertExperience { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? EndedAt { get; init; }
+    public string? EndedBy { get; init; }
+}
+
+public static class Availability
+{
+    public const string Available = "available";
+    public const string Paused = "paused";
+    public const string Offline = "offline";
+    public static readonly string[] All = [Available, Paused, Offline];
+}
+
+/// <summary>An expert's presence. <see cref="ActiveChats"/> is kept by the store's atomic operations only.</summary>
+public sealed record ExpertPresence
+{
+    public required string ExpertId { get; init; }
+    public required string DisplayName { get; init; }
+    public required string Experience { get; init; }
+    public required int MaxChats { get; init; }
+    public string Availability { get; init; } = Live.Availability.Offline;
+    /// <summary>False while none of the expert's connections is open (closed tab, lost network).</summary>
+    public bool Connected { get; init; }
+    public DateTimeOffset ChangedAt { get; init; }
+    /// <summary>When the expert last got a chat: the one idle longest gets the next.</summary>
+    public DateTimeOffset LastAssignedAt { get; init; }
+    public IReadOnlyList<string> ActiveChats { get; init; } = [];
+
+    public bool OnShift => Availability != Live.Availability.Offline || ActiveChats.Count > 0;
+    public bool HasCapacity => Connected && Availability == Live.Availability.Available && ActiveChats.Count < MaxChats;
+}
+
+public static class Senders
+{
+    public const string Visitor = "visitor";
+    public const string Expert = "expert";
+    public const string System = "system";
+}
+
+public sealed record ChatMessage(long Seq, string ClientMessageId, string From, string Text, DateTimeOffset SentAt);
+
+public sealed record AppendResult(ChatMessage Message, bool Duplicate);
+
+public enum AssignOutcome { Assigned, SessionNotQueued, ExpertUnavailable }

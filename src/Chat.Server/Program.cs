@@ -1,0 +1,42 @@
+using Chat.Server;
+using Chat.Server.Accounts;
+using Chat.Server.ContactForms;
+using Chat.Server.Conversations;
+using Chat.Server.Storage;
+using Chat.Server.Widget;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddProblemDetails();
+builder.Services.AddRecords(builder.Configuration);          // SQLite records: accounts, contact forms
+builder.Services.AddAccounts();                              // Identity, roles, cookie sign-in
+builder.Services.AddConversations();                         // hubs, queue and routing, live store
+builder.Services.AddContactForms();                          // contactformulier
+builder.Services.AddWidget();                                // widget configuration
+builder.Services.AddSecurity();                              // rate limits, headers
+builder.Services.AddRazorPages();                            // console pages (Chat.ExpertConsole)
+
+var app = builder.Build();
+
+await app.InitialiseAsync();                                 // schema, roles, first coordinator, demo accounts
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseSecurityHeaders();
+app.UseSiteRewrites();                                       // /widget.js, /widget/, /demo
+app.UseStaticFiles();
+app.UseRouting();
+app.UseRateLimiter();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapAuth();
+app.MapWidget();
+app.MapConversations();
+app.MapContactForms();
+app.MapRazorPages();
+
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,49 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chat.Server.Storage;
+
+/// <summary>
+/// The records schema, versioned by hand (no EF migrations tooling is available here).
+/// Version 1 is created from the model on first start; later versions append steps to <see cref="Steps"/>,
+/// each a plain SQL script applied once and recorded in the SchemaVersion table.
+/// </summary>
+public static class RecordsSchema
+{
+    public const int Current = 1;
+
+    // Steps from version N-1 to N, for N >= 2. Keep them small and additive.
+    private static readonly IReadOnlyDictionary<int, string> Steps = new Dictionary<int, string>();
+
+    public static async Task EnsureAsync(RecordsDbContext db, ILogger logger, CancellationToken ct = default)
+    {
+        if (db.Database.IsSqlite())
+        {
+            var dataSource = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+            var dir = Path.GetDirectoryName(Path.GetFullPath(dataSource));
+            if (!string.IsNullOrEmpty(dir) && dataSource != ":memory:") Directory.CreateDirectory(dir);
+        }
+
+        if (await db.Database.EnsureCreatedAsync(ct))
+        {
+            db.SchemaVersions.Add(new SchemaVersion { Version = Current, AppliedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync(ct);
+            logger.LogInformation("Records schema created at version {Version}", Current);
+            return;
+        }
+
+        var version = await db.SchemaVersions.MaxAsync(v => (int?)v.Version, ct) ?? 0;
+        if (version > Current)
+            throw new InvalidOperationException(
+                $"The records database is at schema version {version}, newer than this build understands ({Current}). Run a newer build.");
+        for (var next = version + 1; next <= Current; next++)
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await db.Database.ExecuteSqlRawAsync(Steps[next], ct);
+            db.SchemaVersions.Add(new SchemaVersion { Version = next, AppliedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            logger.LogInformation("Records schema upgraded to version {Version}", next);
+        }
+    }
+}
