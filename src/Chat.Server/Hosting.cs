@@ -27,6 +27,13 @@ public static class Hosting
         return services;
     }
 
+    public static IServiceCollection AddConsolePages(this IServiceCollection services)
+    {
+        // The console's Razor Pages live in the Chat.ExpertConsole class library.
+        services.AddRazorPages().AddApplicationPart(typeof(Chat.ExpertConsole.IConsoleAccounts).Assembly);
+        return services;
+    }
+
     public static IServiceCollection AddSecurity(this IServiceCollection services)
     {
         services.AddRateLimiter(o =>
@@ -53,7 +60,7 @@ public static class Hosting
     /// <summary>The public paths of the widget and the demo site, served from the Razor class libraries' static assets.</summary>
     public static IApplicationBuilder UseSiteRewrites(this IApplicationBuilder app) =>
         app.UseRewriter(new RewriteOptions()
-            .AddRewrite(@"^widget\.js$", "_content/Chat.Widget/widget.js", skipRemainingRules: true)
+            .AddRewrite(@"^widget\.(js|css)$", "_content/Chat.Widget/widget.$1", skipRemainingRules: true)
             .AddRedirect(@"^widget$", "widget/")
             .AddRewrite(@"^widget/$", "_content/Chat.Widget/app/index.html", skipRemainingRules: true)
             .AddRewrite(@"^widget/(.+)$", "_content/Chat.Widget/app/$1", skipRemainingRules: true)
@@ -72,8 +79,8 @@ public static class Hosting
             // No page of ours tells another site where the visitor came from (quick exit included).
             h["Referrer-Policy"] = "no-referrer";
             h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()";
-            var isWidgetApp = path.StartsWithSegments("/widget") && !path.Equals("/widget.js");
-            var isLoader = path.Equals("/widget.js");
+            var isWidgetApp = path.StartsWithSegments("/widget");
+            var isLoader = path.Equals("/widget.js") || path.Equals("/widget.css");
             // Everything comes from this origin: no third-party request from any page.
             var frameAncestors = isWidgetApp ? embedders : "'self'";
             h.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +

@@ -15,7 +15,7 @@ builder.Services.AddConversations();                         // hubs, queue and 
 builder.Services.AddContactForms();                          // contactformulier
 builder.Services.AddWidget();                                // widget configuration
 builder.Services.AddSecurity();                              // rate limits, headers
-builder.Services.AddRazorPages();                            // console pages (Chat.ExpertConsole)
+builder.Services.AddConsolePages();                          // console pages (Chat.ExpertConsole)
 
 var app = builder.Build();
 

@@ -44,6 +44,7 @@ public static class AccountsExtensions
             };
         });
         services.AddScoped<AccountSeeder>();
+        services.AddScoped<Chat.ExpertConsole.IConsoleAccounts, ConsoleAccounts>();
         return services;
     }
 

@@ -30,10 +30,11 @@ public sealed partial class ChatRouter(
 
     // ---- Visitor side -------------------------------------------------------------------------------
 
-    public async Task<(StartChatResult Result, ChatSession? Session)> StartChatAsync(VisitorProfile profile)
+    /// <param name="bind">Joins the caller's connection to the session before routing, so it hears ChatStarted.</param>
+    public async Task<StartChatResult> StartChatAsync(VisitorProfile profile, Func<ChatSession, Task> bind)
     {
         if (!await IsOpenAsync())
-            return (new StartChatResult(null, null, "closed", null, null), null);
+            return new StartChatResult(null, null, "closed", null, null);
 
         var token = NewToken(32);
         var now = time.GetUtcNow();
@@ -47,11 +48,14 @@ public sealed partial class ChatRouter(
         };
         await store.AddQueuedAsync(session);
         Log.ChatRequested(logger, session.SessionId);
+        await bind(session);
         await RouteAsync();
+        await PublishQueueAsync();
 
         var current = await store.GetSessionAsync(session.SessionId) ?? session;
         var (position, estimate) = await PositionAsync(current);
-        return (new StartChatResult(session.SessionId, token, current.State == ChatState.Queued ? "queued" : "active", position, estimate), current);
+        var status = current.State switch { ChatState.Queued => "queued", ChatState.Active => "active", _ => "ended" };
+        return new StartChatResult(session.SessionId, token, status, current.State == ChatState.Queued ? position : null, estimate);
     }
 
     public async Task<(ResumeResult Result, ChatSession? Session)> ResumeAsync(string resumeToken, long lastSeenSeq)
@@ -115,6 +119,7 @@ public sealed partial class ChatRouter(
         if (existing is null) return;
         // No new chats while no console is open; the sweeper hands their chats on after the reconnect grace.
         await store.UpsertPresenceAsync(existing with { Connected = false, ChangedAt = time.GetUtcNow() });
+        connections.RaiseExpertGone(expertId);
         await PublishQueueAsync();
     }
 

@@ -12,6 +12,12 @@ public sealed class ConnectionTracker(TimeProvider time)
     private readonly ConcurrentDictionary<string, DateTimeOffset> _visitorGoneSince = new();
     private readonly ConcurrentDictionary<string, int> _experts = new();
 
+    /// <summary>Raised when a session's last connection on this node closed (for diagnostics and tests).</summary>
+    public event Action<string>? VisitorGone;
+
+    /// <summary>Raised when an expert's last connection on this node closed and their presence says so.</summary>
+    public event Action<string>? ExpertGone;
+
     public void VisitorConnected(string sessionId)
     {
         _visitors.AddOrUpdate(sessionId, 1, (_, n) => n + 1);
@@ -25,6 +31,7 @@ public sealed class ConnectionTracker(TimeProvider time)
         if (left > 0) return false;
         _visitors.TryRemove(new KeyValuePair<string, int>(sessionId, 0));
         _visitorGoneSince[sessionId] = time.GetUtcNow();
+        VisitorGone?.Invoke(sessionId);
         return true;
     }
 
@@ -48,4 +55,6 @@ public sealed class ConnectionTracker(TimeProvider time)
         var left = _experts.AddOrUpdate(expertId, 0, (_, n) => Math.Max(0, n - 1));
         return left == 0;
     }
+
+    public void RaiseExpertGone(string expertId) => ExpertGone?.Invoke(expertId);
 }

@@ -17,9 +17,7 @@ public sealed class VisitorHub(ChatRouter router, ILiveStore store, IOptionsMoni
         if (await BoundSessionAsync() is { State: not ChatState.Ended })
             throw new HubException("Je hebt al een gesprek open in dit venster.");
         var profile = ChatValidation.Profile(request);
-        var (result, session) = await router.StartChatAsync(profile);
-        if (session is not null) await BindAsync(session);
-        return result;
+        return await router.StartChatAsync(profile, BindAsync);
     }
 
     public async Task<ResumeResult> Resume(string? resumeToken, long lastSeenSeq)

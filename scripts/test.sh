@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test: unit, integration, hub and browser end-to-end.
+# Installs what a fresh Debian machine lacks: Chromium (browser tests) and the npm packages (via the build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "Installing ${need_apt[*]} from Debian packages..."
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"
+mkdir -p artifacts/screenshots
+
+dotnet build Chat.sln -c Release -warnaserror --nologo -v quiet
+dotnet test Chat.sln -c Release --no-build --nologo \
+  --logger "console;verbosity=normal" --results-directory artifacts/test-results "$@" 2>&1 | tee artifacts/test-output.log
+status=${PIPESTATUS[0]}
+
+# A plain summary line for CI: "N passed, N failed".
+passed=$(grep -cE '^\s+Passed [A-Za-z]' artifacts/test-output.log || true)
+failed=$(grep -cE '^\s+Failed [A-Za-z]' artifacts/test-output.log || true)
+echo "tests: ${passed} passed, ${failed} failed"
+exit "$status"

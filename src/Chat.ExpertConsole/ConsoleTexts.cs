@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Chat.ExpertConsole;
+
+/// <summary>Texts of the console's server-rendered pages, Dutch by default. The live workspace's texts are in wwwroot/i18n.js.</summary>
+public sealed class ConsoleTexts
+{
+    public const string LanguageCookie = "console.lang";
+
+    private static readonly Dictionary<string, Dictionary<string, string>> All = new()
+    {
+        ["nl"] = new()
+        {
+            ["Title"] = "Console ervaringsdeskundigen",
+            ["LoginTitle"] = "Inloggen",
+            ["LoginIntro"] = "Log in om je dienst te beginnen.",
+            ["UserName"] = "Gebruikersnaam",
+            ["Password"] = "Wachtwoord",
+            ["SignIn"] = "Inloggen",
+            ["LoginFailed"] = "Gebruikersnaam of wachtwoord klopt niet.",
+            ["LockedOut"] = "Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.",
+            ["Required"] = "Vul je gebruikersnaam en wachtwoord in.",
+            ["OtherLanguage"] = "English",
+            ["OtherLanguageCode"] = "en",
+            ["NoScript"] = "Deze console heeft JavaScript nodig.",
+            ["SignOut"] = "Uitloggen",
+        },
+        ["en"] = new()
+        {
+            ["Title"] = "Expert console",
+            ["LoginTitle"] = "Sign in",
+            ["LoginIntro"] = "Sign in to start your shift.",
+            ["UserName"] = "User name",
+            ["Password"] = "Password",
+            ["SignIn"] = "Sign in",
+            ["LoginFailed"] = "User name or password is not correct.",
+            ["LockedOut"] = "Too many failed attempts. Try again in fifteen minutes.",
+            ["Required"] = "Enter your user name and password.",
+            ["OtherLanguage"] = "Nederlands",
+            ["OtherLanguageCode"] = "nl",
+            ["NoScript"] = "This console needs JavaScript.",
+            ["SignOut"] = "Sign out",
+        },
+    };
+
+    public string Language { get; }
+
+    public ConsoleTexts(HttpContext http)
+    {
+        var q = http.Request.Query["lang"].ToString();
+        if (q is "nl" or "en")
+        {
+            http.Response.Cookies.Append(LanguageCookie, q, new CookieOptions
+            {
+                HttpOnly = true, SameSite = SameSiteMode.Strict, IsEssential = true, MaxAge = TimeSpan.FromDays(365),
+            });
+            Language = q;
+        }
+        else
+        {
+            Language = http.Request.Cookies[LanguageCookie] == "en" ? "en" : "nl";
+        }
+    }
+
+    public string this[string key] => All[Language].TryGetValue(key, out var v) ? v : All["nl"][key];
+}

@@ -1,0 +1,423 @@
+// The expert console's live workspace: availability, the queue summary, assigned chats, and the contact
+// form after each chat. Messages are rendered as text only.
+import { texts, duration } from './i18n.js';
+import { h } from './dom.js';
+import { openContactForm } from './contact-form.js';
+
+const app = document.getElementById('app');
+const lang = app.dataset.lang === 'en' ? 'en' : 'nl';
+const t = texts[lang];
+
+const state = {
+  me: null,
+  availability: 'offline',
+  queue: { waiting: 0, longestWaitSeconds: 0 },
+  chats: new Map(),      // conversationId -> { visitor, startedAt, messages: Map(seq -> msg), connected, typing, ended, pending: Map }
+  selected: null,
+  pendingForms: [],
+  unseen: 0,
+  connected: false,
+  connection: null
+};
+
+// ---- layout -------------------------------------------------------------------------------------
+
+const els = {};
+function layout() {
+  els.availability = h('div', { class: 'segmented', role: 'radiogroup', 'aria-label': t.availability },
+    ['available', 'paused', 'offline'].map((a) => h('button', {
+      type: 'button', role: 'radio', class: `seg seg-${a}`, dataset: { value: a }, 'aria-checked': 'false',
+      onclick: () => setAvailability(a), onkeydown: segmentKeys
+    }, t[a])));
+  els.name = h('span', { class: 'who' });
+  els.conn = h('div', { class: 'conn', role: 'status', hidden: true }, t.reconnecting);
+  els.queue = h('div', { class: 'queue-summary', 'aria-live': 'polite' });
+  els.chatList = h('ul', { class: 'chat-list' });
+  els.formsList = h('ul', { class: 'forms-list' });
+  els.formsBox = h('section', { class: 'side-box reminders', hidden: true, 'aria-labelledby': 'forms-title' },
+    h('h2', { id: 'forms-title' }, t.formsToDo), els.formsList);
+  els.main = h('section', { class: 'workspace', 'aria-label': t.myChats });
+  els.toast = h('div', { class: 'toast', role: 'status', 'aria-live': 'polite', hidden: true });
+
+  app.replaceChildren(
+    h('header', { class: 'bar' },
+      h('div', { class: 'bar-left' }, h('strong', { class: 'product' }, t.console), els.name),
+      h('div', { class: 'bar-mid' }, els.availability),
+      h('nav', { class: 'bar-right' },
+        h('button', { type: 'button', class: 'secondary', onclick: registerOther }, t.register),
+        h('button', { type: 'button', class: 'secondary', onclick: showMyForms }, t.myForms),
+        h('button', { type: 'button', class: 'link', onclick: () => document.getElementById('logout-form').submit() }, t.signOut))),
+    els.conn,
+    h('div', { class: 'columns' },
+      h('aside', { class: 'side' },
+        h('section', { class: 'side-box', 'aria-labelledby': 'queue-title' }, h('h2', { id: 'queue-title' }, t.queue), els.queue),
+        h('section', { class: 'side-box', 'aria-labelledby': 'chats-title' }, h('h2', { id: 'chats-title' }, t.myChats), els.chatList),
+        els.formsBox,
+        h('p', { class: 'muted small' }, t.availabilityHelp)),
+      els.main),
+    els.toast);
+}
+
+function segmentKeys(ev) {
+  const order = ['available', 'paused', 'offline'];
+  const i = order.indexOf(ev.currentTarget.dataset.value);
+  if (ev.key === 'ArrowRight' || ev.key === 'ArrowDown') { ev.preventDefault(); focusSeg(order[(i + 1) % 3]); }
+  if (ev.key === 'ArrowLeft' || ev.key === 'ArrowUp') { ev.preventDefault(); focusSeg(order[(i + 2) % 3]); }
+}
+function focusSeg(a) { els.availability.querySelector(`[data-value=${a}]`).focus(); }
+
+// ---- rendering ----------------------------------------------------------------------------------
+
+// Availability can only change while connected: until then the buttons are disabled and the banner shows.
+function setConnected(connected) {
+  state.connected = connected;
+  els.conn.hidden = connected;
+  renderAvailability();
+}
+
+function renderAvailability() {
+  for (const b of els.availability.children) {
+    b.disabled = !state.connected;
+    const on = b.dataset.value === state.availability;
+    b.setAttribute('aria-checked', String(on));
+    b.classList.toggle('on', on);
+    b.tabIndex = on ? 0 : -1;
+  }
+}
+
+function renderQueue() {
+  const q = state.queue;
+  els.queue.replaceChildren(
+    h('p', { class: 'big' }, t.waiting(q.waiting)),
+    q.waiting > 0 ? h('p', { class: 'muted' }, t.longest(q.longestWaitSeconds)) : null);
+}
+
+function renderChatList() {
+  const items = [...state.chats.entries()].map(([id, c]) => h('li', {},
+    h('button', { type: 'button', class: 'chat-item' + (id === state.selected ? ' selected' : '') + (c.ended ? ' ended' : ''),
+      'aria-current': id === state.selected ? 'true' : null, onclick: () => select(id) },
+      h('span', {}, `${t.visitor} · ${new Date(c.startedAt).toLocaleTimeString(lang === 'en' ? 'en-GB' : 'nl-NL', { hour: '2-digit', minute: '2-digit' })}`),
+      c.unread ? h('span', { class: 'badge' }, String(c.unread)) : null)));
+  els.chatList.replaceChildren(...(items.length ? items : [h('li', { class: 'muted' }, t.noChats)]));
+}
+
+function renderForms() {
+  els.formsBox.hidden = state.pendingForms.length === 0;
+  els.formsList.replaceChildren(...state.pendingForms.map((p) => h('li', {},
+    h('span', {}, new Date(p.occurredAt).toLocaleString(lang === 'en' ? 'en-GB' : 'nl-NL', { weekday: 'short', hour: '2-digit', minute: '2-digit' }), ` · ${p.durationMinutes} min`),
+    h('button', { type: 'button', class: 'secondary small', onclick: () => fillForm(p) }, t.fillIn))));
+}
+
+function label(map, key) { return map[key] ?? key ?? t.unknown; }
+
+function renderMain() {
+  const c = state.chats.get(state.selected);
+  if (!c) {
+    els.main.replaceChildren(h('div', { class: 'empty' },
+      h('p', {}, state.availability === 'available' ? t.noChatSelected : t.offlineHint)));
+    return;
+  }
+  const v = c.visitor;
+  const info = h('dl', { class: 'visitor-info' },
+    h('div', {}, h('dt', {}, t.about), h('dd', {}, label(t.aboutLabels, v.about))),
+    h('div', {}, h('dt', {}, t.preferred), h('dd', {}, label(t.preferredLabels, v.preferredExperience))),
+    h('div', {}, h('dt', {}, t.followUp), h('dd', {}, v.followUp === true ? t.yes : v.followUp === false ? t.no : t.unknown)),
+    h('div', {}, h('dt', {}, t.referral), h('dd', {}, v.referral || t.unknown)),
+    h('div', {}, h('dt', {}, t.waited), h('dd', {}, duration(v.waitedSeconds))));
+  c.list = h('ol', { class: 'messages', 'aria-live': 'polite', 'aria-label': t.visitor });
+  for (const m of [...c.messages.values()].sort((a, b) => a.seq - b.seq)) c.list.append(messageItem(m));
+  for (const p of c.pending.values()) c.list.append(pendingItem(p));
+  c.typingEl = h('p', { class: 'typing', hidden: !c.typing }, t.typing);
+  const status = c.ended ? h('p', { class: 'notice' }, t.ended(c.endedBy))
+    : !c.connected ? h('p', { class: 'notice warn' }, t.visitorGone) : null;
+  const box = h('textarea', { id: 'reply', rows: 3, maxlength: 2000, placeholder: t.messagePlaceholder, 'aria-label': t.messagePlaceholder, disabled: c.ended });
+  box.value = c.draft || '';
+  box.addEventListener('input', () => { c.draft = box.value; typing(state.selected, true); });
+  box.addEventListener('keydown', (e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); } });
+  const composer = h('form', { class: 'composer', onsubmit: (e) => { e.preventDefault(); send(); } },
+    box, h('button', { type: 'submit', class: 'primary', disabled: c.ended }, t.send));
+  els.main.replaceChildren(
+    h('div', { class: 'chat-top' }, h('h2', {}, t.visitor), info,
+      c.ended ? null : h('button', { type: 'button', class: 'danger', onclick: () => endChat(state.selected) }, t.endChat)),
+    status, c.list, c.typingEl, composer);
+  c.list.scrollTop = c.list.scrollHeight;
+  if (!c.ended) box.focus();
+}
+
+function messageItem(m) {
+  const who = m.from === 'expert' ? t.me : m.from === 'visitor' ? t.them : t.system;
+  const time = new Date(m.sentAt).toLocaleTimeString(lang === 'en' ? 'en-GB' : 'nl-NL', { hour: '2-digit', minute: '2-digit' });
+  return h('li', { class: `msg ${m.from}`, dataset: { seq: String(m.seq) } },
+    h('span', { class: 'text' }, m.text), h('span', { class: 'meta' }, `${who} · ${time}`));
+}
+function pendingItem(p) {
+  return h('li', { class: 'msg expert pending', dataset: { clientId: p.id } },
+    h('span', { class: 'text' }, p.text), h('span', { class: 'meta' }, `${t.me} · ${t.notSent}`));
+}
+
+function toast(text) {
+  els.toast.textContent = text;
+  els.toast.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { els.toast.hidden = true; }, 4000);
+}
+
+// ---- notices (sound and tab title) --------------------------------------------------------------
+
+const baseTitle = document.title;
+function notifyNewChat() {
+  state.unseen++;
+  document.title = `(${state.unseen}) ${t.newChat} – ${baseTitle}`;
+  try {
+    const ctx = new AudioContext();
+    const play = (freq, at) => {
+      const o = ctx.createOscillator(); const g = ctx.createGain();
+      o.frequency.value = freq; o.connect(g); g.connect(ctx.destination);
+      g.gain.setValueAtTime(0.0001, ctx.currentTime + at);
+      g.gain.exponentialRampToValueAtTime(0.2, ctx.currentTime + at + 0.02);
+      g.gain.exponentialRampToValueAtTime(0.0001, ctx.currentTime + at + 0.35);
+      o.start(ctx.currentTime + at); o.stop(ctx.currentTime + at + 0.4);
+    };
+    play(660, 0); play(880, 0.25);
+  } catch { /* no sound available */ }
+}
+function clearNotice() { state.unseen = 0; document.title = baseTitle; }
+window.addEventListener('focus', clearNotice);
+document.addEventListener('visibilitychange', () => { if (!document.hidden) clearNotice(); });
+
+// ---- hub ----------------------------------------------------------------------------------------
+
+function chatFrom(conv) {
+  return {
+    visitor: conv.visitor, startedAt: conv.startedAt, connected: conv.visitorConnected ?? true,
+    messages: new Map((conv.messages || []).map((m) => [m.seq, m])), pending: new Map(),
+    typing: false, ended: false, unread: 0, draft: ''
+  };
+}
+
+function select(id) {
+  state.selected = id;
+  const c = state.chats.get(id);
+  if (c) c.unread = 0;
+  renderChatList();
+  renderMain();
+}
+
+function addMessage(m) {
+  const c = state.chats.get(m.conversationId);
+  if (!c || c.messages.has(m.seq)) return;
+  c.messages.set(m.seq, m);
+  if (m.from === 'expert') c.pending.delete(m.clientMessageId);
+  if (m.from === 'visitor') c.typing = false;
+  if (state.selected === m.conversationId && c.list) {
+    c.list.querySelector(`li[data-client-id="${CSS.escape(m.clientMessageId)}"]`)?.remove();
+    const after = [...c.list.children].find((li) => li.dataset.seq && Number(li.dataset.seq) > m.seq);
+    c.list.insertBefore(messageItem(m), after || c.list.querySelector('li.pending'));
+    c.typingEl.hidden = true;
+    c.list.scrollTop = c.list.scrollHeight;
+  } else if (m.from === 'visitor') {
+    c.unread = (c.unread || 0) + 1;
+    renderChatList();
+  }
+}
+
+function backoff(ctx) {
+  const base = Math.min(30000, 500 * 2 ** Math.min(ctx.previousRetryCount, 6));
+  return base / 2 + Math.random() * base / 2;
+}
+
+function connect() {
+  const c = new signalR.HubConnectionBuilder()
+    .withUrl('/hubs/expert', { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets })
+    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: backoff })
+    .configureLogging(signalR.LogLevel.None)
+    .build();
+  c.on('ChatAssigned', (e) => {
+    state.chats.set(e.conversationId, chatFrom({ ...e, visitorConnected: true }));
+    notifyNewChat();
+    if (!state.selected || state.chats.get(state.selected)?.ended) select(e.conversationId);
+    else renderChatList();
+  });
+  c.on('MessageReceived', addMessage);
+  c.on('TypingChanged', (e) => {
+    const chat = state.chats.get(e.conversationId);
+    if (!chat || e.from !== 'visitor') return;
+    chat.typing = e.isTyping;
+    if (state.selected === e.conversationId && chat.typingEl) chat.typingEl.hidden = !e.isTyping;
+  });
+  c.on('VisitorConnectionChanged', (e) => {
+    const chat = state.chats.get(e.conversationId);
+    if (!chat) return;
+    chat.connected = e.connected;
+    if (state.selected === e.conversationId) renderMain();
+  });
+  c.on('ChatEnded', (e) => {
+    const chat = state.chats.get(e.conversationId);
+    if (chat) { chat.ended = true; chat.endedBy = e.endedBy; }
+    if (e.form && !state.pendingForms.some((p) => p.conversationId === e.form.conversationId)) state.pendingForms.push(e.form);
+    renderChatList(); renderForms();
+    if (state.selected === e.conversationId) renderMain();
+    if (e.form) fillForm(e.form);
+  });
+  c.on('QueueChanged', (q) => { state.queue = q; renderQueue(); });
+  c.on('AvailabilityChanged', (a) => { state.availability = a.availability; renderAvailability(); renderMain(); });
+  c.onreconnecting(() => setConnected(false));
+  c.onreconnected(async () => { await loadState(); setConnected(true); });
+  c.onclose(() => { setConnected(false); setTimeout(start, 2000); });
+  state.connection = c;
+}
+
+async function start() {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await state.connection.start();
+      await loadState();
+      setConnected(true);
+      return;
+    } catch (err) {
+      if (/401|403/.test(String(err?.message))) { location.href = '/console/login?returnUrl=/console'; return; }
+      setConnected(false);
+      await new Promise((r) => setTimeout(r, backoff({ previousRetryCount: attempt })));
+    }
+  }
+}
+
+async function loadState() {
+  const s = await state.connection.invoke('GetState');
+  state.availability = s.availability;
+  state.queue = s.queue;
+  state.pendingForms = s.pendingForms || [];
+  const live = new Set(s.conversations.map((c) => c.conversationId));
+  for (const conv of s.conversations) {
+    const existing = state.chats.get(conv.conversationId);
+    const fresh = chatFrom(conv);
+    if (existing) { fresh.pending = existing.pending; fresh.draft = existing.draft; }
+    state.chats.set(conv.conversationId, fresh);
+  }
+  for (const [id, c] of state.chats) if (!live.has(id) && !c.ended) { c.ended = true; c.endedBy = 'system'; }
+  if (!state.chats.has(state.selected)) state.selected = s.conversations[0]?.conversationId ?? null;
+  renderAvailability(); renderQueue(); renderChatList(); renderForms(); renderMain();
+  // Resend what was typed but not acknowledged before the connection broke (same ids: stored once).
+  for (const [id, c] of state.chats) for (const p of c.pending.values()) trySend(id, p);
+}
+
+// ---- actions ------------------------------------------------------------------------------------
+
+async function setAvailability(a) {
+  try {
+    const r = await state.connection.invoke('SetAvailability', a);
+    state.availability = r.availability;
+    renderAvailability(); renderMain();
+    focusSeg(a);
+  } catch { toast(t.reconnecting); }
+}
+
+function newId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+function send() {
+  const id = state.selected;
+  const c = state.chats.get(id);
+  const box = document.getElementById('reply');
+  const text = box.value.trim();
+  if (!c || c.ended || !text) return;
+  const p = { id: newId(), text };
+  c.pending.set(p.id, p);
+  c.list.append(pendingItem(p));
+  c.list.scrollTop = c.list.scrollHeight;
+  box.value = ''; c.draft = '';
+  typing(id, false);
+  trySend(id, p);
+}
+
+async function trySend(conversationId, p) {
+  try {
+    const ack = await state.connection.invoke('SendMessage', conversationId, p.id, p.text);
+    const c = state.chats.get(conversationId);
+    if (c && !c.messages.has(ack.seq)) addMessage({ conversationId, seq: ack.seq, clientMessageId: p.id, from: 'expert', text: p.text, sentAt: ack.sentAt });
+  } catch (err) {
+    if (/HubException/.test(String(err?.message))) {
+      state.chats.get(conversationId)?.pending.delete(p.id);
+      toast(String(err.message).replace(/^.*HubException: /, ''));
+      if (state.selected === conversationId) renderMain();
+    }
+  }
+}
+
+let typingState = { id: null, at: 0, timer: null };
+function typing(id, isTyping) {
+  const c = state.connection;
+  if (!c || c.state !== signalR.HubConnectionState.Connected) return;
+  const now = Date.now();
+  clearTimeout(typingState.timer);
+  if (isTyping) {
+    typingState.timer = setTimeout(() => typing(id, false), 4000);
+    if (typingState.id === id && now - typingState.at < 3000) return;
+    typingState = { id, at: now, timer: typingState.timer };
+  } else typingState = { id: null, at: 0, timer: null };
+  c.invoke('Typing', id, isTyping).catch(() => {});
+}
+
+async function endChat(id) {
+  if (!confirm(t.endConfirm)) return;
+  try { await state.connection.invoke('EndChat', id); } catch (err) { toast(String(err?.message || err).replace(/^.*HubException: /, '')); }
+}
+
+async function fillForm(prefill) {
+  if (document.querySelector('dialog[open]')) return; // one form at a time; the reminder list keeps the rest
+  const saved = await openContactForm({ t, lang, prefill });
+  if (saved) {
+    state.pendingForms = state.pendingForms.filter((p) => p.conversationId !== prefill.conversationId);
+    renderForms();
+    toast(t.saved);
+    for (const [id, c] of state.chats) if (c.ended && id === prefill.conversationId) state.chats.delete(id);
+    if (!state.chats.has(state.selected)) state.selected = [...state.chats.keys()][0] ?? null;
+    renderChatList(); renderMain();
+  }
+}
+
+async function registerOther() {
+  if (await openContactForm({ t, lang, prefill: null })) toast(t.saved);
+}
+
+async function showMyForms() {
+  const to = new Date();
+  const from = new Date(Date.now() - 30 * 86400000);
+  const iso = (d) => d.toISOString().slice(0, 10);
+  const [forms, fields] = await Promise.all([
+    fetch(`/api/contacts?from=${iso(from)}&to=${iso(to)}`, { credentials: 'same-origin' }).then((r) => r.json()),
+    fetch(`/api/contacts/codes?lang=${lang}`, { credentials: 'same-origin' }).then((r) => r.json())
+  ]);
+  const labelOf = (field, key) => fields.find((f) => f.name === field)?.codes.find((c) => c.key === key)?.label ?? key;
+  const table = forms.length === 0 ? h('p', {}, t.noForms) : h('table', { class: 'forms-table' },
+    h('thead', {}, h('tr', {}, [t.col.when, t.col.type, t.col.seeker, t.col.conversation, t.col.minutes].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, forms.map((f) => h('tr', {},
+      h('td', {}, new Date(f.occurredAt).toLocaleString(lang === 'en' ? 'en-GB' : 'nl-NL', { dateStyle: 'medium', timeStyle: 'short' })),
+      h('td', {}, labelOf('contactType', f.contactType)),
+      h('td', {}, labelOf('contactSeeker', f.contactSeeker)),
+      h('td', {}, labelOf('conversation', f.conversation)),
+      h('td', { class: 'num' }, String(f.durationMinutes))))));
+  const dialog = h('dialog', { class: 'form-dialog wide', 'aria-labelledby': 'my-forms-title' },
+    h('h2', { id: 'my-forms-title' }, t.formsTitle), table,
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, t.close)));
+  dialog.addEventListener('close', () => dialog.remove());
+  document.body.append(dialog);
+  dialog.showModal();
+}
+
+// ---- start --------------------------------------------------------------------------------------
+
+async function init() {
+  layout();
+  renderAvailability(); renderQueue(); renderChatList(); renderMain();
+  const me = await fetch('/api/auth/me', { credentials: 'same-origin' });
+  if (me.status === 401) { location.href = '/console/login'; return; }
+  state.me = await me.json();
+  els.name.textContent = state.me.displayName;
+  connect();
+  await start();
+}
+
+init();

@@ -1,0 +1,456 @@
+// The visitor's chat. Runs in an iframe from the chat server (or stand-alone at /widget/).
+// Privacy: no cookies, no localStorage. Only sessionStorage (this tab), cleared by quick exit and at the end.
+// Messages are rendered with textContent only, never as HTML.
+import { texts } from './i18n.js';
+
+const STORE_KEY = 'chat.session';
+const params = new URLSearchParams(location.search);
+const embedded = window.parent !== window;
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  lang: 'nl',
+  config: null,
+  connection: null,
+  session: null,        // { resumeToken, pending: [{ id, text }] } mirrored in sessionStorage
+  status: 'none',       // none | queued | active | ended
+  expertName: null,
+  lastSeq: 0,
+  seen: new Set(),      // seqs rendered
+  typingTimer: null,
+  lastTypingSent: 0,
+  queue: null
+};
+
+// ---- storage (sessionStorage only) ----------------------------------------------------------------
+
+function loadSession() {
+  try { return JSON.parse(sessionStorage.getItem(STORE_KEY) || 'null'); } catch { return null; }
+}
+function saveSession() {
+  if (state.session) sessionStorage.setItem(STORE_KEY, JSON.stringify({ ...state.session, lang: state.lang }));
+}
+function clearSession() {
+  state.session = null;
+  try { sessionStorage.clear(); } catch { /* nothing stored */ }
+}
+
+// ---- texts --------------------------------------------------------------------------------------
+
+const t = () => texts[state.lang];
+
+function applyTexts() {
+  document.documentElement.lang = state.lang;
+  document.querySelectorAll('[data-t]').forEach((el) => { el.textContent = t()[el.dataset.t]; });
+  $('quick-exit').textContent = t().quickExit;
+  $('quick-exit').setAttribute('aria-label', t().quickExitLabel);
+  $('quick-exit').title = t().quickExitLabel;
+  $('lang-toggle').textContent = t().langSwitch;
+  $('lang-toggle').setAttribute('aria-label', t().langSwitchLabel);
+  $('lang-toggle').lang = state.lang === 'nl' ? 'en' : 'nl';
+  renderEmergency();
+  if (state.config) {
+    $('org-name').textContent = state.config.organisationName;
+    document.title = state.config.organisationName;
+    $('opening-hours').textContent = state.config.openingHours[state.lang] || '';
+    $('alternatives').textContent = state.config.alternatives[state.lang] || '';
+  }
+  renderChoices();
+  renderHead();
+  $('text').placeholder = state.status === 'active' ? t().placeholderActive : t().placeholderQueued;
+  $('conn').textContent = t().reconnecting;
+}
+
+// "In acute danger? Call <112>." : the parts in angle brackets become <strong>, built as DOM nodes.
+function renderEmergency() {
+  const el = $('emergency');
+  el.replaceChildren();
+  t().emergency.split(/(<[^>]+>)/).forEach((part) => {
+    if (part.startsWith('<')) {
+      const s = document.createElement('strong');
+      s.textContent = part.slice(1, -1);
+      el.append(s);
+    } else if (part) el.append(document.createTextNode(part));
+  });
+}
+
+function radio(name, value, label, checked) {
+  const wrap = document.createElement('label');
+  const input = document.createElement('input');
+  input.type = 'radio'; input.name = name; input.value = value; input.checked = checked;
+  const span = document.createElement('span');
+  span.textContent = label;
+  wrap.append(input, span);
+  return wrap;
+}
+
+function renderChoices() {
+  const keep = (name, fallback) => document.querySelector(`input[name=${name}]:checked`)?.value ?? fallback;
+  const about = keep('about', 'unspecified');
+  const pref = keep('pref', 'any');
+  const follow = keep('follow', 'unknown');
+  $('about-choices').replaceChildren(...Object.entries(t().about).map(([k, v]) => radio('about', k, v, k === about)));
+  $('pref-choices').replaceChildren(...Object.entries(t().pref).map(([k, v]) => radio('pref', k, v, k === pref)));
+  $('follow-choices').replaceChildren(...Object.entries(t().follow).map(([k, v]) => radio('follow', k, v, k === follow)));
+}
+
+// ---- screens ------------------------------------------------------------------------------------
+
+function show(screen) {
+  for (const s of ['loading', 'closed', 'intro', 'chat', 'ended']) $('screen-' + s).hidden = s !== screen;
+}
+
+function renderHead() {
+  const head = $('chat-head');
+  head.replaceChildren();
+  if (state.status === 'queued' && state.queue) {
+    const a = document.createElement('strong');
+    a.textContent = t().queued(state.queue.position);
+    const b = document.createElement('div');
+    b.textContent = t().wait(state.queue.estimatedWaitSeconds);
+    head.append(a, b);
+  } else if (state.status === 'active') {
+    head.textContent = t().talkingWith(state.expertName || t().expertFallback);
+  }
+}
+
+function showEnded(endedBy) {
+  state.status = 'ended';
+  clearSession();
+  $('ended-text').textContent = endedBy === 'expert' ? t().endedByExpert
+    : endedBy === 'visitor' ? t().endedByVisitor : t().endedBySystem;
+  $('messages').replaceChildren();
+  state.seen.clear();
+  state.lastSeq = 0;
+  show('ended');
+  stopConnection();
+  $('again').focus();
+}
+
+// ---- messages -----------------------------------------------------------------------------------
+
+function time(iso) {
+  const d = iso ? new Date(iso) : new Date();
+  return d.toLocaleTimeString(state.lang === 'en' ? 'en-GB' : 'nl-NL', { hour: '2-digit', minute: '2-digit' });
+}
+
+function messageElement(from, text, meta) {
+  const li = document.createElement('li');
+  li.className = 'msg ' + from;
+  const body = document.createElement('span');
+  body.className = 'text';
+  body.textContent = text;
+  const m = document.createElement('span');
+  m.className = 'meta';
+  m.textContent = meta;
+  li.append(body, m);
+  return li;
+}
+
+function scrollDown() {
+  const list = $('messages');
+  list.scrollTop = list.scrollHeight;
+}
+
+function renderMessage(msg) {
+  if (state.seen.has(msg.seq)) return;
+  state.seen.add(msg.seq);
+  state.lastSeq = Math.max(state.lastSeq, msg.seq);
+  const pendingEl = msg.from === 'visitor' ? document.querySelector(`li[data-client-id="${CSS.escape(msg.clientMessageId)}"]`) : null;
+  const who = msg.from === 'expert' ? (state.expertName || t().expertFallback) + ' · ' : '';
+  const el = messageElement(msg.from, msg.text, who + time(msg.sentAt));
+  el.dataset.seq = String(msg.seq);
+  if (pendingEl) pendingEl.replaceWith(el);
+  else insertInOrder(el, msg.seq);
+  if (msg.from === 'visitor') dropPending(msg.clientMessageId);
+  scrollDown();
+}
+
+function insertInOrder(el, seq) {
+  const list = $('messages');
+  const after = [...list.children].find((li) => li.dataset.seq && Number(li.dataset.seq) > seq);
+  list.insertBefore(el, after || null);
+}
+
+function renderPending(p) {
+  const el = messageElement('visitor', p.text, time());
+  el.classList.add('pending');
+  el.dataset.clientId = p.id;
+  el.querySelector('.meta').dataset.pending = t().notSent;
+  $('messages').append(el);
+  scrollDown();
+}
+
+function markFailed(id, reason) {
+  const el = document.querySelector(`li[data-client-id="${CSS.escape(id)}"]`);
+  if (el) {
+    el.querySelector('.meta').dataset.pending = t().failed + (reason ? ': ' + reason : '');
+  }
+  dropPending(id);
+}
+
+function dropPending(id) {
+  if (!state.session) return;
+  state.session.pending = state.session.pending.filter((p) => p.id !== id);
+  saveSession();
+}
+
+function systemLine(text) {
+  $('messages').append(messageElement('system', text, ''));
+  scrollDown();
+}
+
+function newId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+// Sends one pending message. An unacknowledged send stays pending (shown "not sent yet") and is sent again
+// with the same id after a reconnect; the server stores it once.
+async function trySend(p) {
+  const c = state.connection;
+  if (!c || c.state !== signalR.HubConnectionState.Connected) return;
+  try {
+    const ack = await c.invoke('SendMessage', p.id, p.text);
+    const el = document.querySelector(`li[data-client-id="${CSS.escape(p.id)}"]`);
+    if (el && !state.seen.has(ack.seq)) {
+      state.seen.add(ack.seq);
+      state.lastSeq = Math.max(state.lastSeq, ack.seq);
+      el.classList.remove('pending');
+      el.dataset.seq = String(ack.seq);
+      delete el.dataset.clientId;
+    }
+    dropPending(p.id);
+  } catch (err) {
+    if (isHubError(err)) markFailed(p.id, hubMessage(err));
+    // Otherwise the connection broke: keep it pending; flushPending runs after the reconnect.
+  }
+}
+
+async function flushPending() {
+  for (const p of [...(state.session?.pending || [])]) await trySend(p);
+}
+
+const isHubError = (err) => /HubException/.test(String(err?.message));
+const hubMessage = (err) => String(err.message).replace(/^.*HubException: /, '');
+
+// ---- connection ---------------------------------------------------------------------------------
+
+function backoff(ctx) {
+  // 0.5 s, 1, 2, 4 … up to 30 s, with jitter; never gives up.
+  const base = Math.min(30000, 500 * 2 ** Math.min(ctx.previousRetryCount, 6));
+  return base / 2 + Math.random() * base / 2;
+}
+
+function buildConnection() {
+  const c = new signalR.HubConnectionBuilder()
+    .withUrl('/hubs/visitor', { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets })
+    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: backoff })
+    .configureLogging(signalR.LogLevel.None)
+    .build();
+
+  c.on('QueueUpdated', (e) => {
+    if (state.status !== 'queued') return;
+    state.queue = e;
+    renderHead();
+  });
+  c.on('ChatStarted', (e) => {
+    state.status = 'active';
+    state.expertName = e.expert?.displayName || null;
+    renderHead();
+    $('text').placeholder = t().placeholderActive;
+    systemLine(t().joined(state.expertName || t().expertFallback));
+  });
+  c.on('MessageReceived', (m) => renderMessage(m));
+  c.on('TypingChanged', (e) => {
+    if (e.from !== 'expert') return;
+    const el = $('typing');
+    el.textContent = t().typing(state.expertName || t().expertFallback);
+    el.hidden = !e.isTyping;
+  });
+  c.on('ChatEnded', (e) => showEnded(e.endedBy));
+
+  c.onreconnecting(() => { $('conn').hidden = false; });
+  c.onreconnected(async () => {
+    await resume(state.lastSeq);
+    $('conn').hidden = true;
+  });
+  c.onclose(() => {
+    // Automatic reconnect gave up (it does not with our policy) or the server closed us: start again.
+    if (state.session && state.status !== 'ended') { $('conn').hidden = false; connectWithRetry().then(() => resume(state.lastSeq)); }
+  });
+  return c;
+}
+
+async function connectWithRetry() {
+  if (!state.connection) state.connection = buildConnection();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if (state.connection.state === signalR.HubConnectionState.Disconnected) await state.connection.start();
+      $('conn').hidden = true;
+      return;
+    } catch {
+      $('conn').hidden = false;
+      await new Promise((r) => setTimeout(r, backoff({ previousRetryCount: attempt })));
+    }
+  }
+}
+
+function stopConnection() {
+  const c = state.connection;
+  state.connection = null;
+  if (c) { c.onclose(() => {}); c.stop().catch(() => {}); }
+}
+
+async function resume(afterSeq) {
+  if (!state.session) return;
+  let r;
+  try {
+    r = await state.connection.invoke('Resume', state.session.resumeToken, afterSeq);
+  } catch {
+    return; // connection broke again; onreconnected calls us once more
+  }
+  if (r.status === 'ended') { showEnded('system'); return; }
+  state.status = r.status;
+  state.expertName = r.expert?.displayName || null;
+  if (r.status === 'queued') state.queue = { position: r.position, estimatedWaitSeconds: r.estimatedWaitSeconds };
+  renderHead();
+  $('text').placeholder = r.status === 'active' ? t().placeholderActive : t().placeholderQueued;
+  for (const m of r.messages) renderMessage(m);
+  await flushPending();
+}
+
+// ---- actions ------------------------------------------------------------------------------------
+
+async function startChat(ev) {
+  ev.preventDefault();
+  const btn = $('start');
+  btn.disabled = true;
+  $('start-error').hidden = true;
+  const follow = document.querySelector('input[name=follow]:checked')?.value;
+  const request = {
+    about: document.querySelector('input[name=about]:checked')?.value || 'unspecified',
+    preferredExperience: document.querySelector('input[name=pref]:checked')?.value || 'any',
+    followUp: follow === 'yes' ? true : follow === 'no' ? false : null,
+    referral: params.get('referral') || null,
+    language: state.lang
+  };
+  try {
+    await connectWithRetry();
+    const r = await state.connection.invoke('StartChat', request);
+    if (r.status === 'closed') { stopConnection(); await refreshStatus(); return; }
+    state.session = { resumeToken: r.resumeToken, pending: [] };
+    saveSession();
+    state.status = r.status === 'active' ? 'active' : 'queued';
+    state.queue = { position: r.position, estimatedWaitSeconds: r.estimatedWaitSeconds };
+    renderHead();
+    show('chat');
+    $('text').placeholder = t().placeholderQueued;
+    $('text').focus();
+  } catch (err) {
+    $('start-error').textContent = isHubError(err) ? hubMessage(err) : t().startFailed;
+    $('start-error').hidden = false;
+  } finally {
+    btn.disabled = false;
+  }
+}
+
+function sendFromComposer(ev) {
+  ev.preventDefault();
+  const box = $('text');
+  const text = box.value.trim();
+  if (!text || !state.session) return;
+  const max = state.config?.maxMessageLength || 2000;
+  const p = { id: newId(), text: text.slice(0, max) };
+  state.session.pending.push(p);
+  saveSession();
+  renderPending(p);
+  box.value = '';
+  sendTyping(false);
+  trySend(p);
+}
+
+function sendTyping(isTyping) {
+  const c = state.connection;
+  if (!c || c.state !== signalR.HubConnectionState.Connected || state.status !== 'active') return;
+  const now = Date.now();
+  if (isTyping && now - state.lastTypingSent < 3000) return;
+  state.lastTypingSent = isTyping ? now : 0;
+  c.invoke('Typing', isTyping).catch(() => {});
+}
+
+function onInput() {
+  sendTyping(true);
+  clearTimeout(state.typingTimer);
+  state.typingTimer = setTimeout(() => sendTyping(false), 4000);
+}
+
+async function leave() {
+  if (!confirm(t().leaveConfirm)) return;
+  try { await state.connection?.invoke('LeaveChat'); } catch { /* ended locally anyway */ }
+  showEnded('visitor');
+}
+
+// Quick exit: forget everything in this tab, end the chat, and leave for a neutral site at once.
+function quickExit() {
+  const url = state.config?.quickExitUrl || 'https://www.buienradar.nl/';
+  clearSession();
+  try { state.connection?.invoke('LeaveChat').catch(() => {}); } catch { /* leaving anyway */ }
+  document.body.replaceChildren();
+  if (embedded) {
+    window.parent.postMessage({ type: 'chat:quick-exit', url }, '*');
+    try { window.top.location.replace(url); } catch { /* the loader navigates the page */ }
+  } else {
+    location.replace(url);
+  }
+}
+
+async function refreshStatus() {
+  try {
+    const s = await (await fetch('/api/status', { cache: 'no-store' })).json();
+    $('status-dot').classList.toggle('open', !!s.open);
+    show(s.open ? 'intro' : 'closed');
+  } catch {
+    show('closed');
+  }
+}
+
+// ---- start --------------------------------------------------------------------------------------
+
+async function init() {
+  const saved = loadSession();
+  state.lang = saved?.lang || (params.get('lang') === 'en' ? 'en' : 'nl');
+  if (!embedded) document.body.classList.add('standalone');
+  try { state.config = await (await fetch('/api/widget/config')).json(); } catch { state.config = null; }
+  applyTexts();
+
+  $('quick-exit').addEventListener('click', quickExit);
+  document.addEventListener('keydown', (e) => { if (e.key === 'Escape') quickExit(); });
+  $('lang-toggle').addEventListener('click', () => {
+    state.lang = state.lang === 'nl' ? 'en' : 'nl';
+    saveSession();
+    applyTexts();
+  });
+  $('intro-form').addEventListener('submit', startChat);
+  $('composer').addEventListener('submit', sendFromComposer);
+  $('text').addEventListener('input', onInput);
+  $('text').addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) sendFromComposer(e);
+  });
+  $('leave').addEventListener('click', leave);
+  $('again').addEventListener('click', () => { show('loading'); refreshStatus(); });
+
+  if (saved?.resumeToken) {
+    state.session = { resumeToken: saved.resumeToken, pending: saved.pending || [] };
+    show('chat');
+    for (const p of state.session.pending) renderPending(p);
+    await connectWithRetry();
+    await resume(0);
+    if (state.status !== 'ended') $('status-dot').classList.add('open');
+    return;
+  }
+  await refreshStatus();
+}
+
+init();

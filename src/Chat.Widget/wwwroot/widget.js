@@ -1,0 +1,103 @@
+// Chat loader: include with
+//   <script src="https://CHAT/widget.js" data-referral="flyer-victims" async></script>
+// It sets no cookie and writes no storage. It shows a launcher (open or closed, from /api/status) and opens
+// the chat itself in an iframe from the chat server's origin. Quick exit from inside the chat (button or
+// Escape) replaces this page with a neutral site, so the Back button does not lead back here.
+(function () {
+  'use strict';
+  var script = document.currentScript;
+  if (!script || window.__chatWidgetLoaded) return;
+  window.__chatWidgetLoaded = true;
+
+  var origin = new URL(script.src, location.href).origin;
+  var referral = script.getAttribute('data-referral') || '';
+  var lang = (script.getAttribute('data-lang') || document.documentElement.lang || 'nl').slice(0, 2) === 'en' ? 'en' : 'nl';
+  var texts = {
+    nl: { open: 'Chat anoniem met een ervaringsdeskundige', closed: 'Chat nu gesloten: bekijk de openingstijden',
+          stateOpen: 'Open', stateClosed: 'Gesloten', close: 'Chat verkleinen', title: 'Anonieme chat' },
+    en: { open: 'Chat anonymously with an expert by experience', closed: 'Chat closed now: see the opening hours',
+          stateOpen: 'Open', stateClosed: 'Closed', close: 'Minimise chat', title: 'Anonymous chat' }
+  }[lang];
+  var exitUrl = 'https://www.buienradar.nl/';
+
+  var host = document.createElement('div');
+  host.setAttribute('data-chat-widget', '');
+  var root = host.attachShadow({ mode: 'open' });
+  // A stylesheet from the chat origin (not an inline <style>): host pages with a strict CSP can allow it.
+  var style = document.createElement('link');
+  style.rel = 'stylesheet';
+  style.href = origin + '/widget.css';
+  var launcher = document.createElement('button');
+  launcher.type = 'button';
+  launcher.className = 'launcher closed';
+  var dot = document.createElement('span'); dot.className = 'dot'; dot.setAttribute('aria-hidden', 'true');
+  var label = document.createElement('span'); label.textContent = texts.open;
+  launcher.append(dot, label);
+  var panel = document.createElement('div');
+  panel.className = 'panel';
+  panel.setAttribute('role', 'dialog');
+  panel.setAttribute('aria-label', texts.title);
+  var minimise = document.createElement('button');
+  minimise.type = 'button'; minimise.className = 'min'; minimise.textContent = '\u2013';
+  minimise.setAttribute('aria-label', texts.close); minimise.title = texts.close;
+  panel.appendChild(minimise);
+  root.append(style, launcher, panel);
+
+  var frame = null;
+  function openPanel() {
+    if (!frame) {
+      frame = document.createElement('iframe');
+      frame.title = texts.title;
+      var q = new URLSearchParams({ lang: lang, embedded: '1' });
+      if (referral) q.set('referral', referral);
+      frame.src = origin + '/widget/?' + q.toString();
+      frame.allow = 'autoplay';
+      frame.referrerPolicy = 'no-referrer';
+      panel.appendChild(frame);
+    }
+    panel.classList.add('open');
+    launcher.style.display = 'none';
+    frame.focus();
+  }
+  function closePanel() {
+    panel.classList.remove('open');
+    launcher.style.display = '';
+    launcher.focus();
+  }
+  function quickExit(url) {
+    try { host.remove(); } catch (e) { /* leave anyway */ }
+    location.replace(url || exitUrl);
+  }
+  launcher.addEventListener('click', openPanel);
+  minimise.addEventListener('click', closePanel);
+
+  window.addEventListener('message', function (e) {
+    if (e.origin !== origin || !e.data || typeof e.data !== 'object') return;
+    if (e.data.type === 'chat:quick-exit') quickExit(typeof e.data.url === 'string' && /^https?:\/\//.test(e.data.url) ? e.data.url : exitUrl);
+    if (e.data.type === 'chat:minimise') closePanel();
+  });
+  // Escape leaves at once while the chat is open, also when focus is on the host page.
+  document.addEventListener('keydown', function (e) {
+    if (e.key === 'Escape' && panel.classList.contains('open')) quickExit(exitUrl);
+  });
+
+  function showStatus(s) {
+    var open = !!(s && s.open);
+    launcher.classList.toggle('closed', !open);
+    label.textContent = open ? texts.open : texts.closed;
+    launcher.setAttribute('aria-label', label.textContent + ' (' + (open ? texts.stateOpen : texts.stateClosed) + ')');
+  }
+  function poll() {
+    fetch(origin + '/api/status', { credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer' })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(showStatus, function () { showStatus(null); });
+  }
+  fetch(origin + '/api/widget/config', { credentials: 'omit', referrerPolicy: 'no-referrer' })
+    .then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (c) { if (c && c.quickExitUrl) exitUrl = c.quickExitUrl; }, function () {});
+  poll();
+  setInterval(function () { if (!panel.classList.contains('open')) poll(); }, 30000);
+
+  if (document.body) document.body.appendChild(host);
+  else document.addEventListener('DOMContentLoaded', function () { document.body.appendChild(host); });
+})();
