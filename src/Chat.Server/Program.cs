@@ -10,7 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddProblemDetails();
 builder.Services.AddRecords(builder.Configuration);          // SQLite records: accounts, contact forms
-builder.Services.AddAccounts();                              // Identity, roles, cookie sign-in
+builder.Services.AddAccounts(builder.Configuration);          // Identity, roles, cookie sign-in
 builder.Services.AddConversations();                         // hubs, queue and routing, live store
 builder.Services.AddContactForms();                          // contactformulier
 builder.Services.AddWidget();                                // widget configuration

@@ -87,9 +87,9 @@ function renderAvailability() {
 
 function renderQueue() {
   const q = state.queue;
-  els.queue.replaceChildren(
+  els.queue.replaceChildren(...present(
     h('p', { class: 'big' }, t.waiting(q.waiting)),
-    q.waiting > 0 ? h('p', { class: 'muted' }, t.longest(q.longestWaitSeconds)) : null);
+    q.waiting > 0 ? h('p', { class: 'muted' }, t.longest(q.longestWaitSeconds)) : null));
 }
 
 function renderChatList() {
@@ -107,6 +107,9 @@ function renderForms() {
     h('span', {}, new Date(p.occurredAt).toLocaleString(lang === 'en' ? 'en-GB' : 'nl-NL', { weekday: 'short', hour: '2-digit', minute: '2-digit' }), ` · ${p.durationMinutes} min`),
     h('button', { type: 'button', class: 'secondary small', onclick: () => fillForm(p) }, t.fillIn))));
 }
+
+// replaceChildren would turn a null into the text "null".
+function present(...nodes) { return nodes.filter((n) => n !== null && n !== undefined); }
 
 function label(map, key) { return map[key] ?? key ?? t.unknown; }
 
@@ -136,10 +139,10 @@ function renderMain() {
   box.addEventListener('keydown', (e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); } });
   const composer = h('form', { class: 'composer', onsubmit: (e) => { e.preventDefault(); send(); } },
     box, h('button', { type: 'submit', class: 'primary', disabled: c.ended }, t.send));
-  els.main.replaceChildren(
+  els.main.replaceChildren(...present(
     h('div', { class: 'chat-top' }, h('h2', {}, t.visitor), info,
       c.ended ? null : h('button', { type: 'button', class: 'danger', onclick: () => endChat(state.selected) }, t.endChat)),
-    status, c.list, c.typingEl, composer);
+    status, c.list, c.typingEl, composer));
   c.list.scrollTop = c.list.scrollHeight;
   if (!c.ended) box.focus();
 }

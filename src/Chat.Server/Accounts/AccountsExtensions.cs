@@ -1,13 +1,18 @@
 using Chat.Server.Storage;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 
 namespace Chat.Server.Accounts;
 
 public static class AccountsExtensions
 {
-    public static IServiceCollection AddAccounts(this IServiceCollection services)
+    public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration config)
     {
+        // Sign-in cookies stay valid across restarts (and, with a shared folder, across nodes).
+        var keys = config["DataProtection:KeysPath"] is { Length: > 0 } k ? k : "data/keys";
+        services.AddDataProtection().SetApplicationName("chat").PersistKeysToFileSystem(new DirectoryInfo(keys));
+
         services.AddOptions<AccountsOptions>().BindConfiguration(AccountsOptions.Section);
         services.AddIdentity<ChatUser, IdentityRole>(o =>
             {

@@ -5,7 +5,7 @@ public sealed class WidgetOptions
 {
     public const string Section = "Widget";
 
-    public string OrganisationName { get; set; } = "Ervaringsdeskundigen Huiselijk Geweld";
+    public string OrganisationName { get; set; } = "Anonieme chat";
 
     /// <summary>Where quick exit sends the visitor: a neutral site that reveals nothing.</summary>
     public string QuickExitUrl { get; set; } = "https://www.buienradar.nl/";

@@ -29,6 +29,7 @@ public class ChatApp : WebApplicationFactory<Program>
     {
         Directory.CreateDirectory(_dir);
         _settings["ConnectionStrings:Records"] = $"Data Source={Path.Combine(_dir, "chat.db")}";
+        _settings["DataProtection:KeysPath"] = Path.Combine(_dir, "keys");
         _settings["Chat:SweepInterval"] = "00:10:00"; // tests call SweepAsync themselves
         foreach (var (k, v) in settings ?? []) _settings[k] = v;
     }
