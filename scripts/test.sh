@@ -19,12 +19,15 @@ export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"
 mkdir -p artifacts/screenshots
 
 dotnet build Chat.sln -c Release -warnaserror --nologo -v quiet
+set +e
 dotnet test Chat.sln -c Release --no-build --nologo \
   --logger "console;verbosity=normal" --results-directory artifacts/test-results "$@" 2>&1 | tee artifacts/test-output.log
 status=${PIPESTATUS[0]}
+set -e
 
 # A plain summary line for CI: "N passed, N failed".
-passed=$(grep -cE '^\s+Passed [A-Za-z]' artifacts/test-output.log || true)
-failed=$(grep -cE '^\s+Failed [A-Za-z]' artifacts/test-output.log || true)
+passed=$(grep -E '^\s+Passed: [0-9]+' artifacts/test-output.log | awk '{s+=$2} END {print s+0}')
+failed=$(grep -E '^\s+Failed: [0-9]+' artifacts/test-output.log | awk '{s+=$2} END {print s+0}')
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # a crash or build error is a failure too
 echo "tests: ${passed} passed, ${failed} failed"
 exit "$status"
