@@ -53,6 +53,7 @@ public static class Hosting
         using var scope = app.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
         await RecordsSchema.EnsureAsync(db, app.Logger);
+        await Roster.ShiftLog.CloseLeftOpenAsync(db);
         await scope.ServiceProvider.GetRequiredService<AccountSeeder>().SeedAsync();
         _ = app.Services.GetRequiredService<ReportingZone>(); // fail fast on an unknown time zone
     }

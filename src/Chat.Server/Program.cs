@@ -2,6 +2,7 @@ using Chat.Server;
 using Chat.Server.Accounts;
 using Chat.Server.ContactForms;
 using Chat.Server.Conversations;
+using Chat.Server.Statistics;
 using Chat.Server.Storage;
 using Chat.Server.Widget;
 
@@ -13,6 +14,7 @@ builder.Services.AddRecords(builder.Configuration);          // SQLite records: 
 builder.Services.AddAccounts(builder.Configuration);          // Identity, roles, cookie sign-in
 builder.Services.AddConversations();                         // hubs, queue and routing, live store
 builder.Services.AddContactForms();                          // contactformulier
+builder.Services.AddStatistics();                            // weekly tables, queue figures, exports
 builder.Services.AddWidget();                                // widget configuration
 builder.Services.AddSecurity();                              // rate limits, headers
 builder.Services.AddConsolePages();                          // console pages (Chat.ExpertConsole)
@@ -35,6 +37,7 @@ app.MapAuth();
 app.MapWidget();
 app.MapConversations();
 app.MapContactForms();
+app.MapStatistics();
 app.MapRazorPages();
 
 app.Run();

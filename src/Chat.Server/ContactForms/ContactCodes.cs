@@ -10,6 +10,27 @@ public sealed record Code(string Key, string Nl, string En)
 public sealed record CodeField(string Name, bool Multiple, string Nl, string En, IReadOnlyList<Code> Codes)
 {
     public bool Has(string? key) => key is not null && Codes.Any(c => c.Key == key);
+
+    /// <summary>Several-answer codes as a bit mask: bit i is Codes[i].</summary>
+    public int Mask(IEnumerable<string>? keys)
+    {
+        var mask = 0;
+        foreach (var k in keys ?? [])
+        {
+            var i = IndexOf(k);
+            if (i >= 0) mask |= 1 << i;
+        }
+        return mask;
+    }
+
+    /// <summary>The codes of a mask, in the field's order.</summary>
+    public string[] Keys(int mask) => Codes.Where((_, i) => (mask & (1 << i)) != 0).Select(c => c.Key).ToArray();
+
+    public int IndexOf(string key)
+    {
+        for (var i = 0; i < Codes.Count; i++) if (Codes[i].Key == key) return i;
+        return -1;
+    }
     public string Label(string? language) => language == "en" ? En : Nl;
 }
 

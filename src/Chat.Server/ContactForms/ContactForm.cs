@@ -2,7 +2,8 @@ namespace Chat.Server.ContactForms;
 
 /// <summary>
 /// Stored shape of a contact form (contactformulier). It describes the contact, never the person.
-/// Several-answer fields are stored as comma-separated codes in the order of <see cref="ContactCodes"/>.
+/// Several-answer fields are stored as bit masks: bit i is the i-th code of the field in <see cref="ContactCodes"/>,
+/// so statistics count them in SQL with one pass over the period.
 /// </summary>
 public sealed class ContactForm
 {
@@ -16,10 +17,10 @@ public sealed class ContactForm
     public string Conversation { get; set; } = "";
     public string ContactType { get; set; } = "";
     public string ContactSeeker { get; set; } = "";
-    public string ReferralSources { get; set; } = "";
+    public int ReferralSources { get; set; }
     public string? ReferralOther { get; set; }
-    public string Support { get; set; } = "";
-    public string ProfessionalHelp { get; set; } = "";
+    public int Support { get; set; }
+    public int ProfessionalHelp { get; set; }
     public string Safety { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -19,10 +19,8 @@ public sealed record ContactFormDto(
     DateTimeOffset CreatedAt)
 {
     public static ContactFormDto From(ContactForm f) => new(f.Id, f.ConversationId, f.OccurredAt, f.DurationMinutes, f.Conversation,
-        f.ContactType, f.ContactSeeker, Split(f.ReferralSources), f.ReferralOther, Split(f.Support), Split(f.ProfessionalHelp), f.Safety,
-        f.CreatedAt);
-
-    private static string[] Split(string s) => s.Length == 0 ? [] : s.Split(',');
+        f.ContactType, f.ContactSeeker, ContactCodes.ReferralSources.Keys(f.ReferralSources), f.ReferralOther,
+        ContactCodes.Support.Keys(f.Support), ContactCodes.ProfessionalHelp.Keys(f.ProfessionalHelp), f.Safety, f.CreatedAt);
 }
 
 public static class ContactFormsApi
@@ -87,10 +85,10 @@ public static class ContactFormsApi
             Conversation = body.Conversation!,
             ContactType = body.ContactType!,
             ContactSeeker = body.ContactSeeker!,
-            ReferralSources = Join(ContactCodes.ReferralSources, body.ReferralSources),
+            ReferralSources = ContactCodes.ReferralSources.Mask(body.ReferralSources),
             ReferralOther = body.ReferralSources?.Contains("other") == true ? body.ReferralOther?.Trim() : null,
-            Support = Join(ContactCodes.Support, body.Support),
-            ProfessionalHelp = Join(ContactCodes.ProfessionalHelp, body.ProfessionalHelp),
+            Support = ContactCodes.Support.Mask(body.Support),
+            ProfessionalHelp = ContactCodes.ProfessionalHelp.Mask(body.ProfessionalHelp),
             Safety = body.Safety!,
             CreatedAt = time.GetUtcNow(),
         };
@@ -138,9 +136,6 @@ public static class ContactFormsApi
         errors[name] = ["Gebruik de vorm JJJJ-MM-DD."];
         return null;
     }
-
-    private static string Join(CodeField field, string[]? values) =>
-        string.Join(',', field.Codes.Select(c => c.Key).Where(k => values?.Contains(k) == true));
 
     private static string UserId(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier)!;
 }

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Chat.Server.ContactForms;
 using Chat.Server.Live;
+using Chat.Server.Roster;
+using Chat.Server.Statistics;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +18,8 @@ public sealed partial class ChatRouter(
     ChatNotifier notify,
     ConnectionTracker connections,
     ContactDrafts drafts,
+    QueueCounters counters,
+    ShiftLog shifts,
     TimeProvider time,
     IOptionsMonitor<ChatOptions> options,
     ILogger<ChatRouter> logger)
@@ -33,11 +37,14 @@ public sealed partial class ChatRouter(
     /// <param name="bind">Joins the caller's connection to the session before routing, so it hears ChatStarted.</param>
     public async Task<StartChatResult> StartChatAsync(VisitorProfile profile, Func<ChatSession, Task> bind)
     {
+        var now = time.GetUtcNow();
         if (!await IsOpenAsync())
+        {
+            await counters.RequestAsync(now, open: false);
             return new StartChatResult(null, null, "closed", null, null);
+        }
 
         var token = NewToken(32);
-        var now = time.GetUtcNow();
         var session = new ChatSession
         {
             SessionId = NewToken(12),
@@ -48,6 +55,7 @@ public sealed partial class ChatRouter(
         };
         await store.AddQueuedAsync(session);
         Log.ChatRequested(logger, session.SessionId);
+        await counters.RequestAsync(now, open: true);
         await bind(session);
         await RouteAsync();
         await PublishQueueAsync();
@@ -132,6 +140,7 @@ public sealed partial class ChatRouter(
             Availability = availability, Connected = existing?.Connected ?? true, ChangedAt = time.GetUtcNow(),
         });
         Log.AvailabilityChanged(logger, expert.Id, availability);
+        await shifts.OnShiftAsync(expert.Id, availability != Availability.Offline, time.GetUtcNow());
         await notify.Expert(expert.Id).AvailabilityChanged(new(availability));
         await RouteAsync();
         await PublishQueueAsync();
@@ -204,6 +213,7 @@ public sealed partial class ChatRouter(
         if (ended is null) return;
         connections.Forget(sessionId);
         Log.ChatEnded(logger, ended.SessionId, endedBy, ended.ExpertId is not null);
+        if (ended.StartedAt is null && !ended.Requeued) await counters.AbandonedAsync(now);
 
         if (ended.ExpertId is not null && ended.StartedAt is { } started)
         {
@@ -271,6 +281,7 @@ public sealed partial class ChatRouter(
     private async Task AnnounceAssignmentAsync(ChatSession s)
     {
         Log.ChatAssigned(logger, s.SessionId, s.ExpertId!, (int)(s.StartedAt!.Value - s.RequestedAt).TotalMilliseconds);
+        if (!s.Requeued) await counters.AnsweredAsync(s.StartedAt.Value, s.StartedAt.Value - s.RequestedAt);
         var messages = (await store.GetMessagesAsync(s.ConversationId, 0)).Select(m => MessageDto.Of(s.ConversationId, m)).ToList();
         await notify.Expert(s.ExpertId!).ChatAssigned(new(s.ConversationId, VisitorInfoOf(s), s.StartedAt.Value, messages));
         await notify.Visitor(s.SessionId).ChatStarted(new(s.ConversationId, ExpertOf(s)!));
@@ -365,6 +376,7 @@ public sealed partial class ChatRouter(
             if (e.Connected || now - e.ChangedAt < o.ExpertReconnectGrace) continue;
             if (e.Availability == Availability.Offline && e.ActiveChats.Count == 0) continue;
             await store.UpsertPresenceAsync(e with { Availability = Availability.Offline, ChangedAt = now });
+            await shifts.OnShiftAsync(e.ExpertId, false, now);
             foreach (var sessionId in e.ActiveChats)
             {
                 var requeued = await store.TryRequeueAsync(sessionId);
@@ -381,6 +393,7 @@ public sealed partial class ChatRouter(
 
         await RouteAsync();
         await PublishQueueAsync();
+        await shifts.TouchOpenAsync(now);
 
         // Message logs are deleted after the grace period; only the contact form remains.
         var purged = await store.PurgeEndedAsync(now - o.GracePeriod);

@@ -22,6 +22,8 @@ public static class ConversationsExtensions
         services.AddSingleton<ConnectionTracker>();
         services.AddSingleton<ChatNotifier>();
         services.AddSingleton<ContactDrafts>();
+        services.AddSingleton<Statistics.QueueCounters>();
+        services.AddSingleton<Roster.ShiftLog>();
         services.AddSingleton<ChatRouter>();
         services.AddHostedService<LiveSweeper>();
         return services;

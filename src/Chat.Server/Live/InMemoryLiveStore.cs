@@ -99,6 +99,7 @@ public sealed class InMemoryLiveStore : ILiveStore
             var queued = s with
             {
                 State = ChatState.Queued, ExpertId = null, ExpertDisplayName = null, ExpertExperience = null, StartedAt = null,
+                Requeued = true,
             };
             _sessions[sessionId] = queued;
             ReleaseSlot(s);

@@ -23,6 +23,8 @@ public sealed record ChatSession
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? EndedAt { get; init; }
     public string? EndedBy { get; init; }
+    /// <summary>Put back in the queue after its expert was lost: counted as answered once only.</summary>
+    public bool Requeued { get; init; }
 }
 
 public static class Availability

@@ -1,5 +1,7 @@
 using Chat.Server.Accounts;
 using Chat.Server.ContactForms;
+using Chat.Server.Roster;
+using Chat.Server.Statistics;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -15,10 +17,16 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options)
     public DbSet<ContactForm> ContactForms => Set<ContactForm>();
     public DbSet<ContactDraft> ContactDrafts => Set<ContactDraft>();
     public DbSet<SchemaVersion> SchemaVersions => Set<SchemaVersion>();
+    public DbSet<QueueHour> QueueHours => Set<QueueHour>();
+    public DbSet<QueueWait> QueueWaits => Set<QueueWait>();
+    public DbSet<Shift> Shifts => Set<Shift>();
 
     // Instants are stored as UTC Unix seconds: ordered and comparable in SQL on every provider.
     private static readonly ValueConverter<DateTimeOffset, long> UnixSeconds =
         new(v => v.ToUnixTimeSeconds(), v => DateTimeOffset.FromUnixTimeSeconds(v));
+
+    private static readonly ValueConverter<DateTimeOffset?, long?> NullableUnixSeconds =
+        new(v => v.HasValue ? v.Value.ToUnixTimeSeconds() : null, v => v.HasValue ? DateTimeOffset.FromUnixTimeSeconds(v.Value) : null);
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -45,10 +53,7 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options)
             f.Property(x => x.Conversation).HasMaxLength(16);
             f.Property(x => x.ContactType).HasMaxLength(16);
             f.Property(x => x.ContactSeeker).HasMaxLength(32);
-            f.Property(x => x.ReferralSources).HasMaxLength(200);
             f.Property(x => x.ReferralOther).HasMaxLength(100);
-            f.Property(x => x.Support).HasMaxLength(200);
-            f.Property(x => x.ProfessionalHelp).HasMaxLength(200);
             f.Property(x => x.Safety).HasMaxLength(16);
             f.Property(x => x.OccurredAt).HasConversion(UnixSeconds);
             f.Property(x => x.CreatedAt).HasConversion(UnixSeconds);
@@ -66,6 +71,31 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options)
             d.Property(x => x.ReferralSource).HasMaxLength(32);
             d.Property(x => x.OccurredAt).HasConversion(UnixSeconds);
             d.Property(x => x.EndedAt).HasConversion(UnixSeconds);
+        });
+
+        builder.Entity<QueueHour>(q =>
+        {
+            q.ToTable("QueueHours");
+            q.HasKey(x => x.HourStart);
+            q.Property(x => x.HourStart).ValueGeneratedNever();
+        });
+
+        builder.Entity<QueueWait>(q =>
+        {
+            q.ToTable("QueueWaits");
+            q.HasKey(x => new { x.HourStart, x.Bucket });
+        });
+
+        builder.Entity<Shift>(s =>
+        {
+            s.ToTable("Shifts");
+            s.HasKey(x => x.Id);
+            s.Property(x => x.ExpertId).HasMaxLength(64).IsRequired();
+            s.HasIndex(x => new { x.ExpertId, x.EndedAt });
+            s.HasIndex(x => x.StartedAt);
+            s.Property(x => x.StartedAt).HasConversion(UnixSeconds);
+            s.Property(x => x.EndedAt).HasConversion(NullableUnixSeconds);
+            s.Property(x => x.LastSeenAt).HasConversion(UnixSeconds);
         });
 
         builder.Entity<SchemaVersion>(s =>

@@ -1,0 +1,75 @@
+using System.Data.Common;
+using Chat.Server.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chat.Server.Statistics;
+
+/// <summary>
+/// Hourly queue figures without any per-visitor record: requests, requests while closed, answered, abandoned,
+/// and a histogram of waiting times. Each event adds one to a counter of its UTC hour (an upsert); nothing
+/// about who asked is kept.
+/// </summary>
+public sealed class QueueCounters(IServiceScopeFactory scopes, ILogger<QueueCounters> logger)
+{
+    /// <summary>Upper bounds (seconds, inclusive) of the wait histogram's buckets; the last bucket is open.</summary>
+    public static readonly int[] WaitBucketBounds =
+        [15, 30, 45, 60, 90, 120, 180, 240, 300, 420, 600, 900, 1200, 1800, 2700, 3600];
+
+    public static int BucketOf(double seconds)
+    {
+        for (var i = 0; i < WaitBucketBounds.Length; i++) if (seconds <= WaitBucketBounds[i]) return i;
+        return WaitBucketBounds.Length;
+    }
+
+    public Task RequestAsync(DateTimeOffset at, bool open) =>
+        AddAsync(at, open ? "Requests" : "RequestsWhileClosed", null);
+
+    public Task AnsweredAsync(DateTimeOffset at, TimeSpan waited) => AddAsync(at, "Answered", BucketOf(waited.TotalSeconds));
+
+    public Task AbandonedAsync(DateTimeOffset at) => AddAsync(at, "Abandoned", null);
+
+    // One constant statement per counter: column names never come from input.
+    private static readonly Dictionary<string, string> Increments = new[] { "Requests", "RequestsWhileClosed", "Answered", "Abandoned" }
+        .ToDictionary(c => c, c => $"UPDATE QueueHours SET {c} = {c} + 1 WHERE HourStart = {{0}};");
+
+    private async Task AddAsync(DateTimeOffset at, string column, int? waitBucket)
+    {
+        var hour = HourOf(at);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
+            await db.Database.ExecuteSqlRawAsync(
+                "INSERT INTO QueueHours (HourStart, Requests, RequestsWhileClosed, Answered, Abandoned) VALUES ({0}, 0, 0, 0, 0) " +
+                "ON CONFLICT (HourStart) DO NOTHING;", hour);
+            await db.Database.ExecuteSqlRawAsync(Increments[column], hour);
+            if (waitBucket is { } b)
+                await db.Database.ExecuteSqlRawAsync(
+                    "INSERT INTO QueueWaits (HourStart, Bucket, Count) VALUES ({0}, {1}, 1) " +
+                    "ON CONFLICT (HourStart, Bucket) DO UPDATE SET Count = QueueWaits.Count + 1;", hour, b);
+        }
+        catch (Exception ex)
+        {
+            // Statistics never stop a chat; a lost count is logged.
+            logger.LogError(ex, "Could not count {Counter}", column);
+        }
+    }
+
+    public static long HourOf(DateTimeOffset at) => at.ToUnixTimeSeconds() / 3600 * 3600;
+}
+
+public sealed class QueueHour
+{
+    public long HourStart { get; set; }
+    public int Requests { get; set; }
+    public int RequestsWhileClosed { get; set; }
+    public int Answered { get; set; }
+    public int Abandoned { get; set; }
+}
+
+public sealed class QueueWait
+{
+    public long HourStart { get; set; }
+    public int Bucket { get; set; }
+    public int Count { get; set; }
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Text;
+
+namespace Chat.Server.Statistics;
+
+/// <summary>
+/// The report as CSV that opens correctly in Dutch Excel: UTF-8 with BOM, semicolons, Dutch labels, one block
+/// per table (label; aantal; percentage) followed by n and onbekend, then the chat figures.
+/// </summary>
+public static class StatisticsCsv
+{
+    public static byte[] Write(StatisticsReport r)
+    {
+        var sb = new StringBuilder();
+        void Line(params object?[] cells) => sb.Append(string.Join(';', cells.Select(Cell))).Append("\r\n");
+
+        Line("Periode", r.From, r.To);
+        Line("Aantal contacten", r.Contacts);
+        foreach (var (_, t) in r.Tables)
+        {
+            sb.Append("\r\n");
+            Line(t.Label, "Aantal", "Percentage");
+            foreach (var row in t.Rows) Line(row.Label, row.Count, row.Percent + "%");
+            Line("n", t.N, "");
+            Line(t.Multiple ? "niets aangekruist" : "onbekend", t.Unknown, "");
+        }
+        sb.Append("\r\n");
+        Line("Chat", "Aantal", "");
+        Line("chatverzoeken", r.Chat.Requests, "");
+        Line("beantwoord", r.Chat.Answered, "");
+        Line("weggegaan tijdens het wachten", r.Chat.Abandoned, "");
+        Line("verzoeken buiten openingstijd", r.Chat.RequestsWhileClosed, "");
+        Line("mediane wachttijd (seconden)", r.Chat.MedianWaitSeconds, "");
+        Line("90% wacht korter dan (seconden)", r.Chat.P90WaitSeconds, "");
+        Line("contactformulieren nog niet ingevuld", r.Chat.FormsMissing, "");
+        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(sb.ToString())];
+    }
+
+    private static string Cell(object? v) => v switch
+    {
+        null => "",
+        int i => i.ToString(CultureInfo.InvariantCulture),
+        string s when s.Length == 0 => "",
+        string s when char.IsDigit(s[0]) && !s.Contains(';') => s,
+        _ => "\"" + Convert.ToString(v, CultureInfo.InvariantCulture)!.Replace("\"", "\"\"") + "\"",
+    };
+}

@@ -1,0 +1,21 @@
+namespace Chat.Server.Statistics;
+
+// Wire shapes of the statistics (contract in shared/DESIGN.md). Tables keep the order of the codes.
+
+public sealed record StatisticsReport(string From, string To, string? Week, int Contacts,
+    IReadOnlyDictionary<string, StatTable> Tables, ChatFigures Chat);
+
+public sealed record StatTable(string Label, bool Multiple, int N, int Unknown, IReadOnlyList<StatRow> Rows);
+
+public sealed record StatRow(string Key, string Label, int Count, int Percent);
+
+public sealed record ChatFigures(int Requests, int Answered, int Abandoned, int? MedianWaitSeconds, int FormsMissing,
+    int RequestsWhileClosed, int? P90WaitSeconds);
+
+public sealed record TrendPoint(string Week, string From, string To, int Contacts, int Requests, int Answered, int Abandoned);
+
+/// <summary>Monday-first days by 24 local hours: chat requests and expert-hours on shift.</summary>
+public sealed record HeatMap(string From, string To, int[][] Requests, int[][] RequestsWhileClosed, double[][] StaffedHours);
+
+public sealed record ExpertWorkload(string ExpertId, string DisplayName, int Contacts, int Chats, int ChatMinutes,
+    int OtherContactMinutes, int FormsMissing, double ShiftHours);
