@@ -1,7 +1,7 @@
 // The expert console's live workspace: availability, the queue summary, assigned chats, and the contact
 // form after each chat. Messages are rendered as text only.
 import { texts, duration } from './i18n.js';
-import { h } from './dom.js';
+import { h, fill } from './dom.js';
 import { openContactForm } from './contact-form.js';
 
 const app = document.getElementById('app');
@@ -46,6 +46,7 @@ function layout() {
       h('nav', { class: 'bar-right' },
         h('button', { type: 'button', class: 'secondary', onclick: registerOther }, t.register),
         h('button', { type: 'button', class: 'secondary', onclick: showMyForms }, t.myForms),
+        app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/statistics' }, t.statistics) : null,
         h('button', { type: 'button', class: 'link', onclick: () => document.getElementById('logout-form').submit() }, t.signOut))),
     els.conn,
     h('div', { class: 'columns' },
@@ -87,9 +88,9 @@ function renderAvailability() {
 
 function renderQueue() {
   const q = state.queue;
-  els.queue.replaceChildren(...present(
+  fill(els.queue,
     h('p', { class: 'big' }, t.waiting(q.waiting)),
-    q.waiting > 0 ? h('p', { class: 'muted' }, t.longest(q.longestWaitSeconds)) : null));
+    q.waiting > 0 ? h('p', { class: 'muted' }, t.longest(q.longestWaitSeconds)) : null);
 }
 
 function renderChatList() {
@@ -107,9 +108,6 @@ function renderForms() {
     h('span', {}, new Date(p.occurredAt).toLocaleString(lang === 'en' ? 'en-GB' : 'nl-NL', { weekday: 'short', hour: '2-digit', minute: '2-digit' }), ` · ${p.durationMinutes} min`),
     h('button', { type: 'button', class: 'secondary small', onclick: () => fillForm(p) }, t.fillIn))));
 }
-
-// replaceChildren would turn a null into the text "null".
-function present(...nodes) { return nodes.filter((n) => n !== null && n !== undefined); }
 
 function label(map, key) { return map[key] ?? key ?? t.unknown; }
 
@@ -139,10 +137,10 @@ function renderMain() {
   box.addEventListener('keydown', (e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); } });
   const composer = h('form', { class: 'composer', onsubmit: (e) => { e.preventDefault(); send(); } },
     box, h('button', { type: 'submit', class: 'primary', disabled: c.ended }, t.send));
-  els.main.replaceChildren(...present(
+  fill(els.main,
     h('div', { class: 'chat-top' }, h('h2', {}, t.visitor), info,
       c.ended ? null : h('button', { type: 'button', class: 'danger', onclick: () => endChat(state.selected) }, t.endChat)),
-    status, c.list, c.typingEl, composer));
+    status, c.list, c.typingEl, composer);
   c.list.scrollTop = c.list.scrollHeight;
   if (!c.ended) box.focus();
 }
@@ -389,9 +387,10 @@ async function showMyForms() {
   const to = new Date();
   const from = new Date(Date.now() - 30 * 86400000);
   const iso = (d) => d.toISOString().slice(0, 10);
-  const [forms, fields] = await Promise.all([
+  const [forms, fields, mine] = await Promise.all([
     fetch(`/api/contacts?from=${iso(from)}&to=${iso(to)}`, { credentials: 'same-origin' }).then((r) => r.json()),
-    fetch(`/api/contacts/codes?lang=${lang}`, { credentials: 'same-origin' }).then((r) => r.json())
+    fetch(`/api/contacts/codes?lang=${lang}`, { credentials: 'same-origin' }).then((r) => r.json()),
+    fetch(`/api/statistics/me?from=${iso(from)}&to=${iso(to)}`, { credentials: 'same-origin' }).then((r) => r.json())
   ]);
   const labelOf = (field, key) => fields.find((f) => f.name === field)?.codes.find((c) => c.key === key)?.label ?? key;
   const table = forms.length === 0 ? h('p', {}, t.noForms) : h('table', { class: 'forms-table' },
@@ -403,7 +402,8 @@ async function showMyForms() {
       h('td', {}, labelOf('conversation', f.conversation)),
       h('td', { class: 'num' }, String(f.durationMinutes))))));
   const dialog = h('dialog', { class: 'form-dialog wide', 'aria-labelledby': 'my-forms-title' },
-    h('h2', { id: 'my-forms-title' }, t.formsTitle), table,
+    h('h2', { id: 'my-forms-title' }, t.formsTitle),
+    h('p', { class: 'my-figures' }, t.myFigures(mine)), table,
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, t.close)));
   dialog.addEventListener('close', () => dialog.remove());
   document.body.append(dialog);

@@ -15,3 +15,9 @@ export function h(tag, attrs, ...children) {
   }
   return el;
 }
+
+/** Replaces an element's children, skipping null and undefined (replaceChildren would write "null"). */
+export function fill(el, ...children) {
+  el.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined));
+  return el;
+}

@@ -45,6 +45,8 @@ export const texts = {
     saveFailed: 'Opslaan lukte niet. Probeer het opnieuw.',
     formsTitle: 'Mijn registraties (laatste 30 dagen)',
     noForms: 'Nog geen registraties.',
+    statistics: 'Statistieken',
+    myFigures: (m) => `${m.contacts} contacten, ${Math.round((m.chatMinutes + m.otherContactMinutes) / 6) / 10} uur in gesprek, ${m.shiftHours} uur dienst.`,
     col: { when: 'Wanneer', type: 'Soort', seeker: 'Contactzoeker', minutes: 'Minuten', conversation: 'Gesprek' }
   },
   en: {
@@ -92,6 +94,8 @@ export const texts = {
     saveFailed: 'Saving did not work. Please try again.',
     formsTitle: 'My registrations (last 30 days)',
     noForms: 'No registrations yet.',
+    statistics: 'Statistics',
+    myFigures: (m) => `${m.contacts} contacts, ${Math.round((m.chatMinutes + m.otherContactMinutes) / 6) / 10} hours in conversation, ${m.shiftHours} hours on shift.`,
     col: { when: 'When', type: 'Type', seeker: 'Contact seeker', minutes: 'Minutes', conversation: 'Conversation' }
   }
 };

@@ -40,7 +40,7 @@ public static class AccountsExtensions
             o.SlidingExpiration = true;
             o.LoginPath = "/console/login";
             o.LogoutPath = "/console/logout";
-            o.AccessDeniedPath = "/console/login";
+            o.AccessDeniedPath = "/console"; // a signed-in expert who opens a coordinator page lands back in the console
             o.Events = new CookieAuthenticationEvents
             {
                 // APIs and hubs answer 401/403; only pages redirect to the login page.

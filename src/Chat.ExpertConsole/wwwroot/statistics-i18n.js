@@ -1,0 +1,45 @@
+// Texts of the coordinator's statistics pages.
+export const statsTexts = {
+  nl: {
+    title: 'Statistieken', back: 'Terug naar de console',
+    week: 'Week', month: 'Maand', quarter: 'Kwartaal', year: 'Jaar', custom: 'Eigen periode',
+    prev: 'Vorige', next: 'Volgende', current: 'Nu', from: 'Van', to: 'Tot en met', show: 'Tonen',
+    print: 'Afdrukken', csv: 'Download CSV (Excel)',
+    periodOf: (a, b) => `${a} t/m ${b}`,
+    contacts: 'Contacten', requests: 'Chatverzoeken', answered: 'Beantwoord', abandoned: 'Weggegaan tijdens wachten',
+    closedRequests: 'Verzoeken buiten openingstijd', medianWait: 'Mediane wachttijd', p90Wait: '90% wacht korter dan',
+    formsMissing: 'Formulieren nog in te vullen',
+    count: 'Aantal', percent: 'Percentage', n: 'n', unknown: 'onbekend', none: 'niets aangekruist',
+    severalNote: 'Meer antwoorden mogelijk: percentages van alle contacten.',
+    trend: 'Verloop over 12 weken', trendContacts: 'contacten', trendRequests: 'chatverzoeken',
+    heat: 'Chatverzoeken per dag en uur, naast de bezetting',
+    heatLegend: 'Donkerder vak: meer verzoeken. Omlijnd: er was een ervaringsdeskundige op dienst. Een getal in een rood vak: verzoeken toen niemand dienst had.',
+    days: ['ma', 'di', 'wo', 'do', 'vr', 'za', 'zo'],
+    workload: 'Belasting per ervaringsdeskundige',
+    workloadNote: 'Bedoeld om te zien wie het zwaar heeft en wie ruimte heeft, niet om te vergelijken.',
+    expert: 'Ervaringsdeskundige', chats: 'Chats', chatHours: 'Uren chat', otherHours: 'Uren ander contact', shiftHours: 'Uren dienst',
+    noData: 'Geen gegevens in deze periode.', failed: 'Laden lukte niet.',
+    seconds: (s) => s == null ? '–' : s < 60 ? `${s} s` : `${Math.round(s / 60)} min`
+  },
+  en: {
+    title: 'Statistics', back: 'Back to the console',
+    week: 'Week', month: 'Month', quarter: 'Quarter', year: 'Year', custom: 'Custom period',
+    prev: 'Previous', next: 'Next', current: 'Now', from: 'From', to: 'To (inclusive)', show: 'Show',
+    print: 'Print', csv: 'Download CSV (Excel)',
+    periodOf: (a, b) => `${a} to ${b}`,
+    contacts: 'Contacts', requests: 'Chat requests', answered: 'Answered', abandoned: 'Left while waiting',
+    closedRequests: 'Requests while closed', medianWait: 'Median wait', p90Wait: '90% waited less than',
+    formsMissing: 'Forms still to fill in',
+    count: 'Count', percent: 'Percent', n: 'n', unknown: 'unknown', none: 'nothing ticked',
+    severalNote: 'Several answers possible: percentages of all contacts.',
+    trend: 'Last 12 weeks', trendContacts: 'contacts', trendRequests: 'chat requests',
+    heat: 'Chat requests by day and hour, next to staffing',
+    heatLegend: 'Darker: more requests. Outlined: an expert was on shift. A number in a red cell: requests while nobody was on shift.',
+    days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
+    workload: 'Workload per expert',
+    workloadNote: 'Meant to see who carries a lot and who has room, not to compare.',
+    expert: 'Expert', chats: 'Chats', chatHours: 'Chat hours', otherHours: 'Other contact hours', shiftHours: 'Shift hours',
+    noData: 'No data in this period.', failed: 'Loading failed.',
+    seconds: (s) => s == null ? '–' : s < 60 ? `${s} s` : `${Math.round(s / 60)} min`
+  }
+};

@@ -1,0 +1,211 @@
+// The coordinator's statistics: the report tables of the evaluation reports for a week, month, quarter, year or
+// any period; a 12-week trend, a day-by-hour heat map against staffing, workload per expert, print and CSV.
+import { statsTexts } from './statistics-i18n.js';
+import { h, fill } from './dom.js';
+
+const root = document.getElementById('stats');
+const lang = root.dataset.lang === 'en' ? 'en' : 'nl';
+const t = statsTexts[lang];
+const locale = lang === 'en' ? 'en-GB' : 'nl-NL';
+
+const state = { mode: 'week', anchor: new Date(), from: null, to: null };
+
+// ---- dates (local calendar days) ----------------------------------------------------------------
+
+const pad = (n) => String(n).padStart(2, '0');
+const iso = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+const addDays = (d, n) => new Date(d.getFullYear(), d.getMonth(), d.getDate() + n);
+const monday = (d) => addDays(d, -((d.getDay() + 6) % 7));
+
+function isoWeek(d) {
+  const thursday = addDays(monday(d), 3);
+  const year = thursday.getFullYear();
+  const firstThursday = addDays(monday(new Date(year, 0, 4)), 3);
+  const week = 1 + Math.round((thursday - firstThursday) / (7 * 86400000));
+  return `${year}-W${pad(week)}`;
+}
+
+function period() {
+  const a = state.anchor;
+  switch (state.mode) {
+    case 'week': { const m = monday(a); return { from: m, to: addDays(m, 6), week: isoWeek(m) }; }
+    case 'month': return { from: new Date(a.getFullYear(), a.getMonth(), 1), to: new Date(a.getFullYear(), a.getMonth() + 1, 0) };
+    case 'quarter': { const q = Math.floor(a.getMonth() / 3) * 3; return { from: new Date(a.getFullYear(), q, 1), to: new Date(a.getFullYear(), q + 3, 0) }; }
+    case 'year': return { from: new Date(a.getFullYear(), 0, 1), to: new Date(a.getFullYear(), 11, 31) };
+    default: return { from: state.from || monday(a), to: state.to || addDays(monday(a), 6) };
+  }
+}
+
+function step(direction) {
+  const a = state.anchor;
+  state.anchor = state.mode === 'week' ? addDays(a, 7 * direction)
+    : state.mode === 'month' ? new Date(a.getFullYear(), a.getMonth() + direction, 1)
+    : state.mode === 'quarter' ? new Date(a.getFullYear(), a.getMonth() + 3 * direction, 1)
+    : new Date(a.getFullYear() + direction, 0, 1);
+  load();
+}
+
+// ---- layout -------------------------------------------------------------------------------------
+
+const els = {};
+function layout() {
+  const modes = ['week', 'month', 'quarter', 'year', 'custom'];
+  els.modes = h('div', { class: 'segmented no-print', role: 'tablist', 'aria-label': t.title },
+    modes.map((m) => h('button', { type: 'button', role: 'tab', class: 'seg', dataset: { mode: m },
+      onclick: () => { state.mode = m; renderControls(); load(); } }, t[m])));
+  els.stepper = h('div', { class: 'stepper no-print' },
+    h('button', { type: 'button', class: 'secondary', onclick: () => step(-1) }, '‹ ' + t.prev),
+    h('button', { type: 'button', class: 'secondary', onclick: () => { state.anchor = new Date(); load(); } }, t.current),
+    h('button', { type: 'button', class: 'secondary', onclick: () => step(1) }, t.next + ' ›'));
+  els.fromInput = h('input', { type: 'date', id: 'from' });
+  els.toInput = h('input', { type: 'date', id: 'to' });
+  els.custom = h('form', { class: 'custom no-print', onsubmit: (e) => {
+    e.preventDefault();
+    state.from = els.fromInput.valueAsDate ? new Date(els.fromInput.value + 'T00:00') : null;
+    state.to = els.toInput.valueAsDate ? new Date(els.toInput.value + 'T00:00') : null;
+    load();
+  } }, h('label', { for: 'from' }, t.from), els.fromInput, h('label', { for: 'to' }, t.to), els.toInput,
+    h('button', { type: 'submit', class: 'primary' }, t.show));
+  els.title = h('h1', {});
+  els.csv = h('a', { class: 'secondary button no-print', download: '' }, t.csv);
+  els.body = h('div', { class: 'report', 'aria-live': 'polite' });
+  root.replaceChildren(
+    h('header', { class: 'bar no-print' },
+      h('div', { class: 'bar-left' }, h('strong', { class: 'product' }, t.title)),
+      h('nav', { class: 'bar-right' }, h('a', { href: '/console' }, t.back))),
+    h('main', { class: 'stats-main' },
+      h('div', { class: 'controls' }, els.modes, els.stepper, els.custom,
+        h('div', { class: 'actions-right no-print' },
+          h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, t.print), els.csv)),
+      els.title, els.body));
+}
+
+function renderControls() {
+  for (const b of els.modes.children) b.setAttribute('aria-selected', String(b.dataset.mode === state.mode));
+  els.stepper.hidden = state.mode === 'custom';
+  els.custom.hidden = state.mode !== 'custom';
+}
+
+// ---- rendering ----------------------------------------------------------------------------------
+
+const fmt = (d) => new Date(d + 'T00:00').toLocaleDateString(locale, { day: 'numeric', month: 'long', year: 'numeric' });
+
+function card(label, value) {
+  return h('div', { class: 'card' }, h('div', { class: 'card-value' }, String(value)), h('div', { class: 'card-label' }, label));
+}
+
+function table(key, tb) {
+  return h('section', { class: 'table-block', 'aria-labelledby': `t-${key}` },
+    h('h2', { id: `t-${key}` }, tb.label),
+    h('table', { class: 'report-table' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), h('th', { scope: 'col', class: 'num' }, t.count),
+        h('th', { scope: 'col', class: 'num' }, t.percent), h('th', { scope: 'col', class: 'bar-col' }, h('span', { class: 'sr-only' }, t.percent)))),
+      h('tbody', {}, tb.rows.map((r) => h('tr', {},
+        h('th', { scope: 'row' }, r.label), h('td', { class: 'num' }, String(r.count)), h('td', { class: 'num' }, `${r.percent}%`),
+        h('td', { class: 'bar-col', 'aria-hidden': 'true' }, h('span', { class: 'pct-bar', dataset: { w: String(r.percent) } }))))),
+      h('tfoot', {},
+        h('tr', {}, h('th', { scope: 'row' }, t.n), h('td', { class: 'num' }, String(tb.n)), h('td', {}), h('td', {})),
+        tb.unknown > 0 ? h('tr', {}, h('th', { scope: 'row' }, tb.multiple ? t.none : t.unknown), h('td', { class: 'num' }, String(tb.unknown)), h('td', {}), h('td', {})) : null)),
+    tb.multiple ? h('p', { class: 'muted small' }, t.severalNote) : null);
+}
+
+// Bars get their width from CSSOM (style attributes would need 'unsafe-inline' in the CSP).
+function sizeBars() { document.querySelectorAll('.pct-bar[data-w]').forEach((b) => { b.style.width = `${b.dataset.w}%`; }); }
+
+const SVG = 'http://www.w3.org/2000/svg';
+function s(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, String(v));
+  for (const c of children) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return el;
+}
+
+function trendChart(points) {
+  const W = 720, H = 220, pad = 32, bw = (W - 2 * pad) / points.length;
+  const max = Math.max(1, ...points.map((p) => Math.max(p.contacts, p.requests)));
+  const y = (v) => H - pad - (v / max) * (H - 2 * pad);
+  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'trend', role: 'img',
+    'aria-label': `${t.trend}: ` + points.map((p) => `${p.week} ${p.contacts} ${t.trendContacts}, ${p.requests} ${t.trendRequests}`).join('; ') });
+  svg.append(s('line', { x1: pad, y1: H - pad, x2: W - pad, y2: H - pad, class: 'axis' }));
+  points.forEach((p, i) => {
+    const x = pad + i * bw;
+    svg.append(s('rect', { x: x + bw * 0.15, y: y(p.contacts), width: bw * 0.7, height: H - pad - y(p.contacts), class: 'bar-contacts' },
+      s('title', {}, `${p.week}: ${p.contacts} ${t.trendContacts}`)));
+    if (p.contacts > 0) svg.append(s('text', { x: x + bw / 2, y: y(p.contacts) - 4, class: 'value' }, p.contacts));
+    svg.append(s('text', { x: x + bw / 2, y: H - pad + 16, class: 'label' }, p.week.slice(5)));
+  });
+  const line = points.map((p, i) => `${pad + i * bw + bw / 2},${y(p.requests)}`).join(' ');
+  svg.append(s('polyline', { points: line, class: 'line-requests' }));
+  points.forEach((p, i) => svg.append(s('circle', { cx: pad + i * bw + bw / 2, cy: y(p.requests), r: 3, class: 'dot-requests' },
+    s('title', {}, `${p.week}: ${p.requests} ${t.trendRequests}`))));
+  return h('section', { class: 'table-block wide' }, h('h2', {}, t.trend), svg,
+    h('p', { class: 'legend' }, h('span', { class: 'key key-contacts' }), t.trendContacts, ' ', h('span', { class: 'key key-requests' }), t.trendRequests));
+}
+
+function heatMap(hm) {
+  const max = Math.max(1, ...hm.requests.flat());
+  const head = h('tr', {}, h('th', { scope: 'col' }, ''), [...Array(24).keys()].map((hr) => h('th', { scope: 'col', class: 'hr' }, pad(hr))));
+  const rows = hm.requests.map((row, d) => h('tr', {}, h('th', { scope: 'row' }, t.days[d]), row.map((v, hr) => {
+    const staffed = hm.staffedHours[d][hr] > 0;
+    const unstaffed = v > 0 && !staffed;
+    const cell = h('td', { class: 'cell' + (staffed ? ' staffed' : '') + (unstaffed ? ' unstaffed' : ''),
+      dataset: { level: String(Math.ceil((v / max) * 4)) }, title: `${t.days[d]} ${pad(hr)}:00 – ${v} ${t.trendRequests}` }, v > 0 ? String(v) : '');
+    return cell;
+  })));
+  return h('section', { class: 'table-block wide' }, h('h2', {}, t.heat),
+    h('div', { class: 'heat-wrap' }, h('table', { class: 'heat' }, h('thead', {}, head), h('tbody', {}, rows))),
+    h('p', { class: 'muted small' }, t.heatLegend));
+}
+
+function workload(list) {
+  const hours = (m) => (m / 60).toLocaleString(locale, { maximumFractionDigits: 1 });
+  return h('section', { class: 'table-block wide' }, h('h2', {}, t.workload), h('p', { class: 'muted small' }, t.workloadNote),
+    h('table', { class: 'report-table' },
+      h('thead', {}, h('tr', {}, [t.expert, t.contacts, t.chats, t.chatHours, t.otherHours, t.shiftHours, t.formsMissing]
+        .map((c, i) => h('th', { scope: 'col', class: i ? 'num' : null }, c)))),
+      h('tbody', {}, list.map((e) => h('tr', {}, h('th', { scope: 'row' }, e.displayName),
+        h('td', { class: 'num' }, String(e.contacts)), h('td', { class: 'num' }, String(e.chats)),
+        h('td', { class: 'num' }, hours(e.chatMinutes)), h('td', { class: 'num' }, hours(e.otherContactMinutes)),
+        h('td', { class: 'num' }, e.shiftHours.toLocaleString(locale)), h('td', { class: 'num' + (e.formsMissing ? ' warn' : '') }, String(e.formsMissing)))))));
+}
+
+async function getJson(url) {
+  const r = await fetch(url, { credentials: 'same-origin' });
+  if (r.status === 401) { location.href = '/console/login?returnUrl=/console/statistics'; throw new Error('signed out'); }
+  if (!r.ok) throw new Error(String(r.status));
+  return r.json();
+}
+
+async function load() {
+  renderControls();
+  const p = period();
+  const from = iso(p.from), to = iso(p.to);
+  if (state.mode === 'custom') { els.fromInput.value = from; els.toInput.value = to; }
+  els.csv.href = `/api/statistics/export.csv?from=${from}&to=${to}`;
+  els.title.textContent = (p.week ? `${t.week} ${p.week.split('-W')[1]} · ` : '') + t.periodOf(fmt(from), fmt(to));
+  els.body.setAttribute('aria-busy', 'true');
+  try {
+    const reportUrl = p.week ? `/api/statistics/weekly?week=${p.week}&lang=${lang}` : `/api/statistics?from=${from}&to=${to}&lang=${lang}`;
+    const [report, trend, heat, experts] = await Promise.all([
+      getJson(reportUrl), getJson(`/api/statistics/trend?week=${isoWeek(p.to)}&weeks=12`),
+      getJson(`/api/statistics/heatmap?from=${from}&to=${to}`), getJson(`/api/statistics/experts?from=${from}&to=${to}`)]);
+    const c = report.chat;
+    fill(els.body,
+      h('div', { class: 'cards' },
+        card(t.contacts, report.contacts), card(t.requests, c.requests), card(t.answered, c.answered),
+        card(t.abandoned, c.abandoned), card(t.closedRequests, c.requestsWhileClosed),
+        card(t.medianWait, t.seconds(c.medianWaitSeconds)), card(t.p90Wait, t.seconds(c.p90WaitSeconds)),
+        card(t.formsMissing, c.formsMissing)),
+      report.contacts === 0 ? h('p', { class: 'muted' }, t.noData) : null,
+      h('div', { class: 'tables' }, Object.entries(report.tables).map(([k, tb]) => table(k, tb))),
+      trendChart(trend), heatMap(heat), workload(experts));
+    sizeBars();
+  } catch {
+    els.body.replaceChildren(h('p', { class: 'error', role: 'alert' }, t.failed));
+  } finally {
+    els.body.removeAttribute('aria-busy');
+  }
+}
+
+layout();
+load();
