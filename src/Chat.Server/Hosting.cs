@@ -54,8 +54,8 @@ public static class Hosting
         var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
         await RecordsSchema.EnsureAsync(db, app.Logger);
         await Roster.ShiftLog.CloseLeftOpenAsync(db);
+        await Statistics.ContactAggregates.EnsureAsync(db, app.Services.GetRequiredService<ReportingZone>(), app.Logger);
         await scope.ServiceProvider.GetRequiredService<AccountSeeder>().SeedAsync();
-        _ = app.Services.GetRequiredService<ReportingZone>(); // fail fast on an unknown time zone
     }
 
     /// <summary>The public paths of the widget and the demo site, served from the Razor class libraries' static assets.</summary>

@@ -14,6 +14,9 @@ public sealed class ReportingZone(IOptions<ReportingOptions> options)
 {
     public TimeZoneInfo Zone { get; } = Resolve(options.Value.TimeZone);
 
+    /// <summary>Europe/Amsterdam, for code that runs without configuration (benchmarks, tools).</summary>
+    public static ReportingZone Default { get; } = new(Options.Create(new ReportingOptions()));
+
     private static TimeZoneInfo Resolve(string id)
     {
         try { return TimeZoneInfo.FindSystemTimeZoneById(id); }

@@ -55,8 +55,11 @@ public sealed class StatisticsQueries(RecordsDbContext db, ReportingZone zone)
         return (sql, names);
     }
 
-    /// <summary>Counts per code of every table for the period; optionally one expert's forms only.</summary>
-    public async Task<Dictionary<string, int>> CountsAsync(ReportPeriod p, string? expertId = null, CancellationToken ct = default)
+    /// <summary>
+    /// Counts per code straight from the forms, in one pass over the period (optionally one expert's). The report
+    /// reads the daily counts instead; this is the reference they are checked against.
+    /// </summary>
+    public async Task<Dictionary<string, int>> CountsFromFormsAsync(ReportPeriod p, string? expertId = null, CancellationToken ct = default)
     {
         var (sql, names) = CountsQuery.Value;
         if (expertId is not null) sql += " AND ExpertId = @expert";
@@ -84,7 +87,8 @@ public sealed class StatisticsQueries(RecordsDbContext db, ReportingZone zone)
 
     public async Task<StatisticsReport> ReportAsync(ReportPeriod p, string? lang, CancellationToken ct = default)
     {
-        var counts = await CountsAsync(p, null, ct);
+        var sums = await ContactAggregates.SumAsync(db, p, ct);
+        var counts = CountsQuery.Value.Names.ToDictionary(n => n, n => sums.GetValueOrDefault(n));
         var contacts = counts["contacts"];
         var tables = new Dictionary<string, StatTable>
         {

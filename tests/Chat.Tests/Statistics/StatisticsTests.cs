@@ -214,6 +214,30 @@ public sealed class StatisticsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DailyCountsAgreeWithCountingTheFormsAndSurviveARebuild()
+    {
+        var rnd = new Random(3);
+        var forms = Enumerable.Range(0, 300).Select(i => Form(Utc(2026, 1, 1, 0).AddHours(rnd.Next(0, 24 * 330)), rnd.Next(1, 120),
+            seeker: ContactCodes.ContactSeeker.Codes[rnd.Next(8)].Key, conversation: ContactCodes.Conversation.Codes[rnd.Next(3)].Key,
+            referral: rnd.Next(3) == 0 ? [] : ["website", "professional"], support: rnd.Next(2) == 0 ? ["listening-ear"] : [],
+            safety: ContactCodes.Safety.Codes[rnd.Next(3)].Key)).ToArray();
+        await AddAsync(forms);
+        using var scope = _app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
+        var zone = scope.ServiceProvider.GetRequiredService<ReportingZone>();
+        var queries = scope.ServiceProvider.GetRequiredService<StatisticsQueries>();
+        foreach (var p in new[] { ReportPeriod.Of(new(2026, 1, 1), new(2026, 12, 31), zone), ReportPeriod.Of(new(2026, 3, 29), new(2026, 4, 5), zone) })
+        {
+            var reference = await queries.CountsFromFormsAsync(p);
+            var fromDays = await ContactAggregates.SumAsync(db, p, default);
+            foreach (var (key, count) in reference) Assert.Equal(count, fromDays.GetValueOrDefault(key));
+            await ContactAggregates.RebuildAsync(db, zone);
+            var rebuilt = await ContactAggregates.SumAsync(db, p, default);
+            foreach (var (key, count) in reference) Assert.Equal(count, rebuilt.GetValueOrDefault(key));
+        }
+    }
+
+    [Fact]
     public void WaitQuantilesInterpolateInsideTheHistogramBuckets()
     {
         var h = new long[QueueCounters.WaitBucketBounds.Length + 1];
