@@ -136,12 +136,13 @@ public sealed class InMemoryLiveStore : ILiveStore
             if (!_logs.TryGetValue(conversationId, out var log)
                 || !_byConversation.TryGetValue(conversationId, out var sid))
                 throw new KeyNotFoundException("Unknown conversation.");
-            // Checked inside the same atomic step as the append: nothing is acknowledged after the end.
-            if (_sessions[sid].State == ChatState.Ended && from != Senders.System)
-                throw new ConversationEndedException();
+            // A resend of a stored message is acknowledged again, even after the end (it was stored).
             var key = from + ":" + clientMessageId;
             if (log.ByClientId.TryGetValue(key, out var existing))
                 return Task.FromResult(new AppendResult(existing, Duplicate: true));
+            // Checked inside the same atomic step as the append: nothing new is acknowledged after the end.
+            if (_sessions[sid].State == ChatState.Ended && from != Senders.System)
+                throw new ConversationEndedException();
             var message = new ChatMessage(log.Messages.Count + 1, clientMessageId, from, text, at);
             log.Messages.Add(message);
             log.ByClientId[key] = message;

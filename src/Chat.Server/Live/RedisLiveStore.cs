@@ -1,0 +1,306 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Chat.Server.Scaleout;
+using StackExchange.Redis;
+
+namespace Chat.Server.Live;
+
+/// <summary>
+/// Redis mode: the live state in Redis, shared by every node. Every change that touches more than one key is
+/// one Lua script, so it is atomic across nodes: two nodes can never assign one visitor twice.
+///
+/// Keys (prefix P, default "chat:"), all named here and in the scripts below only:
+///   P s:{sessionId}         session JSON                          P q          queue: zset sessionId by request time (ms)
+///   P c:{conversationId}    -> sessionId                          P t:{hash}   resume-token hash -> sessionId
+///   P log:{conversationId}  list of message JSON (index = seq-1)  P ids:{conversationId}  hash "from:clientId" -> message JSON
+///   P e:{expertId}          presence JSON                         P ec:{expertId}  set of the expert's active sessionIds
+///   P experts               set of expertIds                      P ended      zset sessionId by end time (ms)
+/// When a chat ends, its session, index and log keys get a TTL of the grace period: nothing about a visitor
+/// outlives it, even if no node is running to purge.
+/// </summary>
+public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.Options.IOptions<RedisOptions> options,
+    Microsoft.Extensions.Options.IOptionsMonitor<Conversations.ChatOptions> chat, ILogger<RedisLiveStore> logger) : ILiveStore
+{
+    private readonly string _p = options.Value.KeyPrefix;
+    private IDatabase Db => redis.Db;
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    private const string AddQueuedScript = """
+        local p = ARGV[1]
+        if not redis.call('SET', p..'s:'..ARGV[2], ARGV[5], 'NX') then return 0 end
+        redis.call('ZADD', p..'q', ARGV[6], ARGV[2])
+        redis.call('SET', p..'c:'..ARGV[3], ARGV[2])
+        redis.call('SET', p..'t:'..ARGV[4], ARGV[2])
+        return 1
+        """;
+
+    public async Task AddQueuedAsync(ChatSession session, CancellationToken ct = default)
+    {
+        var json = JsonSerializer.Serialize(session with { State = ChatState.Queued }, Json);
+        var r = (int)await Db.ScriptEvaluateAsync(AddQueuedScript, values:
+            [_p, session.SessionId, session.ConversationId, session.ResumeTokenHash, json, session.RequestedAt.ToUnixTimeMilliseconds()]);
+        if (r == 0) throw new InvalidOperationException("Session exists.");
+    }
+
+    public async Task<ChatSession?> GetSessionAsync(string sessionId, CancellationToken ct = default) =>
+        Session(await Db.StringGetAsync(_p + "s:" + sessionId));
+
+    private const string ByIndexScript = """
+        local sid = redis.call('GET', KEYS[1])
+        if not sid then return false end
+        return redis.call('GET', ARGV[1]..'s:'..sid)
+        """;
+
+    public async Task<ChatSession?> FindByConversationAsync(string conversationId, CancellationToken ct = default) =>
+        Session((RedisValue)await Db.ScriptEvaluateAsync(ByIndexScript, [_p + "c:" + conversationId], [_p]));
+
+    public async Task<ChatSession?> FindByResumeTokenHashAsync(string tokenHash, CancellationToken ct = default) =>
+        Session((RedisValue)await Db.ScriptEvaluateAsync(ByIndexScript, [_p + "t:" + tokenHash], [_p]));
+
+    private const string QueueScript = """
+        local p = ARGV[1]
+        local ids = redis.call('ZRANGE', p..'q', 0, -1)
+        local out = {}
+        for i, id in ipairs(ids) do
+          local s = redis.call('GET', p..'s:'..id)
+          if s then out[#out + 1] = s end
+        end
+        return out
+        """;
+
+    public async Task<IReadOnlyList<ChatSession>> GetQueueAsync(CancellationToken ct = default)
+    {
+        var r = (RedisValue[])await Db.ScriptEvaluateAsync(QueueScript, values: [_p]);
+        // Ties on request time are broken by session id (ordinal), as the in-process store does.
+        return r.Select(Session).OfType<ChatSession>().Where(s => s.State == ChatState.Queued)
+            .OrderBy(s => s.RequestedAt).ThenBy(s => s.SessionId, StringComparer.Ordinal).ToList();
+    }
+
+    private const string AssignScript = """
+        local p, sid, eid = ARGV[1], ARGV[2], ARGV[3]
+        local sj = redis.call('GET', p..'s:'..sid)
+        if not sj then return 'SessionNotQueued' end
+        local s = cjson.decode(sj)
+        if s.state ~= 'Queued' then return 'SessionNotQueued' end
+        local ej = redis.call('GET', p..'e:'..eid)
+        if not ej then return 'ExpertUnavailable' end
+        local e = cjson.decode(ej)
+        local active = redis.call('SCARD', p..'ec:'..eid)
+        if e.connected ~= true or e.availability ~= 'available' or active >= tonumber(e.maxChats) then return 'ExpertUnavailable' end
+        s.state = 'Active'
+        s.expertId = eid
+        s.expertDisplayName = e.displayName
+        s.expertExperience = e.experience
+        s.startedAt = ARGV[4]
+        e.lastAssignedAt = ARGV[4]
+        redis.call('SET', p..'s:'..sid, cjson.encode(s))
+        redis.call('SET', p..'e:'..eid, cjson.encode(e))
+        redis.call('SADD', p..'ec:'..eid, sid)
+        redis.call('ZREM', p..'q', sid)
+        return 'Assigned'
+        """;
+
+    public async Task<AssignOutcome> TryAssignAsync(string sessionId, string expertId, DateTimeOffset at, CancellationToken ct = default)
+    {
+        var r = (string)await Db.ScriptEvaluateAsync(AssignScript, values: [_p, sessionId, expertId, Iso(at)]);
+        return Enum.Parse<AssignOutcome>(r!);
+    }
+
+    private const string EndScript = """
+        local p, sid = ARGV[1], ARGV[2]
+        local sj = redis.call('GET', p..'s:'..sid)
+        if not sj then return false end
+        local s = cjson.decode(sj)
+        if s.state == 'Ended' then return false end
+        s.state = 'Ended'
+        s.endedBy = ARGV[3]
+        s.endedAt = ARGV[4]
+        local json = cjson.encode(s)
+        redis.call('SET', p..'s:'..sid, json)
+        redis.call('ZREM', p..'q', sid)
+        if type(s.expertId) == 'string' then redis.call('SREM', p..'ec:'..s.expertId, sid) end
+        redis.call('ZADD', p..'ended', ARGV[5], sid)
+        local grace = ARGV[6]
+        for _, k in ipairs({'s:'..sid, 'c:'..s.conversationId, 't:'..s.resumeTokenHash, 'log:'..s.conversationId, 'ids:'..s.conversationId}) do
+          redis.call('PEXPIRE', p..k, grace)
+        end
+        return json
+        """;
+
+    public async Task<ChatSession?> TryEndAsync(string sessionId, string endedBy, DateTimeOffset at, CancellationToken ct = default)
+    {
+        var grace = (long)chat.CurrentValue.GracePeriod.TotalMilliseconds;
+        return Session((RedisValue)await Db.ScriptEvaluateAsync(EndScript,
+            values: [_p, sessionId, endedBy, Iso(at), at.ToUnixTimeMilliseconds(), grace]));
+    }
+
+    private const string RequeueScript = """
+        local p, sid = ARGV[1], ARGV[2]
+        local sj = redis.call('GET', p..'s:'..sid)
+        if not sj then return false end
+        local s = cjson.decode(sj)
+        if s.state ~= 'Active' then return false end
+        if type(s.expertId) == 'string' then redis.call('SREM', p..'ec:'..s.expertId, sid) end
+        s.state = 'Queued'
+        s.expertId = cjson.null
+        s.expertDisplayName = cjson.null
+        s.expertExperience = cjson.null
+        s.startedAt = cjson.null
+        s.requeued = true
+        local json = cjson.encode(s)
+        redis.call('SET', p..'s:'..sid, json)
+        redis.call('ZADD', p..'q', ARGV[3], sid)
+        return json
+        """;
+
+    public async Task<ChatSession?> TryRequeueAsync(string sessionId, CancellationToken ct = default)
+    {
+        var current = await GetSessionAsync(sessionId, ct);
+        if (current is null) return null;
+        return Session((RedisValue)await Db.ScriptEvaluateAsync(RequeueScript,
+            values: [_p, sessionId, current.RequestedAt.ToUnixTimeMilliseconds()]));
+    }
+
+    private const string PurgeScript = """
+        local p = ARGV[1]
+        local ids = redis.call('ZRANGEBYSCORE', p..'ended', '-inf', '('..ARGV[2])
+        local out = {}
+        for _, sid in ipairs(ids) do
+          local sj = redis.call('GET', p..'s:'..sid)
+          if sj then
+            local s = cjson.decode(sj)
+            redis.call('DEL', p..'c:'..s.conversationId, p..'t:'..s.resumeTokenHash, p..'log:'..s.conversationId, p..'ids:'..s.conversationId)
+            redis.call('DEL', p..'s:'..sid)
+            out[#out + 1] = s.conversationId
+          end
+          redis.call('ZREM', p..'ended', sid)
+        end
+        return out
+        """;
+
+    public async Task<IReadOnlyList<string>> PurgeEndedAsync(DateTimeOffset endedBefore, CancellationToken ct = default)
+    {
+        var r = (RedisValue[])await Db.ScriptEvaluateAsync(PurgeScript, values: [_p, endedBefore.ToUnixTimeMilliseconds()]);
+        return r.Select(v => (string)v!).ToList();
+    }
+
+    private const string AppendScript = """
+        local p, cid, from, clientId = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+        local sid = redis.call('GET', p..'c:'..cid)
+        if not sid then return {'missing'} end
+        local sj = redis.call('GET', p..'s:'..sid)
+        if not sj then return {'missing'} end
+        local existing = redis.call('HGET', p..'ids:'..cid, from..':'..clientId)
+        if existing then return {'duplicate', existing} end
+        local s = cjson.decode(sj)
+        if s.state == 'Ended' and from ~= 'system' then return {'ended'} end
+        local seq = redis.call('LLEN', p..'log:'..cid) + 1
+        local m = cjson.encode({seq = seq, clientMessageId = clientId, from = from, text = ARGV[5], sentAt = ARGV[6]})
+        redis.call('RPUSH', p..'log:'..cid, m)
+        redis.call('HSET', p..'ids:'..cid, from..':'..clientId, m)
+        return {'new', m}
+        """;
+
+    public async Task<AppendResult> AppendAsync(string conversationId, string from, string clientMessageId, string text, DateTimeOffset at, CancellationToken ct = default)
+    {
+        var r = (RedisValue[])await Db.ScriptEvaluateAsync(AppendScript, values: [_p, conversationId, from, clientMessageId, text, Iso(at)]);
+        return (string)r[0]! switch
+        {
+            "missing" => throw new KeyNotFoundException("Unknown conversation."),
+            "ended" => throw new ConversationEndedException(),
+            var kind => new AppendResult(Message(r[1])!, kind == "duplicate"),
+        };
+    }
+
+    public async Task<IReadOnlyList<ChatMessage>> GetMessagesAsync(string conversationId, long afterSeq, CancellationToken ct = default)
+    {
+        var r = await Db.ListRangeAsync(_p + "log:" + conversationId, Math.Max(0, afterSeq), -1);
+        return r.Select(Message).OfType<ChatMessage>().ToList();
+    }
+
+    private const string UpsertPresenceScript = """
+        local p, eid = ARGV[1], ARGV[2]
+        local e = cjson.decode(ARGV[3])
+        local old = redis.call('GET', p..'e:'..eid)
+        if old then e.lastAssignedAt = cjson.decode(old).lastAssignedAt end
+        redis.call('SET', p..'e:'..eid, cjson.encode(e))
+        redis.call('SADD', p..'experts', eid)
+        return {cjson.encode(e), redis.call('SMEMBERS', p..'ec:'..eid)}
+        """;
+
+    public async Task<ExpertPresence> UpsertPresenceAsync(ExpertPresence presence, CancellationToken ct = default)
+    {
+        var json = JsonSerializer.Serialize(StoredPresence.From(presence), Json);
+        var r = (RedisResult[])await Db.ScriptEvaluateAsync(UpsertPresenceScript, values: [_p, presence.ExpertId, json]);
+        return Presence((RedisValue)r[0], (RedisValue[])r[1])!;
+    }
+
+    private const string PresencesScript = """
+        local p = ARGV[1]
+        local ids = ARGV[2] and {ARGV[2]} or redis.call('SMEMBERS', p..'experts')
+        local out = {}
+        for _, eid in ipairs(ids) do
+          local e = redis.call('GET', p..'e:'..eid)
+          if e then out[#out + 1] = {e, redis.call('SMEMBERS', p..'ec:'..eid)} end
+        end
+        return out
+        """;
+
+    public async Task<ExpertPresence?> GetPresenceAsync(string expertId, CancellationToken ct = default) =>
+        (await PresencesAsync(expertId)).FirstOrDefault();
+
+    public Task<IReadOnlyList<ExpertPresence>> GetPresencesAsync(CancellationToken ct = default) => PresencesAsync(null);
+
+    private async Task<IReadOnlyList<ExpertPresence>> PresencesAsync(string? only)
+    {
+        RedisValue[] args = only is null ? [_p] : [_p, only];
+        var r = (RedisResult[])await Db.ScriptEvaluateAsync(PresencesScript, values: args);
+        return r.Select(x => (RedisResult[])x).Select(x => Presence((RedisValue)x[0], (RedisValue[])x[1])).OfType<ExpertPresence>().ToList();
+    }
+
+    // ---- JSON ---------------------------------------------------------------------------------------
+
+    /// <summary>Presence as stored: active chats live in their own set (a JSON array would not survive Lua's cjson).</summary>
+    private sealed record StoredPresence(string ExpertId, string DisplayName, string Experience, int MaxChats, string Availability,
+        bool Connected, string ChangedAt, string LastAssignedAt)
+    {
+        public static StoredPresence From(ExpertPresence p) => new(p.ExpertId, p.DisplayName, p.Experience, p.MaxChats,
+            p.Availability, p.Connected, Iso(p.ChangedAt), Iso(p.LastAssignedAt));
+    }
+
+    private ExpertPresence? Presence(RedisValue json, RedisValue[] chats)
+    {
+        var stored = Parse<StoredPresence>(json, "presence");
+        return stored is null ? null : new ExpertPresence
+        {
+            ExpertId = stored.ExpertId, DisplayName = stored.DisplayName, Experience = stored.Experience, MaxChats = stored.MaxChats,
+            Availability = stored.Availability, Connected = stored.Connected, ChangedAt = DateTimeOffset.Parse(stored.ChangedAt),
+            LastAssignedAt = DateTimeOffset.Parse(stored.LastAssignedAt),
+            ActiveChats = chats.Select(c => (string)c!).Order(StringComparer.Ordinal).ToList(),
+        };
+    }
+
+    private ChatSession? Session(RedisValue json) => Parse<ChatSession>(json, "session");
+    private ChatMessage? Message(RedisValue json) => Parse<ChatMessage>(json, "message");
+
+    /// <summary>A malformed value is logged (never its content) and skipped, not a crash.</summary>
+    private T? Parse<T>(RedisValue json, string what) where T : class
+    {
+        if (json.IsNull) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<T>((string)json!, Json);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or NotSupportedException)
+        {
+            logger.LogError("Skipped a malformed {What} value in Redis ({Error})", what, ex.GetType().Name);
+            return null;
+        }
+    }
+
+    private static string Iso(DateTimeOffset t) => t.ToUniversalTime().ToString("O");
+}

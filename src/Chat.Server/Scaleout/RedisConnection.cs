@@ -1,0 +1,40 @@
+using StackExchange.Redis;
+
+namespace Chat.Server.Scaleout;
+
+/// <summary>
+/// Our narrow door to Redis (StackExchange.Redis 1.2.6, the version this registry serves). Connects with retries
+/// and a clear message instead of crashing when Redis is unreachable; reconnects by itself afterwards.
+/// </summary>
+public sealed partial class RedisConnection : IDisposable
+{
+    private readonly ConnectionMultiplexer _mux;
+
+    public RedisConnection(string connectionString, ILogger<RedisConnection> logger)
+    {
+        var options = ConfigurationOptions.Parse(connectionString);
+        options.AbortOnConnectFail = false; // keep retrying in the background
+        options.ConnectRetry = 3;
+        options.ConnectTimeout = 5000;
+        options.SyncTimeout = 5000;
+        _mux = ConnectionMultiplexer.Connect(options);
+        if (!_mux.IsConnected) RedisUnreachable(logger, string.Join(", ", options.EndPoints));
+        _mux.ConnectionFailed += (_, e) => ConnectionLost(logger, e.EndPoint?.ToString() ?? "", e.FailureType.ToString());
+        _mux.ConnectionRestored += (_, e) => ConnectionBack(logger, e.EndPoint?.ToString() ?? "");
+    }
+
+    public IDatabase Db => _mux.GetDatabase();
+    public ISubscriber Subscriber => _mux.GetSubscriber();
+    public bool IsConnected => _mux.IsConnected;
+
+    public void Dispose() => _mux.Dispose();
+
+    [LoggerMessage(30, LogLevel.Error, "Redis at {Endpoints} is unreachable; retrying in the background. Chats cannot start until it is back.")]
+    private static partial void RedisUnreachable(ILogger logger, string endpoints);
+
+    [LoggerMessage(31, LogLevel.Error, "Lost the connection to Redis at {Endpoint} ({Failure}); sends fail until it is back")]
+    private static partial void ConnectionLost(ILogger logger, string endpoint, string failure);
+
+    [LoggerMessage(32, LogLevel.Information, "Connection to Redis at {Endpoint} restored")]
+    private static partial void ConnectionBack(ILogger logger, string endpoint);
+}

@@ -1,0 +1,205 @@
+using Chat.Server.Live;
+
+namespace Chat.Tests.Live;
+
+/// <summary>
+/// The contract every live store keeps, run against each implementation (in process and Redis), in the manner
+/// of SignalR's backplane test suites: same tests, same expectations.
+/// </summary>
+public abstract class LiveStoreContract
+{
+    protected abstract ILiveStore Store { get; }
+    private static readonly DateTimeOffset T0 = new(2026, 11, 23, 19, 0, 0, TimeSpan.Zero);
+
+    private static ChatSession Session(string id, int secondsAfter = 0) => new()
+    {
+        SessionId = id, ConversationId = "c-" + id, ResumeTokenHash = "h-" + id,
+        Visitor = new VisitorProfile("victim", "any", null, "website", "nl"), RequestedAt = T0.AddSeconds(secondsAfter),
+    };
+
+    private Task<ExpertPresence> ExpertAsync(string id, int maxChats = 1, string availability = "available", bool connected = true) =>
+        Store.UpsertPresenceAsync(new ExpertPresence
+        {
+            ExpertId = id, DisplayName = "E " + id, Experience = "victim", MaxChats = maxChats,
+            Availability = availability, Connected = connected, ChangedAt = T0,
+        });
+
+    [Fact]
+    public async Task QueuedSessionsCanBeFoundByIdConversationAndTokenHash()
+    {
+        await Store.AddQueuedAsync(Session("a"));
+        Assert.Equal(ChatState.Queued, (await Store.GetSessionAsync("a"))!.State);
+        Assert.Equal("a", (await Store.FindByConversationAsync("c-a"))!.SessionId);
+        Assert.Equal("a", (await Store.FindByResumeTokenHashAsync("h-a"))!.SessionId);
+        Assert.Null(await Store.GetSessionAsync("nope"));
+        Assert.Null(await Store.FindByConversationAsync("nope"));
+        Assert.Null(await Store.FindByResumeTokenHashAsync("nope"));
+        var s = (await Store.GetSessionAsync("a"))!;
+        Assert.Equal(Session("a").Visitor, s.Visitor);
+        Assert.Equal(T0, s.RequestedAt);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.AddQueuedAsync(Session("a")));
+    }
+
+    [Fact]
+    public async Task QueueIsOrderedByRequestTimeThenId()
+    {
+        await Store.AddQueuedAsync(Session("c", 5));
+        await Store.AddQueuedAsync(Session("b", 1));
+        await Store.AddQueuedAsync(Session("a", 5));
+        Assert.Equal(["b", "a", "c"], (await Store.GetQueueAsync()).Select(s => s.SessionId));
+    }
+
+    [Fact]
+    public async Task AssignmentMovesTheSessionOutOfTheQueueAndUsesASlot()
+    {
+        await ExpertAsync("e1");
+        await Store.AddQueuedAsync(Session("a"));
+        Assert.Equal(AssignOutcome.Assigned, await Store.TryAssignAsync("a", "e1", T0.AddMinutes(1)));
+        var s = (await Store.GetSessionAsync("a"))!;
+        Assert.Equal(ChatState.Active, s.State);
+        Assert.Equal("e1", s.ExpertId);
+        Assert.Equal("E e1", s.ExpertDisplayName);
+        Assert.Equal(T0.AddMinutes(1), s.StartedAt);
+        Assert.Empty(await Store.GetQueueAsync());
+        var e = (await Store.GetPresenceAsync("e1"))!;
+        Assert.Equal(["a"], e.ActiveChats);
+        Assert.Equal(T0.AddMinutes(1), e.LastAssignedAt);
+        Assert.False(e.HasCapacity);
+        Assert.Equal(AssignOutcome.SessionNotQueued, await Store.TryAssignAsync("a", "e1", T0));
+    }
+
+    [Fact]
+    public async Task ExpertsWithoutCapacityOrConnectionOrAvailabilityAreRefused()
+    {
+        await ExpertAsync("paused", availability: "paused");
+        await ExpertAsync("gone", connected: false);
+        await ExpertAsync("one", maxChats: 1);
+        await Store.AddQueuedAsync(Session("a"));
+        await Store.AddQueuedAsync(Session("b", 1));
+        Assert.Equal(AssignOutcome.ExpertUnavailable, await Store.TryAssignAsync("a", "paused", T0));
+        Assert.Equal(AssignOutcome.ExpertUnavailable, await Store.TryAssignAsync("a", "gone", T0));
+        Assert.Equal(AssignOutcome.ExpertUnavailable, await Store.TryAssignAsync("a", "unknown", T0));
+        Assert.Equal(AssignOutcome.Assigned, await Store.TryAssignAsync("a", "one", T0));
+        Assert.Equal(AssignOutcome.ExpertUnavailable, await Store.TryAssignAsync("b", "one", T0));
+        Assert.Equal(AssignOutcome.SessionNotQueued, await Store.TryAssignAsync("nope", "one", T0));
+    }
+
+    [Fact]
+    public async Task ConcurrentAssignmentsNeverDoubleAssignOrExceedCapacity()
+    {
+        for (var i = 0; i < 4; i++) await ExpertAsync("e" + i, maxChats: 2);
+        for (var i = 0; i < 20; i++) await Store.AddQueuedAsync(Session("s" + i.ToString("D2"), i));
+        // Every expert tries every session at once.
+        var attempts = from e in Enumerable.Range(0, 4) from s in Enumerable.Range(0, 20)
+                       select Task.Run(() => Store.TryAssignAsync("s" + s.ToString("D2"), "e" + e, T0));
+        var outcomes = await Task.WhenAll(attempts);
+        Assert.Equal(8, outcomes.Count(o => o == AssignOutcome.Assigned));
+        var presences = await Store.GetPresencesAsync();
+        Assert.All(presences, p => Assert.Equal(2, p.ActiveChats.Count));
+        var assigned = presences.SelectMany(p => p.ActiveChats).ToList();
+        Assert.Equal(assigned.Count, assigned.Distinct().Count());
+        Assert.Equal(12, (await Store.GetQueueAsync()).Count);
+    }
+
+    [Fact]
+    public async Task EndingFreesTheSlotOnceAndLeavesTheQueue()
+    {
+        await ExpertAsync("e1");
+        await Store.AddQueuedAsync(Session("a"));
+        await Store.AddQueuedAsync(Session("b", 1));
+        await Store.TryAssignAsync("a", "e1", T0);
+        var ended = await Store.TryEndAsync("a", "visitor", T0.AddMinutes(20));
+        Assert.Equal(ChatState.Ended, ended!.State);
+        Assert.Equal("visitor", ended.EndedBy);
+        Assert.Equal(T0.AddMinutes(20), ended.EndedAt);
+        Assert.Null(await Store.TryEndAsync("a", "expert", T0));
+        Assert.Empty((await Store.GetPresenceAsync("e1"))!.ActiveChats);
+        Assert.NotNull(await Store.TryEndAsync("b", "system", T0)); // a queued one ends too
+        Assert.Empty(await Store.GetQueueAsync());
+        Assert.Null(await Store.TryEndAsync("nope", "visitor", T0));
+    }
+
+    [Fact]
+    public async Task RequeueKeepsThePlaceByRequestTime()
+    {
+        await ExpertAsync("e1");
+        await Store.AddQueuedAsync(Session("early"));
+        await Store.AddQueuedAsync(Session("late", 60));
+        await Store.TryAssignAsync("early", "e1", T0);
+        var requeued = await Store.TryRequeueAsync("early");
+        Assert.Equal(ChatState.Queued, requeued!.State);
+        Assert.True(requeued.Requeued);
+        Assert.Null(requeued.ExpertId);
+        Assert.Null(requeued.StartedAt);
+        Assert.Equal(["early", "late"], (await Store.GetQueueAsync()).Select(s => s.SessionId));
+        Assert.Empty((await Store.GetPresenceAsync("e1"))!.ActiveChats);
+        Assert.Null(await Store.TryRequeueAsync("late")); // only active chats go back
+    }
+
+    [Fact]
+    public async Task MessagesGetConsecutiveSeqsAndResendsAreIdempotent()
+    {
+        await Store.AddQueuedAsync(Session("a"));
+        var m1 = await Store.AppendAsync("c-a", "visitor", "id1", "héllo <b>", T0);
+        var m2 = await Store.AppendAsync("c-a", "expert", "id1", "same id, other sender", T0.AddSeconds(1));
+        var again = await Store.AppendAsync("c-a", "visitor", "id1", "ignored", T0.AddSeconds(2));
+        Assert.Equal((1, false), (m1.Message.Seq, m1.Duplicate));
+        Assert.Equal((2, false), (m2.Message.Seq, m2.Duplicate));
+        Assert.Equal((1, true), (again.Message.Seq, again.Duplicate));
+        Assert.Equal("héllo <b>", again.Message.Text);
+        Assert.Equal(T0, again.Message.SentAt);
+        Assert.Equal([1L, 2L], (await Store.GetMessagesAsync("c-a", 0)).Select(m => m.Seq));
+        Assert.Equal([2L], (await Store.GetMessagesAsync("c-a", 1)).Select(m => m.Seq));
+        Assert.Empty(await Store.GetMessagesAsync("c-a", 2));
+        Assert.Empty(await Store.GetMessagesAsync("nope", 0));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => Store.AppendAsync("nope", "visitor", "x", "y", T0));
+    }
+
+    [Fact]
+    public async Task NothingNewIsAppendedAfterTheEndButAResendIsStillAcknowledged()
+    {
+        await Store.AddQueuedAsync(Session("a"));
+        await Store.AppendAsync("c-a", "visitor", "id1", "stored", T0);
+        await Store.TryEndAsync("a", "visitor", T0);
+        await Assert.ThrowsAsync<ConversationEndedException>(() => Store.AppendAsync("c-a", "visitor", "id2", "late", T0));
+        Assert.Equal(1, (await Store.AppendAsync("c-a", "visitor", "id1", "stored", T0)).Message.Seq);
+        Assert.Equal(2, (await Store.AppendAsync("c-a", "system", "sys", "note", T0)).Message.Seq);
+    }
+
+    [Fact]
+    public async Task PurgeDeletesEndedChatsOlderThanTheCutoffOnly()
+    {
+        await Store.AddQueuedAsync(Session("old"));
+        await Store.AddQueuedAsync(Session("new"));
+        await Store.AppendAsync("c-old", "visitor", "m", "text", T0);
+        await Store.TryEndAsync("old", "visitor", T0);
+        await Store.TryEndAsync("new", "visitor", T0.AddMinutes(10));
+        var purged = await Store.PurgeEndedAsync(T0.AddMinutes(5));
+        Assert.Equal(["c-old"], purged);
+        Assert.Null(await Store.GetSessionAsync("old"));
+        Assert.Null(await Store.FindByConversationAsync("c-old"));
+        Assert.Null(await Store.FindByResumeTokenHashAsync("h-old"));
+        Assert.Empty(await Store.GetMessagesAsync("c-old", 0));
+        Assert.NotNull(await Store.GetSessionAsync("new"));
+    }
+
+    [Fact]
+    public async Task UpsertingPresenceKeepsActiveChatsAndLastAssignment()
+    {
+        await ExpertAsync("e1", maxChats: 2);
+        await Store.AddQueuedAsync(Session("a"));
+        await Store.TryAssignAsync("a", "e1", T0.AddMinutes(3));
+        var updated = await ExpertAsync("e1", maxChats: 2, availability: "paused");
+        Assert.Equal("paused", updated.Availability);
+        Assert.Equal(["a"], updated.ActiveChats);
+        Assert.Equal(T0.AddMinutes(3), updated.LastAssignedAt);
+        Assert.True(updated.OnShift);
+        Assert.Single(await Store.GetPresencesAsync());
+        Assert.Null(await Store.GetPresenceAsync("nope"));
+    }
+}
+
+public sealed class InMemoryLiveStoreTests : LiveStoreContract
+{
+    protected override ILiveStore Store { get; } = new InMemoryLiveStore();
+}
