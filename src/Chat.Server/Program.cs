@@ -12,7 +12,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddProblemDetails();
 builder.Services.AddRecords(builder.Configuration);          // SQLite records: accounts, contact forms
 builder.Services.AddAccounts(builder.Configuration);          // Identity, roles, cookie sign-in
-builder.Services.AddConversations();                         // hubs, queue and routing, live store
+builder.Services.AddConversations(builder.Configuration);     // hubs, queue and routing, live store (in process or Redis)
 builder.Services.AddContactForms();                          // contactformulier
 builder.Services.AddStatistics();                            // weekly tables, queue figures, exports
 builder.Services.AddWidget();                                // widget configuration

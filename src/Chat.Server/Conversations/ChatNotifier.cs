@@ -1,14 +1,66 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Chat.Server.Conversations;
 
-/// <summary>Pushes events to visitors (group per session) and experts (by user id). Group names live here only.</summary>
-public sealed class ChatNotifier(IHubContext<VisitorHub, IVisitorClient> visitors, IHubContext<ExpertHub, IExpertClient> experts)
+/// <summary>
+/// Pushes events to visitors (a group per session), one expert (all their connections) or all experts.
+/// Group names live here only. Where the event goes is the fan-out's business: straight to this node's
+/// connections (embedded mode) or through Redis to every node (Redis mode).
+/// </summary>
+public sealed class ChatNotifier(IEventFanout fanout)
 {
     public const string AllExperts = "experts";
     public static string VisitorGroup(string sessionId) => "v:" + sessionId;
 
-    public IVisitorClient Visitor(string sessionId) => visitors.Clients.Group(VisitorGroup(sessionId));
-    public IExpertClient Expert(string expertId) => experts.Clients.User(expertId);
-    public IExpertClient Experts => experts.Clients.Group(AllExperts);
+    public IVisitorClient Visitor(string sessionId) => new VisitorProxy((m, e) => fanout.SendAsync(new(Audience.Visitor, sessionId, m, e)));
+    public IExpertClient Expert(string expertId) => new ExpertProxy((m, e) => fanout.SendAsync(new(Audience.Expert, expertId, m, e)));
+    public IExpertClient Experts => new ExpertProxy((m, e) => fanout.SendAsync(new(Audience.AllExperts, "", m, e)));
+
+    private sealed class VisitorProxy(Func<string, object, Task> send) : IVisitorClient
+    {
+        public Task QueueUpdated(QueueUpdated e) => send(nameof(QueueUpdated), e);
+        public Task ChatStarted(ChatStarted e) => send(nameof(ChatStarted), e);
+        public Task MessageReceived(MessageDto e) => send(nameof(MessageReceived), e);
+        public Task TypingChanged(TypingChanged e) => send(nameof(TypingChanged), e);
+        public Task ChatEnded(ChatEnded e) => send(nameof(ChatEnded), e);
+    }
+
+    private sealed class ExpertProxy(Func<string, object, Task> send) : IExpertClient
+    {
+        public Task ChatAssigned(ChatAssigned e) => send(nameof(ChatAssigned), e);
+        public Task MessageReceived(MessageDto e) => send(nameof(MessageReceived), e);
+        public Task TypingChanged(TypingChanged e) => send(nameof(TypingChanged), e);
+        public Task ChatEnded(ChatEnded e) => send(nameof(ChatEnded), e);
+        public Task QueueChanged(QueueChanged e) => send(nameof(QueueChanged), e);
+        public Task VisitorConnectionChanged(VisitorConnectionChanged e) => send(nameof(VisitorConnectionChanged), e);
+        public Task AvailabilityChanged(AvailabilityResult e) => send(nameof(AvailabilityChanged), e);
+    }
+}
+
+public enum Audience { Visitor, Expert, AllExperts }
+
+/// <summary>One event for one audience: the hub method name and its single argument.</summary>
+public sealed record HubEvent(Audience Audience, string Id, string Method, object Payload);
+
+/// <summary>Where events go: this node's connections, or every node's.</summary>
+public interface IEventFanout
+{
+    Task SendAsync(HubEvent e);
+}
+
+/// <summary>Embedded mode: straight to this node's connections.</summary>
+public sealed class LocalFanout(IHubContext<VisitorHub> visitors, IHubContext<ExpertHub> experts) : IEventFanout
+{
+    public Task SendAsync(HubEvent e) => Deliver(e.Audience, e.Id, e.Method, e.Payload);
+
+    public Task Deliver(Audience audience, string id, string method, object payload) => audience switch
+    {
+        Audience.Visitor => visitors.Clients.Group(ChatNotifier.VisitorGroup(id)).SendAsync(method, payload),
+        Audience.Expert => experts.Clients.User(id).SendAsync(method, payload),
+        _ => experts.Clients.Group(ChatNotifier.AllExperts).SendAsync(method, payload),
+    };
+
+    /// <summary>The camelCase JSON the hubs use, for events that cross nodes.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 }

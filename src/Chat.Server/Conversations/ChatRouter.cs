@@ -16,7 +16,7 @@ namespace Chat.Server.Conversations;
 public sealed partial class ChatRouter(
     ILiveStore store,
     ChatNotifier notify,
-    ConnectionTracker connections,
+    IConnectionTracker connections,
     ContactDrafts drafts,
     QueueCounters counters,
     ShiftLog shifts,
@@ -80,15 +80,14 @@ public sealed partial class ChatRouter(
 
     public async Task VisitorConnectedAsync(ChatSession session)
     {
-        var wasGone = !connections.IsVisitorConnected(session.SessionId);
-        connections.VisitorConnected(session.SessionId);
+        var wasGone = await connections.VisitorConnectedAsync(session.SessionId);
         if (wasGone && session is { State: ChatState.Active, ExpertId: not null })
             await notify.Expert(session.ExpertId).VisitorConnectionChanged(new(session.ConversationId, true));
     }
 
     public async Task VisitorDisconnectedAsync(string sessionId)
     {
-        if (!connections.VisitorDisconnected(sessionId)) return;
+        if (!await connections.VisitorDisconnectedAsync(sessionId)) return;
         var session = await store.GetSessionAsync(sessionId);
         if (session is { State: ChatState.Active, ExpertId: not null })
             await notify.Expert(session.ExpertId).VisitorConnectionChanged(new(session.ConversationId, false));
@@ -110,7 +109,7 @@ public sealed partial class ChatRouter(
 
     public async Task ExpertConnectedAsync(ExpertIdentity expert)
     {
-        connections.ExpertConnected(expert.Id);
+        await connections.ExpertConnectedAsync(expert.Id);
         var existing = await store.GetPresenceAsync(expert.Id);
         await store.UpsertPresenceAsync(new ExpertPresence
         {
@@ -122,7 +121,7 @@ public sealed partial class ChatRouter(
 
     public async Task ExpertDisconnectedAsync(string expertId)
     {
-        if (!connections.ExpertDisconnected(expertId)) return;
+        if (!await connections.ExpertDisconnectedAsync(expertId)) return;
         var existing = await store.GetPresenceAsync(expertId);
         if (existing is null) return;
         // No new chats while no console is open; the sweeper hands their chats on after the reconnect grace.
@@ -157,7 +156,7 @@ public sealed partial class ChatRouter(
             if (s is not { State: ChatState.Active }) continue;
             var messages = (await store.GetMessagesAsync(s.ConversationId, 0)).Select(m => MessageDto.Of(s.ConversationId, m)).ToList();
             conversations.Add(new ExpertConversation(s.ConversationId, VisitorInfoOf(s), s.StartedAt!.Value,
-                connections.IsVisitorConnected(s.SessionId), messages));
+                await connections.IsVisitorConnectedAsync(s.SessionId), messages));
         }
         return new ExpertState(presence?.Availability ?? Availability.Offline, conversations, await QueueSummaryAsync(), pendingForms);
     }
@@ -211,7 +210,7 @@ public sealed partial class ChatRouter(
         var now = time.GetUtcNow();
         var ended = await store.TryEndAsync(sessionId, endedBy, now);
         if (ended is null) return;
-        connections.Forget(sessionId);
+        await connections.ForgetAsync(sessionId);
         Log.ChatEnded(logger, ended.SessionId, endedBy, ended.ExpertId is not null);
         if (ended.StartedAt is null && !ended.Requeued) await counters.AbandonedAsync(now);
 
@@ -363,11 +362,16 @@ public sealed partial class ChatRouter(
         var o = Options;
 
         // Visitors who closed the browser while waiting leave the queue.
-        foreach (var sessionId in connections.VisitorsGoneSince(now - o.VisitorReconnectGrace))
+        // Connections held by nodes that died are forgotten; experts left without any are disconnected.
+        foreach (var expertId in await connections.SweepDeadNodesAsync())
+            if (await store.GetPresenceAsync(expertId) is { Connected: true } lost)
+                await store.UpsertPresenceAsync(lost with { Connected = false, ChangedAt = now });
+
+        foreach (var sessionId in await connections.VisitorsGoneSinceAsync(now - o.VisitorReconnectGrace))
         {
             var s = await store.GetSessionAsync(sessionId);
             if (s is { State: ChatState.Queued }) await EndAsync(sessionId, Senders.System);
-            else connections.Forget(sessionId);
+            else await connections.ForgetAsync(sessionId);
         }
 
         // Experts gone longer than the grace: their chats go back to the front of the queue, they go off shift.

@@ -3,58 +3,91 @@ using System.Collections.Concurrent;
 namespace Chat.Server.Conversations;
 
 /// <summary>
-/// Open connections per visitor session and per expert on this node, and since when a session has had none.
-/// Used to tell a closed browser from a page reload (which reconnects within seconds).
+/// Who has an open connection: visitors per session and experts, across every node, and since when a session
+/// has had none (tells a closed browser from a page reload, which reconnects within seconds).
 /// </summary>
-public sealed class ConnectionTracker(TimeProvider time)
+public interface IConnectionTracker
+{
+    /// <summary>Raised when a session's last connection closed (diagnostics and tests).</summary>
+    event Action<string>? VisitorGone;
+
+    /// <summary>Raised when an expert's last connection closed and their presence says so.</summary>
+    event Action<string>? ExpertGone;
+
+    /// <summary>True when the session had no connection before this one.</summary>
+    Task<bool> VisitorConnectedAsync(string sessionId);
+
+    /// <summary>True when this was the session's last connection.</summary>
+    Task<bool> VisitorDisconnectedAsync(string sessionId);
+
+    Task<bool> IsVisitorConnectedAsync(string sessionId);
+
+    /// <summary>Sessions without a connection since before <paramref name="before"/>.</summary>
+    Task<IReadOnlyList<string>> VisitorsGoneSinceAsync(DateTimeOffset before);
+
+    Task ForgetAsync(string sessionId);
+
+    Task ExpertConnectedAsync(string expertId);
+
+    /// <summary>True when this was the expert's last connection.</summary>
+    Task<bool> ExpertDisconnectedAsync(string expertId);
+
+    void RaiseExpertGone(string expertId);
+
+    /// <summary>Connections held by nodes that stopped (crash, kill): forgotten. Returns the experts left with none.</summary>
+    Task<IReadOnlyList<string>> SweepDeadNodesAsync();
+}
+
+/// <summary>Embedded mode: one node, counts in process.</summary>
+public sealed class ConnectionTracker(TimeProvider time) : IConnectionTracker
 {
     private readonly ConcurrentDictionary<string, int> _visitors = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _visitorGoneSince = new();
     private readonly ConcurrentDictionary<string, int> _experts = new();
 
-    /// <summary>Raised when a session's last connection on this node closed (for diagnostics and tests).</summary>
     public event Action<string>? VisitorGone;
-
-    /// <summary>Raised when an expert's last connection on this node closed and their presence says so.</summary>
     public event Action<string>? ExpertGone;
 
-    public void VisitorConnected(string sessionId)
+    public Task<bool> VisitorConnectedAsync(string sessionId)
     {
-        _visitors.AddOrUpdate(sessionId, 1, (_, n) => n + 1);
+        var n = _visitors.AddOrUpdate(sessionId, 1, (_, c) => c + 1);
         _visitorGoneSince.TryRemove(sessionId, out _);
+        return Task.FromResult(n == 1);
     }
 
-    /// <summary>True when this was the session's last connection.</summary>
-    public bool VisitorDisconnected(string sessionId)
+    public Task<bool> VisitorDisconnectedAsync(string sessionId)
     {
         var left = _visitors.AddOrUpdate(sessionId, 0, (_, n) => Math.Max(0, n - 1));
-        if (left > 0) return false;
+        if (left > 0) return Task.FromResult(false);
         _visitors.TryRemove(new KeyValuePair<string, int>(sessionId, 0));
         _visitorGoneSince[sessionId] = time.GetUtcNow();
         VisitorGone?.Invoke(sessionId);
-        return true;
+        return Task.FromResult(true);
     }
 
-    public bool IsVisitorConnected(string sessionId) => _visitors.TryGetValue(sessionId, out var n) && n > 0;
+    public Task<bool> IsVisitorConnectedAsync(string sessionId) =>
+        Task.FromResult(_visitors.TryGetValue(sessionId, out var n) && n > 0);
 
-    /// <summary>Sessions without a connection since before <paramref name="before"/>.</summary>
-    public IReadOnlyList<string> VisitorsGoneSince(DateTimeOffset before) =>
-        _visitorGoneSince.Where(kv => kv.Value < before).Select(kv => kv.Key).ToList();
+    public Task<IReadOnlyList<string>> VisitorsGoneSinceAsync(DateTimeOffset before) =>
+        Task.FromResult<IReadOnlyList<string>>(_visitorGoneSince.Where(kv => kv.Value < before).Select(kv => kv.Key).ToList());
 
-    public void Forget(string sessionId)
+    public Task ForgetAsync(string sessionId)
     {
         _visitorGoneSince.TryRemove(sessionId, out _);
         _visitors.TryRemove(sessionId, out _);
+        return Task.CompletedTask;
     }
 
-    public void ExpertConnected(string expertId) => _experts.AddOrUpdate(expertId, 1, (_, n) => n + 1);
-
-    /// <summary>True when this was the expert's last connection on this node.</summary>
-    public bool ExpertDisconnected(string expertId)
+    public Task ExpertConnectedAsync(string expertId)
     {
-        var left = _experts.AddOrUpdate(expertId, 0, (_, n) => Math.Max(0, n - 1));
-        return left == 0;
+        _experts.AddOrUpdate(expertId, 1, (_, n) => n + 1);
+        return Task.CompletedTask;
     }
+
+    public Task<bool> ExpertDisconnectedAsync(string expertId) =>
+        Task.FromResult(_experts.AddOrUpdate(expertId, 0, (_, n) => Math.Max(0, n - 1)) == 0);
 
     public void RaiseExpertGone(string expertId) => ExpertGone?.Invoke(expertId);
+
+    public Task<IReadOnlyList<string>> SweepDeadNodesAsync() => Task.FromResult<IReadOnlyList<string>>([]);
 }

@@ -1,5 +1,6 @@
 using Chat.Server.ContactForms;
 using Chat.Server.Live;
+using Chat.Server.Scaleout;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 
@@ -7,8 +8,12 @@ namespace Chat.Server.Conversations;
 
 public static class ConversationsExtensions
 {
-    /// <summary>Live chat: hubs, router, and the live store (in process in the embedded default).</summary>
-    public static IServiceCollection AddConversations(this IServiceCollection services)
+    /// <summary>
+    /// Live chat: hubs, router, live store, connection tracking and event fan-out. The rule: with
+    /// <c>ConnectionStrings:Redis</c> set, live state and delivery go through Redis (any number of nodes);
+    /// otherwise everything is in process (one node, the embedded default).
+    /// </summary>
+    public static IServiceCollection AddConversations(this IServiceCollection services, IConfiguration config)
     {
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSignalR(o =>
@@ -18,8 +23,15 @@ public static class ConversationsExtensions
             o.AddFilter<ChatHubFilter>();
         });
         services.AddSingleton<ChatHubFilter>();
-        services.AddSingleton<ILiveStore, InMemoryLiveStore>();
-        services.AddSingleton<ConnectionTracker>();
+        if (!string.IsNullOrWhiteSpace(config.GetConnectionString("Redis")))
+            services.AddRedisScaleout(config.GetConnectionString("Redis")!);
+        else
+        {
+            services.AddSingleton<ILiveStore, InMemoryLiveStore>();
+            services.AddSingleton<IConnectionTracker, ConnectionTracker>();
+            services.AddSingleton<IEventFanout, LocalFanout>();
+        }
+        services.AddSingleton<LocalFanout>();
         services.AddSingleton<ChatNotifier>();
         services.AddSingleton<ContactDrafts>();
         services.AddSingleton<Statistics.QueueCounters>();

@@ -183,7 +183,7 @@ public sealed class QueueAndRoutingTests : IAsyncLifetime
         var session = (await visitor.StartAsync()).SessionId;
         await expert.Inbox.Until("QueueChanged", q => q.GetProperty("waiting").GetInt32() == 1);
         var gone = new TaskCompletionSource();
-        app.Services.GetRequiredService<ConnectionTracker>().VisitorGone += id => { if (id == session) gone.TrySetResult(); };
+        app.Services.GetRequiredService<IConnectionTracker>().VisitorGone += id => { if (id == session) gone.TrySetResult(); };
         await visitor.DisposeAsync();
         await gone.Task.WaitAsync(Inbox.Timeout);
 
@@ -202,7 +202,7 @@ public sealed class QueueAndRoutingTests : IAsyncLifetime
         await visitor.StartAsync();
         await visitor.Inbox.Next("ChatStarted");
         var left = new TaskCompletionSource();
-        app.Services.GetRequiredService<ConnectionTracker>().ExpertGone += _ => left.TrySetResult();
+        app.Services.GetRequiredService<IConnectionTracker>().ExpertGone += _ => left.TrySetResult();
         await gone.DisposeAsync();
         await left.Task.WaitAsync(Inbox.Timeout);
 

@@ -1,0 +1,135 @@
+using Chat.Server.Conversations;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Chat.Server.Scaleout;
+
+/// <summary>
+/// Redis mode: connection counts per node in Redis, so a visitor who reconnects to another node, or an expert
+/// with tabs on two nodes, is seen as one. A node that dies stops its heartbeat; the sweep forgets its counts.
+///   P vconn:{sessionId} hash node -> count    P vconns  set of sessions with counts    P vgone  zset session -> ms
+///   P econn:{expertId}  hash node -> count    P econns  set of experts with counts     P node:{nodeId} heartbeat (TTL)
+/// </summary>
+public sealed class RedisConnectionTracker(RedisConnection redis, NodeIdentity node, IOptions<RedisOptions> options, TimeProvider time)
+    : IConnectionTracker
+{
+    private readonly string _p = options.Value.KeyPrefix;
+    private IDatabase Db => redis.Db;
+
+    public event Action<string>? VisitorGone;
+    public event Action<string>? ExpertGone;
+
+    private const string ConnectScript = """
+        local total = 0
+        for _, v in ipairs(redis.call('HVALS', KEYS[1])) do total = total + tonumber(v) end
+        redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+        redis.call('SADD', KEYS[2], ARGV[2])
+        if KEYS[3] then redis.call('ZREM', KEYS[3], ARGV[2]) end
+        return total
+        """;
+
+    private const string DisconnectScript = """
+        local left = redis.call('HINCRBY', KEYS[1], ARGV[1], -1)
+        if left <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
+        local total = 0
+        for _, v in ipairs(redis.call('HVALS', KEYS[1])) do total = total + tonumber(v) end
+        if total > 0 then return 0 end
+        redis.call('SREM', KEYS[2], ARGV[2])
+        if KEYS[3] then redis.call('ZADD', KEYS[3], ARGV[3], ARGV[2]) end
+        return 1
+        """;
+
+    public async Task<bool> VisitorConnectedAsync(string sessionId) =>
+        (int)await Db.ScriptEvaluateAsync(ConnectScript, [_p + "vconn:" + sessionId, _p + "vconns", _p + "vgone"], [node.Id, sessionId]) == 0;
+
+    public async Task<bool> VisitorDisconnectedAsync(string sessionId)
+    {
+        var last = (int)await Db.ScriptEvaluateAsync(DisconnectScript, [_p + "vconn:" + sessionId, _p + "vconns", _p + "vgone"],
+            [node.Id, sessionId, time.GetUtcNow().ToUnixTimeMilliseconds()]) == 1;
+        if (last) VisitorGone?.Invoke(sessionId);
+        return last;
+    }
+
+    public async Task<bool> IsVisitorConnectedAsync(string sessionId) =>
+        (await Db.HashValuesAsync(_p + "vconn:" + sessionId)).Sum(v => (long)v) > 0;
+
+    public async Task<IReadOnlyList<string>> VisitorsGoneSinceAsync(DateTimeOffset before) =>
+        (await Db.SortedSetRangeByScoreAsync(_p + "vgone", double.NegativeInfinity, before.ToUnixTimeMilliseconds(), Exclude.Stop))
+        .Select(v => (string)v!).ToList();
+
+    public async Task ForgetAsync(string sessionId)
+    {
+        var tx = Db.CreateTransaction();
+        _ = tx.KeyDeleteAsync(_p + "vconn:" + sessionId);
+        _ = tx.SetRemoveAsync(_p + "vconns", sessionId);
+        _ = tx.SortedSetRemoveAsync(_p + "vgone", sessionId);
+        await tx.ExecuteAsync();
+    }
+
+    public Task ExpertConnectedAsync(string expertId) =>
+        Db.ScriptEvaluateAsync(ConnectScript, [_p + "econn:" + expertId, _p + "econns"], [node.Id, expertId]);
+
+    public async Task<bool> ExpertDisconnectedAsync(string expertId) =>
+        (int)await Db.ScriptEvaluateAsync(DisconnectScript, [_p + "econn:" + expertId, _p + "econns"], [node.Id, expertId, 0]) == 1;
+
+    public void RaiseExpertGone(string expertId) => ExpertGone?.Invoke(expertId);
+
+    private const string SweepScript = """
+        local p, now = ARGV[1], ARGV[2]
+        local lost = {}
+        local function clean(hashPrefix, setKey, goneKey)
+          for _, id in ipairs(redis.call('SMEMBERS', setKey)) do
+            local key = hashPrefix..id
+            for _, n in ipairs(redis.call('HKEYS', key)) do
+              if redis.call('EXISTS', p..'node:'..n) == 0 then redis.call('HDEL', key, n) end
+            end
+            if redis.call('HLEN', key) == 0 then
+              redis.call('SREM', setKey, id)
+              if goneKey then redis.call('ZADD', goneKey, now, id) else lost[#lost + 1] = id end
+            end
+          end
+        end
+        clean(p..'vconn:', p..'vconns', p..'vgone')
+        clean(p..'econn:', p..'econns', nil)
+        return lost
+        """;
+
+    public async Task<IReadOnlyList<string>> SweepDeadNodesAsync() =>
+        ((RedisValue[])await Db.ScriptEvaluateAsync(SweepScript, values: [_p, time.GetUtcNow().ToUnixTimeMilliseconds()]))
+        .Select(v => (string)v!).ToList();
+}
+
+/// <summary>This node's id, random per process start.</summary>
+public sealed class NodeIdentity
+{
+    public string Id { get; } = Environment.MachineName + "-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("n")[..8];
+}
+
+/// <summary>Keeps this node's heartbeat key alive, so the others know its connections are real.</summary>
+public sealed class NodeHeartbeat(RedisConnection redis, NodeIdentity node, IOptions<RedisOptions> options, ILogger<NodeHeartbeat> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var ttl = options.Value.NodeTimeout;
+        using var timer = new PeriodicTimer(ttl / 3);
+        do
+        {
+            try
+            {
+                await redis.Db.StringSetAsync(options.Value.KeyPrefix + "node:" + node.Id, "1", ttl);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                logger.LogWarning("Heartbeat to Redis failed ({Error}); retrying", ex.GetType().Name);
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try { await redis.Db.KeyDeleteAsync(options.Value.KeyPrefix + "node:" + node.Id); }
+        catch (Exception ex) when (ex is RedisException or TimeoutException) { /* it expires anyway */ }
+    }
+}
