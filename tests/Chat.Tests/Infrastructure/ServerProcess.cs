@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Connections;
+
+namespace Chat.Tests.Infrastructure;
+
+/// <summary>
+/// Chat.Server as a real process (the built Chat.Server.dll) on a free loopback port: for tests that kill a node
+/// with kill -9. Readiness is read from the server's own "Now listening on" line.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    public string BaseUrl { get; }
+
+    private ServerProcess(Process process, string baseUrl)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+    }
+
+    public static async Task<ServerProcess> StartAsync(IDictionary<string, string> environment)
+    {
+        var port = FreePort();
+        var root = RepoRoot();
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var serverDir = Path.Combine(root, "src", "Chat.Server");
+        var dll = Path.Combine(serverDir, "bin", configuration, "net10.0", "Chat.Server.dll");
+        var psi = new ProcessStartInfo("dotnet", $"\"{dll}\" --urls http://127.0.0.1:{port}")
+        {
+            WorkingDirectory = serverDir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        psi.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var p = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        p.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            output.Enqueue(e.Data);
+            if (e.Data.Contains("Now listening on")) ready.TrySetResult();
+        };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        p.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("Chat.Server exited:\n" + string.Join("\n", output)));
+        p.Start();
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        return new ServerProcess(p, $"http://127.0.0.1:{port}");
+    }
+
+    /// <summary>kill -9.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async Task<string> CookieAsync(string userName, string password)
+    {
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = new Uri(BaseUrl) };
+        var r = await http.PostAsJsonAsync("/api/auth/login", new { userName, password });
+        r.EnsureSuccessStatusCode();
+        return string.Join("; ", r.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+    }
+
+    /// <summary>The official HubConnection over a real ClientWebSocket, negotiation skipped (as the browser clients).</summary>
+    public HubConnection Hub(string path, string? cookie = null)
+    {
+        var factory = new WebSocketConnectionFactory(async (uri, ct) =>
+        {
+            var ws = new ClientWebSocket();
+            if (cookie is not null) ws.Options.SetRequestHeader("Cookie", cookie);
+            await ws.ConnectAsync(uri, ct);
+            return ws;
+        });
+        var builder = new HubConnectionBuilder();
+        builder.Services.AddSingleton<IConnectionFactory>(factory);
+        builder.Services.AddSingleton<EndPoint>(new UriEndPoint(new Uri(BaseUrl.Replace("http://", "ws://") + path)));
+        return builder.Build();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Chat.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Chat.sln not found above the test output.");
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Chat.Server.Conversations;
+using Chat.Tests.Infrastructure;
+
+namespace Chat.Tests.Scaleout;
+
+/// <summary>Real server processes on one real redis-server; the visitor's node is killed with kill -9 mid-chat.</summary>
+[Collection(RedisCollection.Name)]
+public sealed class NodeCrashTests(RedisServer redis)
+{
+    [Fact]
+    public async Task WhenTheVisitorsNodeIsKilledEveryAcknowledgedMessageArrivesOnceAndInOrder()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "chat-tests", Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(dir);
+        var env = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Redis"] = redis.ConnectionString,
+            ["Redis__KeyPrefix"] = $"k{Guid.NewGuid():n}:",
+            ["ConnectionStrings__Records"] = $"Data Source={Path.Combine(dir, "chat.db")}",
+        };
+        await using var nodeA = await ServerProcess.StartAsync(env);
+        await using var nodeB = await ServerProcess.StartAsync(env);
+
+        var expertHub = nodeB.Hub("/hubs/expert", await nodeB.CookieAsync("expert1", "Demo-Expert-1"));
+        var expert = new Expert(expertHub);
+        await expertHub.StartAsync();
+        await expertHub.InvokeAsync<AvailabilityResult>("SetAvailability", "available");
+
+        var visitorHub = nodeA.Hub("/hubs/visitor");
+        var visitor = new Visitor(visitorHub);
+        await visitorHub.StartAsync();
+        var start = await visitor.StartAsync();
+        var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+
+        // The visitor sends; the client keeps every message it has not seen acknowledged, to resend it.
+        var acked = new Dictionary<string, long>();
+        var unacked = new List<(string Id, string Text)>();
+        for (var i = 1; i <= 20; i++)
+        {
+            var id = $"v{i}";
+            var text = $"bericht {i}";
+            if (i == 12) await nodeA.KillAsync(); // the node dies between two sends
+            try
+            {
+                acked[id] = (await visitor.SendAsync(id, text)).Seq;
+            }
+            catch (Exception)
+            {
+                unacked.Add((id, text));
+            }
+        }
+        Assert.Equal(11, acked.Count);
+
+        // The client reconnects to the other node, resumes, and resends what was not acknowledged, same ids.
+        await visitorHub.DisposeAsync();
+        var againHub = nodeB.Hub("/hubs/visitor");
+        var again = new Visitor(againHub);
+        await againHub.StartAsync();
+        var resumed = await againHub.InvokeAsync<JsonElement>("Resume", start.ResumeToken, acked.Values.Max());
+        Assert.Equal("active", resumed.GetProperty("status").GetString());
+        foreach (var (id, text) in unacked) acked[id] = (await again.SendAsync(id, text)).Seq;
+
+        // The expert saw each of the 20 exactly once, in order of sequence.
+        var seen = new List<JsonElement>();
+        while (seen.Count < 20)
+            seen.Add(await expert.Inbox.Until("MessageReceived", m => m.GetProperty("from").GetString() == "visitor"));
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => $"bericht {i}"), seen.Select(m => m.GetProperty("text").GetString()));
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), seen.Select(m => m.GetProperty("seq").GetInt64()));
+        Assert.Equal(acked.OrderBy(kv => kv.Value).Select(kv => kv.Key), seen.Select(m => m.GetProperty("clientMessageId").GetString()));
+
+        // And the expert's reply reaches the visitor on the surviving node.
+        await expert.SendAsync(conversationId, "e1", "ik ben er nog");
+        var reply = await again.Inbox.Until("MessageReceived", m => m.GetProperty("from").GetString() == "expert");
+        Assert.Equal(21, reply.GetProperty("seq").GetInt64());
+
+        await againHub.DisposeAsync();
+        await expertHub.DisposeAsync();
+        try { Directory.Delete(dir, true); } catch (IOException) { /* best effort */ }
+    }
+}

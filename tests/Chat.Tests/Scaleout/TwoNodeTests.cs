@@ -1,0 +1,125 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Chat.Server.Conversations;
+using Chat.Tests.Infrastructure;
+
+namespace Chat.Tests.Scaleout;
+
+/// <summary>
+/// Two server nodes (two apps) sharing one real redis-server and one records database, as in production behind a
+/// load balancer without sticky sessions: a visitor on one node, an expert on the other.
+/// </summary>
+[Collection(RedisCollection.Name)]
+public sealed class TwoNodeTests(RedisServer redis) : IAsyncLifetime
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "chat-tests", Guid.NewGuid().ToString("n"));
+    private ChatApp _a = null!;
+    private ChatApp _b = null!;
+
+    public Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_dir);
+        var prefix = $"n{Guid.NewGuid():n}:";
+        Dictionary<string, string?> Settings() => new()
+        {
+            ["ConnectionStrings:Redis"] = redis.ConnectionString,
+            ["Redis:KeyPrefix"] = prefix,
+            ["ConnectionStrings:Records"] = $"Data Source={Path.Combine(_dir, "chat.db")}",
+        };
+        _a = new ChatApp(Settings());
+        _ = _a.Server; // start node A first: it creates the schema and the demo accounts
+        _b = new ChatApp(Settings());
+        _ = _b.Server;
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _a.DisposeAsync();
+        await _b.DisposeAsync();
+        try { Directory.Delete(_dir, true); } catch (IOException) { /* best effort */ }
+    }
+
+    [Fact]
+    public async Task VisitorOnOneNodeChatsWithAnExpertOnTheOther()
+    {
+        await using var expert = await _b.ExpertAsync(1);
+        var status = await _a.CreateClient().GetFromJsonAsync<JsonElement>("/api/status");
+        Assert.True(status.GetProperty("open").GetBoolean()); // node A sees the expert on node B
+
+        await using var visitor = await _a.VisitorAsync();
+        var start = await visitor.StartAsync(new { about = "victim" });
+        Assert.Equal("active", start.Status);
+        var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+        Assert.Equal(conversationId, (await visitor.Inbox.Next("ChatStarted")).GetProperty("conversationId").GetString());
+
+        Assert.Equal(1, (await visitor.SendAsync("v1", "hallo vanaf node A")).Seq);
+        Assert.Equal("hallo vanaf node A", (await expert.Inbox.Next("MessageReceived")).GetProperty("text").GetString());
+        Assert.Equal(2, (await expert.SendAsync(conversationId, "e1", "antwoord vanaf node B")).Seq);
+        var reply = await visitor.Inbox.Until("MessageReceived", m => m.GetProperty("from").GetString() == "expert");
+        Assert.Equal(2, reply.GetProperty("seq").GetInt64());
+
+        await expert.Hub.InvokeAsync("EndChat", conversationId);
+        Assert.Equal("expert", (await visitor.Inbox.Next("ChatEnded")).GetProperty("endedBy").GetString());
+    }
+
+    [Fact]
+    public async Task VisitorWhoReconnectsToTheOtherNodeResumesWithNothingLostOrTwice()
+    {
+        await using var expert = await _b.ExpertAsync(1);
+        var visitor = await _a.VisitorAsync();
+        var start = await visitor.StartAsync();
+        var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+        await visitor.SendAsync("v1", "een");
+        await visitor.DisposeAsync(); // node A's connection is gone
+        await expert.Inbox.Until("VisitorConnectionChanged", e => !e.GetProperty("connected").GetBoolean());
+        await expert.SendAsync(conversationId, "e1", "twee");
+        await expert.SendAsync(conversationId, "e2", "drie");
+
+        await using var again = await _b.VisitorAsync(); // the load balancer sends the reconnect to node B
+        var resumed = await again.Hub.InvokeAsync<JsonElement>("Resume", start.ResumeToken, 1);
+        Assert.Equal("active", resumed.GetProperty("status").GetString());
+        Assert.Equal([2L, 3L], resumed.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("seq").GetInt64()));
+        // The resend of an unacknowledged message with the same id is stored once.
+        Assert.Equal(1, (await again.SendAsync("v1", "een")).Seq);
+        Assert.Equal(4, (await again.SendAsync("v2", "vier")).Seq);
+        var atExpert = await expert.Inbox.Until("MessageReceived", m => m.GetProperty("from").GetString() == "visitor" && m.GetProperty("seq").GetInt64() == 4);
+        Assert.Equal("vier", atExpert.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task ACookieFromOneNodeIsValidOnTheOther()
+    {
+        var cookie = await _a.CookieAsync("expert2", "Demo-Expert-2");
+        var hub = _b.Hub("/hubs/expert", cookie);
+        await hub.StartAsync();
+        var state = await hub.InvokeAsync<JsonElement>("GetState");
+        Assert.Equal("offline", state.GetProperty("availability").GetString());
+        await hub.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ManyVisitorsOnBothNodesAreAssignedOnceLongestWaitingFirst()
+    {
+        await using var e1 = await _a.ExpertAsync(1, "paused");
+        await using var e2 = await _b.ExpertAsync(2, "paused");
+        var visitors = new List<(Visitor V, StartChatResult R)>();
+        for (var i = 0; i < 10; i++)
+        {
+            var v = await (i % 2 == 0 ? _a : _b).VisitorAsync();
+            visitors.Add((v, await v.StartAsync()));
+        }
+        // Both experts become available at the same moment, on different nodes.
+        await Task.WhenAll(
+            e1.Hub.InvokeAsync<AvailabilityResult>("SetAvailability", "available"),
+            e2.Hub.InvokeAsync<AvailabilityResult>("SetAvailability", "available"));
+        var a1 = await e1.Inbox.Next("ChatAssigned");
+        var a2 = await e2.Inbox.Next("ChatAssigned");
+        Assert.NotEqual(a1.GetProperty("conversationId").GetString(), a2.GetProperty("conversationId").GetString());
+        // The two who waited longest got them.
+        for (var i = 0; i < 2; i++) await visitors[i].V.Inbox.Next("ChatStarted");
+        var status = await _a.CreateClient().GetFromJsonAsync<JsonElement>("/api/status");
+        Assert.Equal(8, status.GetProperty("waiting").GetInt32());
+        foreach (var (v, _) in visitors) await v.DisposeAsync();
+    }
+}
