@@ -207,6 +207,12 @@ function select(id) {
 function addMessage(m) {
   const c = state.chats.get(m.conversationId);
   if (!c || c.messages.has(m.seq)) return;
+  // A hole in the sequence (an event lost between nodes): reload the state, which has every message.
+  const highest = Math.max(0, ...c.messages.keys());
+  if (m.seq > highest + 1 && !state.reloading) {
+    state.reloading = true;
+    setTimeout(() => loadState().finally(() => { state.reloading = false; }), 1500);
+  }
   c.messages.set(m.seq, m);
   if (m.from === 'expert') c.pending.delete(m.clientMessageId);
   if (m.from === 'visitor') c.typing = false;
@@ -339,7 +345,10 @@ async function trySend(conversationId, p) {
     const c = state.chats.get(conversationId);
     if (c && !c.messages.has(ack.seq)) addMessage({ conversationId, seq: ack.seq, clientMessageId: p.id, from: 'expert', text: p.text, sentAt: ack.sentAt });
   } catch (err) {
-    if (/HubException/.test(String(err?.message))) {
+    if (/\[retry\]/.test(String(err?.message))) {
+      // Briefly unavailable: it stays "not sent yet" and goes again with the same id (stored once).
+      setTimeout(() => { if (state.chats.get(conversationId)?.pending.has(p.id)) trySend(conversationId, p); }, 3000);
+    } else if (/HubException/.test(String(err?.message))) {
       state.chats.get(conversationId)?.pending.delete(p.id);
       toast(String(err.message).replace(/^.*HubException: /, ''));
       if (state.selected === conversationId) renderMain();

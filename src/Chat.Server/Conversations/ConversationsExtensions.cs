@@ -23,6 +23,7 @@ public static class ConversationsExtensions
             o.AddFilter<ChatHubFilter>();
         });
         services.AddSingleton<ChatHubFilter>();
+        services.AddExceptionHandler<TransientExceptionHandler>();
         if (!string.IsNullOrWhiteSpace(config.GetConnectionString("Redis")))
             services.AddRedisScaleout(config.GetConnectionString("Redis")!);
         else

@@ -17,7 +17,7 @@ public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger) : IHubF
         var limiter = (RateLimiter)ctx.Context.Items[LimiterKey]!;
         using var lease = limiter.AttemptAcquire();
         if (!lease.IsAcquired)
-            throw new HubException("Je stuurt te snel achter elkaar. Wacht even en probeer het opnieuw.");
+            throw new HubException("Je stuurt te snel achter elkaar. Wacht even en probeer het opnieuw. [retry]");
         try
         {
             return await next(ctx);
@@ -25,6 +25,12 @@ public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger) : IHubF
         catch (HubException)
         {
             throw;
+        }
+        catch (Exception ex) when (Transient.Is(ex))
+        {
+            // Nothing was acknowledged: the client keeps the message and sends it again (same id) a moment later.
+            HubMethodUnavailable(logger, ctx.Hub.GetType().Name, ctx.HubMethodName, ex.GetType().Name);
+            throw new HubException(Transient.Message);
         }
         catch (Exception ex)
         {
@@ -55,6 +61,37 @@ public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger) : IHubF
         }
     }
 
+    [LoggerMessage(11, LogLevel.Warning, "Hub method {Hub}.{Method} could not reach the live store ({Error})")]
+    private static partial void HubMethodUnavailable(ILogger logger, string hub, string method, string error);
+
     [LoggerMessage(10, LogLevel.Error, "Hub method {Hub}.{Method} failed")]
     private static partial void HubMethodFailed(ILogger logger, Exception ex, string hub, string method);
+}
+
+/// <summary>
+/// Failures that pass (Redis restarting or unreachable). Hub callers get a message ending in "[retry]": the
+/// clients keep such a message pending and send it again; HTTP callers get 503.
+/// </summary>
+public static class Transient
+{
+    public const string Message = "Tijdelijk niet beschikbaar; probeer het zo opnieuw. [retry]";
+
+    public static bool Is(Exception ex) =>
+        ex is StackExchange.Redis.RedisException or TimeoutException || ex.InnerException is { } inner && Is(inner);
+}
+
+/// <summary>HTTP: a transient failure is a 503 ProblemDetails, not a 500.</summary>
+public sealed class TransientExceptionHandler(IProblemDetailsService problems) : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        if (!Transient.Is(exception)) return false;
+        http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        http.Response.Headers.RetryAfter = "5";
+        return await problems.TryWriteAsync(new()
+        {
+            HttpContext = http,
+            ProblemDetails = { Status = 503, Title = "Tijdelijk niet beschikbaar", Detail = "Probeer het over enkele seconden opnieuw." },
+        });
+    }
 }

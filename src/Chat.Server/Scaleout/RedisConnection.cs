@@ -20,8 +20,15 @@ public sealed partial class RedisConnection : IDisposable
         _mux = ConnectionMultiplexer.Connect(options);
         if (!_mux.IsConnected) RedisUnreachable(logger, string.Join(", ", options.EndPoints));
         _mux.ConnectionFailed += (_, e) => ConnectionLost(logger, e.EndPoint?.ToString() ?? "", e.FailureType.ToString());
-        _mux.ConnectionRestored += (_, e) => ConnectionBack(logger, e.EndPoint?.ToString() ?? "");
+        _mux.ConnectionRestored += (_, e) =>
+        {
+            ConnectionBack(logger, e.EndPoint?.ToString() ?? "");
+            Restored?.Invoke();
+        };
     }
+
+    /// <summary>Raised when the connection to Redis is back after a loss.</summary>
+    public event Action? Restored;
 
     public IDatabase Db => _mux.GetDatabase();
     public ISubscriber Subscriber => _mux.GetSubscriber();

@@ -130,6 +130,6 @@ public sealed class NodeHeartbeat(RedisConnection redis, NodeIdentity node, IOpt
     {
         await base.StopAsync(cancellationToken);
         try { await redis.Db.KeyDeleteAsync(options.Value.KeyPrefix + "node:" + node.Id); }
-        catch (Exception ex) when (ex is RedisException or TimeoutException) { /* it expires anyway */ }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException) { /* it expires anyway */ }
     }
 }

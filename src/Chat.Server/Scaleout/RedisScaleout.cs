@@ -65,7 +65,11 @@ public sealed class RedisFanout(RedisConnection redis, LocalFanout local, IOptio
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => redis.Subscriber.UnsubscribeAsync(_channel);
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try { await redis.Subscriber.UnsubscribeAsync(_channel); }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException) { /* shutting down */ }
+    }
 }
 
 /// <summary>Data-protection keys in a Redis list, so a cookie issued by one node is valid on the others.</summary>

@@ -15,8 +15,11 @@ const state = {
   session: null,        // { resumeToken, pending: [{ id, text }] } mirrored in sessionStorage
   status: 'none',       // none | queued | active | ended
   expertName: null,
-  lastSeq: 0,
+  lastSeq: 0,           // highest seq seen
+  contiguous: 0,        // every seq up to this one has been seen: where a resume starts
   seen: new Set(),      // seqs rendered
+  gapTimer: null,
+  retryTimer: null,
   typingTimer: null,
   lastTypingSent: 0,
   queue: null
@@ -122,6 +125,7 @@ function showEnded(endedBy) {
   $('messages').replaceChildren();
   state.seen.clear();
   state.lastSeq = 0;
+  state.contiguous = 0;
   show('ended');
   stopConnection();
   $('again').focus();
@@ -152,10 +156,19 @@ function scrollDown() {
   list.scrollTop = list.scrollHeight;
 }
 
+// Marks a seq as seen; a hole below the highest seq (an event lost between nodes) is filled by a resume.
+function see(seq) {
+  state.seen.add(seq);
+  state.lastSeq = Math.max(state.lastSeq, seq);
+  while (state.seen.has(state.contiguous + 1)) state.contiguous++;
+  if (state.lastSeq > state.contiguous && !state.gapTimer) {
+    state.gapTimer = setTimeout(() => { state.gapTimer = null; if (state.lastSeq > state.contiguous) resume(state.contiguous); }, 1500);
+  }
+}
+
 function renderMessage(msg) {
   if (state.seen.has(msg.seq)) return;
-  state.seen.add(msg.seq);
-  state.lastSeq = Math.max(state.lastSeq, msg.seq);
+  see(msg.seq);
   const pendingEl = msg.from === 'visitor' ? document.querySelector(`li[data-client-id="${CSS.escape(msg.clientMessageId)}"]`) : null;
   const who = msg.from === 'expert' ? (state.expertName || t().expertFallback) + ' · ' : '';
   const el = messageElement(msg.from, msg.text, who + time(msg.sentAt));
@@ -215,16 +228,17 @@ async function trySend(p) {
     const ack = await c.invoke('SendMessage', p.id, p.text);
     const el = document.querySelector(`li[data-client-id="${CSS.escape(p.id)}"]`);
     if (el && !state.seen.has(ack.seq)) {
-      state.seen.add(ack.seq);
-      state.lastSeq = Math.max(state.lastSeq, ack.seq);
+      see(ack.seq);
       el.classList.remove('pending');
       el.dataset.seq = String(ack.seq);
       delete el.dataset.clientId;
     }
     dropPending(p.id);
   } catch (err) {
-    if (isHubError(err)) markFailed(p.id, hubMessage(err));
-    // Otherwise the connection broke: keep it pending; flushPending runs after the reconnect.
+    if (isHubError(err) && !isRetry(err)) { markFailed(p.id, hubMessage(err)); return; }
+    // The connection broke or the server is briefly unavailable: it stays pending ("not sent yet") and is sent
+    // again with the same id, after the reconnect or a few seconds from now. The server stores it once.
+    if (isRetry(err) && !state.retryTimer) state.retryTimer = setTimeout(() => { state.retryTimer = null; flushPending(); }, 3000);
   }
 }
 
@@ -233,6 +247,7 @@ async function flushPending() {
 }
 
 const isHubError = (err) => /HubException/.test(String(err?.message));
+const isRetry = (err) => /\[retry\]/.test(String(err?.message));
 const hubMessage = (err) => String(err.message).replace(/^.*HubException: /, '');
 
 // ---- connection ---------------------------------------------------------------------------------
@@ -273,12 +288,12 @@ function buildConnection() {
 
   c.onreconnecting(() => { $('conn').hidden = false; });
   c.onreconnected(async () => {
-    await resume(state.lastSeq);
+    await resume(state.contiguous);
     $('conn').hidden = true;
   });
   c.onclose(() => {
     // Automatic reconnect gave up (it does not with our policy) or the server closed us: start again.
-    if (state.session && state.status !== 'ended') { $('conn').hidden = false; connectWithRetry().then(() => resume(state.lastSeq)); }
+    if (state.session && state.status !== 'ended') { $('conn').hidden = false; connectWithRetry().then(() => resume(state.contiguous)); }
   });
   return c;
 }
