@@ -16,6 +16,7 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     public string BaseUrl { get; }
+    public int Port => new Uri(BaseUrl).Port;
 
     private ServerProcess(Process process, string baseUrl)
     {
@@ -23,9 +24,9 @@ public sealed class ServerProcess : IAsyncDisposable
         BaseUrl = baseUrl;
     }
 
-    public static async Task<ServerProcess> StartAsync(IDictionary<string, string> environment)
+    public static async Task<ServerProcess> StartAsync(IDictionary<string, string> environment, int? port = null)
     {
-        var port = FreePort();
+        port ??= FreePort();
         var root = RepoRoot();
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
         var serverDir = Path.Combine(root, "src", "Chat.Server");

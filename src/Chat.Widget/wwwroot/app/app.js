@@ -361,7 +361,7 @@ async function startChat(ev) {
     state.queue = { position: r.position, estimatedWaitSeconds: r.estimatedWaitSeconds };
     renderHead();
     show('chat');
-    $('text').placeholder = t().placeholderQueued;
+    $('text').placeholder = state.status === 'active' ? t().placeholderActive : t().placeholderQueued;
     $('text').focus();
   } catch (err) {
     $('start-error').textContent = isHubError(err) ? hubMessage(err) : t().startFailed;
