@@ -13,9 +13,15 @@ public sealed class ChatNotifier(IEventFanout fanout)
     public const string AllExperts = "experts";
     public static string VisitorGroup(string sessionId) => "v:" + sessionId;
 
-    public IVisitorClient Visitor(string sessionId) => new VisitorProxy((m, e) => fanout.SendAsync(new(Audience.Visitor, sessionId, m, e)));
-    public IExpertClient Expert(string expertId) => new ExpertProxy((m, e) => fanout.SendAsync(new(Audience.Expert, expertId, m, e)));
-    public IExpertClient Experts => new ExpertProxy((m, e) => fanout.SendAsync(new(Audience.AllExperts, "", m, e)));
+    public IVisitorClient Visitor(string sessionId) => new VisitorProxy((m, e) => fanout.SendAsync(new([new(Audience.Visitor, sessionId)], m, e)));
+    public IExpertClient Expert(string expertId) => new ExpertProxy((m, e) => fanout.SendAsync(new([new(Audience.Expert, expertId)], m, e)));
+    public IExpertClient Experts => new ExpertProxy((m, e) => fanout.SendAsync(new([new(Audience.AllExperts, "")], m, e)));
+
+    /// <summary>A message to both sides of a chat as one event (one publish in Redis mode).</summary>
+    public Task MessageReceived(string sessionId, string? expertId, MessageDto message) =>
+        fanout.SendAsync(new(expertId is null
+            ? [new(Audience.Visitor, sessionId)]
+            : [new(Audience.Visitor, sessionId), new(Audience.Expert, expertId)], nameof(IVisitorClient.MessageReceived), message));
 
     private sealed class VisitorProxy(Func<string, object, Task> send) : IVisitorClient
     {
@@ -40,8 +46,10 @@ public sealed class ChatNotifier(IEventFanout fanout)
 
 public enum Audience { Visitor, Expert, AllExperts }
 
-/// <summary>One event for one audience: the hub method name and its single argument.</summary>
-public sealed record HubEvent(Audience Audience, string Id, string Method, object Payload);
+public sealed record Target(Audience Audience, string Id);
+
+/// <summary>One event for one or more audiences: the hub method name and its single argument.</summary>
+public sealed record HubEvent(IReadOnlyList<Target> Targets, string Method, object Payload);
 
 /// <summary>Where events go: this node's connections, or every node's.</summary>
 public interface IEventFanout
@@ -52,9 +60,14 @@ public interface IEventFanout
 /// <summary>Embedded mode: straight to this node's connections.</summary>
 public sealed class LocalFanout(IHubContext<VisitorHub> visitors, IHubContext<ExpertHub> experts) : IEventFanout
 {
-    public Task SendAsync(HubEvent e) => Deliver(e.Audience, e.Id, e.Method, e.Payload);
+    public Task SendAsync(HubEvent e) => Deliver(e.Targets, e.Method, e.Payload);
 
-    public Task Deliver(Audience audience, string id, string method, object payload) => audience switch
+    public async Task Deliver(IReadOnlyList<Target> targets, string method, object payload)
+    {
+        foreach (var t in targets) await Deliver(t.Audience, t.Id, method, payload);
+    }
+
+    private Task Deliver(Audience audience, string id, string method, object payload) => audience switch
     {
         Audience.Visitor => visitors.Clients.Group(ChatNotifier.VisitorGroup(id)).SendAsync(method, payload),
         Audience.Expert => experts.Clients.User(id).SendAsync(method, payload),

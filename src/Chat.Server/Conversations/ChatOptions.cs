@@ -14,6 +14,13 @@ public sealed class ChatOptions
     [Range(1, 10_000)]
     public int MaxMessageLength { get; set; } = 2000;
 
+    /// <summary>Hub calls per second one connection may make on average (messages, typing), and the burst above it.</summary>
+    [Range(1, 1_000_000)]
+    public int CallsPerSecond { get; set; } = 10;
+
+    [Range(1, 1_000_000)]
+    public int CallBurst { get; set; } = 30;
+
     /// <summary>A queued visitor whose every connection is gone this long has left the queue.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan VisitorReconnectGrace { get; set; } = TimeSpan.FromMinutes(2);

@@ -196,11 +196,9 @@ public sealed partial class ChatRouter(
         var m = appended.Message;
         if (!appended.Duplicate)
         {
-            var dto = MessageDto.Of(session.ConversationId, m);
-            // Read the session again: it may have been assigned since the caller looked.
-            var current = await store.GetSessionAsync(session.SessionId) ?? session;
-            await notify.Visitor(current.SessionId).MessageReceived(dto);
-            if (current.ExpertId is not null) await notify.Expert(current.ExpertId).MessageReceived(dto);
+            // The session as the append saw it: it may have been assigned since the caller looked.
+            var current = appended.Session ?? await store.GetSessionAsync(session.SessionId) ?? session;
+            await notify.MessageReceived(current.SessionId, current.ExpertId, MessageDto.Of(session.ConversationId, m));
         }
         return new SendResult(m.Seq, m.SentAt);
     }

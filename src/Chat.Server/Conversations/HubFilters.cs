@@ -8,7 +8,7 @@ namespace Chat.Server.Conversations;
 /// HubExceptions are messages for the user and pass through; anything else is logged by method name only
 /// (never arguments: they hold message text) and the caller gets a generic message.
 /// </summary>
-public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger) : IHubFilter
+public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger, Microsoft.Extensions.Options.IOptionsMonitor<ChatOptions> options) : IHubFilter
 {
     private const string LimiterKey = "rate-limiter";
 
@@ -43,7 +43,8 @@ public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger) : IHubF
     {
         ctx.Context.Items[LimiterKey] = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
-            TokenLimit = 30, TokensPerPeriod = 10, ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            TokenLimit = options.CurrentValue.CallBurst, TokensPerPeriod = options.CurrentValue.CallsPerSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
             QueueLimit = 0, AutoReplenishment = true,
         });
         return next(ctx);

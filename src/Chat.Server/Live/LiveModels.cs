@@ -63,6 +63,7 @@ public static class Senders
 
 public sealed record ChatMessage(long Seq, string ClientMessageId, string From, string Text, DateTimeOffset SentAt);
 
-public sealed record AppendResult(ChatMessage Message, bool Duplicate);
+/// <summary>The stored message, whether it was there already, and the session as it was at the append.</summary>
+public sealed record AppendResult(ChatMessage Message, bool Duplicate, ChatSession? Session = null);
 
 public enum AssignOutcome { Assigned, SessionNotQueued, ExpertUnavailable }

@@ -41,7 +41,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
     public async Task AddQueuedAsync(ChatSession session, CancellationToken ct = default)
     {
         var json = JsonSerializer.Serialize(session with { State = ChatState.Queued }, Json);
-        var r = (int)await Db.ScriptEvaluateAsync(AddQueuedScript, values:
+        var r = (int)await redis.EvalAsync(AddQueuedScript, values:
             [_p, session.SessionId, session.ConversationId, session.ResumeTokenHash, json, session.RequestedAt.ToUnixTimeMilliseconds()]);
         if (r == 0) throw new InvalidOperationException("Session exists.");
     }
@@ -56,10 +56,10 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         """;
 
     public async Task<ChatSession?> FindByConversationAsync(string conversationId, CancellationToken ct = default) =>
-        Session((RedisValue)await Db.ScriptEvaluateAsync(ByIndexScript, [_p + "c:" + conversationId], [_p]));
+        Session((RedisValue)await redis.EvalAsync(ByIndexScript, [_p + "c:" + conversationId], [_p]));
 
     public async Task<ChatSession?> FindByResumeTokenHashAsync(string tokenHash, CancellationToken ct = default) =>
-        Session((RedisValue)await Db.ScriptEvaluateAsync(ByIndexScript, [_p + "t:" + tokenHash], [_p]));
+        Session((RedisValue)await redis.EvalAsync(ByIndexScript, [_p + "t:" + tokenHash], [_p]));
 
     private const string QueueScript = """
         local p = ARGV[1]
@@ -74,7 +74,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
 
     public async Task<IReadOnlyList<ChatSession>> GetQueueAsync(CancellationToken ct = default)
     {
-        var r = (RedisValue[])await Db.ScriptEvaluateAsync(QueueScript, values: [_p]);
+        var r = (RedisValue[])await redis.EvalAsync(QueueScript, values: [_p]);
         // Ties on request time are broken by session id (ordinal), as the in-process store does.
         return r.Select(Session).OfType<ChatSession>().Where(s => s.State == ChatState.Queued)
             .OrderBy(s => s.RequestedAt).ThenBy(s => s.SessionId, StringComparer.Ordinal).ToList();
@@ -106,7 +106,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
 
     public async Task<AssignOutcome> TryAssignAsync(string sessionId, string expertId, DateTimeOffset at, CancellationToken ct = default)
     {
-        var r = (string)await Db.ScriptEvaluateAsync(AssignScript, values: [_p, sessionId, expertId, Iso(at)]);
+        var r = (string)await redis.EvalAsync(AssignScript, values: [_p, sessionId, expertId, Iso(at)]);
         return Enum.Parse<AssignOutcome>(r!);
     }
 
@@ -134,7 +134,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
     public async Task<ChatSession?> TryEndAsync(string sessionId, string endedBy, DateTimeOffset at, CancellationToken ct = default)
     {
         var grace = (long)chat.CurrentValue.GracePeriod.TotalMilliseconds;
-        return Session((RedisValue)await Db.ScriptEvaluateAsync(EndScript,
+        return Session((RedisValue)await redis.EvalAsync(EndScript,
             values: [_p, sessionId, endedBy, Iso(at), at.ToUnixTimeMilliseconds(), grace]));
     }
 
@@ -161,7 +161,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
     {
         var current = await GetSessionAsync(sessionId, ct);
         if (current is null) return null;
-        return Session((RedisValue)await Db.ScriptEvaluateAsync(RequeueScript,
+        return Session((RedisValue)await redis.EvalAsync(RequeueScript,
             values: [_p, sessionId, current.RequestedAt.ToUnixTimeMilliseconds()]));
     }
 
@@ -184,7 +184,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
 
     public async Task<IReadOnlyList<string>> PurgeEndedAsync(DateTimeOffset endedBefore, CancellationToken ct = default)
     {
-        var r = (RedisValue[])await Db.ScriptEvaluateAsync(PurgeScript, values: [_p, endedBefore.ToUnixTimeMilliseconds()]);
+        var r = (RedisValue[])await redis.EvalAsync(PurgeScript, values: [_p, endedBefore.ToUnixTimeMilliseconds()]);
         return r.Select(v => (string)v!).ToList();
     }
 
@@ -195,24 +195,24 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         local sj = redis.call('GET', p..'s:'..sid)
         if not sj then return {'missing'} end
         local existing = redis.call('HGET', p..'ids:'..cid, from..':'..clientId)
-        if existing then return {'duplicate', existing} end
+        if existing then return {'duplicate', existing, sj} end
         local s = cjson.decode(sj)
         if s.state == 'Ended' and from ~= 'system' then return {'ended'} end
         local seq = redis.call('LLEN', p..'log:'..cid) + 1
         local m = cjson.encode({seq = seq, clientMessageId = clientId, from = from, text = ARGV[5], sentAt = ARGV[6]})
         redis.call('RPUSH', p..'log:'..cid, m)
         redis.call('HSET', p..'ids:'..cid, from..':'..clientId, m)
-        return {'new', m}
+        return {'new', m, sj}
         """;
 
     public async Task<AppendResult> AppendAsync(string conversationId, string from, string clientMessageId, string text, DateTimeOffset at, CancellationToken ct = default)
     {
-        var r = (RedisValue[])await Db.ScriptEvaluateAsync(AppendScript, values: [_p, conversationId, from, clientMessageId, text, Iso(at)]);
+        var r = (RedisValue[])await redis.EvalAsync(AppendScript, values: [_p, conversationId, from, clientMessageId, text, Iso(at)]);
         return (string)r[0]! switch
         {
             "missing" => throw new KeyNotFoundException("Unknown conversation."),
             "ended" => throw new ConversationEndedException(),
-            var kind => new AppendResult(Message(r[1])!, kind == "duplicate"),
+            var kind => new AppendResult(Message(r[1])!, kind == "duplicate", Session(r[2])),
         };
     }
 
@@ -235,7 +235,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
     public async Task<ExpertPresence> UpsertPresenceAsync(ExpertPresence presence, CancellationToken ct = default)
     {
         var json = JsonSerializer.Serialize(StoredPresence.From(presence), Json);
-        var r = (RedisResult[])await Db.ScriptEvaluateAsync(UpsertPresenceScript, values: [_p, presence.ExpertId, json]);
+        var r = (RedisResult[])await redis.EvalAsync(UpsertPresenceScript, values: [_p, presence.ExpertId, json]);
         return Presence((RedisValue)r[0], (RedisValue[])r[1])!;
     }
 
@@ -258,7 +258,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
     private async Task<IReadOnlyList<ExpertPresence>> PresencesAsync(string? only)
     {
         RedisValue[] args = only is null ? [_p] : [_p, only];
-        var r = (RedisResult[])await Db.ScriptEvaluateAsync(PresencesScript, values: args);
+        var r = (RedisResult[])await redis.EvalAsync(PresencesScript, values: args);
         return r.Select(x => (RedisResult[])x).Select(x => Presence((RedisValue)x[0], (RedisValue[])x[1])).OfType<ExpertPresence>().ToList();
     }
 

@@ -31,6 +31,25 @@ public sealed partial class RedisConnection : IDisposable
     public event Action? Restored;
 
     public IDatabase Db => _mux.GetDatabase();
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _hashes = new();
+
+    /// <summary>
+    /// Runs a Lua script by its SHA1 (EVALSHA: the script text is not sent or hashed by Redis every time); when
+    /// Redis does not know it yet (first use, or after a restart) it is sent once with EVAL, which caches it.
+    /// </summary>
+    public async Task<RedisResult> EvalAsync(string script, RedisKey[]? keys = null, RedisValue[]? values = null)
+    {
+        var hash = _hashes.GetOrAdd(script, s => System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(s)));
+        try
+        {
+            return await Db.ScriptEvaluateAsync(hash, keys, values);
+        }
+        catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        {
+            return await Db.ScriptEvaluateAsync(script, keys, values);
+        }
+    }
     public ISubscriber Subscriber => _mux.GetSubscriber();
     public bool IsConnected => _mux.IsConnected;
 

@@ -40,11 +40,11 @@ public sealed class RedisConnectionTracker(RedisConnection redis, NodeIdentity n
         """;
 
     public async Task<bool> VisitorConnectedAsync(string sessionId) =>
-        (int)await Db.ScriptEvaluateAsync(ConnectScript, [_p + "vconn:" + sessionId, _p + "vconns", _p + "vgone"], [node.Id, sessionId]) == 0;
+        (int)await redis.EvalAsync(ConnectScript, [_p + "vconn:" + sessionId, _p + "vconns", _p + "vgone"], [node.Id, sessionId]) == 0;
 
     public async Task<bool> VisitorDisconnectedAsync(string sessionId)
     {
-        var last = (int)await Db.ScriptEvaluateAsync(DisconnectScript, [_p + "vconn:" + sessionId, _p + "vconns", _p + "vgone"],
+        var last = (int)await redis.EvalAsync(DisconnectScript, [_p + "vconn:" + sessionId, _p + "vconns", _p + "vgone"],
             [node.Id, sessionId, time.GetUtcNow().ToUnixTimeMilliseconds()]) == 1;
         if (last) VisitorGone?.Invoke(sessionId);
         return last;
@@ -67,10 +67,10 @@ public sealed class RedisConnectionTracker(RedisConnection redis, NodeIdentity n
     }
 
     public Task ExpertConnectedAsync(string expertId) =>
-        Db.ScriptEvaluateAsync(ConnectScript, [_p + "econn:" + expertId, _p + "econns"], [node.Id, expertId]);
+        redis.EvalAsync(ConnectScript, [_p + "econn:" + expertId, _p + "econns"], [node.Id, expertId]);
 
     public async Task<bool> ExpertDisconnectedAsync(string expertId) =>
-        (int)await Db.ScriptEvaluateAsync(DisconnectScript, [_p + "econn:" + expertId, _p + "econns"], [node.Id, expertId, 0]) == 1;
+        (int)await redis.EvalAsync(DisconnectScript, [_p + "econn:" + expertId, _p + "econns"], [node.Id, expertId, 0]) == 1;
 
     public void RaiseExpertGone(string expertId) => ExpertGone?.Invoke(expertId);
 
@@ -95,7 +95,7 @@ public sealed class RedisConnectionTracker(RedisConnection redis, NodeIdentity n
         """;
 
     public async Task<IReadOnlyList<string>> SweepDeadNodesAsync() =>
-        ((RedisValue[])await Db.ScriptEvaluateAsync(SweepScript, values: [_p, time.GetUtcNow().ToUnixTimeMilliseconds()]))
+        ((RedisValue[])await redis.EvalAsync(SweepScript, values: [_p, time.GetUtcNow().ToUnixTimeMilliseconds()]))
         .Select(v => (string)v!).ToList();
 }
 

@@ -41,12 +41,12 @@ public sealed class RedisFanout(RedisConnection redis, LocalFanout local, IOptio
 {
     private readonly string _channel = options.Value.KeyPrefix + "events";
 
-    private sealed record Wire(Audience A, string I, string M, JsonElement P);
+    private sealed record Wire(IReadOnlyList<Target> T, string M, JsonElement P);
 
     public async Task SendAsync(HubEvent e)
     {
         var payload = JsonSerializer.SerializeToElement(e.Payload, e.Payload.GetType(), LocalFanout.Json);
-        await redis.Subscriber.PublishAsync(_channel, JsonSerializer.Serialize(new Wire(e.Audience, e.Id, e.Method, payload), LocalFanout.Json));
+        await redis.Subscriber.PublishAsync(_channel, JsonSerializer.Serialize(new Wire(e.Targets, e.Method, payload), LocalFanout.Json));
     }
 
     public Task StartAsync(CancellationToken cancellationToken) =>
@@ -57,7 +57,7 @@ public sealed class RedisFanout(RedisConnection redis, LocalFanout local, IOptio
         try
         {
             var w = JsonSerializer.Deserialize<Wire>((string)message!, LocalFanout.Json)!;
-            await local.Deliver(w.A, w.I, w.M, w.P);
+            await local.Deliver(w.T, w.M, w.P);
         }
         catch (Exception ex)
         {

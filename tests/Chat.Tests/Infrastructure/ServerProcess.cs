@@ -5,6 +5,8 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Chat.Tests.Infrastructure;
 
@@ -17,6 +19,7 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     public string BaseUrl { get; }
     public int Port => new Uri(BaseUrl).Port;
+    public int ProcessId => _process.Id;
 
     private ServerProcess(Process process, string baseUrl)
     {
@@ -24,14 +27,16 @@ public sealed class ServerProcess : IAsyncDisposable
         BaseUrl = baseUrl;
     }
 
-    public static async Task<ServerProcess> StartAsync(IDictionary<string, string> environment, int? port = null)
+    /// <param name="dll">Another ASP.NET Core program to run instead of Chat.Server (the benchmark's relay server).</param>
+    public static async Task<ServerProcess> StartAsync(IDictionary<string, string> environment, int? port = null,
+        string? dll = null, string extraArgs = "")
     {
         port ??= FreePort();
         var root = RepoRoot();
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
         var serverDir = Path.Combine(root, "src", "Chat.Server");
-        var dll = Path.Combine(serverDir, "bin", configuration, "net10.0", "Chat.Server.dll");
-        var psi = new ProcessStartInfo("dotnet", $"\"{dll}\" --urls http://127.0.0.1:{port}")
+        dll ??= Path.Combine(serverDir, "bin", configuration, "net10.0", "Chat.Server.dll");
+        var psi = new ProcessStartInfo("dotnet", $"\"{dll}\" {extraArgs} --urls http://127.0.0.1:{port}")
         {
             WorkingDirectory = serverDir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
