@@ -11,6 +11,7 @@ namespace Chat.Server.Conversations;
 public sealed class VisitorHub(ChatRouter router, ILiveStore store, IOptionsMonitor<ChatOptions> options) : Hub<IVisitorClient>
 {
     private const string SessionKey = "sessionId";
+    private const string BoundKey = "session";
 
     public async Task<StartChatResult> StartChat(StartChatRequest? request)
     {
@@ -33,8 +34,11 @@ public sealed class VisitorHub(ChatRouter router, ILiveStore store, IOptionsMoni
     public async Task<SendResult> SendMessage(string? clientMessageId, string? text)
     {
         ChatValidation.Message(clientMessageId, text, options.CurrentValue.MaxMessageLength);
-        var session = await RequireSessionAsync();
-        return await router.VisitorSendAsync(session, clientMessageId!, text!);
+        // The ids bound to this connection are enough: the append itself checks, atomically, that the chat has not
+        // ended (one round trip to the store per message in Redis mode, not two).
+        if (Context.Items.TryGetValue(BoundKey, out var bound) && bound is ChatSession session)
+            return await router.VisitorSendAsync(session, clientMessageId!, text!);
+        throw new HubException("Er is geen gesprek: start eerst een chat.");
     }
 
     public async Task Typing(bool isTyping)
@@ -67,17 +71,11 @@ public sealed class VisitorHub(ChatRouter router, ILiveStore store, IOptionsMoni
             return;
         }
         Context.Items[SessionKey] = session.SessionId;
+        Context.Items[BoundKey] = session;
         await Groups.AddToGroupAsync(Context.ConnectionId, ChatNotifier.VisitorGroup(session.SessionId));
         await router.VisitorConnectedAsync(session);
     }
 
     private async Task<ChatSession?> BoundSessionAsync() =>
         Context.Items.TryGetValue(SessionKey, out var id) && id is string sessionId ? await store.GetSessionAsync(sessionId) : null;
-
-    private async Task<ChatSession> RequireSessionAsync()
-    {
-        var session = await BoundSessionAsync() ?? throw new HubException("Er is geen gesprek: start eerst een chat.");
-        if (session.State == ChatState.Ended) throw new HubException("Dit gesprek is beëindigd; het bericht is niet verstuurd.");
-        return session;
-    }
 }
