@@ -19,13 +19,7 @@ public sealed class ReconnectTests(RedisServer redis) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } p ? p : "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync"],
-        });
+        _browser = await BrowserFixture.LaunchAsync(_playwright);
     }
 
     public async Task DisposeAsync()
