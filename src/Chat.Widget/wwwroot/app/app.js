@@ -1,5 +1,6 @@
 // The visitor's chat. Runs in an iframe from the chat server (or stand-alone at /widget/).
-// Privacy: no cookies, no localStorage. Only sessionStorage (this tab), cleared by quick exit and at the end.
+// Privacy: no cookies and no persistent browser storage; only sessionStorage (this tab), cleared by quick exit and at
+// the end of the chat.
 // Messages are rendered with textContent only, never as HTML.
 import { texts } from './i18n.js';
 
