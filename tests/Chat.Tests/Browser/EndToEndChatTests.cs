@@ -48,6 +48,7 @@ public sealed class EndToEndChatTests(BrowserFixture f) : IClassFixture<BrowserF
         var chat = visitor.FrameLocator("iframe[title='Anonieme chat']");
         await Expect(chat.GetByRole(AriaRole.Button, new() { Name = "Snel weg" })).ToBeVisibleAsync();
         await Expect(chat.GetByText("Veilig Thuis")).ToBeVisibleAsync();
+        await visitor.ScreenshotAsync(new() { Path = Shot("widget-intro") });
         await chat.GetByLabel("Ik voel me thuis niet veilig").CheckAsync();
         await chat.GetByLabel("Nee").CheckAsync();
         await chat.GetByRole(AriaRole.Button, new() { Name = "Start de chat" }).ClickAsync();
