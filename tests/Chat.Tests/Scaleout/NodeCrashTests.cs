@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Chat.Server.Conversations;
 using Chat.Tests.Infrastructure;
@@ -75,6 +76,50 @@ public sealed class NodeCrashTests(RedisServer redis)
         Assert.Equal(21, reply.GetProperty("seq").GetInt64());
 
         await againHub.DisposeAsync();
+        await expertHub.DisposeAsync();
+        try { Directory.Delete(dir, true); } catch (IOException) { /* best effort */ }
+    }
+}
+
+[Collection(RedisCollection.Name)]
+public sealed class DeadNodeTests(RedisServer redis)
+{
+    [Fact]
+    public async Task AnExpertWhoseNodeDiedIsNeverAssignedAVisitor()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "chat-tests", Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(dir);
+        var env = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Redis"] = redis.ConnectionString,
+            ["Redis__KeyPrefix"] = $"x{Guid.NewGuid():n}:",
+            ["Redis__NodeTimeout"] = "00:00:02",
+            ["Chat__SweepInterval"] = "00:00:01",
+            ["ConnectionStrings__Records"] = $"Data Source={Path.Combine(dir, "chat.db")}",
+        };
+        await using var nodeA = await ServerProcess.StartAsync(env);
+        await using var nodeB = await ServerProcess.StartAsync(env);
+        var expertHub = nodeA.Hub("/hubs/expert", await nodeA.CookieAsync("expert1", "Demo-Expert-1"));
+        await expertHub.StartAsync();
+        await expertHub.InvokeAsync<AvailabilityResult>("SetAvailability", "available");
+        using var http = new HttpClient { BaseAddress = new Uri(nodeB.BaseUrl) };
+        Assert.True((await http.GetFromJsonAsync<JsonElement>("/api/status")).GetProperty("open").GetBoolean());
+
+        await nodeA.KillAsync(); // the expert's connection dies with the node; nobody says goodbye
+
+        // Node B notices when A's heartbeat expires (2 s) at its next sweep (1 s): observed through the status.
+        var open = true;
+        for (var i = 0; i < 60 && open; i++)
+        {
+            open = (await http.GetFromJsonAsync<JsonElement>("/api/status")).GetProperty("open").GetBoolean();
+            if (open) await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+        Assert.False(open);
+
+        await using var visitorHub = nodeB.Hub("/hubs/visitor");
+        await visitorHub.StartAsync();
+        var start = await visitorHub.InvokeAsync<StartChatResult>("StartChat", new { });
+        Assert.Equal("closed", start.Status); // not queued for, let alone assigned to, the expert who is gone
         await expertHub.DisposeAsync();
         try { Directory.Delete(dir, true); } catch (IOException) { /* best effort */ }
     }
