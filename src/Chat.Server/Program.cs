@@ -34,6 +34,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapAuth();
+app.MapAccounts();
 app.MapWidget();
 app.MapConversations();
 app.MapContactForms();

@@ -47,6 +47,7 @@ function layout() {
         h('button', { type: 'button', class: 'secondary', onclick: registerOther }, t.register),
         h('button', { type: 'button', class: 'secondary', onclick: showMyForms }, t.myForms),
         app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/statistics' }, t.statistics) : null,
+        app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/accounts' }, t.accounts) : null,
         h('button', { type: 'button', class: 'link', onclick: () => document.getElementById('logout-form').submit() }, t.signOut))),
     els.conn,
     h('div', { class: 'columns' },

@@ -46,6 +46,7 @@ export const texts = {
     formsTitle: 'Mijn registraties (laatste 30 dagen)',
     noForms: 'Nog geen registraties.',
     statistics: 'Statistieken',
+    accounts: 'Accounts',
     myFigures: (m) => `${m.contacts} contacten, ${Math.round((m.chatMinutes + m.otherContactMinutes) / 6) / 10} uur in gesprek, ${m.shiftHours} uur dienst.`,
     col: { when: 'Wanneer', type: 'Soort', seeker: 'Contactzoeker', minutes: 'Minuten', conversation: 'Gesprek' }
   },
@@ -95,6 +96,7 @@ export const texts = {
     formsTitle: 'My registrations (last 30 days)',
     noForms: 'No registrations yet.',
     statistics: 'Statistics',
+    accounts: 'Accounts',
     myFigures: (m) => `${m.contacts} contacts, ${Math.round((m.chatMinutes + m.otherContactMinutes) / 6) / 10} hours in conversation, ${m.shiftHours} hours on shift.`,
     col: { when: 'When', type: 'Type', seeker: 'Contact seeker', minutes: 'Minutes', conversation: 'Conversation' }
   }

@@ -27,6 +27,7 @@ public static class AccountsExtensions
                 o.User.RequireUniqueEmail = false;
             })
             .AddEntityFrameworkStores<RecordsDbContext>()
+            .AddErrorDescriber<DutchIdentityErrors>()
             .AddDefaultTokenProviders();
 
         services.ConfigureApplicationCookie(o =>

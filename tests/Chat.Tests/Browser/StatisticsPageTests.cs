@@ -61,6 +61,11 @@ public sealed class StatisticsPageTests(BrowserFixture f) : IClassFixture<Browse
         await Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Kwartaal" })).ToHaveAttributeAsync("aria-selected", "true");
         await Expect(page.Locator(".card-value").First).Not.ToHaveTextAsync("0");
         await page.ScreenshotAsync(new() { Path = Shot("statistics-quarter"), FullPage = true });
+        await page.GotoAsync(f.BaseUrl + "/console/accounts");
+        await Expect(page.GetByRole(AriaRole.Rowheader, new() { Name = "expert2", Exact = true })).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("console-accounts"), FullPage = true });
+        await page.GoBackAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Contactzoeker" })).ToBeVisibleAsync();
         await page.EmulateMediaAsync(new() { Media = Media.Print });
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Afdrukken" })).ToBeHiddenAsync();
         await page.ScreenshotAsync(new() { Path = Shot("statistics-print"), FullPage = true });

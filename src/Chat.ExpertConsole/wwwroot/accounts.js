@@ -1,0 +1,101 @@
+// The coordinator's account management: experts (and coordinators), their shown name, lived experience,
+// how many chats at once, role, disabled, and a new password.
+import { h, fill } from './dom.js';
+
+const root = document.getElementById('accounts');
+const lang = root.dataset.lang === 'en' ? 'en' : 'nl';
+const t = {
+  nl: {
+    title: 'Accounts', back: 'Terug naar de console', add: 'Nieuw account', userName: 'Gebruikersnaam',
+    displayName: 'Naam voor contactzoekers', experience: 'Ervaring', maxChats: 'Chats tegelijk', coordinator: 'Coördinator',
+    disabled: 'Uitgeschakeld', password: 'Wachtwoord (minstens 12 tekens, hoofdletter, kleine letter, cijfer)',
+    newPassword: 'Nieuw wachtwoord', setPassword: 'Wachtwoord instellen', save: 'Opslaan', create: 'Account aanmaken',
+    saved: 'Opgeslagen.', created: 'Account aangemaakt.', passwordSet: 'Wachtwoord ingesteld.', failed: 'Dat lukte niet.',
+    experiences: { victim: 'als slachtoffer', perpetrator: 'als pleger', both: 'beide' }, yes: 'ja', no: 'nee'
+  },
+  en: {
+    title: 'Accounts', back: 'Back to the console', add: 'New account', userName: 'User name',
+    displayName: 'Name shown to contact seekers', experience: 'Experience', maxChats: 'Chats at once', coordinator: 'Coordinator',
+    disabled: 'Disabled', password: 'Password (12+ characters, upper case, lower case, digit)',
+    newPassword: 'New password', setPassword: 'Set password', save: 'Save', create: 'Create account',
+    saved: 'Saved.', created: 'Account created.', passwordSet: 'Password set.', failed: 'That did not work.',
+    experiences: { victim: 'as a victim', perpetrator: 'as a perpetrator', both: 'both' }, yes: 'yes', no: 'no'
+  }
+}[lang];
+
+const status = h('p', { class: 'status-line', role: 'status', 'aria-live': 'polite' });
+const list = h('div', {});
+
+async function call(method, url, body) {
+  const r = await fetch(url, { method, credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+  if (r.status === 401) { location.href = '/console/login?returnUrl=/console/accounts'; throw new Error('signed out'); }
+  const data = r.status === 204 ? null : await r.json().catch(() => null);
+  if (!r.ok) {
+    const detail = data?.errors ? Object.values(data.errors).flat().join(' ') : data?.title;
+    throw new Error(detail || t.failed);
+  }
+  return data;
+}
+
+function experienceSelect(id, value) {
+  return h('select', { id, name: 'experience' }, Object.entries(t.experiences).map(([k, v]) => h('option', { value: k, selected: k === value }, v)));
+}
+
+function say(text, error = false) { status.textContent = text; status.classList.toggle('error', error); }
+
+function row(a) {
+  const name = h('input', { type: 'text', value: a.displayName, maxlength: 40, 'aria-label': `${t.displayName} (${a.userName})` });
+  const exp = experienceSelect(`exp-${a.id}`, a.experience);
+  exp.setAttribute('aria-label', `${t.experience} (${a.userName})`);
+  const max = h('input', { type: 'number', min: 1, max: 5, value: String(a.maxChats), 'aria-label': `${t.maxChats} (${a.userName})` });
+  const coord = h('input', { type: 'checkbox', checked: a.coordinator, 'aria-label': `${t.coordinator} (${a.userName})` });
+  const dis = h('input', { type: 'checkbox', checked: a.disabled, 'aria-label': `${t.disabled} (${a.userName})` });
+  const pwd = h('input', { type: 'password', autocomplete: 'new-password', 'aria-label': `${t.newPassword} (${a.userName})` });
+  return h('tr', {},
+    h('th', { scope: 'row' }, a.userName), h('td', {}, name), h('td', {}, exp), h('td', {}, max), h('td', {}, coord), h('td', {}, dis),
+    h('td', {}, h('button', { type: 'button', class: 'secondary', onclick: async () => {
+      try { await call('PUT', `/api/accounts/${a.id}`, { displayName: name.value, experience: exp.value, maxChats: Number(max.value), coordinator: coord.checked, disabled: dis.checked }); say(t.saved); }
+      catch (e) { say(e.message, true); }
+    } }, t.save)),
+    h('td', { class: 'pwd' }, pwd, h('button', { type: 'button', class: 'secondary', onclick: async () => {
+      try { await call('POST', `/api/accounts/${a.id}/password`, { password: pwd.value }); pwd.value = ''; say(t.passwordSet); }
+      catch (e) { say(e.message, true); }
+    } }, t.setPassword)));
+}
+
+async function load() {
+  const accounts = await call('GET', '/api/accounts');
+  fill(list, h('table', { class: 'report-table accounts-table' },
+    h('thead', {}, h('tr', {}, [t.userName, t.displayName, t.experience, t.maxChats, t.coordinator, t.disabled, '', t.newPassword].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, accounts.map(row))));
+}
+
+function addForm() {
+  const f = h('form', { class: 'table-block add-account' },
+    h('h2', {}, t.add),
+    h('label', {}, t.userName, h('input', { name: 'userName', required: true, autocomplete: 'off' })),
+    h('label', {}, t.displayName, h('input', { name: 'displayName', required: true, maxlength: 40 })),
+    h('label', {}, t.experience, experienceSelect('new-exp', 'victim')),
+    h('label', {}, t.maxChats, h('input', { name: 'maxChats', type: 'number', min: 1, max: 5, value: '1' })),
+    h('label', { class: 'inline' }, h('input', { name: 'coordinator', type: 'checkbox' }), ' ', t.coordinator),
+    h('label', {}, t.password, h('input', { name: 'password', type: 'password', autocomplete: 'new-password', required: true })),
+    h('button', { type: 'submit', class: 'primary' }, t.create));
+  f.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const d = new FormData(f);
+    try {
+      await call('POST', '/api/accounts', { userName: d.get('userName'), displayName: d.get('displayName'), experience: d.get('experience'),
+        maxChats: Number(d.get('maxChats')), coordinator: d.get('coordinator') === 'on', password: d.get('password') });
+      f.reset();
+      say(t.created);
+      await load();
+    } catch (err) { say(err.message, true); }
+  });
+  return f;
+}
+
+fill(root,
+  h('header', { class: 'bar no-print' }, h('div', { class: 'bar-left' }, h('strong', { class: 'product' }, t.title)),
+    h('nav', { class: 'bar-right' }, h('a', { href: '/console' }, t.back))),
+  h('main', { class: 'stats-main' }, h('h1', {}, t.title), status, list, addForm()));
+load().catch((e) => say(e.message, true));

@@ -1,0 +1,123 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chat.Server.Accounts;
+
+/// <summary>The coordinator manages the accounts of experts (and of other coordinators).</summary>
+public static class AccountsApi
+{
+    public sealed record AccountDto(string Id, string UserName, string DisplayName, string Experience, int MaxChats,
+        bool Coordinator, bool Disabled);
+
+    public sealed record CreateAccount(string? UserName, string? DisplayName, string? Experience, int? MaxChats, string? Password, bool? Coordinator);
+    public sealed record UpdateAccount(string? DisplayName, string? Experience, int? MaxChats, bool? Coordinator, bool? Disabled);
+    public sealed record SetPassword(string? Password);
+
+    public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/accounts").WithTags("Accounts").RequireAuthorization(p => p.RequireRole(Roles.Coordinator));
+
+        group.MapGet("/", async (UserManager<ChatUser> users) =>
+        {
+            var list = new List<AccountDto>();
+            foreach (var u in await users.Users.OrderBy(u => u.DisplayName).ToListAsync())
+                list.Add(await ToDtoAsync(users, u));
+            return TypedResults.Ok(list);
+        });
+
+        group.MapPost("/", async Task<Results<Created<AccountDto>, ValidationProblem, ProblemHttpResult>> (
+            CreateAccount? body, UserManager<ChatUser> users) =>
+        {
+            var errors = new Dictionary<string, string[]>();
+            var userName = body?.UserName?.Trim() ?? "";
+            if (userName.Length is < 3 or > 32 || !userName.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
+                errors["userName"] = ["3 tot 32 tekens: letters, cijfers, punt, streepje of liggend streepje."];
+            Validate(body?.DisplayName, body?.Experience, body?.MaxChats, errors, required: true);
+            if (string.IsNullOrEmpty(body?.Password)) errors["password"] = ["Vul een wachtwoord in."];
+            if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+            if (await users.FindByNameAsync(userName) is not null)
+                return TypedResults.Problem(statusCode: 409, title: "Deze gebruikersnaam bestaat al.");
+
+            var user = new ChatUser
+            {
+                UserName = userName, DisplayName = body!.DisplayName!.Trim(), Experience = body.Experience!, MaxChats = body.MaxChats ?? 1,
+            };
+            var created = await users.CreateAsync(user, body.Password!);
+            if (!created.Succeeded)
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["password"] = Describe(created) });
+            await users.AddToRoleAsync(user, Roles.Expert);
+            if (body.Coordinator == true) await users.AddToRoleAsync(user, Roles.Coordinator);
+            return TypedResults.Created($"/api/accounts/{user.Id}", await ToDtoAsync(users, user));
+        });
+
+        group.MapPut("/{id}", async Task<Results<Ok<AccountDto>, NotFound, ValidationProblem>> (
+            string id, UpdateAccount? body, UserManager<ChatUser> users, ClaimsPrincipal me) =>
+        {
+            var user = await users.FindByIdAsync(id);
+            if (user is null) return TypedResults.NotFound();
+            var errors = new Dictionary<string, string[]>();
+            Validate(body?.DisplayName, body?.Experience, body?.MaxChats, errors, required: false);
+            var self = users.GetUserId(me) == id;
+            if (self && (body?.Coordinator == false || body?.Disabled == true))
+                errors["coordinator"] = ["Je kunt jezelf niet de coördinatorrol afnemen of uitschakelen."];
+            if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+
+            if (body?.DisplayName is { } name) user.DisplayName = name.Trim();
+            if (body?.Experience is { } exp) user.Experience = exp;
+            if (body?.MaxChats is { } max) user.MaxChats = max;
+            await users.UpdateAsync(user);
+            if (body?.Coordinator is { } coordinator)
+            {
+                var isCoordinator = await users.IsInRoleAsync(user, Roles.Coordinator);
+                if (coordinator && !isCoordinator) await users.AddToRoleAsync(user, Roles.Coordinator);
+                if (!coordinator && isCoordinator) await users.RemoveFromRoleAsync(user, Roles.Coordinator);
+            }
+            if (body?.Disabled is { } disabled)
+            {
+                // Disabled = locked out for good; sign-in is refused, records stay.
+                await users.SetLockoutEnabledAsync(user, true);
+                await users.SetLockoutEndDateAsync(user, disabled ? DateTimeOffset.MaxValue : null);
+                await users.UpdateSecurityStampAsync(user);
+            }
+            return TypedResults.Ok(await ToDtoAsync(users, user));
+        });
+
+        group.MapPost("/{id}/password", async Task<Results<NoContent, NotFound, ValidationProblem>> (
+            string id, SetPassword? body, UserManager<ChatUser> users) =>
+        {
+            var user = await users.FindByIdAsync(id);
+            if (user is null) return TypedResults.NotFound();
+            if (string.IsNullOrEmpty(body?.Password))
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["password"] = ["Vul een wachtwoord in."] });
+            var token = await users.GeneratePasswordResetTokenAsync(user);
+            var r = await users.ResetPasswordAsync(user, token, body.Password);
+            if (!r.Succeeded)
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["password"] = Describe(r) });
+            await users.SetLockoutEndDateAsync(user, null); // a forgotten password often comes with a lockout
+            await users.ResetAccessFailedCountAsync(user);
+            return TypedResults.NoContent();
+        });
+
+        return app;
+    }
+
+    private static void Validate(string? displayName, string? experience, int? maxChats, Dictionary<string, string[]> errors, bool required)
+    {
+        if (displayName is not null || required)
+            if (string.IsNullOrWhiteSpace(displayName) || displayName.Trim().Length > 40)
+                errors["displayName"] = ["1 tot 40 tekens; de naam die contactzoekers zien (een voornaam of gekozen naam)."];
+        if (experience is not null || required)
+            if (!Experiences.All.Contains(experience))
+                errors["experience"] = [$"Een van: {string.Join(", ", Experiences.All)}."];
+        if (maxChats is < 1 or > 5)
+            errors["maxChats"] = ["1 tot en met 5 gesprekken tegelijk."];
+    }
+
+    private static string[] Describe(IdentityResult r) => r.Errors.Select(e => e.Description).ToArray();
+
+    private static async Task<AccountDto> ToDtoAsync(UserManager<ChatUser> users, ChatUser u) => new(u.Id, u.UserName ?? "",
+        u.DisplayName, u.Experience, u.MaxChats, await users.IsInRoleAsync(u, Roles.Coordinator),
+        u.LockoutEnd is { } end && end > DateTimeOffset.UtcNow.AddYears(100));
+}

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Chat.Tests.Infrastructure;
+
+namespace Chat.Tests.Accounts;
+
+public sealed class AccountsApiTests : IAsyncLifetime
+{
+    private readonly ChatApp _app = new();
+    public Task InitializeAsync() => Task.CompletedTask;
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task CoordinatorCreatesAnExpertWhoCanThenSignInAndChat()
+    {
+        var coordinator = await _app.CoordinatorClientAsync();
+        var r = await coordinator.PostAsJsonAsync("/api/accounts", new
+        {
+            userName = "mohamed", displayName = "Mo", experience = "perpetrator", maxChats = 2, password = "Nieuw-Wachtwoord-1",
+        });
+        Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        var created = await r.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Mo", created.GetProperty("displayName").GetString());
+        Assert.False(created.GetProperty("coordinator").GetBoolean());
+
+        var mo = await _app.SignedInClientAsync("mohamed", "Nieuw-Wachtwoord-1");
+        var me = await mo.GetFromJsonAsync<JsonElement>("/api/auth/me");
+        Assert.Equal(2, me.GetProperty("maxChats").GetInt32());
+        Assert.Equal(HttpStatusCode.Forbidden, (await mo.GetAsync("/api/accounts")).StatusCode);
+        var list = await coordinator.GetFromJsonAsync<JsonElement>("/api/accounts");
+        Assert.Contains(list.EnumerateArray(), a => a.GetProperty("userName").GetString() == "mohamed");
+    }
+
+    [Fact]
+    public async Task BadInputNamesTheFieldAndCreatesNothing()
+    {
+        var coordinator = await _app.CoordinatorClientAsync();
+        var r = await coordinator.PostAsJsonAsync("/api/accounts", new { userName = "x", displayName = "", experience = "hero", maxChats = 9, password = "" });
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        var errors = (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        foreach (var f in new[] { "userName", "displayName", "experience", "maxChats", "password" })
+            Assert.True(errors.TryGetProperty(f, out _), f);
+
+        var weak = await coordinator.PostAsJsonAsync("/api/accounts", new { userName = "zwak", displayName = "Z", experience = "victim", password = "kort" });
+        Assert.Equal(HttpStatusCode.BadRequest, weak.StatusCode);
+        var text = (await weak.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("password")[0].GetString();
+        Assert.Contains("minstens 12 tekens", text);
+
+        var dup = await coordinator.PostAsJsonAsync("/api/accounts", new { userName = "expert1", displayName = "X", experience = "victim", password = "Nieuw-Wachtwoord-1" });
+        Assert.Equal(HttpStatusCode.Conflict, dup.StatusCode);
+        var list = await coordinator.GetFromJsonAsync<JsonElement>("/api/accounts");
+        Assert.Equal(3, list.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task DisabledAccountsCannotSignInAndPasswordsCanBeReset()
+    {
+        var coordinator = await _app.CoordinatorClientAsync();
+        var list = await coordinator.GetFromJsonAsync<JsonElement>("/api/accounts");
+        var id = list.EnumerateArray().Single(a => a.GetProperty("userName").GetString() == "expert2").GetProperty("id").GetString();
+
+        var off = await coordinator.PutAsJsonAsync($"/api/accounts/{id}", new { disabled = true, maxChats = 3 });
+        Assert.True((await off.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("disabled").GetBoolean());
+        var login = await _app.CreateClient().PostAsJsonAsync("/api/auth/login", new { userName = "expert2", password = "Demo-Expert-2" });
+        Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
+
+        await coordinator.PutAsJsonAsync($"/api/accounts/{id}", new { disabled = false });
+        Assert.Equal(HttpStatusCode.NoContent, (await coordinator.PostAsJsonAsync($"/api/accounts/{id}/password", new { password = "Ander-Wachtwoord-2" })).StatusCode);
+        var again = await _app.SignedInClientAsync("expert2", "Ander-Wachtwoord-2");
+        Assert.Equal(3, (await again.GetFromJsonAsync<JsonElement>("/api/auth/me")).GetProperty("maxChats").GetInt32());
+
+        var self = (await coordinator.GetFromJsonAsync<JsonElement>("/api/auth/me")).GetProperty("id").GetString();
+        var selfOff = await coordinator.PutAsJsonAsync($"/api/accounts/{self}", new { disabled = true });
+        Assert.Equal(HttpStatusCode.BadRequest, selfOff.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await coordinator.PutAsJsonAsync("/api/accounts/nope", new { maxChats = 1 })).StatusCode);
+    }
+}
