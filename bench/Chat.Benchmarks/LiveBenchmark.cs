@@ -22,8 +22,8 @@ public static class LiveBenchmark
     public static async Task RunAsync(string[] args)
     {
         int rate = Arg(args, "--rate", 200), seconds = Arg(args, "--seconds", 10), pairs = Arg(args, "--pairs", 20),
-            idle = Arg(args, "--idle", 10_000), assignments = Arg(args, "--assignments", 200);
-        Console.WriteLine($"latency at {rate} msg/s for {seconds} s (one pair); throughput with {pairs} pairs for 5 s; " +
+            idle = Arg(args, "--idle", 10_000), assignments = Arg(args, "--assignments", 200), inflight = Arg(args, "--inflight", 8);
+        Console.WriteLine($"latency at {rate} msg/s for {seconds} s (one pair); throughput with {pairs} pairs, {inflight} in flight each, for 5 s; " +
                           $"{assignments} assignments; {idle:N0} idle visitor connections; Redis appendfsync " +
                           (args.SkipWhile(a => a != "--fsync").Skip(1).FirstOrDefault() ?? "always"));
         var dir = Path.Combine(Path.GetTempPath(), "chat-bench-" + Guid.NewGuid().ToString("n"));
@@ -34,9 +34,9 @@ public static class LiveBenchmark
         {
             var results = new List<Result>
             {
-                await MeasureAsync("(a) bare relay", await StartRelayAsync(), chat: false, dir, rate, seconds, pairs, idle, assignments),
-                await MeasureAsync("(b) embedded", await StartChatAsync(dir, "embedded", null), chat: true, dir, rate, seconds, pairs, idle, assignments),
-                await MeasureAsync("(c) Redis", await StartChatAsync(dir, "redis", redis.Port), chat: true, dir, rate, seconds, pairs, idle, assignments),
+                await MeasureAsync("(a) bare relay", await StartRelayAsync(), chat: false, dir, rate, seconds, pairs, inflight, idle, assignments),
+                await MeasureAsync("(b) embedded", await StartChatAsync(dir, "embedded", null), chat: true, dir, rate, seconds, pairs, inflight, idle, assignments),
+                await MeasureAsync("(c) Redis", await StartChatAsync(dir, "redis", redis.Port), chat: true, dir, rate, seconds, pairs, inflight, idle, assignments),
             };
             Print(results, idle);
         }
@@ -97,7 +97,7 @@ public static class LiveBenchmark
     // ---- measurements ---------------------------------------------------------------------------------
 
     private static async Task<Result> MeasureAsync(string name, ServerProcess server, bool chat, string dir,
-        int rate, int seconds, int pairs, int idle, int assignments)
+        int rate, int seconds, int pairs, int inflight, int idle, int assignments)
     {
         await using var serverLifetime = server;
         Console.Write($"{name}: ");
@@ -151,20 +151,20 @@ public static class LiveBenchmark
         for (var w = 0; w < 50; w++) await Send(send, sent, "w" + w); // warm-up
         latencies.Clear();
         var clock = Stopwatch.StartNew();
-        var inflight = new List<Task>();
+        var pending = new List<Task>();
         for (var i = 0; i < rate * seconds; i++)
         {
             var due = TimeSpan.FromSeconds((double)i / rate);
             var wait = due - clock.Elapsed;
             if (wait > TimeSpan.Zero) await Task.Delay(wait); // pacing of the offered load
-            inflight.Add(Send(send, sent, "l" + i));
+            pending.Add(Send(send, sent, "l" + i));
         }
-        await Task.WhenAll(inflight);
+        await Task.WhenAll(pending);
         await WaitFor(() => sent.IsEmpty, TimeSpan.FromSeconds(10));
         var lat = latencies.Order().ToArray();
         double p50 = Pct(lat, 0.5), p99 = Pct(lat, 0.99);
 
-        // 2. Maximum throughput: many pairs, 8 messages in flight each, 5 seconds.
+        // 2. Maximum throughput: many pairs, some messages in flight each (default 8), 5 seconds.
         var senders = new List<Func<string, string, Task>>();
         for (var i = 1; i <= pairs; i++) senders.Add(await PairAsync(i));
         Interlocked.Exchange(ref received, 0);
@@ -172,7 +172,7 @@ public static class LiveBenchmark
         var window = TimeSpan.FromSeconds(5);
         await Task.WhenAll(senders.Select((s, i) => Task.Run(async () =>
         {
-            using var slots = new SemaphoreSlim(8);
+            using var slots = new SemaphoreSlim(inflight);
             var n = 0;
             while (stop.Elapsed < window)
             {
