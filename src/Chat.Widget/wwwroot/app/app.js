@@ -422,14 +422,18 @@ function quickExit() {
   }
 }
 
+// While the closed screen shows, look again every 30 seconds: the chat opens as soon as an expert starts a shift.
+let closedPoll = null;
 async function refreshStatus() {
+  clearTimeout(closedPoll);
+  let open = false;
   try {
     const s = await (await fetch('/api/status', { cache: 'no-store' })).json();
-    $('status-dot').classList.toggle('open', !!s.open);
-    show(s.open ? 'intro' : 'closed');
-  } catch {
-    show('closed');
-  }
+    open = !!s.open;
+  } catch { /* shown as closed; tried again below */ }
+  $('status-dot').classList.toggle('open', open);
+  show(open ? 'intro' : 'closed');
+  if (!open) closedPoll = setTimeout(() => { if (!$('screen-closed').hidden) refreshStatus(); }, 30000);
 }
 
 // ---- start --------------------------------------------------------------------------------------
