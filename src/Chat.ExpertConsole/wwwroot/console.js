@@ -140,7 +140,9 @@ function renderMain() {
     box, h('button', { type: 'submit', class: 'primary', disabled: c.ended }, t.send));
   fill(els.main,
     h('div', { class: 'chat-top' }, h('h2', {}, t.visitor), info,
-      c.ended ? null : h('button', { type: 'button', class: 'danger', onclick: () => endChat(state.selected) }, t.endChat)),
+      c.ended ? null : h('div', { class: 'chat-actions' },
+        h('button', { type: 'button', class: 'secondary', onclick: () => transferChat(state.selected) }, t.transfer),
+        h('button', { type: 'button', class: 'danger', onclick: () => endChat(state.selected) }, t.endChat))),
     status, c.list, c.typingEl, composer);
   c.list.scrollTop = c.list.scrollHeight;
   if (!c.ended) box.focus();
@@ -261,7 +263,7 @@ function connect() {
   });
   c.on('ChatEnded', (e) => {
     const chat = state.chats.get(e.conversationId);
-    if (chat) { chat.ended = true; chat.endedBy = e.endedBy; }
+    if (chat) { chat.ended = true; chat.endedBy = e.transferred ? 'transferred' : e.endedBy; }
     if (e.form && !state.pendingForms.some((p) => p.conversationId === e.form.conversationId)) state.pendingForms.push(e.form);
     renderChatList(); renderForms();
     if (state.selected === e.conversationId) renderMain();
@@ -374,6 +376,11 @@ function typing(id, isTyping) {
 async function endChat(id) {
   if (!confirm(t.endConfirm)) return;
   try { await state.connection.invoke('EndChat', id); } catch (err) { toast(String(err?.message || err).replace(/^.*HubException: /, '')); }
+}
+
+async function transferChat(id) {
+  if (!confirm(t.transferConfirm)) return;
+  try { await state.connection.invoke('TransferChat', id); } catch (err) { toast(String(err?.message || err).replace(/^.*HubException: /, '')); }
 }
 
 async function fillForm(prefill) {

@@ -29,7 +29,10 @@ export const texts = {
     send: 'Verstuur',
     endChat: 'Gesprek beëindigen',
     endConfirm: 'Wil je dit gesprek beëindigen? De contactzoeker ziet dat het gesprek is afgelopen.',
-    ended: (by) => by === 'visitor' ? 'De contactzoeker heeft het gesprek beëindigd.' : by === 'expert' ? 'Je hebt het gesprek beëindigd.' : 'Het gesprek is beëindigd.',
+    ended: (by) => by === 'visitor' ? 'De contactzoeker heeft het gesprek beëindigd.' : by === 'expert' ? 'Je hebt het gesprek beëindigd.'
+      : by === 'transferred' ? 'Je hebt het gesprek overgedragen; een collega neemt het over en vult het formulier in.' : 'Het gesprek is beëindigd.',
+    transfer: 'Overdragen',
+    transferConfirm: 'Wil je dit gesprek overdragen aan een collega? De contactzoeker komt vooraan in de wachtrij, met het gesprek tot nu toe.',
     newChat: 'Nieuwe chat',
     me: 'Jij', them: 'Contactzoeker', system: 'Systeem',
     notSent: 'nog niet verstuurd',
@@ -79,7 +82,10 @@ export const texts = {
     send: 'Send',
     endChat: 'End conversation',
     endConfirm: 'Do you want to end this conversation? The contact seeker will see that it has ended.',
-    ended: (by) => by === 'visitor' ? 'The contact seeker ended the conversation.' : by === 'expert' ? 'You ended the conversation.' : 'The conversation has ended.',
+    ended: (by) => by === 'visitor' ? 'The contact seeker ended the conversation.' : by === 'expert' ? 'You ended the conversation.'
+      : by === 'transferred' ? 'You passed the conversation on; a colleague takes it over and fills in the form.' : 'The conversation has ended.',
+    transfer: 'Pass on',
+    transferConfirm: 'Do you want to pass this conversation on to a colleague? The contact seeker goes to the front of the queue, with the conversation so far.',
     newChat: 'New chat',
     me: 'You', them: 'Contact seeker', system: 'System',
     notSent: 'not sent yet',

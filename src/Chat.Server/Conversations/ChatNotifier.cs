@@ -30,6 +30,7 @@ public sealed class ChatNotifier(IEventFanout fanout)
         public Task MessageReceived(MessageDto e) => send(nameof(MessageReceived), e);
         public Task TypingChanged(TypingChanged e) => send(nameof(TypingChanged), e);
         public Task ChatEnded(ChatEnded e) => send(nameof(ChatEnded), e);
+        public Task BackInQueue(BackInQueue e) => send(nameof(BackInQueue), e);
     }
 
     private sealed class ExpertProxy(Func<string, object, Task> send) : IExpertClient

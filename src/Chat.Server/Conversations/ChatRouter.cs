@@ -180,6 +180,33 @@ public sealed partial class ChatRouter(
 
     public Task EndByExpertAsync(ChatSession session) => EndAsync(session.SessionId, Senders.Expert);
 
+    /// <summary>
+    /// The expert passes the chat on (it comes too close, or a better match is on shift): the visitor goes back to
+    /// the front of the queue with the history, and is not routed back to this expert until the preference fallback.
+    /// The next expert files the contact form.
+    /// </summary>
+    public async Task TransferAsync(ChatSession session)
+    {
+        var now = time.GetUtcNow();
+        var requeued = await store.TryRequeueAsync(session.SessionId, session.ExpertId, now);
+        if (requeued is null) return;
+        Log.ChatTransferred(logger, session.SessionId);
+        var duration = (int)Math.Max(0, (now - (session.StartedAt ?? now)).TotalSeconds);
+        await notify.Expert(session.ExpertId!).ChatEnded(new(session.ConversationId, Senders.Expert, duration, null, Transferred: true));
+        await BackInQueueAsync(requeued, "transfer", requeued.Visitor.Language == "en"
+            ? "You are being put through to another expert by experience. You are at the front of the queue."
+            : "Je wordt doorverbonden met een andere ervaringsdeskundige. Je staat vooraan in de wachtrij.", now);
+        await RouteAsync();
+        await PublishQueueAsync();
+    }
+
+    private async Task BackInQueueAsync(ChatSession s, string reason, string text, DateTimeOffset now)
+    {
+        var appended = await store.AppendAsync(s.ConversationId, Senders.System, $"{reason}-{now.ToUnixTimeMilliseconds()}", text, now);
+        await notify.Visitor(s.SessionId).MessageReceived(MessageDto.Of(s.ConversationId, appended.Message));
+        await notify.Visitor(s.SessionId).BackInQueue(new(s.ConversationId, reason));
+    }
+
     // ---- Shared -------------------------------------------------------------------------------------
 
     private async Task<SendResult> SendAsync(ChatSession session, string from, string clientMessageId, string text)
@@ -270,6 +297,7 @@ public sealed partial class ChatRouter(
 
     private bool Matches(ExpertPresence expert, ChatSession visitor, DateTimeOffset now)
     {
+        if (visitor.TransferredFrom == expert.ExpertId && now - visitor.TransferredAt < Options.PreferenceFallback) return false;
         var wanted = visitor.Visitor.PreferredExperience;
         if (wanted is "any" or "" || now - visitor.RequestedAt >= Options.PreferenceFallback) return true;
         return expert.Experience == wanted || expert.Experience == Accounts.Experiences.Both;
@@ -384,12 +412,9 @@ public sealed partial class ChatRouter(
                 var requeued = await store.TryRequeueAsync(sessionId);
                 if (requeued is null) continue;
                 Log.ChatRequeued(logger, sessionId);
-                var lang = requeued.Visitor.Language;
-                var text = lang == "en"
+                await BackInQueueAsync(requeued, "expert-lost", requeued.Visitor.Language == "en"
                     ? "The connection with the expert was lost. You are back at the front of the queue."
-                    : "De verbinding met de ervaringsdeskundige is verbroken. Je staat weer vooraan in de wachtrij.";
-                var appended = await store.AppendAsync(requeued.ConversationId, Senders.System, "requeue-" + now.ToUnixTimeMilliseconds(), text, now);
-                await notify.Visitor(sessionId).MessageReceived(MessageDto.Of(requeued.ConversationId, appended.Message));
+                    : "De verbinding met de ervaringsdeskundige is verbroken. Je staat weer vooraan in de wachtrij.", now);
             }
         }
 
@@ -430,6 +455,9 @@ public sealed partial class ChatRouter(
 
         [LoggerMessage(4, LogLevel.Warning, "Chat {SessionId} put back in the queue: its expert lost the connection")]
         public static partial void ChatRequeued(ILogger logger, string sessionId);
+
+        [LoggerMessage(7, LogLevel.Information, "Chat {SessionId} passed on by its expert; back at the front of the queue")]
+        public static partial void ChatTransferred(ILogger logger, string sessionId);
 
         [LoggerMessage(5, LogLevel.Information, "Expert {ExpertId} is {Availability}")]
         public static partial void AvailabilityChanged(ILogger logger, string expertId, string availability);

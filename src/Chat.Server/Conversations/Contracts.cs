@@ -18,7 +18,10 @@ public sealed record MessageDto(string ConversationId, long Seq, string ClientMe
 public sealed record QueueUpdated(int Position, int? EstimatedWaitSeconds);
 public sealed record ChatStarted(string ConversationId, ExpertInfo Expert);
 public sealed record TypingChanged(string ConversationId, string From, bool IsTyping);
-public sealed record ChatEnded(string ConversationId, string EndedBy, int? DurationSeconds = null, ContactPrefill? Form = null);
+public sealed record ChatEnded(string ConversationId, string EndedBy, int? DurationSeconds = null, ContactPrefill? Form = null, bool Transferred = false);
+
+/// <summary>The visitor's chat went back to the front of the queue (expert passed it on, or was lost).</summary>
+public sealed record BackInQueue(string ConversationId, string Reason);
 
 public sealed record VisitorInfo(string About, string PreferredExperience, bool? FollowUp, string? Referral, string Language, int WaitedSeconds);
 public sealed record ChatAssigned(string ConversationId, VisitorInfo Visitor, DateTimeOffset StartedAt, IReadOnlyList<MessageDto> Messages);
@@ -42,6 +45,7 @@ public interface IVisitorClient
     Task MessageReceived(MessageDto e);
     Task TypingChanged(TypingChanged e);
     Task ChatEnded(ChatEnded e);
+    Task BackInQueue(BackInQueue e);
 }
 
 /// <summary>Events the expert console receives.</summary>

@@ -53,6 +53,13 @@ public sealed class ExpertHub(ChatRouter router, UserManager<ChatUser> users, Re
         await router.ExpertTypingAsync(await router.ExpertConversationAsync(Me.Id, conversationId!), isTyping);
     }
 
+    /// <summary>Passes the chat on to a colleague: the visitor goes to the front of the queue with the history.</summary>
+    public async Task TransferChat(string? conversationId)
+    {
+        ChatValidation.ConversationId(conversationId);
+        await router.TransferAsync(await router.ExpertConversationAsync(Me.Id, conversationId!));
+    }
+
     public async Task EndChat(string? conversationId)
     {
         ChatValidation.ConversationId(conversationId);

@@ -21,8 +21,11 @@ public interface ILiveStore
     /// <summary>Queued or active to ended; frees the expert's slot. Null when already ended or unknown.</summary>
     Task<ChatSession?> TryEndAsync(string sessionId, string endedBy, DateTimeOffset at, CancellationToken ct = default);
 
-    /// <summary>Active back to queued (keeping its place by request time) when the expert was lost.</summary>
-    Task<ChatSession?> TryRequeueAsync(string sessionId, CancellationToken ct = default);
+    /// <summary>
+    /// Active back to queued (keeping its place by request time) when the expert was lost, or passed it on
+    /// (<paramref name="transferredFrom"/>, recorded with <paramref name="at"/>).
+    /// </summary>
+    Task<ChatSession?> TryRequeueAsync(string sessionId, string? transferredFrom = null, DateTimeOffset? at = null, CancellationToken ct = default);
 
     /// <summary>Sessions ended before <paramref name="endedBefore"/>: their log and keys are deleted.</summary>
     Task<IReadOnlyList<string>> PurgeEndedAsync(DateTimeOffset endedBefore, CancellationToken ct = default);

@@ -90,7 +90,7 @@ public sealed class InMemoryLiveStore : ILiveStore
         }
     }
 
-    public Task<ChatSession?> TryRequeueAsync(string sessionId, CancellationToken ct = default)
+    public Task<ChatSession?> TryRequeueAsync(string sessionId, string? transferredFrom = null, DateTimeOffset? at = null, CancellationToken ct = default)
     {
         lock (_gate)
         {
@@ -100,6 +100,8 @@ public sealed class InMemoryLiveStore : ILiveStore
             {
                 State = ChatState.Queued, ExpertId = null, ExpertDisplayName = null, ExpertExperience = null, StartedAt = null,
                 Requeued = true,
+                TransferredFrom = transferredFrom ?? s.TransferredFrom,
+                TransferredAt = transferredFrom is null ? s.TransferredAt : at,
             };
             _sessions[sessionId] = queued;
             ReleaseSlot(s);

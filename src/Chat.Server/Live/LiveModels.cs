@@ -23,8 +23,11 @@ public sealed record ChatSession
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? EndedAt { get; init; }
     public string? EndedBy { get; init; }
-    /// <summary>Put back in the queue after its expert was lost: counted as answered once only.</summary>
+    /// <summary>Put back in the queue after its expert was lost or passed it on: counted as answered once only.</summary>
     public bool Requeued { get; init; }
+    /// <summary>The expert who passed this chat on, and when: not routed back to them until the preference fallback.</summary>
+    public string? TransferredFrom { get; init; }
+    public DateTimeOffset? TransferredAt { get; init; }
 }
 
 public static class Availability

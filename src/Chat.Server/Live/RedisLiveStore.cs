@@ -151,18 +151,22 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         s.expertExperience = cjson.null
         s.startedAt = cjson.null
         s.requeued = true
+        if ARGV[4] ~= '' then
+          s.transferredFrom = ARGV[4]
+          s.transferredAt = ARGV[5]
+        end
         local json = cjson.encode(s)
         redis.call('SET', p..'s:'..sid, json)
         redis.call('ZADD', p..'q', ARGV[3], sid)
         return json
         """;
 
-    public async Task<ChatSession?> TryRequeueAsync(string sessionId, CancellationToken ct = default)
+    public async Task<ChatSession?> TryRequeueAsync(string sessionId, string? transferredFrom = null, DateTimeOffset? at = null, CancellationToken ct = default)
     {
         var current = await GetSessionAsync(sessionId, ct);
         if (current is null) return null;
         return Session((RedisValue)await redis.EvalAsync(RequeueScript,
-            values: [_p, sessionId, current.RequestedAt.ToUnixTimeMilliseconds()]));
+            values: [_p, sessionId, current.RequestedAt.ToUnixTimeMilliseconds(), transferredFrom ?? "", at is { } t ? Iso(t) : ""]));
     }
 
     private const string PurgeScript = """

@@ -235,4 +235,31 @@ public sealed class QueueAndRoutingTests : IAsyncLifetime
         Assert.Equal(10, status.GetProperty("waiting").GetInt32());
         foreach (var v in visitors) await v.DisposeAsync();
     }
+
+    [Fact]
+    public async Task AnExpertPassesAChatOnToAColleagueWithTheHistory()
+    {
+        await using var e1 = await _app.ExpertAsync(1);
+        await using var visitor = await _app.VisitorAsync();
+        await visitor.StartAsync();
+        var conversationId = (await e1.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+        await visitor.Inbox.Next("ChatStarted");
+        await visitor.SendAsync("v1", "Ik wil liever met een man praten.");
+        await using var e2 = await _app.ExpertAsync(2, "available");
+
+        await e1.Hub.InvokeAsync("TransferChat", conversationId);
+        var ended = await e1.Inbox.Next("ChatEnded");
+        Assert.True(ended.GetProperty("transferred").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, ended.GetProperty("form").ValueKind); // the colleague files the form
+        Assert.Equal("transfer", (await visitor.Inbox.Next("BackInQueue")).GetProperty("reason").GetString());
+        var system = await visitor.Inbox.Until("MessageReceived", m => m.GetProperty("from").GetString() == "system");
+        Assert.Contains("doorverbonden", system.GetProperty("text").GetString());
+
+        // Ruben gets it, not Sanne, though Sanne is free and idle longer.
+        var assigned = await e2.Inbox.Next("ChatAssigned");
+        Assert.Equal(conversationId, assigned.GetProperty("conversationId").GetString());
+        Assert.Equal(2, assigned.GetProperty("messages").GetArrayLength());
+        Assert.Equal("Ruben", (await visitor.Inbox.Next("ChatStarted")).GetProperty("expert").GetProperty("displayName").GetString());
+        await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => e1.SendAsync(conversationId, "late", "nog iets"));
+    }
 }

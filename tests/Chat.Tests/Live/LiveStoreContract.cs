@@ -137,6 +137,18 @@ public abstract class LiveStoreContract
     }
 
     [Fact]
+    public async Task APassedOnChatRemembersWhoPassedItOnAndWhen()
+    {
+        await ExpertAsync("e1");
+        await Store.AddQueuedAsync(Session("a"));
+        await Store.TryAssignAsync("a", "e1", T0);
+        var requeued = await Store.TryRequeueAsync("a", "e1", T0.AddMinutes(7));
+        Assert.Equal("e1", requeued!.TransferredFrom);
+        Assert.Equal(T0.AddMinutes(7), requeued.TransferredAt);
+        Assert.Equal("e1", (await Store.GetSessionAsync("a"))!.TransferredFrom);
+    }
+
+    [Fact]
     public async Task MessagesGetConsecutiveSeqsAndResendsAreIdempotent()
     {
         await Store.AddQueuedAsync(Session("a"));

@@ -279,6 +279,15 @@ function buildConnection() {
     systemLine(t().joined(state.expertName || t().expertFallback));
   });
   c.on('MessageReceived', (m) => renderMessage(m));
+  c.on('BackInQueue', () => {
+    // Passed on to another expert (or the expert was lost): waiting again, at the front of the queue.
+    state.status = 'queued';
+    state.expertName = null;
+    state.queue = { position: 1, estimatedWaitSeconds: null };
+    $('typing').hidden = true;
+    renderHead();
+    $('text').placeholder = t().placeholderQueued;
+  });
   c.on('TypingChanged', (e) => {
     if (e.from !== 'expert') return;
     const el = $('typing');
