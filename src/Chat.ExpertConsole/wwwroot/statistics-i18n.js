@@ -2,6 +2,8 @@
 export const statsTexts = {
   nl: {
     title: 'Statistieken', back: 'Terug naar de console',
+    now: 'Nu', open: 'Chat open', closed: 'Chat gesloten', waitingNow: (n) => `${n} wachtend`, onShift: 'Op dienst', nobodyOnShift: 'Niemand op dienst.',
+    availability: { available: 'beschikbaar', paused: 'pauze', offline: 'offline' }, disconnected: 'niet verbonden', chatsOf: (a, m) => `${a} van ${m} chats`,
     week: 'Week', month: 'Maand', quarter: 'Kwartaal', year: 'Jaar', custom: 'Eigen periode',
     prev: 'Vorige', next: 'Volgende', current: 'Nu', from: 'Van', to: 'Tot en met', show: 'Tonen',
     print: 'Afdrukken', csv: 'Download CSV (Excel)',
@@ -23,6 +25,8 @@ export const statsTexts = {
   },
   en: {
     title: 'Statistics', back: 'Back to the console',
+    now: 'Now', open: 'Chat open', closed: 'Chat closed', waitingNow: (n) => `${n} waiting`, onShift: 'On shift', nobodyOnShift: 'Nobody on shift.',
+    availability: { available: 'available', paused: 'paused', offline: 'offline' }, disconnected: 'not connected', chatsOf: (a, m) => `${a} of ${m} chats`,
     week: 'Week', month: 'Month', quarter: 'Quarter', year: 'Year', custom: 'Custom period',
     prev: 'Previous', next: 'Next', current: 'Now', from: 'From', to: 'To (inclusive)', show: 'Show',
     print: 'Print', csv: 'Download CSV (Excel)',

@@ -69,6 +69,7 @@ function layout() {
   els.title = h('h1', {});
   els.csv = h('a', { class: 'secondary button no-print', download: '' }, t.csv);
   els.body = h('div', { class: 'report', 'aria-live': 'polite' });
+  els.live = h('section', { class: 'table-block live no-print', 'aria-labelledby': 'live-title' });
   root.replaceChildren(
     h('header', { class: 'bar no-print' },
       h('div', { class: 'bar-left' }, h('strong', { class: 'product' }, t.title)),
@@ -77,7 +78,20 @@ function layout() {
       h('div', { class: 'controls' }, els.modes, els.stepper, els.custom,
         h('div', { class: 'actions-right no-print' },
           h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, t.print), els.csv)),
-      els.title, els.body));
+      els.live, els.title, els.body));
+}
+
+// The live situation, without any content: open or closed, the queue, who is on shift and how busy.
+async function loadLive() {
+  try {
+    const live = await getJson('/api/statistics/live');
+    fill(els.live, h('h2', { id: 'live-title' }, t.now),
+      h('p', { class: 'live-line' }, h('strong', {}, live.open ? t.open : t.closed), ' · ', t.waitingNow(live.queue.waiting)),
+      live.experts.length === 0 ? h('p', { class: 'muted' }, t.nobodyOnShift)
+        : h('ul', { class: 'live-experts' }, live.experts.map((e) => h('li', {},
+            h('strong', {}, e.displayName), ` · ${t.availability[e.availability] ?? e.availability} · ${t.chatsOf(e.activeChats, e.maxChats)}`,
+            e.connected ? null : ` · ${t.disconnected}`))));
+  } catch { /* the report below says when loading fails */ }
 }
 
 function renderControls() {
@@ -209,3 +223,5 @@ async function load() {
 
 layout();
 load();
+loadLive();
+setInterval(loadLive, 15000);

@@ -324,6 +324,16 @@ public sealed partial class ChatRouter(
 
     public async Task<QueueChanged> QueueSummaryAsync() => Summary(await store.GetQueueAsync());
 
+    /// <summary>The live situation for the coordinator: who is on shift and how busy, the queue. No content.</summary>
+    public async Task<LiveOverview> OverviewAsync()
+    {
+        var experts = (await store.GetPresencesAsync()).Where(e => e.OnShift)
+            .OrderBy(e => e.DisplayName, StringComparer.CurrentCulture)
+            .Select(e => new LiveExpert(e.DisplayName, e.Experience, e.Availability, e.Connected, e.ActiveChats.Count, e.MaxChats))
+            .ToList();
+        return new LiveOverview(await IsOpenAsync(), await QueueSummaryAsync(), experts);
+    }
+
     private QueueChanged Summary(IReadOnlyList<ChatSession> queue)
     {
         var longest = queue.Count == 0 ? 0 : (int)Math.Max(0, (time.GetUtcNow() - queue[0].RequestedAt).TotalSeconds);

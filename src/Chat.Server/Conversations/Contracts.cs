@@ -29,6 +29,8 @@ public sealed record QueueChanged(int Waiting, int LongestWaitSeconds);
 public sealed record VisitorConnectionChanged(string ConversationId, bool Connected);
 
 public sealed record AvailabilityResult(string Availability);
+public sealed record LiveExpert(string DisplayName, string Experience, string Availability, bool Connected, int ActiveChats, int MaxChats);
+public sealed record LiveOverview(bool Open, QueueChanged Queue, IReadOnlyList<LiveExpert> Experts);
 public sealed record ExpertConversation(string ConversationId, VisitorInfo Visitor, DateTimeOffset StartedAt, bool VisitorConnected, IReadOnlyList<MessageDto> Messages);
 public sealed record ExpertState(string Availability, IReadOnlyList<ExpertConversation> Conversations, QueueChanged Queue, IReadOnlyList<ContactPrefill> PendingForms);
 

@@ -303,4 +303,22 @@ public sealed class StatisticsTests : IAsyncLifetime
         var theirs = await other.GetFromJsonAsync<JsonElement>("/api/statistics/me?from=2026-11-16&to=2026-11-22");
         Assert.Equal(0, theirs.GetProperty("contacts").GetInt32());
     }
+
+    [Fact]
+    public async Task CoordinatorSeesTheLiveSituationWithoutAnyContent()
+    {
+        await using var expert = await _app.ExpertAsync(1);
+        await using var visitor = await _app.VisitorAsync();
+        await visitor.StartAsync();
+        await expert.Inbox.Next("ChatAssigned");
+        await visitor.SendAsync("v1", "Dit is geheim");
+        var raw = await _coordinator.GetStringAsync("/api/statistics/live");
+        Assert.DoesNotContain("geheim", raw);
+        var live = JsonDocument.Parse(raw).RootElement;
+        Assert.True(live.GetProperty("open").GetBoolean());
+        var sanne = live.GetProperty("experts").EnumerateArray().Single();
+        Assert.Equal("Sanne", sanne.GetProperty("displayName").GetString());
+        Assert.Equal(1, sanne.GetProperty("activeChats").GetInt32());
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await _app.ExpertClientAsync(2)).GetAsync("/api/statistics/live")).StatusCode);
+    }
 }
