@@ -23,9 +23,13 @@ public static class WidgetApi
             return TypedResults.Ok(new StatusResponse(open, waiting, estimate, null));
         });
 
-        api.MapGet("/widget/config", (IOptionsSnapshot<WidgetOptions> o, IOptionsSnapshot<ChatOptions> chat) =>
-            TypedResults.Ok(new WidgetConfig(o.Value.OrganisationName, o.Value.QuickExitUrl, o.Value.OpeningHours,
-                o.Value.Alternatives, chat.Value.MaxMessageLength)));
+        api.MapGet("/widget/config", (IOptionsSnapshot<WidgetOptions> o, IOptionsSnapshot<ChatOptions> chat, HttpContext http) =>
+        {
+            // The loader on the project's own site reads the quick-exit address from here (cross-origin, no credentials).
+            http.Response.Headers.AccessControlAllowOrigin = "*";
+            return TypedResults.Ok(new WidgetConfig(o.Value.OrganisationName, o.Value.QuickExitUrl, o.Value.OpeningHours,
+                o.Value.Alternatives, chat.Value.MaxMessageLength));
+        });
 
         return app;
     }

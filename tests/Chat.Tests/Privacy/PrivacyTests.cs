@@ -86,6 +86,7 @@ public sealed class PrivacyTests
         var console = await client.GetAsync("/console/login");
         Assert.Contains("frame-ancestors 'self'", console.Headers.GetValues("Content-Security-Policy").Single());
         Assert.Equal("*", (await client.GetAsync("/api/status")).Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Equal("*", (await client.GetAsync("/api/widget/config")).Headers.GetValues("Access-Control-Allow-Origin").Single());
         var loader = await client.GetStringAsync("/widget.js");
         Assert.DoesNotContain("localStorage", loader);
         Assert.DoesNotContain("document.cookie", loader);
