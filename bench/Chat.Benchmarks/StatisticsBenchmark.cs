@@ -38,7 +38,7 @@ public static class StatisticsBenchmark
             sw.Restart();
             await ContactAggregates.RebuildAsync(db, zone);
             Console.WriteLine($"built the daily counts from all forms in {sw.Elapsed.TotalSeconds:F1} s (done at start only when the time zone changes)");
-            var queries = new StatisticsQueries(db, zone);
+            var queries = new StatisticsQueries(db, zone, TimeProvider.System);
             var week = ReportPeriod.Of(new DateOnly(2026, 11, 16), new DateOnly(2026, 11, 22), zone, "2026-W47");
             var year = ReportPeriod.Of(new DateOnly(2025, 11, 23), new DateOnly(2026, 11, 22), zone);
             var conn = (SqliteConnection)db.Database.GetDbConnection();

@@ -27,7 +27,7 @@ public sealed class ContactDrafts(IServiceScopeFactory scopes, ILogger<ContactDr
         return new DateTimeOffset(u.Year, u.Month, u.Day, u.Hour, 0, 0, TimeSpan.Zero);
     }
 
-    public async Task SaveAsync(string expertId, ContactPrefill p)
+    public async Task SaveAsync(string expertId, ContactPrefill p, DateTimeOffset endedAt)
     {
         try
         {
@@ -39,7 +39,7 @@ public sealed class ContactDrafts(IServiceScopeFactory scopes, ILogger<ContactDr
             {
                 ConversationId = p.ConversationId, ExpertId = expertId, OccurredAt = p.OccurredAt,
                 DurationMinutes = p.DurationMinutes, Conversation = p.Conversation, ContactSeeker = p.ContactSeeker,
-                ReferralSource = p.ReferralSources.FirstOrDefault(), EndedAt = DateTimeOffset.UtcNow,
+                ReferralSource = p.ReferralSources.FirstOrDefault(), EndedAt = endedAt,
             });
             await db.SaveChangesAsync();
         }

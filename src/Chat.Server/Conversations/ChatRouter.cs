@@ -116,7 +116,7 @@ public sealed partial class ChatRouter(
             ExpertId = expert.Id, DisplayName = expert.DisplayName, Experience = expert.Experience, MaxChats = expert.MaxChats,
             Availability = existing?.Availability ?? Availability.Offline, Connected = true, ChangedAt = time.GetUtcNow(),
         });
-        if (existing is { Connected: false }) await RouteAsync();
+        if (existing is { Connected: false } && await RouteAsync()) await PublishQueueAsync();
     }
 
     public async Task ExpertDisconnectedAsync(string expertId)
@@ -243,7 +243,7 @@ public sealed partial class ChatRouter(
         {
             RecordChatLength(now - started);
             var prefill = ContactDrafts.Prefill(ended, now);
-            await drafts.SaveAsync(ended.ExpertId, prefill);
+            await drafts.SaveAsync(ended.ExpertId, prefill, now);
             var duration = (int)Math.Max(0, (now - started).TotalSeconds);
             await notify.Expert(ended.ExpertId).ChatEnded(new(ended.ConversationId, endedBy, duration, prefill));
         }
@@ -256,8 +256,9 @@ public sealed partial class ChatRouter(
     /// Assigns waiting visitors to experts with free capacity until no pair is left: longest-waiting visitor
     /// first; among the experts that match, the one with the fewest chats, then the one idle longest.
     /// Runs on every change (join, leave, availability, end) and on each sweep (for the preference fallback).
+    /// Returns whether anyone was assigned; the caller publishes the queue once, after its own change.
     /// </summary>
-    public async Task RouteAsync()
+    public async Task<bool> RouteAsync()
     {
         await _routeGate.WaitAsync();
         var changed = false;
@@ -292,7 +293,7 @@ public sealed partial class ChatRouter(
         {
             _routeGate.Release();
         }
-        if (changed) await PublishQueueAsync();
+        return changed;
     }
 
     private bool Matches(ExpertPresence expert, ChatSession visitor, DateTimeOffset now)

@@ -10,7 +10,7 @@ namespace Chat.Server.Statistics;
 /// The read side of the statistics. Contact tables are counted in the database in one pass over the period
 /// (index on OccurredAt); queue figures come from the hourly counters. Nothing is loaded row by row.
 /// </summary>
-public sealed class StatisticsQueries(RecordsDbContext db, ReportingZone zone)
+public sealed class StatisticsQueries(RecordsDbContext db, ReportingZone zone, TimeProvider time)
 {
     public static readonly (string Key, int Min, int Max, string Nl, string En)[] DurationBands =
     [
@@ -207,7 +207,7 @@ public sealed class StatisticsQueries(RecordsDbContext db, ReportingZone zone)
         var start = p.StartUtc;
         var end = p.EndUtc;
         var shifts = await db.Shifts.Where(s => s.StartedAt < end && (s.EndedAt == null || s.EndedAt > start)).ToListAsync(ct);
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow(); // an open shift counts until now
         foreach (var s in shifts)
         {
             var a = s.StartedAt < start ? start : s.StartedAt;
@@ -253,7 +253,7 @@ public sealed class StatisticsQueries(RecordsDbContext db, ReportingZone zone)
         var missing = await drafts.GroupBy(d => d.ExpertId).Select(g => new { ExpertId = g.Key, Count = g.Count() }).ToListAsync(ct);
         var shifts = db.Shifts.Where(s => s.StartedAt < end && (s.EndedAt == null || s.EndedAt > start));
         if (onlyExpertId is not null) shifts = shifts.Where(s => s.ExpertId == onlyExpertId);
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow(); // an open shift counts until now
         var shiftHours = (await shifts.ToListAsync(ct)).GroupBy(s => s.ExpertId).ToDictionary(g => g.Key, g => g.Sum(s =>
         {
             var a = s.StartedAt < start ? start : s.StartedAt;
