@@ -1,13 +1,9 @@
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Chat.ExpertConsole.Pages.Console;
 
 [Authorize(Roles = "Expert,Coordinator")]
-public sealed class IndexModel : PageModel
+public sealed class IndexModel : ConsolePage
 {
-    public ConsoleTexts Texts => _texts ??= new ConsoleTexts(HttpContext);
-    private ConsoleTexts? _texts;
-
     public void OnGet() { }
 }

@@ -1,17 +1,14 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Chat.ExpertConsole.Pages.Console;
 
-public sealed class LoginModel(IConsoleAccounts accounts) : PageModel
+public sealed class LoginModel(IConsoleAccounts accounts) : ConsolePage
 {
     [BindProperty] public string? UserName { get; set; }
     [BindProperty] public string? Password { get; set; }
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     public string? Error { get; private set; }
-    public ConsoleTexts Texts => _texts ??= new ConsoleTexts(HttpContext);
-    private ConsoleTexts? _texts;
 
     public void OnGet() { }
 
