@@ -41,6 +41,14 @@ public sealed class BrowserFixture : IAsyncLifetime
         Browser = await LaunchAsync(Playwright);
     }
 
+    /// <summary>Fills and sends the console's login form on the page that shows it.</summary>
+    public static async Task SignInAsync(IPage page, string userName, string password)
+    {
+        await page.GetByLabel("Gebruikersnaam").FillAsync(userName);
+        await page.GetByLabel("Wachtwoord").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Inloggen" }).ClickAsync();
+    }
+
     /// <summary>Debian's Chromium, headless, with no background requests (this machine reaches no other host).</summary>
     public static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new()
     {

@@ -20,9 +20,7 @@ public sealed class EndToEndChatTests(BrowserFixture f) : IClassFixture<BrowserF
         page.Dialog += async (_, d) => await d.AcceptAsync();
         await page.GotoAsync(f.BaseUrl + "/console");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/login"));
-        await page.GetByLabel("Gebruikersnaam").FillAsync(user);
-        await page.GetByLabel("Wachtwoord").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Inloggen" }).ClickAsync();
+        await BrowserFixture.SignInAsync(page, user, password);
         await Expect(page.GetByRole(AriaRole.Radio, new() { Name = "Beschikbaar" })).ToBeVisibleAsync();
         return (ctx, page);
     }

@@ -31,14 +31,8 @@ public sealed class ReconnectTests(RedisServer redis) : IAsyncLifetime
     [Fact]
     public async Task WidgetReconnectsAfterItsNodeIsKilledAndSendsWhatWasTypedMeanwhileOnce()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "chat-tests", Guid.NewGuid().ToString("n"));
-        Directory.CreateDirectory(dir);
-        var env = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Redis"] = redis.ConnectionString,
-            ["Redis__KeyPrefix"] = $"b{Guid.NewGuid():n}:",
-            ["ConnectionStrings__Records"] = $"Data Source={Path.Combine(dir, "chat.db")}",
-        };
+        using var nodes = new NodeEnvironment(redis);
+        var env = nodes.Env;
         var nodeA = await ServerProcess.StartAsync(env);
         await using var nodeB = await ServerProcess.StartAsync(env);
         var expertHub = nodeB.Hub("/hubs/expert", await nodeB.CookieAsync("expert1", "Demo-Expert-1"));
@@ -77,6 +71,5 @@ public sealed class ReconnectTests(RedisServer redis) : IAsyncLifetime
 
         await expertHub.DisposeAsync();
         await page.CloseAsync();
-        try { Directory.Delete(dir, true); } catch (IOException) { /* best effort */ }
     }
 }

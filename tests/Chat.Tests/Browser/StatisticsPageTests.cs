@@ -47,9 +47,7 @@ public sealed class StatisticsPageTests(BrowserFixture f) : IClassFixture<Browse
         var ctx = await f.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 1000 }, Locale = "nl-NL" });
         var page = await ctx.NewPageAsync();
         await page.GotoAsync(f.BaseUrl + "/console/login?ReturnUrl=/console/statistics");
-        await page.GetByLabel("Gebruikersnaam").FillAsync("coordinator");
-        await page.GetByLabel("Wachtwoord").FillAsync("Demo-Coordinator-1");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Inloggen" }).ClickAsync();
+        await BrowserFixture.SignInAsync(page, "coordinator", "Demo-Coordinator-1");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Contactzoeker" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Verloop over 12 weken" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Belasting per ervaringsdeskundige" })).ToBeVisibleAsync();
@@ -78,9 +76,7 @@ public sealed class StatisticsPageTests(BrowserFixture f) : IClassFixture<Browse
         var ctx = await f.Browser.NewContextAsync();
         var page = await ctx.NewPageAsync();
         await page.GotoAsync(f.BaseUrl + "/console/login");
-        await page.GetByLabel("Gebruikersnaam").FillAsync("expert1");
-        await page.GetByLabel("Wachtwoord").FillAsync("Demo-Expert-1");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Inloggen" }).ClickAsync();
+        await BrowserFixture.SignInAsync(page, "expert1", "Demo-Expert-1");
         await Expect(page.GetByRole(AriaRole.Radio, new() { Name = "Beschikbaar" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Statistieken" })).ToHaveCountAsync(0);
         await page.GotoAsync(f.BaseUrl + "/console/statistics");

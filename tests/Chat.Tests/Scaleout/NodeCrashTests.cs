@@ -12,14 +12,8 @@ public sealed class NodeCrashTests(RedisServer redis)
     [Fact]
     public async Task WhenTheVisitorsNodeIsKilledEveryAcknowledgedMessageArrivesOnceAndInOrder()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "chat-tests", Guid.NewGuid().ToString("n"));
-        Directory.CreateDirectory(dir);
-        var env = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Redis"] = redis.ConnectionString,
-            ["Redis__KeyPrefix"] = $"k{Guid.NewGuid():n}:",
-            ["ConnectionStrings__Records"] = $"Data Source={Path.Combine(dir, "chat.db")}",
-        };
+        using var nodes = new NodeEnvironment(redis);
+        var env = nodes.Env;
         await using var nodeA = await ServerProcess.StartAsync(env);
         await using var nodeB = await ServerProcess.StartAsync(env);
 
@@ -77,7 +71,6 @@ public sealed class NodeCrashTests(RedisServer redis)
 
         await againHub.DisposeAsync();
         await expertHub.DisposeAsync();
-        try { Directory.Delete(dir, true); } catch (IOException) { /* best effort */ }
     }
 }
 
@@ -87,16 +80,10 @@ public sealed class DeadNodeTests(RedisServer redis)
     [Fact]
     public async Task AnExpertWhoseNodeDiedIsNeverAssignedAVisitor()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "chat-tests", Guid.NewGuid().ToString("n"));
-        Directory.CreateDirectory(dir);
-        var env = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Redis"] = redis.ConnectionString,
-            ["Redis__KeyPrefix"] = $"x{Guid.NewGuid():n}:",
-            ["Redis__NodeTimeout"] = "00:00:02",
-            ["Chat__SweepInterval"] = "00:00:01",
-            ["ConnectionStrings__Records"] = $"Data Source={Path.Combine(dir, "chat.db")}",
-        };
+        using var nodes = new NodeEnvironment(redis);
+        nodes.Env["Redis__NodeTimeout"] = "00:00:02";
+        nodes.Env["Chat__SweepInterval"] = "00:00:01";
+        var env = nodes.Env;
         await using var nodeA = await ServerProcess.StartAsync(env);
         await using var nodeB = await ServerProcess.StartAsync(env);
         var expertHub = nodeA.Hub("/hubs/expert", await nodeA.CookieAsync("expert1", "Demo-Expert-1"));
@@ -121,6 +108,5 @@ public sealed class DeadNodeTests(RedisServer redis)
         var start = await visitorHub.InvokeAsync<StartChatResult>("StartChat", new { });
         Assert.Equal("closed", start.Status); // not queued for, let alone assigned to, the expert who is gone
         await expertHub.DisposeAsync();
-        try { Directory.Delete(dir, true); } catch (IOException) { /* best effort */ }
     }
 }
