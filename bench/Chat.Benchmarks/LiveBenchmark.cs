@@ -16,6 +16,8 @@ namespace Chat.Benchmarks;
 /// </summary>
 public static class LiveBenchmark
 {
+    private static TimeSpan _window = TimeSpan.FromSeconds(5);
+
     private sealed record Result(string Name, double P50, double P99, double Throughput, double? AssignP50, double? AssignP99,
         double KbPerConnection, double MbTotal);
 
@@ -23,7 +25,8 @@ public static class LiveBenchmark
     {
         int rate = Arg(args, "--rate", 200), seconds = Arg(args, "--seconds", 10), pairs = Arg(args, "--pairs", 20),
             idle = Arg(args, "--idle", 10_000), assignments = Arg(args, "--assignments", 200), inflight = Arg(args, "--inflight", 8);
-        Console.WriteLine($"latency at {rate} msg/s for {seconds} s (one pair); throughput with {pairs} pairs, {inflight} in flight each, for 5 s; " +
+        _window = TimeSpan.FromSeconds(Arg(args, "--window", 5));
+        Console.WriteLine($"latency at {rate} msg/s for {seconds} s (one pair); throughput with {pairs} pairs, {inflight} in flight each, for {_window.TotalSeconds} s; " +
                           $"{assignments} assignments; {idle:N0} idle visitor connections; Redis appendfsync " +
                           (args.SkipWhile(a => a != "--fsync").Skip(1).FirstOrDefault() ?? "always"));
         var dir = Path.Combine(Path.GetTempPath(), "chat-bench-" + Guid.NewGuid().ToString("n"));
@@ -32,12 +35,15 @@ public static class LiveBenchmark
         var redis = await StartRedisAsync(dir, fsync);
         try
         {
-            var results = new List<Result>
-            {
-                await MeasureAsync("(a) bare relay", await StartRelayAsync(), chat: false, dir, rate, seconds, pairs, inflight, idle, assignments),
-                await MeasureAsync("(b) embedded", await StartChatAsync(dir, "embedded", null), chat: true, dir, rate, seconds, pairs, inflight, idle, assignments),
-                await MeasureAsync("(c) Redis", await StartChatAsync(dir, "redis", redis.Port), chat: true, dir, rate, seconds, pairs, inflight, idle, assignments),
-            };
+            // --only a,c measures a subset (the ratios need (a)); the default is all three.
+            var only = (args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() ?? "a,b,c").Split(',');
+            var results = new List<Result>();
+            if (only.Contains("a"))
+                results.Add(await MeasureAsync("(a) bare relay", await StartRelayAsync(), chat: false, dir, rate, seconds, pairs, inflight, idle, assignments));
+            if (only.Contains("b"))
+                results.Add(await MeasureAsync("(b) embedded", await StartChatAsync(dir, "embedded", null), chat: true, dir, rate, seconds, pairs, inflight, idle, assignments));
+            if (only.Contains("c"))
+                results.Add(await MeasureAsync("(c) Redis", await StartChatAsync(dir, "redis", redis.Port), chat: true, dir, rate, seconds, pairs, inflight, idle, assignments));
             Print(results, idle);
         }
         finally
@@ -169,7 +175,7 @@ public static class LiveBenchmark
         for (var i = 1; i <= pairs; i++) senders.Add(await PairAsync(i));
         Interlocked.Exchange(ref received, 0);
         var stop = Stopwatch.StartNew();
-        var window = TimeSpan.FromSeconds(5);
+        var window = _window;
         await Task.WhenAll(senders.Select((s, i) => Task.Run(async () =>
         {
             using var slots = new SemaphoreSlim(inflight);

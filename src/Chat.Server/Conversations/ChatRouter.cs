@@ -93,8 +93,9 @@ public sealed partial class ChatRouter(
             await notify.Expert(session.ExpertId).VisitorConnectionChanged(new(session.ConversationId, false));
     }
 
-    public Task<SendResult> VisitorSendAsync(ChatSession session, string clientMessageId, string text) =>
-        SendAsync(session, Senders.Visitor, clientMessageId, text);
+    /// <param name="placed">Called once the message is handed to the store (its place in the log is fixed).</param>
+    public Task<SendResult> VisitorSendAsync(ChatSession session, string clientMessageId, string text, Action? placed = null) =>
+        SendAsync(session, Senders.Visitor, clientMessageId, text, placed);
 
     public async Task VisitorTypingAsync(ChatSession session, bool isTyping)
     {
@@ -172,8 +173,8 @@ public sealed partial class ChatRouter(
         return s;
     }
 
-    public Task<SendResult> ExpertSendAsync(ChatSession session, string clientMessageId, string text) =>
-        SendAsync(session, Senders.Expert, clientMessageId, text);
+    public Task<SendResult> ExpertSendAsync(ChatSession session, string clientMessageId, string text, Action? placed = null) =>
+        SendAsync(session, Senders.Expert, clientMessageId, text, placed);
 
     public Task ExpertTypingAsync(ChatSession session, bool isTyping) =>
         notify.Visitor(session.SessionId).TypingChanged(new(session.ConversationId, Senders.Expert, isTyping));
@@ -209,12 +210,26 @@ public sealed partial class ChatRouter(
 
     // ---- Shared -------------------------------------------------------------------------------------
 
-    private async Task<SendResult> SendAsync(ChatSession session, string from, string clientMessageId, string text)
+    private async Task<SendResult> SendAsync(ChatSession session, string from, string clientMessageId, string text, Action? placed)
     {
+        // The store takes the message in call order before its first await; after that, the next send may go.
+        Task<AppendResult> append;
+        try
+        {
+            append = store.AppendAsync(session.ConversationId, from, clientMessageId, text, time.GetUtcNow());
+        }
+        catch (Exception ex)
+        {
+            append = Task.FromException<AppendResult>(ex);
+        }
+        finally
+        {
+            placed?.Invoke();
+        }
         AppendResult appended;
         try
         {
-            appended = await store.AppendAsync(session.ConversationId, from, clientMessageId, text, time.GetUtcNow());
+            appended = await append;
         }
         catch (Exception ex) when (ex is ConversationEndedException or KeyNotFoundException)
         {
@@ -223,9 +238,8 @@ public sealed partial class ChatRouter(
         var m = appended.Message;
         if (!appended.Duplicate)
         {
-            // The session as the append saw it: it may have been assigned since the caller looked.
-            var current = appended.Session ?? await store.GetSessionAsync(session.SessionId) ?? session;
-            await notify.MessageReceived(current.SessionId, current.ExpertId, MessageDto.Of(session.ConversationId, m));
+            // The expert as the append saw it: the chat may have been assigned since the caller looked.
+            await notify.MessageReceived(appended.SessionId, appended.ExpertId, MessageDto.Of(session.ConversationId, m));
         }
         return new SendResult(m.Seq, m.SentAt);
     }

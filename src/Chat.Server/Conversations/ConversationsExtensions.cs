@@ -19,10 +19,14 @@ public static class ConversationsExtensions
         services.AddSignalR(o =>
         {
             o.MaximumReceiveMessageSize = 64 * 1024;
+            // Up to 8 calls of one connection at once, kept in order by InvocationOrder (ChatHubFilter): a visitor's
+            // next message need not wait for the previous one's round trip to Redis.
+            o.MaximumParallelInvocationsPerClient = 8;
             o.EnableDetailedErrors = false;
             o.AddFilter<ChatHubFilter>();
         });
         services.AddSingleton<ChatHubFilter>();
+        services.AddScoped<InvocationTurn>();
         services.AddExceptionHandler<TransientExceptionHandler>();
         if (!string.IsNullOrWhiteSpace(config.GetConnectionString("Redis")))
             services.AddRedisScaleout(config.GetConnectionString("Redis")!);

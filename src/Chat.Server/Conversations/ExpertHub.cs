@@ -11,7 +11,8 @@ namespace Chat.Server.Conversations;
 
 /// <summary>The expert console's hub: signed-in experts and coordinators only.</summary>
 [Authorize(Roles = Roles.ExpertOrCoordinator)]
-public sealed class ExpertHub(ChatRouter router, UserManager<ChatUser> users, RecordsDbContext db, IOptionsMonitor<ChatOptions> options)
+public sealed class ExpertHub(ChatRouter router, UserManager<ChatUser> users, RecordsDbContext db, IOptionsMonitor<ChatOptions> options,
+    InvocationTurn turn)
     : Hub<IExpertClient>
 {
     private const string IdentityKey = "expert";
@@ -44,7 +45,7 @@ public sealed class ExpertHub(ChatRouter router, UserManager<ChatUser> users, Re
         ChatValidation.ConversationId(conversationId);
         ChatValidation.Message(clientMessageId, text, options.CurrentValue.MaxMessageLength);
         var session = await router.ExpertConversationAsync(Me.Id, conversationId!);
-        return await router.ExpertSendAsync(session, clientMessageId!, text!);
+        return await router.ExpertSendAsync(session, clientMessageId!, text!, turn.End);
     }
 
     public async Task Typing(string? conversationId, bool isTyping)

@@ -4,13 +4,15 @@ using Microsoft.AspNetCore.SignalR;
 namespace Chat.Server.Conversations;
 
 /// <summary>
-/// Per-connection rate limit on hub calls (a token bucket per connection), and logging of unexpected errors.
+/// Per-connection rate limit on hub calls (a token bucket per connection), the calls' order (see
+/// <see cref="InvocationOrder"/>), and logging of unexpected errors.
 /// HubExceptions are messages for the user and pass through; anything else is logged by method name only
 /// (never arguments: they hold message text) and the caller gets a generic message.
 /// </summary>
 public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger, Microsoft.Extensions.Options.IOptionsMonitor<ChatOptions> options) : IHubFilter
 {
     private const string LimiterKey = "rate-limiter";
+    private const string OrderKey = "invocation-order";
 
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext ctx, Func<HubInvocationContext, ValueTask<object?>> next)
     {
@@ -18,8 +20,11 @@ public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger, Microso
         using var lease = limiter.AttemptAcquire();
         if (!lease.IsAcquired)
             throw new HubException("Je stuurt te snel achter elkaar. Wacht even en probeer het opnieuw. [retry]");
+        var (before, mine) = ((InvocationOrder)ctx.Context.Items[OrderKey]!).Next();
+        ctx.ServiceProvider.GetRequiredService<InvocationTurn>().Begin(mine);
         try
         {
+            await before;
             return await next(ctx);
         }
         catch (HubException)
@@ -37,6 +42,10 @@ public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger, Microso
             HubMethodFailed(logger, ex, ctx.Hub.GetType().Name, ctx.HubMethodName);
             throw new HubException("Er ging iets mis op de server. Probeer het opnieuw.");
         }
+        finally
+        {
+            mine.TrySetResult();
+        }
     }
 
     public Task OnConnectedAsync(HubLifetimeContext ctx, Func<HubLifetimeContext, Task> next)
@@ -47,6 +56,7 @@ public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger, Microso
             ReplenishmentPeriod = TimeSpan.FromSeconds(1),
             QueueLimit = 0, AutoReplenishment = true,
         });
+        ctx.Context.Items[OrderKey] = new InvocationOrder();
         return next(ctx);
     }
 

@@ -8,7 +8,8 @@ namespace Chat.Server.Conversations;
 /// The anonymous visitor's hub. A connection is bound to one chat session (by StartChat or Resume) and only
 /// ever acts on that session: the session id lives in <c>Context.Items</c>, never in the caller's arguments.
 /// </summary>
-public sealed class VisitorHub(ChatRouter router, ILiveStore store, IOptionsMonitor<ChatOptions> options) : Hub<IVisitorClient>
+public sealed class VisitorHub(ChatRouter router, ILiveStore store, IOptionsMonitor<ChatOptions> options, InvocationTurn turn)
+    : Hub<IVisitorClient>
 {
     private const string SessionKey = "sessionId";
     private const string BoundKey = "session";
@@ -37,7 +38,7 @@ public sealed class VisitorHub(ChatRouter router, ILiveStore store, IOptionsMoni
         // The ids bound to this connection are enough: the append itself checks, atomically, that the chat has not
         // ended (one round trip to the store per message in Redis mode, not two).
         if (Context.Items.TryGetValue(BoundKey, out var bound) && bound is ChatSession session)
-            return await router.VisitorSendAsync(session, clientMessageId!, text!);
+            return await router.VisitorSendAsync(session, clientMessageId!, text!, turn.End);
         throw new HubException("Er is geen gesprek: start eerst een chat.");
     }
 

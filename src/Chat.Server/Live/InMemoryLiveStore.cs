@@ -141,14 +141,14 @@ public sealed class InMemoryLiveStore : ILiveStore
             // A resend of a stored message is acknowledged again, even after the end (it was stored).
             var key = from + ":" + clientMessageId;
             if (log.ByClientId.TryGetValue(key, out var existing))
-                return Task.FromResult(new AppendResult(existing, Duplicate: true, _sessions[sid]));
+                return Task.FromResult(new AppendResult(existing, Duplicate: true, sid, _sessions[sid].ExpertId));
             // Checked inside the same atomic step as the append: nothing new is acknowledged after the end.
             if (_sessions[sid].State == ChatState.Ended && from != Senders.System)
                 throw new ConversationEndedException();
             var message = new ChatMessage(log.Messages.Count + 1, clientMessageId, from, text, at);
             log.Messages.Add(message);
             log.ByClientId[key] = message;
-            return Task.FromResult(new AppendResult(message, Duplicate: false, _sessions[sid]));
+            return Task.FromResult(new AppendResult(message, Duplicate: false, sid, _sessions[sid].ExpertId));
         }
     }
 

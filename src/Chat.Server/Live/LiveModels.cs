@@ -66,7 +66,10 @@ public static class Senders
 
 public sealed record ChatMessage(long Seq, string ClientMessageId, string From, string Text, DateTimeOffset SentAt);
 
-/// <summary>The stored message, whether it was there already, and the session as it was at the append.</summary>
-public sealed record AppendResult(ChatMessage Message, bool Duplicate, ChatSession? Session = null);
+/// <summary>
+/// The stored message, whether it was there already, and who the chat was with at the append (the session and
+/// its expert, if assigned): enough to deliver it, without reading the whole session again.
+/// </summary>
+public sealed record AppendResult(ChatMessage Message, bool Duplicate, string SessionId, string? ExpertId);
 
 public enum AssignOutcome { Assigned, SessionNotQueued, ExpertUnavailable }

@@ -12,7 +12,7 @@ namespace Chat.Server.Live;
 /// Keys (prefix P, default "chat:"), all named here and in the scripts below only:
 ///   P s:{sessionId}         session JSON                          P q          queue: zset sessionId by request time (ms)
 ///   P c:{conversationId}    -> sessionId                          P t:{hash}   resume-token hash -> sessionId
-///   P log:{conversationId}  list of message JSON (index = seq-1)  P ids:{conversationId}  hash "from:clientId" -> message JSON
+///   P log:{conversationId}  list of message JSON (index = seq-1)  P ids:{conversationId}  hash "from:clientId" -> seq
 ///   P e:{expertId}          presence JSON                         P ec:{expertId}  set of the expert's active sessionIds
 ///   P experts               set of expertIds                      P ended      zset sessionId by end time (ms)
 /// When a chat ends, its session, index and log keys get a TTL of the grace period: nothing about a visitor
@@ -74,7 +74,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
 
     public async Task<IReadOnlyList<ChatSession>> GetQueueAsync(CancellationToken ct = default)
     {
-        var r = (RedisValue[])await redis.EvalAsync(QueueScript, values: [_p]);
+        var r = (RedisValue[]?)await redis.EvalAsync(QueueScript, values: [_p]) ?? [];
         // Ties on request time are broken by session id (ordinal), as the in-process store does.
         return r.Select(Session).OfType<ChatSession>().Where(s => s.State == ChatState.Queued)
             .OrderBy(s => s.RequestedAt).ThenBy(s => s.SessionId, StringComparer.Ordinal).ToList();
@@ -106,7 +106,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
 
     public async Task<AssignOutcome> TryAssignAsync(string sessionId, string expertId, DateTimeOffset at, CancellationToken ct = default)
     {
-        var r = (string)await redis.EvalAsync(AssignScript, values: [_p, sessionId, expertId, Iso(at)]);
+        var r = (string?)await redis.EvalAsync(AssignScript, values: [_p, sessionId, expertId, Iso(at)]);
         return Enum.Parse<AssignOutcome>(r!);
     }
 
@@ -188,36 +188,82 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
 
     public async Task<IReadOnlyList<string>> PurgeEndedAsync(DateTimeOffset endedBefore, CancellationToken ct = default)
     {
-        var r = (RedisValue[])await redis.EvalAsync(PurgeScript, values: [_p, endedBefore.ToUnixTimeMilliseconds()]);
+        var r = (RedisValue[]?)await redis.EvalAsync(PurgeScript, values: [_p, endedBefore.ToUnixTimeMilliseconds()]) ?? [];
         return r.Select(v => (string)v!).ToList();
     }
 
+    // Appends a batch of messages (see GroupCommit), each checked and appended as a single append would be:
+    // ARGV = prefix, then five values per message. Returns one reply per message, in order:
+    // {'new', seq, sessionId, expertId or ''}, {'duplicate', the stored message's JSON, sessionId, expertId or ''},
+    // {'missing'} or {'ended'}.
     private const string AppendScript = """
-        local p, cid, from, clientId = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-        local sid = redis.call('GET', p..'c:'..cid)
-        if not sid then return {'missing'} end
-        local sj = redis.call('GET', p..'s:'..sid)
-        if not sj then return {'missing'} end
-        local existing = redis.call('HGET', p..'ids:'..cid, from..':'..clientId)
-        if existing then return {'duplicate', existing, sj} end
-        local s = cjson.decode(sj)
-        if s.state == 'Ended' and from ~= 'system' then return {'ended'} end
-        local seq = redis.call('LLEN', p..'log:'..cid) + 1
-        local m = cjson.encode({seq = seq, clientMessageId = clientId, from = from, text = ARGV[5], sentAt = ARGV[6]})
-        redis.call('RPUSH', p..'log:'..cid, m)
-        redis.call('HSET', p..'ids:'..cid, from..':'..clientId, m)
-        return {'new', m, sj}
+        local p = ARGV[1]
+        local out = {}
+        for b = 2, #ARGV, 5 do
+          local cid, from, clientId = ARGV[b], ARGV[b + 1], ARGV[b + 2]
+          local reply
+          local sid = redis.call('GET', p..'c:'..cid)
+          local sj = sid and redis.call('GET', p..'s:'..sid)
+          if not sj then
+            reply = {'missing'}
+          else
+            local s = cjson.decode(sj)
+            local eid = type(s.expertId) == 'string' and s.expertId or ''
+            local existing = redis.call('HGET', p..'ids:'..cid, from..':'..clientId)
+            if existing then
+              local n = tonumber(existing) -- (before 2026-11-23 the hash held the message itself)
+              reply = {'duplicate', n and redis.call('LINDEX', p..'log:'..cid, n - 1) or existing, sid, eid}
+            elseif from ~= 'system' and s.state == 'Ended' then
+              reply = {'ended'}
+            else
+              local seq = redis.call('LLEN', p..'log:'..cid) + 1
+              local m = cjson.encode({seq = seq, clientMessageId = clientId, from = from, text = ARGV[b + 3], sentAt = ARGV[b + 4]})
+              redis.call('RPUSH', p..'log:'..cid, m)
+              redis.call('HSET', p..'ids:'..cid, from..':'..clientId, seq)
+              reply = {'new', seq, sid, eid}
+            end
+          end
+          out[#out + 1] = reply
+        end
+        return out
         """;
+
+    private sealed record PendingAppend(string ConversationId, string From, string ClientMessageId, string Text, string At);
+
+    // Messages sent at the same moment (many chats on this node) share one round trip to Redis.
+    private GroupCommit<PendingAppend, RedisResult>? _appends;
+
+    private GroupCommit<PendingAppend, RedisResult> Appends => _appends ??= new(async batch =>
+    {
+        var values = new RedisValue[1 + batch.Count * 5];
+        values[0] = _p;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var a = batch[i];
+            (values[1 + i * 5], values[2 + i * 5], values[3 + i * 5], values[4 + i * 5], values[5 + i * 5]) =
+                (a.ConversationId, a.From, a.ClientMessageId, a.Text, a.At);
+        }
+        return (RedisResult[]?)await redis.EvalAsync(AppendScript, values: values) ?? [];
+    });
 
     public async Task<AppendResult> AppendAsync(string conversationId, string from, string clientMessageId, string text, DateTimeOffset at, CancellationToken ct = default)
     {
-        var r = (RedisValue[])await redis.EvalAsync(AppendScript, values: [_p, conversationId, from, clientMessageId, text, Iso(at)]);
-        return (string)r[0]! switch
+        var r = (RedisValue[]?)await Appends.RunAsync(new(conversationId, from, clientMessageId, text, Iso(at)));
+        if (r is not { Length: > 0 }) throw new InvalidOperationException("Unexpected reply to the append.");
+        switch ((string?)r[0])
         {
-            "missing" => throw new KeyNotFoundException("Unknown conversation."),
-            "ended" => throw new ConversationEndedException(),
-            var kind => new AppendResult(Message(r[1])!, kind == "duplicate", Session(r[2])),
-        };
+            case "missing": throw new KeyNotFoundException("Unknown conversation.");
+            case "ended": throw new ConversationEndedException();
+            case "new" when r.Length == 4:
+                // The new message is what was sent, with the seq Redis gave it: no need to read it back.
+                return new AppendResult(new ChatMessage((long)r[1], clientMessageId, from, text, at.ToUniversalTime()), false, (string)r[2]!, ExpertOf(r[3]));
+            case "duplicate" when r.Length == 4:
+                return new AppendResult(Message(r[1]) ?? throw new InvalidOperationException("Malformed message in Redis."),
+                    true, (string)r[2]!, ExpertOf(r[3]));
+            default: throw new InvalidOperationException("Unexpected reply to the append.");
+        }
+
+        static string? ExpertOf(RedisValue v) => v.IsNullOrEmpty ? null : (string?)v;
     }
 
     public async Task<IReadOnlyList<ChatMessage>> GetMessagesAsync(string conversationId, long afterSeq, CancellationToken ct = default)
@@ -239,8 +285,8 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
     public async Task<ExpertPresence> UpsertPresenceAsync(ExpertPresence presence, CancellationToken ct = default)
     {
         var json = JsonSerializer.Serialize(StoredPresence.From(presence), Json);
-        var r = (RedisResult[])await redis.EvalAsync(UpsertPresenceScript, values: [_p, presence.ExpertId, json]);
-        return Presence((RedisValue)r[0], (RedisValue[])r[1])!;
+        var r = (RedisResult[]?)await redis.EvalAsync(UpsertPresenceScript, values: [_p, presence.ExpertId, json]) ?? [];
+        return Presence((RedisValue)r[0], (RedisValue[]?)r[1] ?? [])!;
     }
 
     private const string PresencesScript = """
@@ -262,8 +308,9 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
     private async Task<IReadOnlyList<ExpertPresence>> PresencesAsync(string? only)
     {
         RedisValue[] args = only is null ? [_p] : [_p, only];
-        var r = (RedisResult[])await redis.EvalAsync(PresencesScript, values: args);
-        return r.Select(x => (RedisResult[])x).Select(x => Presence((RedisValue)x[0], (RedisValue[])x[1])).OfType<ExpertPresence>().ToList();
+        var r = (RedisResult[]?)await redis.EvalAsync(PresencesScript, values: args) ?? [];
+        return r.Select(x => (RedisResult[]?)x ?? []).Where(x => x.Length == 2)
+            .Select(x => Presence((RedisValue)x[0], (RedisValue[]?)x[1] ?? [])).OfType<ExpertPresence>().ToList();
     }
 
     // ---- JSON ---------------------------------------------------------------------------------------

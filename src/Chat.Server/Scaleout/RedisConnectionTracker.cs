@@ -95,7 +95,7 @@ public sealed class RedisConnectionTracker(RedisConnection redis, NodeIdentity n
         """;
 
     public async Task<IReadOnlyList<string>> SweepDeadNodesAsync() =>
-        ((RedisValue[])await redis.EvalAsync(SweepScript, values: [_p, time.GetUtcNow().ToUnixTimeMilliseconds()]))
+        ((RedisValue[]?)await redis.EvalAsync(SweepScript, values: [_p, time.GetUtcNow().ToUnixTimeMilliseconds()]) ?? [])
         .Select(v => (string)v!).ToList();
 }
 

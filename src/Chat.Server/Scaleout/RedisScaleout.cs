@@ -32,21 +32,113 @@ public static class RedisScaleoutExtensions
 }
 
 /// <summary>
-/// Delivers events to every node: published on one Redis channel, and each node hands them to its own
-/// connections. A message pub/sub loses (a node briefly cut off) is recovered by the client: it resumes from
-/// the message log by sequence number after a reconnect or when it sees a gap.
+/// Delivers events to every node: this node's own connections at once, the other nodes' through one Redis
+/// channel, where each node hands them to its own connections (and skips its own). Events wait in an ordered outbox and leave in batches (one PUBLISH carries every event made
+/// while the previous one was on its way), so a send is not slowed by the publish; while Redis is unreachable
+/// they stay in the outbox and go, in order, when it is back. A message pub/sub loses anyway (a node briefly cut
+/// off) is recovered by the client: it resumes from the message log by sequence number when it sees a gap.
 /// </summary>
-public sealed class RedisFanout(RedisConnection redis, LocalFanout local, IOptions<RedisOptions> options, ILogger<RedisFanout> logger)
+public sealed partial class RedisFanout(RedisConnection redis, LocalFanout local, NodeIdentity node, IOptions<RedisOptions> options,
+    ILogger<RedisFanout> logger)
     : IEventFanout, IHostedService
 {
-    private readonly string _channel = options.Value.KeyPrefix + "events";
+    /// <summary>Events kept while Redis is unreachable; beyond this the oldest go (clients recover them from the log).</summary>
+    public const int MaxOutbox = 10_000;
+    private const int MaxBatchBytes = 512 * 1024;
 
-    private sealed record Wire(IReadOnlyList<Target> T, string M, JsonElement P);
+    private readonly RedisChannel _channel = RedisChannel.Literal(options.Value.KeyPrefix + "events");
+    private readonly Lock _gate = new();
+    private readonly Queue<byte[]> _outbox = new();
+    private bool _draining;
+
+    private sealed record Outgoing(IReadOnlyList<Target> T, string M, object P);
+    private sealed record Incoming(IReadOnlyList<Target> T, string M, JsonElement P);
+
+    // A frame is the sending node's id, a line feed, and a JSON array of events: a node skips its own frames
+    // (it delivered them to its own connections already) without parsing them.
+    private readonly byte[] _origin = System.Text.Encoding.UTF8.GetBytes(node.Id + "\n");
 
     public async Task SendAsync(HubEvent e)
     {
-        var payload = JsonSerializer.SerializeToElement(e.Payload, e.Payload.GetType(), LocalFanout.Json);
-        await redis.Subscriber.PublishAsync(_channel, JsonSerializer.Serialize(new Wire(e.Targets, e.Method, payload), LocalFanout.Json));
+        Enqueue(JsonSerializer.SerializeToUtf8Bytes(new Outgoing(e.Targets, e.Method, e.Payload), LocalFanout.Json));
+        await local.Deliver(e.Targets, e.Method, e.Payload);
+    }
+
+    private void Enqueue(byte[] bytes)
+    {
+        bool start;
+        lock (_gate)
+        {
+            if (_outbox.Count >= MaxOutbox)
+            {
+                _outbox.Dequeue();
+                OutboxFull(logger, MaxOutbox);
+            }
+            _outbox.Enqueue(bytes);
+            start = !_draining;
+            _draining = true;
+        }
+        if (start) _ = DrainAsync();
+    }
+
+    /// <summary>Events not yet published (waiting for Redis, or for the publish before them).</summary>
+    public int Pending { get { lock (_gate) return _outbox.Count; } }
+
+    private async Task DrainAsync()
+    {
+        var failures = 0;
+        while (true)
+        {
+            var batch = new List<byte[]>();
+            lock (_gate)
+            {
+                if (_outbox.Count == 0)
+                {
+                    _draining = false;
+                    return;
+                }
+                var size = 0;
+                foreach (var b in _outbox)
+                {
+                    if (batch.Count > 0 && size + b.Length > MaxBatchBytes) break;
+                    batch.Add(b);
+                    size += b.Length + 1;
+                }
+            }
+            try
+            {
+                await redis.Subscriber.PublishAsync(_channel, Frame(batch));
+                lock (_gate)
+                {
+                    // Only what was published leaves; the outbox may have dropped its oldest meanwhile.
+                    foreach (var b in batch)
+                        if (_outbox.TryPeek(out var head) && ReferenceEquals(head, b)) _outbox.Dequeue();
+                }
+                failures = 0;
+            }
+            catch (Exception ex) when (Transient.Is(ex) || ex is ObjectDisposedException)
+            {
+                if (failures++ == 0) PublishFailed(logger, ex.GetType().Name, Pending);
+                if (ex is ObjectDisposedException) { lock (_gate) _draining = false; return; }
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * (1 << Math.Min(failures, 5))))); // backoff until Redis is back
+            }
+        }
+    }
+
+    /// <summary>One PUBLISH: this node's id, a line feed, and a JSON array of events.</summary>
+    private byte[] Frame(List<byte[]> events)
+    {
+        var frame = new byte[_origin.Length + events.Sum(e => e.Length + 1) + 1];
+        _origin.CopyTo(frame, 0);
+        var at = _origin.Length;
+        foreach (var e in events)
+        {
+            frame[at] = at == _origin.Length ? (byte)'[' : (byte)',';
+            e.CopyTo(frame, at + 1);
+            at += 1 + e.Length;
+        }
+        frame[at] = (byte)']';
+        return frame;
     }
 
     public Task StartAsync(CancellationToken cancellationToken) =>
@@ -56,12 +148,15 @@ public sealed class RedisFanout(RedisConnection redis, LocalFanout local, IOptio
     {
         try
         {
-            var w = JsonSerializer.Deserialize<Wire>((string)message!, LocalFanout.Json)!;
-            await local.Deliver(w.T, w.M, w.P);
+            var frame = (ReadOnlyMemory<byte>)message;
+            if (frame.Span.StartsWith(_origin)) return; // our own: delivered here already
+            var events = frame[(frame.Span.IndexOf((byte)'\n') + 1)..];
+            foreach (var e in JsonSerializer.Deserialize<Incoming[]>(events.Span, LocalFanout.Json) ?? [])
+                await local.Deliver(e.T, e.M, e.P);
         }
         catch (Exception ex)
         {
-            logger.LogError("Could not deliver an event from Redis ({Error})", ex.GetType().Name);
+            DeliveryFailed(logger, ex.GetType().Name);
         }
     }
 
@@ -70,6 +165,15 @@ public sealed class RedisFanout(RedisConnection redis, LocalFanout local, IOptio
         try { await redis.Subscriber.UnsubscribeAsync(_channel); }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException) { /* shutting down */ }
     }
+
+    [LoggerMessage(40, LogLevel.Warning, "Publishing events to Redis failed ({Error}); {Pending} events wait and go when it is back")]
+    private static partial void PublishFailed(ILogger logger, string error, int pending);
+
+    [LoggerMessage(41, LogLevel.Error, "The event outbox is full ({Max}); dropped the oldest event (clients recover messages from the log)")]
+    private static partial void OutboxFull(ILogger logger, int max);
+
+    [LoggerMessage(42, LogLevel.Error, "Could not deliver an event from Redis ({Error})")]
+    private static partial void DeliveryFailed(ILogger logger, string error);
 }
 
 /// <summary>Data-protection keys in a Redis list, so a cookie issued by one node is valid on the others.</summary>
