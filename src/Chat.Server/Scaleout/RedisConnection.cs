@@ -3,7 +3,7 @@ using StackExchange.Redis;
 namespace Chat.Server.Scaleout;
 
 /// <summary>
-/// Our narrow door to Redis (StackExchange.Redis 1.2.6, the version this registry serves). Connects with retries
+/// Our narrow door to Redis (StackExchange.Redis 3.x). Connects with retries
 /// and a clear message instead of crashing when Redis is unreachable; reconnects by itself afterwards.
 /// </summary>
 public sealed partial class RedisConnection : IDisposable
