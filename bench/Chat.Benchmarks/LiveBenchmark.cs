@@ -16,35 +16,44 @@ namespace Chat.Benchmarks;
 /// </summary>
 public static class LiveBenchmark
 {
-    private static TimeSpan _window = TimeSpan.FromSeconds(5);
+    /// <summary>What one run measures; every target gets the same.</summary>
+    private sealed record Options(int Rate, int Seconds, int HalfLoad, int Pairs, int Inflight, TimeSpan Window, TimeSpan WarmUp,
+        int Idle, int Assignments, string Fsync);
 
-    private sealed record Result(string Name, double P50, double P99, double Throughput, double? AssignP50, double? AssignP99,
-        double KbPerConnection, double MbTotal);
+    private sealed record Result(string Name, Latency Light, Latency Half, double Throughput, double? AssignP50, double? AssignP99,
+        double KbPerConnection, double MbTotal, Cpu PerMessage);
+
+    private sealed record Latency(double P50, double P99);
+
+    /// <summary>CPU time per relayed message in the throughput run (microseconds): server, Redis, benchmark client.</summary>
+    private sealed record Cpu(double Server, double? Redis, double Client);
 
     public static async Task RunAsync(string[] args)
     {
-        int rate = Arg(args, "--rate", 200), seconds = Arg(args, "--seconds", 10), pairs = Arg(args, "--pairs", 20),
-            idle = Arg(args, "--idle", 10_000), assignments = Arg(args, "--assignments", 200), inflight = Arg(args, "--inflight", 8);
-        _window = TimeSpan.FromSeconds(Arg(args, "--window", 5));
-        Console.WriteLine($"latency at {rate} msg/s for {seconds} s (one pair); throughput with {pairs} pairs, {inflight} in flight each, for {_window.TotalSeconds} s; " +
-                          $"{assignments} assignments; {idle:N0} idle visitor connections; Redis appendfsync " +
-                          (args.SkipWhile(a => a != "--fsync").Skip(1).FirstOrDefault() ?? "always"));
+        var o = new Options(Rate: Arg(args, "--rate", 200), Seconds: Arg(args, "--seconds", 10), HalfLoad: Arg(args, "--half-load", 12_000),
+            Pairs: Arg(args, "--pairs", 20), Inflight: Arg(args, "--inflight", 8), Window: TimeSpan.FromSeconds(Arg(args, "--window", 5)),
+            WarmUp: TimeSpan.FromSeconds(Arg(args, "--warmup", 3)), Idle: Arg(args, "--idle", 10_000), Assignments: Arg(args, "--assignments", 200),
+            Fsync: Text(args, "--fsync") ?? "always");
+        Console.WriteLine($"{o.Pairs} pairs; warm-up {o.WarmUp.TotalSeconds} s; throughput with {o.Inflight} in flight per pair for {o.Window.TotalSeconds} s; " +
+                          $"latency at {o.Rate} msg/s on one pair and at {o.HalfLoad} msg/s over all pairs, {o.Seconds} s each; " +
+                          $"{o.Assignments} assignments; {o.Idle:N0} idle visitor connections; Redis appendfsync {o.Fsync}");
         var dir = Path.Combine(Path.GetTempPath(), "chat-bench-" + Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(dir);
-        var fsync = args.SkipWhile(a => a != "--fsync").Skip(1).FirstOrDefault() ?? "always";
-        var redis = await StartRedisAsync(dir, fsync);
+        var redis = await StartRedisAsync(dir, o.Fsync);
         try
         {
-            // --only a,c measures a subset (the ratios need (a)); the default is all three.
-            var only = (args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() ?? "a,b,c").Split(',');
+            // --only a,c measures a subset (the ratios need (a) first); the default is all four.
+            var only = (Text(args, "--only") ?? "a,a2,b,c").Split(',');
             var results = new List<Result>();
             if (only.Contains("a"))
-                results.Add(await MeasureAsync("(a) bare relay", await StartRelayAsync(), chat: false, dir, rate, seconds, pairs, inflight, idle, assignments));
+                results.Add(await MeasureAsync("(a) bare relay", await StartRelayAsync(), null, chat: false, o));
+            if (only.Contains("a2"))
+                results.Add(await MeasureAsync("(a2) relay+Redis", await StartRelayAsync(redis.Port), redis.Process.Id, chat: false, o));
             if (only.Contains("b"))
-                results.Add(await MeasureAsync("(b) embedded", await StartChatAsync(dir, "embedded", null), chat: true, dir, rate, seconds, pairs, inflight, idle, assignments));
+                results.Add(await MeasureAsync("(b) embedded", await StartChatAsync(dir, "embedded", null), null, chat: true, o));
             if (only.Contains("c"))
-                results.Add(await MeasureAsync("(c) Redis", await StartChatAsync(dir, "redis", redis.Port), chat: true, dir, rate, seconds, pairs, inflight, idle, assignments));
-            Print(results, idle);
+                results.Add(await MeasureAsync("(c) Redis", await StartChatAsync(dir, "redis", redis.Port), redis.Process.Id, chat: true, o));
+            Print(results, o);
         }
         finally
         {
@@ -55,8 +64,9 @@ public static class LiveBenchmark
 
     // ---- servers ------------------------------------------------------------------------------------
 
-    private static Task<ServerProcess> StartRelayAsync() =>
-        ServerProcess.StartAsync(new Dictionary<string, string>(), dll: typeof(LiveBenchmark).Assembly.Location, extraArgs: "relay-server");
+    private static Task<ServerProcess> StartRelayAsync(int? redisPort = null) =>
+        ServerProcess.StartAsync(redisPort is { } port ? new() { ["Relay__Redis"] = $"127.0.0.1:{port}" } : new Dictionary<string, string>(),
+            dll: typeof(LiveBenchmark).Assembly.Location, extraArgs: "relay-server");
 
     private static async Task<ServerProcess> StartChatAsync(string dir, string name, int? redisPort)
     {
@@ -102,8 +112,7 @@ public static class LiveBenchmark
 
     // ---- measurements ---------------------------------------------------------------------------------
 
-    private static async Task<Result> MeasureAsync(string name, ServerProcess server, bool chat, string dir,
-        int rate, int seconds, int pairs, int inflight, int idle, int assignments)
+    private static async Task<Result> MeasureAsync(string name, ServerProcess server, int? redisPid, bool chat, Options o)
     {
         await using var serverLifetime = server;
         Console.Write($"{name}: ");
@@ -152,50 +161,70 @@ public static class LiveBenchmark
             return (id, text) => a.InvokeAsync<JsonElement>("Send", room, id, text);
         }
 
-        // 1. Latency at a fixed offered rate, one pair.
-        var send = await PairAsync(0);
-        for (var w = 0; w < 50; w++) await Send(send, sent, "w" + w); // warm-up
-        latencies.Clear();
-        var clock = Stopwatch.StartNew();
-        var pending = new List<Task>();
-        for (var i = 0; i < rate * seconds; i++)
-        {
-            var due = TimeSpan.FromSeconds((double)i / rate);
-            var wait = due - clock.Elapsed;
-            if (wait > TimeSpan.Zero) await Task.Delay(wait); // pacing of the offered load
-            pending.Add(Send(send, sent, "l" + i));
-        }
-        await Task.WhenAll(pending);
-        await WaitFor(() => sent.IsEmpty, TimeSpan.FromSeconds(10));
-        var lat = latencies.Order().ToArray();
-        double p50 = Pct(lat, 0.5), p99 = Pct(lat, 0.99);
-
-        // 2. Maximum throughput: many pairs, some messages in flight each (default 8), 5 seconds.
         var senders = new List<Func<string, string, Task>>();
-        for (var i = 1; i <= pairs; i++) senders.Add(await PairAsync(i));
-        Interlocked.Exchange(ref received, 0);
-        var stop = Stopwatch.StartNew();
-        var window = _window;
-        await Task.WhenAll(senders.Select((s, i) => Task.Run(async () =>
-        {
-            using var slots = new SemaphoreSlim(inflight);
-            var n = 0;
-            while (stop.Elapsed < window)
-            {
-                await slots.WaitAsync();
-                var id = $"t{i}-{n++}";
-                _ = Send(s, sent, id).ContinueWith(_ => slots.Release());
-            }
-        })));
-        var throughput = Interlocked.Read(ref received) / stop.Elapsed.TotalSeconds;
-        sent.Clear();
+        for (var i = 0; i < o.Pairs; i++) senders.Add(await PairAsync(i));
 
-        // 3. Assignment latency: visitor starts a chat until the expert is told.
+        // Every pair sends as fast as it can with some messages in flight, for a while; returns the messages received.
+        async Task<long> FloodAsync(TimeSpan window, string tag)
+        {
+            Interlocked.Exchange(ref received, 0);
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(senders.Select((s, i) => Task.Run(async () =>
+            {
+                using var slots = new SemaphoreSlim(o.Inflight);
+                var n = 0;
+                while (clock.Elapsed < window)
+                {
+                    await slots.WaitAsync();
+                    _ = Send(s, sent, $"{tag}{i}-{n++}").ContinueWith(_ => slots.Release());
+                }
+            })));
+            await WaitFor(() => sent.IsEmpty, TimeSpan.FromSeconds(10));
+            sent.Clear();
+            return Interlocked.Read(ref received);
+        }
+
+        // A fixed offered rate spread over the given pairs; end-to-end latency (send to receive at the other side).
+        async Task<Latency> OfferedAsync(IReadOnlyList<Func<string, string, Task>> by, int rate, string tag)
+        {
+            latencies.Clear();
+            var clock = Stopwatch.StartNew();
+            var pending = new List<Task>();
+            for (var i = 0; i < rate * o.Seconds; i++)
+            {
+                var wait = TimeSpan.FromSeconds((double)i / rate) - clock.Elapsed;
+                if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait); // pacing of the offered load
+                pending.Add(Send(by[i % by.Count], sent, tag + i));
+            }
+            await Task.WhenAll(pending);
+            await WaitFor(() => sent.IsEmpty, TimeSpan.FromSeconds(10));
+            sent.Clear();
+            var sorted = latencies.Order().ToArray();
+            return new Latency(Pct(sorted, 0.5), Pct(sorted, 0.99));
+        }
+
+        // 1. Warm-up (JIT tiering, pools, connections), not measured.
+        await FloodAsync(o.WarmUp, "w");
+
+        // 2. Maximum throughput, with the CPU each process spent on it.
+        var cpuBefore = (Server: CpuSeconds(server.ProcessId), Redis: redisPid is { } rp ? CpuSeconds(rp) : 0, Client: CpuSeconds(Environment.ProcessId));
+        var relayed = await FloodAsync(o.Window, "t");
+        var throughput = relayed / o.Window.TotalSeconds;
+        double PerMessage(double seconds) => seconds * 1e6 / Math.Max(1, relayed);
+        var cpu = new Cpu(PerMessage(CpuSeconds(server.ProcessId) - cpuBefore.Server),
+            redisPid is { } r ? PerMessage(CpuSeconds(r) - cpuBefore.Redis) : null,
+            PerMessage(CpuSeconds(Environment.ProcessId) - cpuBefore.Client));
+
+        // 3. Latency at a light fixed rate on one pair, and at "half load" over all pairs.
+        var light = await OfferedAsync([senders[0]], o.Rate, "l");
+        var half = await OfferedAsync(senders, o.HalfLoad, "h");
+
+        // 4. Assignment latency: visitor starts a chat until the expert is told.
         double? a50 = null, a99 = null;
         if (chat)
         {
             var times = new List<double>();
-            for (var i = 0; i < assignments; i++)
+            for (var i = 0; i < o.Assignments; i++)
             {
                 var visitor = server.Hub("/hubs/visitor");
                 await visitor.StartAsync();
@@ -211,23 +240,23 @@ public static class LiveBenchmark
             (a50, a99) = (Pct(sorted, 0.5), Pct(sorted, 0.99));
         }
 
-        // 4. Memory per idle visitor connection (server process, resident set).
+        // 5. Memory per idle visitor connection (server process, resident set).
         var before = Rss(server.ProcessId);
         var idleConnections = new ConcurrentBag<HubConnection>();
         var path = chat ? "/hubs/visitor" : "/hubs/relay";
-        for (var batch = 0; batch < idle; batch += 250)
-            await Task.WhenAll(Enumerable.Range(0, Math.Min(250, idle - batch)).Select(async _ =>
+        for (var batch = 0; batch < o.Idle; batch += 250)
+            await Task.WhenAll(Enumerable.Range(0, Math.Min(250, o.Idle - batch)).Select(async _ =>
             {
                 var c = server.Hub(path);
                 await c.StartAsync();
                 idleConnections.Add(c);
             }));
         var after = Rss(server.ProcessId);
-        var kb = (after - before) / 1024.0 / idle;
+        var kb = (after - before) / 1024.0 / Math.Max(1, o.Idle);
         Console.WriteLine("done");
         foreach (var c in idleConnections) _ = c.DisposeAsync();
         if (expert is not null) await expert.DisposeAsync();
-        return new Result(name, p50, p99, throughput, a50, a99, kb, after / 1048576.0);
+        return new Result(name, light, half, throughput, a50, a99, kb, after / 1048576.0, cpu);
     }
 
     private static Task Send(Func<string, string, Task> send, ConcurrentDictionary<string, long> sent, string id)
@@ -249,20 +278,40 @@ public static class LiveBenchmark
         return 0;
     }
 
+    /// <summary>User + system CPU seconds of a process and its reaped children (Redis's AOF rewrites), from /proc.</summary>
+    private static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // fields[11..14]: utime, stime, cutime, cstime in clock ticks (100 a second on Linux).
+        return Enumerable.Range(11, 4).Sum(i => long.Parse(fields[i])) / 100.0;
+    }
+
     private static double Pct(double[] sorted, double q) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
 
-    private static void Print(List<Result> results, int idle)
+    private static void Print(List<Result> results, Options o)
     {
         var a = results[0];
+        string F(double? v, string format = "F2") => v is { } x ? x.ToString(format) : "n/a";
         Console.WriteLine();
-        Console.WriteLine($"{"target",-16} {"p50 ms",7} {"p99 ms",7} {"p99/(a)",8} {"msg/s",8} {"msg/s/(a)",10} {"assign p50",11} {"assign p99",11} {"KB/idle conn",13} {"server MB",10}");
+        Console.WriteLine($"{"target",-17} {"p50",6} {"p99",6} {"p99/(a)",8} {"p50",6} {"p99",6} {"p99/(a)",8} {"msg/s",8} {"msg/s/(a)",10} " +
+                          $"{"assign p50",11} {"assign p99",11} {"KB/idle conn",13} {"server MB",10}");
+        Console.WriteLine($"{"",-17} {$"ms at {o.Rate} msg/s, one pair",-22} {$"ms at {o.HalfLoad} msg/s, all pairs",-22}");
         foreach (var r in results)
-            Console.WriteLine($"{r.Name,-16} {r.P50,7:F2} {r.P99,7:F2} {r.P99 / a.P99,8:F2} {r.Throughput,8:F0} {r.Throughput / a.Throughput,10:F2} " +
-                              $"{(r.AssignP50 is { } x ? x.ToString("F2") : "n/a"),11} {(r.AssignP99 is { } y ? y.ToString("F2") : "n/a"),11} " +
-                              $"{r.KbPerConnection,13:F1} {r.MbTotal,10:F0}");
-        Console.WriteLine($"(server MB: resident memory of the server process with {idle:N0} idle visitor connections open)");
+            Console.WriteLine($"{r.Name,-17} {r.Light.P50,6:F2} {r.Light.P99,6:F2} {r.Light.P99 / a.Light.P99,8:F2} " +
+                              $"{r.Half.P50,6:F2} {r.Half.P99,6:F2} {r.Half.P99 / a.Half.P99,8:F2} {r.Throughput,8:F0} {r.Throughput / a.Throughput,10:F2} " +
+                              $"{F(r.AssignP50),11} {F(r.AssignP99),11} {r.KbPerConnection,13:F1} {r.MbTotal,10:F0}");
+        Console.WriteLine($"(server MB: resident memory of the server process with {o.Idle:N0} idle visitor connections open)");
+        Console.WriteLine();
+        Console.WriteLine("CPU per relayed message in the throughput run (microseconds; the processes share this machine's cores):");
+        Console.WriteLine($"{"target",-17} {"server",8} {"Redis",8} {"client",8} {"total",8}");
+        foreach (var r in results)
+            Console.WriteLine($"{r.Name,-17} {r.PerMessage.Server,8:F1} {F(r.PerMessage.Redis, "F1"),8} " +
+                              $"{r.PerMessage.Client,8:F1} {r.PerMessage.Server + (r.PerMessage.Redis ?? 0) + r.PerMessage.Client,8:F1}");
     }
+
+    private static string? Text(string[] args, string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 
     private static int Arg(string[] args, string name, int fallback)
     {

@@ -1,7 +1,9 @@
 using Chat.Benchmarks;
 
 // dotnet run -c Release --project bench/Chat.Benchmarks -- stats [--forms 1000000] [--years 5]
-// dotnet run -c Release --project bench/Chat.Benchmarks -- live  [--rate 200] [--seconds 10] [--pairs 20] [--idle 10000]
+// dotnet run -c Release --project bench/Chat.Benchmarks -- live  [--only a,a2,b,c] [--rate 200] [--half-load 12000] [--seconds 10]
+//                                                                [--pairs 20] [--inflight 8] [--window 5] [--warmup 3] [--idle 10000]
+//                                                                [--assignments 200] [--fsync always|everysec]
 var command = args.FirstOrDefault() ?? "help";
 switch (command)
 {
@@ -16,6 +18,7 @@ switch (command)
         break;
     default:
         Console.WriteLine("usage: Chat.Benchmarks stats [--forms N] [--years Y] [--runs R]");
-        Console.WriteLine("       Chat.Benchmarks live [--rate R] [--seconds S] [--pairs P] [--idle N] [--assignments A]");
+        Console.WriteLine("       Chat.Benchmarks live [--only a,a2,b,c] [--rate R] [--half-load R] [--seconds S] [--pairs P] [--inflight N]");
+        Console.WriteLine("                            [--window S] [--warmup S] [--idle N] [--assignments A] [--fsync always|everysec]");
         break;
 }

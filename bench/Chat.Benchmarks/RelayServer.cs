@@ -8,6 +8,8 @@ namespace Chat.Benchmarks;
 /// <summary>
 /// Baseline (a): a bare SignalR relay, the framework's ceiling. Same transport, same JSON protocol, same client;
 /// no queue, no log, no validation: a message goes to the others in the room and is acknowledged with a counter.
+/// With <c>Relay:Redis</c> set (reference row (a2)) it runs on the official SignalR Redis backplane: every group
+/// send crosses Redis pub/sub, as in a scaled-out deployment of the framework (still nothing stored).
 /// </summary>
 public static class RelayServer
 {
@@ -16,7 +18,8 @@ public static class RelayServer
         var builder = WebApplication.CreateBuilder(args);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
-        builder.Services.AddSignalR();
+        var signalR = builder.Services.AddSignalR();
+        if (builder.Configuration["Relay:Redis"] is { Length: > 0 } redis) signalR.AddStackExchangeRedis(redis);
         var app = builder.Build();
         app.UseWebSockets();
         app.MapHub<RelayHub>("/hubs/relay");

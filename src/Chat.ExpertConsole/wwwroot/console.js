@@ -210,11 +210,15 @@ function select(id) {
 function addMessage(m) {
   const c = state.chats.get(m.conversationId);
   if (!c || c.messages.has(m.seq)) return;
-  // A hole in the sequence (an event lost between nodes): reload the state, which has every message.
+  // A hole in the sequence: a message still on its way (two senders' messages can arrive out of order), or an event
+  // lost between nodes. If the hole is still there a moment later, reload the state, which has every message.
   const highest = Math.max(0, ...c.messages.keys());
   if (m.seq > highest + 1 && !state.reloading) {
     state.reloading = true;
-    setTimeout(() => loadState().finally(() => { state.reloading = false; }), 1500);
+    setTimeout(() => {
+      const hole = Math.max(0, ...c.messages.keys()) > c.messages.size;
+      (hole ? loadState() : Promise.resolve()).finally(() => { state.reloading = false; });
+    }, 1500);
   }
   c.messages.set(m.seq, m);
   if (m.from === 'expert') c.pending.delete(m.clientMessageId);
@@ -271,6 +275,8 @@ function connect() {
   });
   c.on('QueueChanged', (q) => { state.queue = q; renderQueue(); });
   c.on('AvailabilityChanged', (a) => { state.availability = a.availability; renderAvailability(); renderMain(); });
+  // The server may have missed events for us (its link to the other servers was down): reload the whole state.
+  c.on('Resync', () => setTimeout(() => loadState().catch(() => {}), Math.random() * 3000));
   c.onreconnecting(() => setConnected(false));
   c.onreconnected(async () => { await loadState(); setConnected(true); });
   c.onclose(() => { setConnected(false); setTimeout(start, 2000); });

@@ -31,6 +31,7 @@ public sealed class ChatNotifier(IEventFanout fanout)
         public Task TypingChanged(TypingChanged e) => send(nameof(TypingChanged), e);
         public Task ChatEnded(ChatEnded e) => send(nameof(ChatEnded), e);
         public Task BackInQueue(BackInQueue e) => send(nameof(BackInQueue), e);
+        public Task Resync(Resync e) => send(nameof(Resync), e);
     }
 
     private sealed class ExpertProxy(Func<string, object, Task> send) : IExpertClient
@@ -42,6 +43,7 @@ public sealed class ChatNotifier(IEventFanout fanout)
         public Task QueueChanged(QueueChanged e) => send(nameof(QueueChanged), e);
         public Task VisitorConnectionChanged(VisitorConnectionChanged e) => send(nameof(VisitorConnectionChanged), e);
         public Task AvailabilityChanged(AvailabilityResult e) => send(nameof(AvailabilityChanged), e);
+        public Task Resync(Resync e) => send(nameof(Resync), e);
     }
 }
 
@@ -74,6 +76,16 @@ public sealed class LocalFanout(IHubContext<VisitorHub> visitors, IHubContext<Ex
         Audience.Expert => experts.Clients.User(id).SendAsync(method, payload),
         _ => experts.Clients.Group(ChatNotifier.AllExperts).SendAsync(method, payload),
     };
+
+    /// <summary>
+    /// Tells every connection on this node to reload what it shows, after this node may have missed events from the
+    /// others (the clients spread their reloads over a few seconds).
+    /// </summary>
+    public async Task ResyncAllAsync(string reason)
+    {
+        await visitors.Clients.All.SendAsync(nameof(IVisitorClient.Resync), new Resync(reason));
+        await experts.Clients.All.SendAsync(nameof(IExpertClient.Resync), new Resync(reason));
+    }
 
     /// <summary>The camelCase JSON the hubs use, for events that cross nodes.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

@@ -23,6 +23,12 @@ public sealed record ChatEnded(string ConversationId, string EndedBy, int? Durat
 /// <summary>The visitor's chat went back to the front of the queue (expert passed it on, or was lost).</summary>
 public sealed record BackInQueue(string ConversationId, string Reason);
 
+/// <summary>
+/// Addition to the contract (both hubs): events may have been missed (this node was cut off from the others for a
+/// while). The client reloads what it shows: the visitor calls Resume with its last seq, the console GetState.
+/// </summary>
+public sealed record Resync(string Reason);
+
 public sealed record VisitorInfo(string About, string PreferredExperience, bool? FollowUp, string? Referral, string Language, int WaitedSeconds);
 public sealed record ChatAssigned(string ConversationId, VisitorInfo Visitor, DateTimeOffset StartedAt, IReadOnlyList<MessageDto> Messages);
 public sealed record QueueChanged(int Waiting, int LongestWaitSeconds);
@@ -48,6 +54,7 @@ public interface IVisitorClient
     Task TypingChanged(TypingChanged e);
     Task ChatEnded(ChatEnded e);
     Task BackInQueue(BackInQueue e);
+    Task Resync(Resync e);
 }
 
 /// <summary>Events the expert console receives.</summary>
@@ -60,4 +67,5 @@ public interface IExpertClient
     Task QueueChanged(QueueChanged e);
     Task VisitorConnectionChanged(VisitorConnectionChanged e);
     Task AvailabilityChanged(AvailabilityResult e);
+    Task Resync(Resync e);
 }

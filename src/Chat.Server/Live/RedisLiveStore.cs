@@ -207,13 +207,15 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
           if not sj then
             reply = {'missing'}
           else
-            local s = cjson.decode(sj)
-            local eid = type(s.expertId) == 'string' and s.expertId or ''
+            -- Two plain searches instead of decoding the whole session for every message (the session JSON is
+            -- written by this class and its scripts only, without spaces; a quote inside a value is escaped).
+            local eid = string.match(sj, '"expertId":"([^"]*)"') or ''
+            local ended = string.find(sj, '"state":"Ended"', 1, true) ~= nil
             local existing = redis.call('HGET', p..'ids:'..cid, from..':'..clientId)
             if existing then
               local n = tonumber(existing) -- (before 2026-11-23 the hash held the message itself)
               reply = {'duplicate', n and redis.call('LINDEX', p..'log:'..cid, n - 1) or existing, sid, eid}
-            elseif from ~= 'system' and s.state == 'Ended' then
+            elseif from ~= 'system' and ended then
               reply = {'ended'}
             else
               local seq = redis.call('LLEN', p..'log:'..cid) + 1

@@ -24,11 +24,15 @@ public sealed partial class RedisConnection : IDisposable
         {
             ConnectionBack(logger, e.EndPoint?.ToString() ?? "");
             Restored?.Invoke();
+            if (e.ConnectionType == ConnectionType.Subscription) SubscriptionRestored?.Invoke();
         };
     }
 
     /// <summary>Raised when the connection to Redis is back after a loss.</summary>
     public event Action? Restored;
+
+    /// <summary>Raised when the pub/sub connection is back after a loss: what was published meanwhile never came.</summary>
+    public event Action? SubscriptionRestored;
 
     public IDatabase Db => _mux.GetDatabase();
 

@@ -141,17 +141,58 @@ public sealed partial class RedisFanout(RedisConnection redis, LocalFanout local
         return frame;
     }
 
-    public Task StartAsync(CancellationToken cancellationToken) =>
-        redis.Subscriber.SubscribeAsync(_channel, (channel, message) => { _ = DeliverAsync(message); });
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        redis.SubscriptionRestored += () => _ = ResyncWhenSubscribedAsync();
+        return redis.Subscriber.SubscribeAsync(_channel, (channel, message) => { _ = DeliverAsync(message); });
+    }
+
+    private static readonly byte[] Probe = "probe:"u8.ToArray();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> _probes = new();
+
+    /// <summary>
+    /// This node's pub/sub connection was lost and is back: what other nodes published meanwhile never reached its
+    /// clients. As soon as a probe of its own comes through (the channel is subscribed again), every client on this
+    /// node is told to reload (<see cref="Resync"/>) from the store, which has everything.
+    /// </summary>
+    private async Task ResyncWhenSubscribedAsync()
+    {
+        for (var attempt = 0; attempt < 30; attempt++)
+        {
+            var id = Guid.NewGuid().ToString("n");
+            var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _probes[id] = seen;
+            try
+            {
+                byte[] probe = [.. _origin, .. Probe, .. System.Text.Encoding.ASCII.GetBytes(id)];
+                await redis.Subscriber.PublishAsync(_channel, probe);
+                await seen.Task.WaitAsync(TimeSpan.FromSeconds(2));
+                await local.ResyncAllAsync("events-missed");
+                Resynced(logger);
+                return;
+            }
+            catch (Exception ex) when (Transient.Is(ex) || ex is TimeoutException) { /* not subscribed yet: probe again */ }
+            finally
+            {
+                _probes.TryRemove(id, out _);
+            }
+        }
+    }
 
     private async Task DeliverAsync(RedisValue message)
     {
         try
         {
             var frame = (ReadOnlyMemory<byte>)message;
+            var body = frame[(frame.Span.IndexOf((byte)'\n') + 1)..];
+            if (body.Span.StartsWith(Probe))
+            {
+                if (frame.Span.StartsWith(_origin) && _probes.TryGetValue(System.Text.Encoding.ASCII.GetString(body.Span[Probe.Length..]), out var seen))
+                    seen.TrySetResult();
+                return;
+            }
             if (frame.Span.StartsWith(_origin)) return; // our own: delivered here already
-            var events = frame[(frame.Span.IndexOf((byte)'\n') + 1)..];
-            foreach (var e in JsonSerializer.Deserialize<Incoming[]>(events.Span, LocalFanout.Json) ?? [])
+            foreach (var e in JsonSerializer.Deserialize<Incoming[]>(body.Span, LocalFanout.Json) ?? [])
                 await local.Deliver(e.T, e.M, e.P);
         }
         catch (Exception ex)
@@ -171,6 +212,9 @@ public sealed partial class RedisFanout(RedisConnection redis, LocalFanout local
 
     [LoggerMessage(41, LogLevel.Error, "The event outbox is full ({Max}); dropped the oldest event (clients recover messages from the log)")]
     private static partial void OutboxFull(ILogger logger, int max);
+
+    [LoggerMessage(43, LogLevel.Warning, "Subscribed to Redis again after a loss; told this node's clients to reload what they show")]
+    private static partial void Resynced(ILogger logger);
 
     [LoggerMessage(42, LogLevel.Error, "Could not deliver an event from Redis ({Error})")]
     private static partial void DeliveryFailed(ILogger logger, string error);

@@ -111,7 +111,7 @@ public class ChatApp : WebApplicationFactory<Program>
 public sealed class Visitor(HubConnection hub) : IAsyncDisposable
 {
     public HubConnection Hub { get; } = hub;
-    public Inbox Inbox { get; } = new(hub, "QueueUpdated", "ChatStarted", "MessageReceived", "TypingChanged", "ChatEnded", "BackInQueue");
+    public Inbox Inbox { get; } = new(hub, "QueueUpdated", "ChatStarted", "MessageReceived", "TypingChanged", "ChatEnded", "BackInQueue", "Resync");
 
     public Task<StartChatResult> StartAsync(object? request = null) =>
         Hub.InvokeAsync<StartChatResult>("StartChat", request ?? new { });
@@ -123,7 +123,7 @@ public sealed class Visitor(HubConnection hub) : IAsyncDisposable
 public sealed class Expert(HubConnection hub) : IAsyncDisposable
 {
     public HubConnection Hub { get; } = hub;
-    public Inbox Inbox { get; } = new(hub, "ChatAssigned", "MessageReceived", "TypingChanged", "ChatEnded", "QueueChanged", "VisitorConnectionChanged");
+    public Inbox Inbox { get; } = new(hub, "ChatAssigned", "MessageReceived", "TypingChanged", "ChatEnded", "QueueChanged", "VisitorConnectionChanged", "Resync");
 
     public Task<SendResult> SendAsync(string conversationId, string id, string text) =>
         Hub.InvokeAsync<SendResult>("SendMessage", conversationId, id, text);

@@ -88,6 +88,33 @@ public sealed class TwoNodeTests(RedisServer redis) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WhenRedisComesBackEveryClientIsToldToReloadAndDeliveryAcrossNodesWorksAgain()
+    {
+        await using var expert = await _b.ExpertAsync(1);
+        await using var visitor = await _a.VisitorAsync();
+        await visitor.StartAsync();
+        var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+
+        // While Redis is gone, events between the nodes are lost; once each node is subscribed again, its clients
+        // are told to reload what they show from the store (the console calls GetState, the widget Resume).
+        await redis.KillAsync();
+        await redis.StartAsync();
+        Assert.Equal("events-missed", (await visitor.Inbox.Next("Resync")).GetProperty("reason").GetString());
+        await expert.Inbox.Next("Resync");
+
+        long? seq = null;
+        for (var attempt = 0; attempt < 40 && seq is null; attempt++)
+        {
+            try { seq = (await visitor.SendAsync("after", "weer verbonden")).Seq; }
+            catch (Microsoft.AspNetCore.SignalR.HubException e) when (e.Message.Contains("[retry]")) { await Task.Delay(250); } // as the widget retries
+        }
+        var atExpert = await expert.Inbox.Until("MessageReceived", m => m.GetProperty("clientMessageId").GetString() == "after");
+        Assert.Equal(seq, atExpert.GetProperty("seq").GetInt64());
+        var state = await expert.Hub.InvokeAsync<JsonElement>("GetState");
+        Assert.Contains(state.GetProperty("conversations").EnumerateArray(), c => c.GetProperty("conversationId").GetString() == conversationId);
+    }
+
+    [Fact]
     public async Task ACookieFromOneNodeIsValidOnTheOther()
     {
         var cookie = await _a.CookieAsync("expert2", "Demo-Expert-2");

@@ -295,6 +295,11 @@ function buildConnection() {
     el.hidden = !e.isTyping;
   });
   c.on('ChatEnded', (e) => showEnded(e.endedBy));
+  // The server may have missed events for us (its link to the other servers was down): fetch what we lack.
+  // Spread over a few seconds, so the clients of one server do not all ask at once.
+  c.on('Resync', () => {
+    if (state.session && state.status !== 'ended') setTimeout(() => resume(state.contiguous), Math.random() * 3000);
+  });
 
   c.onreconnecting(() => { $('conn').hidden = false; });
   c.onreconnected(async () => {
