@@ -99,7 +99,7 @@ public static class LiveBenchmark
     {
         var port = FreePort();
         var psi = new ProcessStartInfo("redis-server",
-            $"--port {port} --bind 127.0.0.1 --dir {dir} --appendonly yes --appendfsync {fsync} --save \"\"")
+            $"--port {port} --bind 127.0.0.1 --dir {dir} --appendonly yes --appendfsync {fsync} --save \"\" " + Environment.GetEnvironmentVariable("BENCH_REDIS_ARGS"))
         { RedirectStandardOutput = true, UseShellExecute = false };
         var ready = new TaskCompletionSource();
         var p = new Process { StartInfo = psi };

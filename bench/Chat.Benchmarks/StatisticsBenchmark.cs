@@ -65,7 +65,7 @@ public static class StatisticsBenchmark
     {
         if (conn.State != System.Data.ConnectionState.Open) await conn.OpenAsync();
         await using var cmd = conn.CreateCommand();
-        cmd.CommandText = "SELECT COUNT(*) FROM ContactForms WHERE OccurredAt >= $a AND OccurredAt < $b";
+        cmd.CommandText = "SELECT COUNT(*) FROM \"ContactForms\" WHERE \"OccurredAt\" >= $a AND \"OccurredAt\" < $b";
         cmd.Parameters.AddWithValue("$a", p.StartUtc.ToUnixTimeSeconds());
         cmd.Parameters.AddWithValue("$b", p.EndUtc.ToUnixTimeSeconds());
         return (long)(await cmd.ExecuteScalarAsync())!;

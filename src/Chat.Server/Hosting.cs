@@ -52,8 +52,9 @@ public static class Hosting
     {
         using var scope = app.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
+        await using var startup = await RecordsSchema.StartupLockAsync(db); // nodes starting together take turns
         await RecordsSchema.EnsureAsync(db, app.Logger);
-        await Roster.ShiftLog.CloseLeftOpenAsync(db);
+        await Roster.ShiftLog.CloseLeftOpenAsync(db, app.Services.GetRequiredService<Live.ILiveStore>(), app.Logger);
         await Statistics.ContactAggregates.EnsureAsync(db, app.Services.GetRequiredService<ReportingZone>(), app.Logger);
         await scope.ServiceProvider.GetRequiredService<AccountSeeder>().SeedAsync();
     }

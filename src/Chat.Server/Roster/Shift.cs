@@ -45,11 +45,24 @@ public sealed class ShiftLog(IServiceScopeFactory scopes, ILogger<ShiftLog> logg
         await db.Shifts.Where(s => s.EndedAt == null).ExecuteUpdateAsync(u => u.SetProperty(s => s.LastSeenAt, at));
     }
 
-    /// <summary>At start: shifts left open by a stop or crash end when the server last saw them.</summary>
-    public static async Task CloseLeftOpenAsync(RecordsDbContext db)
+    /// <summary>
+    /// At start: shifts left open by a stop or crash end when the server last saw them, except those of experts
+    /// still on shift in the live store (Redis mode: another node serves them).
+    /// </summary>
+    public static async Task CloseLeftOpenAsync(RecordsDbContext db, Live.ILiveStore store, ILogger logger)
     {
+        HashSet<string> onShift;
+        try
+        {
+            onShift = (await store.GetPresencesAsync()).Where(p => p.OnShift).Select(p => p.ExpertId).ToHashSet();
+        }
+        catch (Exception ex) when (Conversations.Transient.Is(ex))
+        {
+            logger.LogWarning("The live store is unreachable at start; open shifts are left as they are ({Error})", ex.GetType().Name);
+            return;
+        }
         var open = await db.Shifts.Where(s => s.EndedAt == null).ToListAsync();
-        foreach (var s in open) s.EndedAt = s.LastSeenAt;
+        foreach (var s in open.Where(s => !onShift.Contains(s.ExpertId))) s.EndedAt = s.LastSeenAt;
         await db.SaveChangesAsync();
     }
 }

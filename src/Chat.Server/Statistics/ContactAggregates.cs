@@ -54,8 +54,8 @@ public static class ContactAggregates
             .GroupBy(x => x).Select(g => (g.Key.Day, g.Key.Key, Count: g.Count()));
         foreach (var (day, key, count) in increments)
             await db.Database.ExecuteSqlRawAsync(
-                "INSERT INTO ContactDayCounts (Day, Key, Count) VALUES ({0}, {1}, {2}) " +
-                "ON CONFLICT (Day, Key) DO UPDATE SET Count = ContactDayCounts.Count + excluded.Count;", [day, key, count], ct);
+                "INSERT INTO \"ContactDayCounts\" (\"Day\", \"Key\", \"Count\") VALUES ({0}, {1}, {2}) " +
+                "ON CONFLICT (\"Day\", \"Key\") DO UPDATE SET \"Count\" = \"ContactDayCounts\".\"Count\" + excluded.\"Count\";", [day, key, count], ct);
     }
 
     /// <summary>Counts of every key for the days of the period.</summary>

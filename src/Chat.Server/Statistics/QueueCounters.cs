@@ -28,9 +28,10 @@ public sealed class QueueCounters(IServiceScopeFactory scopes, ILogger<QueueCoun
 
     public Task AbandonedAsync(DateTimeOffset at) => AddAsync(at, "Abandoned", null);
 
-    // One constant statement per counter: column names never come from input.
+    // One constant statement per counter: column names never come from input. Names are quoted: the same SQL
+    // runs on SQLite and PostgreSQL (which would fold unquoted names to lower case).
     private static readonly Dictionary<string, string> Increments = new[] { "Requests", "RequestsWhileClosed", "Answered", "Abandoned" }
-        .ToDictionary(c => c, c => $"UPDATE QueueHours SET {c} = {c} + 1 WHERE HourStart = {{0}};");
+        .ToDictionary(c => c, c => $"UPDATE \"QueueHours\" SET \"{c}\" = \"{c}\" + 1 WHERE \"HourStart\" = {{0}};");
 
     private async Task AddAsync(DateTimeOffset at, string column, int? waitBucket)
     {
@@ -40,13 +41,13 @@ public sealed class QueueCounters(IServiceScopeFactory scopes, ILogger<QueueCoun
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
             await db.Database.ExecuteSqlRawAsync(
-                "INSERT INTO QueueHours (HourStart, Requests, RequestsWhileClosed, Answered, Abandoned) VALUES ({0}, 0, 0, 0, 0) " +
-                "ON CONFLICT (HourStart) DO NOTHING;", hour);
+                "INSERT INTO \"QueueHours\" (\"HourStart\", \"Requests\", \"RequestsWhileClosed\", \"Answered\", \"Abandoned\") " +
+                "VALUES ({0}, 0, 0, 0, 0) ON CONFLICT (\"HourStart\") DO NOTHING;", hour);
             await db.Database.ExecuteSqlRawAsync(Increments[column], hour);
             if (waitBucket is { } b)
                 await db.Database.ExecuteSqlRawAsync(
-                    "INSERT INTO QueueWaits (HourStart, Bucket, Count) VALUES ({0}, {1}, 1) " +
-                    "ON CONFLICT (HourStart, Bucket) DO UPDATE SET Count = QueueWaits.Count + 1;", hour, b);
+                    "INSERT INTO \"QueueWaits\" (\"HourStart\", \"Bucket\", \"Count\") VALUES ({0}, {1}, 1) " +
+                    "ON CONFLICT (\"HourStart\", \"Bucket\") DO UPDATE SET \"Count\" = \"QueueWaits\".\"Count\" + 1;", hour, b);
         }
         catch (Exception ex)
         {

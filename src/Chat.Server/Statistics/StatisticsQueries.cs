@@ -31,12 +31,12 @@ public sealed class StatisticsQueries(RecordsDbContext db, ReportingZone zone, T
         {
             names.Add("duration:" + b.Key);
             parts.Add(b.Max == int.MaxValue
-                ? $"SUM(CASE WHEN DurationMinutes >= {b.Min} THEN 1 ELSE 0 END)"
-                : $"SUM(CASE WHEN DurationMinutes BETWEEN {b.Min} AND {b.Max} THEN 1 ELSE 0 END)");
+                ? $"SUM(CASE WHEN \"DurationMinutes\" >= {b.Min} THEN 1 ELSE 0 END)"
+                : $"SUM(CASE WHEN \"DurationMinutes\" BETWEEN {b.Min} AND {b.Max} THEN 1 ELSE 0 END)");
         }
         foreach (var f in ContactCodes.Fields)
         {
-            var column = char.ToUpperInvariant(f.Name[0]) + f.Name[1..];
+            var column = "\"" + char.ToUpperInvariant(f.Name[0]) + f.Name[1..] + "\""; // quoted: SQLite and PostgreSQL alike
             for (var i = 0; i < f.Codes.Count; i++)
             {
                 names.Add(f.Name + ":" + f.Codes[i].Key);
@@ -51,7 +51,7 @@ public sealed class StatisticsQueries(RecordsDbContext db, ReportingZone zone, T
             }
         }
         var sql = "SELECT " + string.Join(", ", parts) +
-                  " FROM ContactForms WHERE OccurredAt >= @from AND OccurredAt < @to";
+                  " FROM \"ContactForms\" WHERE \"OccurredAt\" >= @from AND \"OccurredAt\" < @to";
         return (sql, names);
     }
 
@@ -62,7 +62,7 @@ public sealed class StatisticsQueries(RecordsDbContext db, ReportingZone zone, T
     public async Task<Dictionary<string, int>> CountsFromFormsAsync(ReportPeriod p, string? expertId = null, CancellationToken ct = default)
     {
         var (sql, names) = CountsQuery.Value;
-        if (expertId is not null) sql += " AND ExpertId = @expert";
+        if (expertId is not null) sql += " AND \"ExpertId\" = @expert";
         var conn = db.Database.GetDbConnection();
         if (conn.State != System.Data.ConnectionState.Open) await conn.OpenAsync(ct);
         await using var cmd = conn.CreateCommand();

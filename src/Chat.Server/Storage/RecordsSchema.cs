@@ -15,6 +15,35 @@ public static class RecordsSchema
     // Steps from version N-1 to N, for N >= 2. Keep them small and additive.
     private static readonly IReadOnlyDictionary<int, string> Steps = new Dictionary<int, string>();
 
+    /// <summary>
+    /// On PostgreSQL, several nodes may start at once against one database: the start-up work (schema, seeding)
+    /// runs under a session advisory lock, one node at a time. On SQLite (one node) this is a no-op.
+    /// </summary>
+    public static async Task<IAsyncDisposable> StartupLockAsync(RecordsDbContext db, CancellationToken ct = default)
+    {
+        if (!db.Database.IsNpgsql()) return NoLock.Instance;
+        await db.Database.OpenConnectionAsync(ct);
+        await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({StartupLockKey})", ct);
+        return new AdvisoryLock(db);
+    }
+
+    private const long StartupLockKey = 0x43686174_53747274; // "ChatStrt"
+
+    private sealed class AdvisoryLock(RecordsDbContext db) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({StartupLockKey})");
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public static readonly NoLock Instance = new();
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
     public static async Task EnsureAsync(RecordsDbContext db, ILogger logger, CancellationToken ct = default)
     {
         if (db.Database.IsSqlite())

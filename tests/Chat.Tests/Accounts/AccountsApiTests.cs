@@ -5,10 +5,13 @@ using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.Accounts;
 
-public sealed class AccountsApiTests : IAsyncLifetime
+public abstract class AccountsApiTests : IAsyncLifetime
 {
-    private readonly ChatApp _app = new();
-    public Task InitializeAsync() => Task.CompletedTask;
+    private ChatApp _app = null!;
+
+    /// <summary>The records provider under test: SQLite here, PostgreSQL in the subclass at the end of the file.</summary>
+    protected virtual Task<ChatApp> CreateAppAsync() => Task.FromResult(new ChatApp());
+    public async Task InitializeAsync() => _app = await CreateAppAsync();
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
@@ -75,4 +78,12 @@ public sealed class AccountsApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, selfOff.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await coordinator.PutAsJsonAsync("/api/accounts/nope", new { maxChats = 1 })).StatusCode);
     }
+}
+
+public sealed class SqliteAccountsApiTests : AccountsApiTests;
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresAccountsApiTests(PostgresServer postgres) : AccountsApiTests
+{
+    protected override Task<ChatApp> CreateAppAsync() => postgres.AppAsync();
 }

@@ -5,10 +5,13 @@ using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.ContactForms;
 
-public sealed class ContactFormsApiTests : IAsyncLifetime
+public abstract class ContactFormsApiTests : IAsyncLifetime
 {
-    private readonly ChatApp _app = new();
-    public Task InitializeAsync() => Task.CompletedTask;
+    private ChatApp _app = null!;
+
+    /// <summary>The records provider under test: SQLite here, PostgreSQL in the subclass at the end of the file.</summary>
+    protected virtual Task<ChatApp> CreateAppAsync() => Task.FromResult(new ChatApp());
+    public async Task InitializeAsync() => _app = await CreateAppAsync();
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
     private static object PhoneForm(int minutes = 35) => new
@@ -173,4 +176,12 @@ public sealed class ContactFormsApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/contacts", PhoneForm())).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/contacts")).StatusCode);
     }
+}
+
+public sealed class SqliteContactFormsApiTests : ContactFormsApiTests;
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresContactFormsApiTests(PostgresServer postgres) : ContactFormsApiTests
+{
+    protected override Task<ChatApp> CreateAppAsync() => postgres.AppAsync();
 }

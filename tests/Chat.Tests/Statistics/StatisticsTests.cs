@@ -10,15 +10,19 @@ using Chat.Tests.Infrastructure;
 namespace Chat.Tests.Statistics;
 
 /// <summary>The contract's statistics, exact on a generated dataset that spans both daylight-saving changes of 2026.</summary>
-public sealed class StatisticsTests : IAsyncLifetime
+public abstract class StatisticsTests : IAsyncLifetime
 {
-    private readonly ChatApp _app = new();
+    private ChatApp _app = null!;
+
+    /// <summary>The records provider under test: SQLite here, PostgreSQL in the subclass at the end of the file.</summary>
+    protected virtual Task<ChatApp> CreateAppAsync() => Task.FromResult(new ChatApp());
     private HttpClient _coordinator = null!;
     private string _expertId = "";
     private int _seq;
 
     public async Task InitializeAsync()
     {
+        _app = await CreateAppAsync();
         _coordinator = await _app.CoordinatorClientAsync();
         using var scope = _app.Services.CreateScope();
         var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Chat.Server.Accounts.ChatUser>>();
@@ -321,4 +325,12 @@ public sealed class StatisticsTests : IAsyncLifetime
         Assert.Equal(1, sanne.GetProperty("activeChats").GetInt32());
         Assert.Equal(HttpStatusCode.Forbidden, (await (await _app.ExpertClientAsync(2)).GetAsync("/api/statistics/live")).StatusCode);
     }
+}
+
+public sealed class SqliteStatisticsTests : StatisticsTests;
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresStatisticsTests(PostgresServer postgres) : StatisticsTests
+{
+    protected override Task<ChatApp> CreateAppAsync() => postgres.AppAsync();
 }
