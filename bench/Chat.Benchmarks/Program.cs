@@ -1,7 +1,7 @@
 using Chat.Benchmarks;
 
 // dotnet run -c Release --project bench/Chat.Benchmarks -- stats [--forms 1000000] [--years 5]
-// dotnet run -c Release --project bench/Chat.Benchmarks -- live  [--only a,a2,b,c] [--rate 200] [--half-load 12000] [--seconds 10]
+// dotnet run -c Release --project bench/Chat.Benchmarks -- live  [--only a,a2,b,c] [--rate 200] [--half-load N] [--seconds 10]
 //                                                                [--pairs 20] [--inflight 8] [--window 5] [--warmup 3] [--idle 10000]
 //                                                                [--assignments 200] [--fsync always|everysec]
 var command = args.FirstOrDefault() ?? "help";

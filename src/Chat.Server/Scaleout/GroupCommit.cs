@@ -15,8 +15,7 @@ public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<
 
     public Task<TResult> RunAsync(TItem item)
     {
-        // Continuations run on the thread pool: the drain loop must not run the callers' code (hub methods) inline.
-        var done = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource<TResult>();
         bool start;
         lock (_gate)
         {
@@ -49,11 +48,16 @@ public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<
                 var results = await run(batch.ConvertAll(b => b.Item));
                 if (results.Count != batch.Count)
                     throw new InvalidOperationException($"A batch of {batch.Count} returned {results.Count} results.");
-                for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(results[i]);
+                // A lone call (the quiet case) goes on inline: one thread hop less per message. In a batch, each call
+                // goes on from the thread pool, so the callers (hub methods) run side by side and the next batch can go.
+                if (batch.Count == 1) batch[0].Done.TrySetResult(results[0]);
+                else
+                    for (var i = 0; i < batch.Count; i++)
+                        ThreadPool.UnsafeQueueUserWorkItem(static s => s.Done.TrySetResult(s.Result), (batch[i].Done, Result: results[i]), preferLocal: false);
             }
             catch (Exception ex)
             {
-                foreach (var b in batch) b.Done.TrySetException(ex);
+                foreach (var b in batch) ThreadPool.UnsafeQueueUserWorkItem(static s => s.Done.TrySetException(s.ex), (b.Done, ex), preferLocal: false);
             }
         }
     }
