@@ -33,9 +33,10 @@ public static class RedisScaleoutExtensions
 
 /// <summary>
 /// Delivers events to every node: this node's own connections at once, the other nodes' through one Redis
-/// channel, where each node hands them to its own connections (and skips its own). Events wait in an ordered outbox and leave in batches (one PUBLISH carries every event made
-/// while the previous one was on its way), so a send is not slowed by the publish; while Redis is unreachable
-/// they stay in the outbox and go, in order, when it is back. A message pub/sub loses anyway (a node briefly cut
+/// channel, where each node hands them to its own connections (and skips its own). Events wait in an ordered
+/// outbox and leave in batches (one PUBLISH carries every event made while the previous one was on its way), so a
+/// send is not slowed by the publish; while Redis is unreachable they stay in the outbox and go, in order, when it
+/// is back. A message pub/sub loses anyway (a node briefly cut
 /// off) is recovered by the client: it resumes from the message log by sequence number when it sees a gap.
 /// </summary>
 public sealed partial class RedisFanout(RedisConnection redis, LocalFanout local, NodeIdentity node, IOptions<RedisOptions> options,
@@ -116,11 +117,23 @@ public sealed partial class RedisFanout(RedisConnection redis, LocalFanout local
                 }
                 failures = 0;
             }
-            catch (Exception ex) when (Transient.Is(ex) || ex is ObjectDisposedException)
+            catch (ObjectDisposedException)
+            {
+                lock (_gate) _draining = false; // shutting down
+                return;
+            }
+            catch (Exception ex) when (Transient.Is(ex))
             {
                 if (failures++ == 0) PublishFailed(logger, ex.GetType().Name, Pending);
-                if (ex is ObjectDisposedException) { lock (_gate) _draining = false; return; }
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * (1 << Math.Min(failures, 5))))); // backoff until Redis is back
+            }
+            catch (Exception ex)
+            {
+                // Not a passing failure: drop this batch (its clients recover from the log) rather than stop the outbox.
+                BatchDropped(logger, ex, batch.Count);
+                lock (_gate)
+                    foreach (var b in batch)
+                        if (_outbox.TryPeek(out var head) && ReferenceEquals(head, b)) _outbox.Dequeue();
             }
         }
     }
@@ -209,6 +222,9 @@ public sealed partial class RedisFanout(RedisConnection redis, LocalFanout local
 
     [LoggerMessage(40, LogLevel.Warning, "Publishing events to Redis failed ({Error}); {Pending} events wait and go when it is back")]
     private static partial void PublishFailed(ILogger logger, string error, int pending);
+
+    [LoggerMessage(44, LogLevel.Error, "Dropped {Count} events that could not be published")]
+    private static partial void BatchDropped(ILogger logger, Exception ex, int count);
 
     [LoggerMessage(41, LogLevel.Error, "The event outbox is full ({Max}); dropped the oldest event (clients recover messages from the log)")]
     private static partial void OutboxFull(ILogger logger, int max);
