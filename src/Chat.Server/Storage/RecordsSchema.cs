@@ -44,6 +44,33 @@ public static class RecordsSchema
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
+    /// <summary>Tables of the model that the database lacks (one cheap query each, on SQLite and PostgreSQL alike).</summary>
+    private static async Task<List<string>> MissingTablesAsync(RecordsDbContext db, CancellationToken ct)
+    {
+        var missing = new List<string>();
+        foreach (var table in db.Model.GetEntityTypes().Select(e => e.GetTableName()).OfType<string>().Distinct())
+        {
+            var conn = db.Database.GetDbConnection();
+            var opened = conn.State != System.Data.ConnectionState.Open;
+            if (opened) await conn.OpenAsync(ct);
+            try
+            {
+                await using var cmd = conn.CreateCommand();
+                cmd.CommandText = $"SELECT 1 FROM \"{table}\" WHERE 1 = 0"; // names from the model, never from input
+                await cmd.ExecuteScalarAsync(ct);
+            }
+            catch (System.Data.Common.DbException)
+            {
+                missing.Add(table);
+            }
+            finally
+            {
+                if (opened) await conn.CloseAsync();
+            }
+        }
+        return missing;
+    }
+
     public static async Task EnsureAsync(RecordsDbContext db, ILogger logger, CancellationToken ct = default)
     {
         if (db.Database.IsSqlite())
@@ -65,6 +92,10 @@ public static class RecordsSchema
         if (version > Current)
             throw new InvalidOperationException(
                 $"The records database is at schema version {version}, newer than this build understands ({Current}). Run a newer build.");
+        if (version == Current && await MissingTablesAsync(db, ct) is { Count: > 0 } missing)
+            throw new InvalidOperationException(
+                $"The records database says schema version {version} but lacks the table(s) {string.Join(", ", missing)}: it was made " +
+                "by an early development build. Move it away (a new one is made at start) or restore a backup of a released version.");
         for (var next = version + 1; next <= Current; next++)
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);

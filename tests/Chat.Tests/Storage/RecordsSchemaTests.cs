@@ -1,0 +1,49 @@
+using Chat.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+
+namespace Chat.Tests.Storage;
+
+public sealed class RecordsSchemaTests
+{
+    private static string Fail(ChatApp app)
+    {
+        var ex = Assert.ThrowsAny<Exception>(() => app.Server);
+        while (ex.InnerException is not null && ex is not InvalidOperationException) ex = ex.InnerException;
+        return ex.Message;
+    }
+
+    private static async Task<string> DatabaseWithAsync(string sql)
+    {
+        var file = Path.Combine(Path.GetTempPath(), "chat-tests", Guid.NewGuid().ToString("n") + ".db");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await using var conn = new SqliteConnection($"Data Source={file};Pooling=false");
+        await conn.OpenAsync();
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        await cmd.ExecuteNonQueryAsync();
+        return file;
+    }
+
+    [Fact]
+    public async Task ADatabaseThatClaimsTheCurrentVersionButLacksTablesStopsTheStartWithAClearMessage()
+    {
+        // As made by an early development build: the version row is there, most tables are not.
+        var file = await DatabaseWithAsync(
+            "CREATE TABLE \"SchemaVersion\" (\"Version\" INTEGER PRIMARY KEY, \"AppliedAt\" TEXT NOT NULL);" +
+            "INSERT INTO \"SchemaVersion\" VALUES (1, '2026-11-01T00:00:00Z');");
+        using var app = new ChatApp(new() { ["ConnectionStrings:Records"] = $"Data Source={file}" });
+        var message = Fail(app);
+        Assert.Contains("lacks the table(s)", message);
+        Assert.Contains("Shifts", message);
+    }
+
+    [Fact]
+    public async Task ADatabaseFromANewerBuildIsRefused()
+    {
+        var file = await DatabaseWithAsync(
+            "CREATE TABLE \"SchemaVersion\" (\"Version\" INTEGER PRIMARY KEY, \"AppliedAt\" TEXT NOT NULL);" +
+            "INSERT INTO \"SchemaVersion\" VALUES (99, '2027-01-01T00:00:00Z');");
+        using var app = new ChatApp(new() { ["ConnectionStrings:Records"] = $"Data Source={file}" });
+        Assert.Contains("newer than this build", Fail(app));
+    }
+}
