@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -98,7 +96,7 @@ public static class LiveBenchmark
 
     private static async Task<RedisProcess> StartRedisAsync(string dir, string fsync)
     {
-        var port = FreePort();
+        var port = ServerProcess.FreePort();
         var psi = new ProcessStartInfo("redis-server",
             $"--port {port} --bind 127.0.0.1 --dir {dir} --appendonly yes --appendfsync {fsync} --save \"\" " + Environment.GetEnvironmentVariable("BENCH_REDIS_ARGS"))
         { RedirectStandardOutput = true, UseShellExecute = false };
@@ -321,10 +319,4 @@ public static class LiveBenchmark
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Chat.Tests.Infrastructure;
@@ -14,7 +12,7 @@ public sealed class PostgresServer : IAsyncLifetime
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "chat-pg-" + Guid.NewGuid().ToString("n"));
     private string _bin = "";
-    public int Port { get; } = FreePort();
+    public int Port { get; } = ServerProcess.FreePort();
 
     public string ConnectionString(string database) => $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=false";
 
@@ -79,12 +77,6 @@ public sealed class PostgresServer : IAsyncLifetime
             throw new InvalidOperationException($"{exe} {args} failed ({p.ExitCode}): {await error}{await output}");
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 }
 
 [CollectionDefinition(Name)]

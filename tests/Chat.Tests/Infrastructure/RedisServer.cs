@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Chat.Tests.Infrastructure;
 
@@ -13,7 +11,7 @@ public sealed class RedisServer : IAsyncLifetime
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "chat-redis", Guid.NewGuid().ToString("n"));
     private Process? _process;
-    public int Port { get; } = FreePort();
+    public int Port { get; } = ServerProcess.FreePort();
     public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false";
 
     public Task InitializeAsync()
@@ -64,12 +62,6 @@ public sealed class RedisServer : IAsyncLifetime
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { /* best effort */ }
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 }
 
 [CollectionDefinition(Name)]

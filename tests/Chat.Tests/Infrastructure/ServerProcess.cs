@@ -107,7 +107,8 @@ public sealed class ServerProcess : IAsyncDisposable
         return dir?.FullName ?? throw new InvalidOperationException("Chat.sln not found above the test output.");
     }
 
-    private static int FreePort()
+    /// <summary>A TCP port free on loopback now (for the servers the tests and benchmarks start).</summary>
+    public static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();
