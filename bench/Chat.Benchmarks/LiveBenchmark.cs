@@ -36,29 +36,63 @@ public static class LiveBenchmark
                           $"latency at {o.Rate} msg/s on one pair and at half load over all pairs " +
                           (o.HalfLoad > 0 ? $"({o.HalfLoad} msg/s for every target)" : "(half of each target's own measured maximum)") + $", {o.Seconds} s each; " +
                           $"{o.Assignments} assignments; {o.Idle:N0} idle visitor connections; Redis appendfsync {o.Fsync}");
-        var dir = Path.Combine(Path.GetTempPath(), "chat-bench-" + Guid.NewGuid().ToString("n"));
-        Directory.CreateDirectory(dir);
-        var redis = await StartRedisAsync(dir, o.Fsync);
-        try
+        // --only a,c measures a subset (the ratios need (a) first); the default is all four. --repeat N measures every
+        // target N times, interleaved (a, a2, b, c, a, a2, ...), each round on a fresh Redis, and prints the medians:
+        // on a shared, noisy machine one round can be off by a third.
+        var only = (Text(args, "--only") ?? "a,a2,b,c").Split(',');
+        var repeat = Math.Max(1, Arg(args, "--repeat", 1));
+        var rounds = new List<List<Result>>();
+        for (var round = 1; round <= repeat; round++)
         {
-            // --only a,c measures a subset (the ratios need (a) first); the default is all four.
-            var only = (Text(args, "--only") ?? "a,a2,b,c").Split(',');
-            var results = new List<Result>();
-            if (only.Contains("a"))
-                results.Add(await MeasureAsync("(a) bare relay", await StartRelayAsync(), null, chat: false, o));
-            if (only.Contains("a2"))
-                results.Add(await MeasureAsync("(a2) relay+Redis", await StartRelayAsync(redis.Port), redis.Process.Id, chat: false, o));
-            if (only.Contains("b"))
-                results.Add(await MeasureAsync("(b) embedded", await StartChatAsync(dir, "embedded", null), null, chat: true, o));
-            if (only.Contains("c"))
-                results.Add(await MeasureAsync("(c) Redis", await StartChatAsync(dir, "redis", redis.Port), redis.Process.Id, chat: true, o));
-            Print(results, o);
+            if (repeat > 1) Console.WriteLine($"round {round} of {repeat}");
+            var dir = Path.Combine(Path.GetTempPath(), "chat-bench-" + Guid.NewGuid().ToString("n"));
+            Directory.CreateDirectory(dir);
+            var redis = await StartRedisAsync(dir, o.Fsync);
+            var idle = round == repeat ? o : o with { Idle = 0 }; // memory once, in the last round
+            try
+            {
+                var results = new List<Result>();
+                if (only.Contains("a"))
+                    results.Add(await MeasureAsync("(a) bare relay", await StartRelayAsync(), null, chat: false, idle));
+                if (only.Contains("a2"))
+                    results.Add(await MeasureAsync("(a2) relay+Redis", await StartRelayAsync(redis.Port), redis.Process.Id, chat: false, idle));
+                if (only.Contains("b"))
+                    results.Add(await MeasureAsync("(b) embedded", await StartChatAsync(dir, "embedded", null), null, chat: true, idle));
+                if (only.Contains("c"))
+                    results.Add(await MeasureAsync("(c) Redis", await StartChatAsync(dir, "redis", redis.Port), redis.Process.Id, chat: true, idle));
+                rounds.Add(results);
+            }
+            finally
+            {
+                redis.Process.Kill(true);
+                try { Directory.Delete(dir, true); } catch (IOException) { /* best effort */ }
+            }
         }
-        finally
+        if (repeat > 1)
         {
-            redis.Process.Kill(true);
-            try { Directory.Delete(dir, true); } catch (IOException) { /* best effort */ }
+            Console.WriteLine();
+            Console.WriteLine("throughput / (a) per round: " + string.Join("; ", rounds[0].Select((r, i) =>
+                $"{r.Name} {string.Join(" ", rounds.Select(x => (x[i].Throughput / x[0].Throughput).ToString("F2")))}")));
         }
+        Print(Median(rounds), o);
+    }
+
+    /// <summary>Every figure the median of the rounds (memory: the last round's, the only one that measures it).</summary>
+    private static List<Result> Median(List<List<Result>> rounds)
+    {
+        static double M(IEnumerable<double> xs) { var a = xs.Order().ToArray(); return a.Length % 2 == 1 ? a[a.Length / 2] : (a[a.Length / 2 - 1] + a[a.Length / 2]) / 2; }
+        static double? N(IEnumerable<double?> xs) => xs.Any(x => x is null) ? null : M(xs.Select(x => x!.Value));
+        return rounds[0].Select((first, i) =>
+        {
+            var all = rounds.Select(r => r[i]).ToList();
+            var last = all[^1];
+            return new Result(first.Name,
+                new Latency(M(all.Select(r => r.Light.P50)), M(all.Select(r => r.Light.P99))),
+                new Latency(M(all.Select(r => r.Half.P50)), M(all.Select(r => r.Half.P99))), (int)M(all.Select(r => (double)r.HalfRate)),
+                M(all.Select(r => r.Throughput)), N(all.Select(r => r.AssignP50)), N(all.Select(r => r.AssignP99)),
+                last.KbPerConnection, last.MbTotal,
+                new Cpu(M(all.Select(r => r.PerMessage.Server)), N(all.Select(r => r.PerMessage.Redis)), M(all.Select(r => r.PerMessage.Client))));
+        }).ToList();
     }
 
     // ---- servers ------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ using Chat.Benchmarks;
 // dotnet run -c Release --project bench/Chat.Benchmarks -- stats [--forms 1000000] [--years 5]
 // dotnet run -c Release --project bench/Chat.Benchmarks -- live  [--only a,a2,b,c] [--rate 200] [--half-load N] [--seconds 10]
 //                                                                [--pairs 20] [--inflight 8] [--window 5] [--warmup 3] [--idle 10000]
-//                                                                [--assignments 200] [--fsync always|everysec]
+//                                                                [--assignments 200] [--fsync always|everysec] [--repeat N]
 var command = args.FirstOrDefault() ?? "help";
 switch (command)
 {
@@ -19,6 +19,6 @@ switch (command)
     default:
         Console.WriteLine("usage: Chat.Benchmarks stats [--forms N] [--years Y] [--runs R]");
         Console.WriteLine("       Chat.Benchmarks live [--only a,a2,b,c] [--rate R] [--half-load R] [--seconds S] [--pairs P] [--inflight N]");
-        Console.WriteLine("                            [--window S] [--warmup S] [--idle N] [--assignments A] [--fsync always|everysec]");
+        Console.WriteLine("                            [--window S] [--warmup S] [--idle N] [--assignments A] [--fsync always|everysec] [--repeat N]");
         break;
 }
