@@ -407,6 +407,8 @@ public sealed partial class ChatRouter(
 
     // ---- Timeouts (called by the sweeper) -----------------------------------------------------------
 
+    private const string NodeLost = "node-lost";
+
     public async Task SweepAsync()
     {
         var now = time.GetUtcNow();
@@ -414,9 +416,18 @@ public sealed partial class ChatRouter(
 
         // Visitors who closed the browser while waiting leave the queue.
         // Connections held by nodes that died are forgotten; experts left without any are disconnected.
-        foreach (var expertId in await connections.SweepDeadNodesAsync())
+        var dead = await connections.SweepDeadNodesAsync();
+        foreach (var expertId in dead.ExpertsGone)
             if (await store.GetPresenceAsync(expertId) is { Connected: true } lost)
                 await store.UpsertPresenceAsync(lost with { Connected = false, ChangedAt = now });
+        // What a dead node acknowledged but had not published yet never reached the other side: that side reloads.
+        foreach (var sessionId in dead.SessionsHit)
+            if (await store.GetSessionAsync(sessionId) is { State: ChatState.Active, ExpertId: { } expertId })
+                await notify.Expert(expertId).Resync(new(NodeLost));
+        foreach (var expertId in dead.ExpertsHit)
+            if (await store.GetPresenceAsync(expertId) is { } presence)
+                foreach (var sessionId in presence.ActiveChats)
+                    await notify.Visitor(sessionId).Resync(new(NodeLost));
 
         foreach (var sessionId in await connections.VisitorsGoneSinceAsync(now - o.VisitorReconnectGrace))
         {

@@ -34,8 +34,18 @@ public interface IConnectionTracker
 
     void RaiseExpertGone(string expertId);
 
-    /// <summary>Connections held by nodes that stopped (crash, kill): forgotten. Returns the experts left with none.</summary>
-    Task<IReadOnlyList<string>> SweepDeadNodesAsync();
+    /// <summary>Connections held by nodes that stopped (crash, kill): forgotten.</summary>
+    Task<DeadNodeSweep> SweepDeadNodesAsync();
+}
+
+/// <summary>
+/// What a sweep of dead nodes found: the experts left without any connection, and the visitor sessions and experts
+/// that had a connection on a dead node (what that node acknowledged but had not yet published never reached the
+/// other side of their chats).
+/// </summary>
+public sealed record DeadNodeSweep(IReadOnlyList<string> ExpertsGone, IReadOnlyList<string> SessionsHit, IReadOnlyList<string> ExpertsHit)
+{
+    public static readonly DeadNodeSweep None = new([], [], []);
 }
 
 /// <summary>Embedded mode: one node, counts in process.</summary>
@@ -89,5 +99,5 @@ public sealed class ConnectionTracker(TimeProvider time) : IConnectionTracker
 
     public void RaiseExpertGone(string expertId) => ExpertGone?.Invoke(expertId);
 
-    public Task<IReadOnlyList<string>> SweepDeadNodesAsync() => Task.FromResult<IReadOnlyList<string>>([]);
+    public Task<DeadNodeSweep> SweepDeadNodesAsync() => Task.FromResult(DeadNodeSweep.None);
 }

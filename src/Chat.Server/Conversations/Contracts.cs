@@ -24,8 +24,10 @@ public sealed record ChatEnded(string ConversationId, string EndedBy, int? Durat
 public sealed record BackInQueue(string ConversationId, string Reason);
 
 /// <summary>
-/// Addition to the contract (both hubs): events may have been missed (this node was cut off from the others for a
-/// while). The client reloads what it shows: the visitor calls Resume with its last seq, the console GetState.
+/// Addition to the contract (both hubs): events may have been missed. Reasons: "events-missed" (this node was cut
+/// off from Redis for a while), "node-lost" (the node of the other side of a chat died, perhaps before publishing
+/// what it had acknowledged). The client reloads what it shows: the visitor calls Resume with its last seq, the
+/// console GetState.
 /// </summary>
 public sealed record Resync(string Reason);
 

@@ -74,29 +74,39 @@ public sealed class RedisConnectionTracker(RedisConnection redis, NodeIdentity n
 
     public void RaiseExpertGone(string expertId) => ExpertGone?.Invoke(expertId);
 
+    // Returns {experts left without a connection, visitor sessions that had one on a dead node, experts that had one}.
     private const string SweepScript = """
         local p, now = ARGV[1], ARGV[2]
-        local lost = {}
-        local function clean(hashPrefix, setKey, goneKey)
+        local lost, hitVisitors, hitExperts = {}, {}, {}
+        local function clean(hashPrefix, setKey, goneKey, hit)
           for _, id in ipairs(redis.call('SMEMBERS', setKey)) do
             local key = hashPrefix..id
+            local wasHit = false
             for _, n in ipairs(redis.call('HKEYS', key)) do
-              if redis.call('EXISTS', p..'node:'..n) == 0 then redis.call('HDEL', key, n) end
+              if redis.call('EXISTS', p..'node:'..n) == 0 then
+                redis.call('HDEL', key, n)
+                wasHit = true
+              end
             end
+            if wasHit then hit[#hit + 1] = id end
             if redis.call('HLEN', key) == 0 then
               redis.call('SREM', setKey, id)
               if goneKey then redis.call('ZADD', goneKey, now, id) else lost[#lost + 1] = id end
             end
           end
         end
-        clean(p..'vconn:', p..'vconns', p..'vgone')
-        clean(p..'econn:', p..'econns', nil)
-        return lost
+        clean(p..'vconn:', p..'vconns', p..'vgone', hitVisitors)
+        clean(p..'econn:', p..'econns', nil, hitExperts)
+        return {lost, hitVisitors, hitExperts}
         """;
 
-    public async Task<IReadOnlyList<string>> SweepDeadNodesAsync() =>
-        ((RedisValue[]?)await redis.EvalAsync(SweepScript, values: [_p, time.GetUtcNow().ToUnixTimeMilliseconds()]) ?? [])
-        .Select(v => (string)v!).ToList();
+    public async Task<DeadNodeSweep> SweepDeadNodesAsync()
+    {
+        var r = (RedisResult[]?)await redis.EvalAsync(SweepScript, values: [_p, time.GetUtcNow().ToUnixTimeMilliseconds()]);
+        if (r is not { Length: 3 }) return DeadNodeSweep.None;
+        static IReadOnlyList<string> Ids(RedisResult x) => ((RedisValue[]?)x ?? []).Select(v => (string)v!).ToList();
+        return new DeadNodeSweep(Ids(r[0]), Ids(r[1]), Ids(r[2]));
+    }
 }
 
 /// <summary>This node's id, random per process start.</summary>

@@ -109,4 +109,28 @@ public sealed class DeadNodeTests(RedisServer redis)
         Assert.Equal("closed", start.Status); // not queued for, let alone assigned to, the expert who is gone
         await expertHub.DisposeAsync();
     }
+
+    [Fact]
+    public async Task WhenTheVisitorsNodeDiesTheExpertIsToldToReload()
+    {
+        using var nodes = new NodeEnvironment(redis);
+        nodes.Env["Redis__NodeTimeout"] = "00:00:02";
+        nodes.Env["Chat__SweepInterval"] = "00:00:01";
+        await using var nodeA = await ServerProcess.StartAsync(nodes.Env);
+        await using var nodeB = await ServerProcess.StartAsync(nodes.Env);
+        var expertHub = nodeB.Hub("/hubs/expert", await nodeB.CookieAsync("expert1", "Demo-Expert-1"));
+        var expert = new Expert(expertHub);
+        await expertHub.StartAsync();
+        await expertHub.InvokeAsync<AvailabilityResult>("SetAvailability", "available");
+        var visitorHub = nodeA.Hub("/hubs/visitor");
+        await visitorHub.StartAsync();
+        await new Visitor(visitorHub).StartAsync();
+        await expert.Inbox.Next("ChatAssigned");
+
+        // A message node A acknowledged in its last moment may never have been published: once node B sees A is dead,
+        // the expert's console reloads the chat from the log (GetState), which has it.
+        await nodeA.KillAsync();
+        Assert.Equal("node-lost", (await expert.Inbox.Next("Resync")).GetProperty("reason").GetString());
+        await expertHub.DisposeAsync();
+    }
 }
