@@ -95,7 +95,7 @@ public sealed partial class ChatRouter(
 
     /// <param name="placed">Called once the message is handed to the store (its place in the log is fixed).</param>
     public Task<SendResult> VisitorSendAsync(ChatSession session, string clientMessageId, string text, Action? placed = null) =>
-        SendAsync(session, Senders.Visitor, clientMessageId, text, placed);
+        SendAsync(session.ConversationId, Senders.Visitor, clientMessageId, text, null, placed);
 
     public async Task VisitorTypingAsync(ChatSession session, bool isTyping)
     {
@@ -173,8 +173,9 @@ public sealed partial class ChatRouter(
         return s;
     }
 
-    public Task<SendResult> ExpertSendAsync(ChatSession session, string clientMessageId, string text, Action? placed = null) =>
-        SendAsync(session, Senders.Expert, clientMessageId, text, placed);
+    /// <summary>One round trip to the store: the append itself checks that the chat is this expert's and still open.</summary>
+    public Task<SendResult> ExpertSendAsync(string expertId, string conversationId, string clientMessageId, string text, Action? placed = null) =>
+        SendAsync(conversationId, Senders.Expert, clientMessageId, text, expertId, placed);
 
     public Task ExpertTypingAsync(ChatSession session, bool isTyping) =>
         notify.Visitor(session.SessionId).TypingChanged(new(session.ConversationId, Senders.Expert, isTyping));
@@ -210,13 +211,16 @@ public sealed partial class ChatRouter(
 
     // ---- Shared -------------------------------------------------------------------------------------
 
-    private async Task<SendResult> SendAsync(ChatSession session, string from, string clientMessageId, string text, Action? placed)
+    /// <param name="assignedTo">An expert's send: stored only while the chat is with this expert (checked by the store,
+    /// atomically with the append: a chat passed on a moment ago takes nothing more from its former expert).</param>
+    private async Task<SendResult> SendAsync(string conversationId, string from, string clientMessageId, string text, string? assignedTo,
+        Action? placed)
     {
         // The store takes the message in call order before its first await; after that, the next send may go.
         Task<AppendResult> append;
         try
         {
-            append = store.AppendAsync(session.ConversationId, from, clientMessageId, text, time.GetUtcNow());
+            append = store.AppendAsync(conversationId, from, clientMessageId, text, time.GetUtcNow(), assignedTo);
         }
         catch (Exception ex)
         {
@@ -231,6 +235,10 @@ public sealed partial class ChatRouter(
         {
             appended = await append;
         }
+        catch (Exception ex) when (ex is KeyNotFoundException or NotAssignedException && assignedTo is not null)
+        {
+            throw new HubException("Dit gesprek bestaat niet of is niet aan jou toegewezen.");
+        }
         catch (Exception ex) when (ex is ConversationEndedException or KeyNotFoundException)
         {
             throw new HubException("Dit gesprek is beëindigd; het bericht is niet verstuurd.");
@@ -239,7 +247,7 @@ public sealed partial class ChatRouter(
         if (!appended.Duplicate)
         {
             // The expert as the append saw it: the chat may have been assigned since the caller looked.
-            await notify.MessageReceived(appended.SessionId, appended.ExpertId, MessageDto.Of(session.ConversationId, m));
+            await notify.MessageReceived(appended.SessionId, appended.ExpertId, MessageDto.Of(conversationId, m));
         }
         return new SendResult(m.Seq, m.SentAt);
     }

@@ -44,8 +44,7 @@ public sealed class ExpertHub(ChatRouter router, UserManager<ChatUser> users, Re
     {
         ChatValidation.ConversationId(conversationId);
         ChatValidation.Message(clientMessageId, text, options.CurrentValue.MaxMessageLength);
-        var session = await router.ExpertConversationAsync(Me.Id, conversationId!);
-        return await router.ExpertSendAsync(session, clientMessageId!, text!, turn.End);
+        return await router.ExpertSendAsync(Me.Id, conversationId!, clientMessageId!, text!, turn.End);
     }
 
     public async Task Typing(string? conversationId, bool isTyping)

@@ -32,8 +32,11 @@ public interface ILiveStore
 
     // Message log: append-only per conversation; seq starts at 1; idempotent on (from, clientMessageId).
     // Throws KeyNotFoundException for an unknown conversation, ConversationEndedException once it ended
-    // (system messages excepted), checked atomically with the append.
-    Task<AppendResult> AppendAsync(string conversationId, string from, string clientMessageId, string text, DateTimeOffset at, CancellationToken ct = default);
+    // (system messages excepted), and NotAssignedException when assignedTo is given and the chat is not (or no
+    // longer: passed on, put back in the queue) with that expert; all checked atomically with the append. A resend of
+    // a stored message is acknowledged again whatever happened since.
+    Task<AppendResult> AppendAsync(string conversationId, string from, string clientMessageId, string text, DateTimeOffset at,
+        string? assignedTo = null, CancellationToken ct = default);
     Task<IReadOnlyList<ChatMessage>> GetMessagesAsync(string conversationId, long afterSeq, CancellationToken ct = default);
 
     // Expert presence. Upsert keeps ActiveChats and LastAssignedAt as the store has them.
@@ -43,3 +46,5 @@ public interface ILiveStore
 }
 
 public sealed class ConversationEndedException() : Exception("The conversation has ended.");
+
+public sealed class NotAssignedException() : Exception("The conversation is not assigned to this expert.");

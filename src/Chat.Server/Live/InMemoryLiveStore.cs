@@ -131,7 +131,8 @@ public sealed class InMemoryLiveStore : ILiveStore
         }
     }
 
-    public Task<AppendResult> AppendAsync(string conversationId, string from, string clientMessageId, string text, DateTimeOffset at, CancellationToken ct = default)
+    public Task<AppendResult> AppendAsync(string conversationId, string from, string clientMessageId, string text, DateTimeOffset at,
+        string? assignedTo = null, CancellationToken ct = default)
     {
         lock (_gate)
         {
@@ -145,6 +146,8 @@ public sealed class InMemoryLiveStore : ILiveStore
             // Checked inside the same atomic step as the append: nothing new is acknowledged after the end.
             if (_sessions[sid].State == ChatState.Ended && from != Senders.System)
                 throw new ConversationEndedException();
+            if (assignedTo is not null && _sessions[sid].ExpertId != assignedTo)
+                throw new NotAssignedException();
             var message = new ChatMessage(log.Messages.Count + 1, clientMessageId, from, text, at);
             log.Messages.Add(message);
             log.ByClientId[key] = message;

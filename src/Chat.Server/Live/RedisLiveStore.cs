@@ -193,13 +193,13 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
     }
 
     // Appends a batch of messages (see GroupCommit), each checked and appended as a single append would be:
-    // ARGV = prefix, then five values per message. Returns one reply per message, in order:
-    // {'new', seq, sessionId, expertId or ''}, {'duplicate', the stored message's JSON, sessionId, expertId or ''},
-    // {'missing'} or {'ended'}.
+    // ARGV = prefix, then six values per message (the last: the expert it must be assigned to, or ''). Returns one
+    // reply per message, in order: {'new', seq, sessionId, expertId or ''}, {'duplicate', the stored message's JSON,
+    // sessionId, expertId or ''}, {'missing'}, {'ended'} or {'not-assigned'}.
     private const string AppendScript = """
         local p = ARGV[1]
         local out = {}
-        for b = 2, #ARGV, 5 do
+        for b = 2, #ARGV, 6 do
           local cid, from, clientId = ARGV[b], ARGV[b + 1], ARGV[b + 2]
           local reply
           local sid = redis.call('GET', p..'c:'..cid)
@@ -217,6 +217,8 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
               reply = {'duplicate', n and redis.call('LINDEX', p..'log:'..cid, n - 1) or existing, sid, eid}
             elseif from ~= 'system' and ended then
               reply = {'ended'}
+            elseif ARGV[b + 5] ~= '' and ARGV[b + 5] ~= eid then
+              reply = {'not-assigned'}
             else
               local seq = redis.call('LLEN', p..'log:'..cid) + 1
               local m = cjson.encode({seq = seq, clientMessageId = clientId, from = from, text = ARGV[b + 3], sentAt = ARGV[b + 4]})
@@ -230,32 +232,34 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         return out
         """;
 
-    private sealed record PendingAppend(string ConversationId, string From, string ClientMessageId, string Text, string At);
+    private sealed record PendingAppend(string ConversationId, string From, string ClientMessageId, string Text, string At, string AssignedTo);
 
     // Messages sent at the same moment (many chats on this node) share one round trip to Redis.
     private GroupCommit<PendingAppend, RedisResult>? _appends;
 
     private GroupCommit<PendingAppend, RedisResult> Appends => _appends ??= new(async batch =>
     {
-        var values = new RedisValue[1 + batch.Count * 5];
+        var values = new RedisValue[1 + batch.Count * 6];
         values[0] = _p;
         for (var i = 0; i < batch.Count; i++)
         {
-            var a = batch[i];
-            (values[1 + i * 5], values[2 + i * 5], values[3 + i * 5], values[4 + i * 5], values[5 + i * 5]) =
-                (a.ConversationId, a.From, a.ClientMessageId, a.Text, a.At);
+            var (a, at) = (batch[i], 1 + i * 6);
+            (values[at], values[at + 1], values[at + 2], values[at + 3], values[at + 4], values[at + 5]) =
+                (a.ConversationId, a.From, a.ClientMessageId, a.Text, a.At, a.AssignedTo);
         }
         return (RedisResult[]?)await redis.EvalAsync(AppendScript, values: values) ?? [];
     });
 
-    public async Task<AppendResult> AppendAsync(string conversationId, string from, string clientMessageId, string text, DateTimeOffset at, CancellationToken ct = default)
+    public async Task<AppendResult> AppendAsync(string conversationId, string from, string clientMessageId, string text, DateTimeOffset at,
+        string? assignedTo = null, CancellationToken ct = default)
     {
-        var r = (RedisValue[]?)await Appends.RunAsync(new(conversationId, from, clientMessageId, text, Iso(at)));
+        var r = (RedisValue[]?)await Appends.RunAsync(new(conversationId, from, clientMessageId, text, Iso(at), assignedTo ?? ""));
         if (r is not { Length: > 0 }) throw new InvalidOperationException("Unexpected reply to the append.");
         switch ((string?)r[0])
         {
             case "missing": throw new KeyNotFoundException("Unknown conversation.");
             case "ended": throw new ConversationEndedException();
+            case "not-assigned": throw new NotAssignedException();
             case "new" when r.Length == 4:
                 // The new message is what was sent, with the seq Redis gave it: no need to read it back.
                 return new AppendResult(new ChatMessage((long)r[1], clientMessageId, from, text, at.ToUniversalTime()), false, (string)r[2]!, ExpertOf(r[3]));

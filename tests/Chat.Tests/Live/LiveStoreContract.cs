@@ -168,6 +168,26 @@ public abstract class LiveStoreContract
     }
 
     [Fact]
+    public async Task AnExpertsMessageIsStoredOnlyWhileTheChatIsWithThatExpert()
+    {
+        await ExpertAsync("e1");
+        await ExpertAsync("e2");
+        await Store.AddQueuedAsync(Session("a"));
+        await Assert.ThrowsAsync<NotAssignedException>(() => Store.AppendAsync("c-a", "expert", "x0", "still queued", T0, assignedTo: "e1"));
+        await Store.TryAssignAsync("a", "e1", T0);
+        var first = await Store.AppendAsync("c-a", "expert", "x1", "mine", T0, assignedTo: "e1");
+        Assert.Equal("e1", first.ExpertId);
+        await Assert.ThrowsAsync<NotAssignedException>(() => Store.AppendAsync("c-a", "expert", "x2", "not mine", T0, assignedTo: "e2"));
+
+        // Passed on: the former expert's new message is refused, a resend of what was stored is still acknowledged.
+        await Store.TryRequeueAsync("a", "e1", T0.AddMinutes(1));
+        await Assert.ThrowsAsync<NotAssignedException>(() => Store.AppendAsync("c-a", "expert", "x3", "too late", T0, assignedTo: "e1"));
+        var resend = await Store.AppendAsync("c-a", "expert", "x1", "mine", T0, assignedTo: "e1");
+        Assert.Equal((1, true), (resend.Message.Seq, resend.Duplicate));
+        Assert.Equal([1L], (await Store.GetMessagesAsync("c-a", 0)).Select(m => m.Seq));
+    }
+
+    [Fact]
     public async Task NothingNewIsAppendedAfterTheEndButAResendIsStillAcknowledged()
     {
         await Store.AddQueuedAsync(Session("a"));
