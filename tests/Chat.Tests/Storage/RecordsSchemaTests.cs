@@ -33,7 +33,15 @@ public sealed class RecordsSchemaTests
         var file = await DatabaseWithAsync(
             "CREATE TABLE \"SchemaVersion\" (\"Version\" INTEGER PRIMARY KEY, \"AppliedAt\" TEXT NOT NULL);" +
             $"INSERT INTO \"SchemaVersion\" VALUES ({version}, '2026-11-01T00:00:00Z');");
-        using var app = new ChatApp(new() { ["ConnectionStrings:Records"] = $"Data Source={file}" });
-        Assert.Contains(message, Fail(app));
+        try
+        {
+            using var app = new ChatApp(new() { ["ConnectionStrings:Records"] = $"Data Source={file}" });
+            Assert.Contains(message, Fail(app));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            File.Delete(file);
+        }
     }
 }
