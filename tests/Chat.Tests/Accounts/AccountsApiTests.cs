@@ -5,19 +5,12 @@ using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.Accounts;
 
-public abstract class AccountsApiTests : IAsyncLifetime
+public abstract class AccountsApiTests : RecordsProviderTests
 {
-    private ChatApp _app = null!;
-
-    /// <summary>The records provider under test: SQLite here, PostgreSQL in the subclass at the end of the file.</summary>
-    protected virtual Task<ChatApp> CreateAppAsync() => Task.FromResult(new ChatApp());
-    public async Task InitializeAsync() => _app = await CreateAppAsync();
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     [Fact]
     public async Task CoordinatorCreatesAnExpertWhoCanThenSignInAndChat()
     {
-        var coordinator = await _app.CoordinatorClientAsync();
+        var coordinator = await App.CoordinatorClientAsync();
         var r = await coordinator.PostAsJsonAsync("/api/accounts", new
         {
             userName = "mohamed", displayName = "Mo", experience = "perpetrator", maxChats = 2, password = "Nieuw-Wachtwoord-1",
@@ -27,7 +20,7 @@ public abstract class AccountsApiTests : IAsyncLifetime
         Assert.Equal("Mo", created.GetProperty("displayName").GetString());
         Assert.False(created.GetProperty("coordinator").GetBoolean());
 
-        var mo = await _app.SignedInClientAsync("mohamed", "Nieuw-Wachtwoord-1");
+        var mo = await App.SignedInClientAsync("mohamed", "Nieuw-Wachtwoord-1");
         var me = await mo.GetFromJsonAsync<JsonElement>("/api/auth/me");
         Assert.Equal(2, me.GetProperty("maxChats").GetInt32());
         Assert.Equal(HttpStatusCode.Forbidden, (await mo.GetAsync("/api/accounts")).StatusCode);
@@ -38,7 +31,7 @@ public abstract class AccountsApiTests : IAsyncLifetime
     [Fact]
     public async Task BadInputNamesTheFieldAndCreatesNothing()
     {
-        var coordinator = await _app.CoordinatorClientAsync();
+        var coordinator = await App.CoordinatorClientAsync();
         var r = await coordinator.PostAsJsonAsync("/api/accounts", new { userName = "x", displayName = "", experience = "hero", maxChats = 9, password = "" });
         Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
         var errors = (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
@@ -59,18 +52,18 @@ public abstract class AccountsApiTests : IAsyncLifetime
     [Fact]
     public async Task DisabledAccountsCannotSignInAndPasswordsCanBeReset()
     {
-        var coordinator = await _app.CoordinatorClientAsync();
+        var coordinator = await App.CoordinatorClientAsync();
         var list = await coordinator.GetFromJsonAsync<JsonElement>("/api/accounts");
         var id = list.EnumerateArray().Single(a => a.GetProperty("userName").GetString() == "expert2").GetProperty("id").GetString();
 
         var off = await coordinator.PutAsJsonAsync($"/api/accounts/{id}", new { disabled = true, maxChats = 3 });
         Assert.True((await off.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("disabled").GetBoolean());
-        var login = await _app.CreateClient().PostAsJsonAsync("/api/auth/login", new { userName = "expert2", password = "Demo-Expert-2" });
+        var login = await App.CreateClient().PostAsJsonAsync("/api/auth/login", new { userName = "expert2", password = "Demo-Expert-2" });
         Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
 
         await coordinator.PutAsJsonAsync($"/api/accounts/{id}", new { disabled = false });
         Assert.Equal(HttpStatusCode.NoContent, (await coordinator.PostAsJsonAsync($"/api/accounts/{id}/password", new { password = "Ander-Wachtwoord-2" })).StatusCode);
-        var again = await _app.SignedInClientAsync("expert2", "Ander-Wachtwoord-2");
+        var again = await App.SignedInClientAsync("expert2", "Ander-Wachtwoord-2");
         Assert.Equal(3, (await again.GetFromJsonAsync<JsonElement>("/api/auth/me")).GetProperty("maxChats").GetInt32());
 
         var self = (await coordinator.GetFromJsonAsync<JsonElement>("/api/auth/me")).GetProperty("id").GetString();

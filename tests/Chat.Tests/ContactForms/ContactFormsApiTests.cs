@@ -5,15 +5,8 @@ using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.ContactForms;
 
-public abstract class ContactFormsApiTests : IAsyncLifetime
+public abstract class ContactFormsApiTests : RecordsProviderTests
 {
-    private ChatApp _app = null!;
-
-    /// <summary>The records provider under test: SQLite here, PostgreSQL in the subclass at the end of the file.</summary>
-    protected virtual Task<ChatApp> CreateAppAsync() => Task.FromResult(new ChatApp());
-    public async Task InitializeAsync() => _app = await CreateAppAsync();
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     private static object PhoneForm(int minutes = 35) => new
     {
         conversationId = (string?)null,
@@ -32,7 +25,7 @@ public abstract class ContactFormsApiTests : IAsyncLifetime
     [Fact]
     public async Task ExpertRegistersAContactOutsideTheChatIdempotently()
     {
-        var client = await _app.ExpertClientAsync(1);
+        var client = await App.ExpertClientAsync(1);
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/contacts") { Content = JsonContent.Create(PhoneForm()) };
         request.Headers.Add("Idempotency-Key", "key-1");
         var r = await client.SendAsync(request);
@@ -56,7 +49,7 @@ public abstract class ContactFormsApiTests : IAsyncLifetime
     [Fact]
     public async Task InvalidFormIsRefusedNamingEachBadFieldAndNothingIsStored()
     {
-        var client = await _app.ExpertClientAsync(1);
+        var client = await App.ExpertClientAsync(1);
         var r = await client.PostAsJsonAsync("/api/contacts", new
         {
             occurredAt = DateTimeOffset.UtcNow,
@@ -85,7 +78,7 @@ public abstract class ContactFormsApiTests : IAsyncLifetime
     [InlineData(601)]
     public async Task DurationOutOfRangeIsRefused(int minutes)
     {
-        var client = await _app.ExpertClientAsync(1);
+        var client = await App.ExpertClientAsync(1);
         var r = await client.PostAsJsonAsync("/api/contacts", PhoneForm(minutes));
         Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
         var problem = await r.Content.ReadFromJsonAsync<JsonElement>();
@@ -95,8 +88,8 @@ public abstract class ContactFormsApiTests : IAsyncLifetime
     [Fact]
     public async Task FormAfterAChatIsPrefilledAndIdempotentOnTheConversation()
     {
-        await using var expert = await _app.ExpertAsync(1);
-        await using var visitor = await _app.VisitorAsync();
+        await using var expert = await App.ExpertAsync(1);
+        await using var visitor = await App.VisitorAsync();
         await visitor.StartAsync(new { about = "both", followUp = true, referral = "flyer-victims" });
         var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
         await expert.Hub.InvokeAsync("EndChat", conversationId);
@@ -105,7 +98,7 @@ public abstract class ContactFormsApiTests : IAsyncLifetime
         Assert.Equal("follow-up", prefill.GetProperty("conversation").GetString());
         Assert.Equal(["flyer-victims"], prefill.GetProperty("referralSources").EnumerateArray().Select(e => e.GetString()));
 
-        var client = await _app.ExpertClientAsync(1);
+        var client = await App.ExpertClientAsync(1);
         var pending = await client.GetFromJsonAsync<JsonElement>("/api/contacts/pending");
         Assert.Equal(conversationId, pending[0].GetProperty("conversationId").GetString());
 
@@ -125,7 +118,7 @@ public abstract class ContactFormsApiTests : IAsyncLifetime
         Assert.Equal(0, (await client.GetFromJsonAsync<JsonElement>("/api/contacts/pending")).GetArrayLength());
 
         // Another expert cannot file a form for this chat.
-        var other = await _app.ExpertClientAsync(2);
+        var other = await App.ExpertClientAsync(2);
         var r3 = await other.PostAsJsonAsync("/api/contacts", form);
         Assert.Equal(HttpStatusCode.Conflict, r3.StatusCode);
     }
@@ -133,7 +126,7 @@ public abstract class ContactFormsApiTests : IAsyncLifetime
     [Fact]
     public async Task FormForAnUnknownConversationIsRefused()
     {
-        var client = await _app.ExpertClientAsync(1);
+        var client = await App.ExpertClientAsync(1);
         var r = await client.PostAsJsonAsync("/api/contacts", new
         {
             conversationId = "nope", durationMinutes = 10, conversation = "first", contactType = "website-chat",
@@ -146,13 +139,13 @@ public abstract class ContactFormsApiTests : IAsyncLifetime
     [Fact]
     public async Task ExpertsSeeTheirOwnFormsAndCoordinatorsSeeAll()
     {
-        var e1 = await _app.ExpertClientAsync(1);
-        var e2 = await _app.ExpertClientAsync(2);
+        var e1 = await App.ExpertClientAsync(1);
+        var e2 = await App.ExpertClientAsync(2);
         Assert.Equal(HttpStatusCode.Created, (await e1.PostAsJsonAsync("/api/contacts", PhoneForm())).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await e2.PostAsJsonAsync("/api/contacts", PhoneForm(20))).StatusCode);
         Assert.Equal(1, (await e1.GetFromJsonAsync<JsonElement>("/api/contacts")).GetArrayLength());
         Assert.Equal(1, (await e2.GetFromJsonAsync<JsonElement>("/api/contacts")).GetArrayLength());
-        var coordinator = await _app.CoordinatorClientAsync();
+        var coordinator = await App.CoordinatorClientAsync();
         var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
         Assert.Equal(2, (await coordinator.GetFromJsonAsync<JsonElement>($"/api/contacts?from={today}&to={today}")).GetArrayLength());
         Assert.Equal(0, (await coordinator.GetFromJsonAsync<JsonElement>("/api/contacts?from=2020-01-01&to=2020-01-31")).GetArrayLength());
@@ -161,7 +154,7 @@ public abstract class ContactFormsApiTests : IAsyncLifetime
     [Fact]
     public async Task BadDateParametersAreNamed()
     {
-        var client = await _app.ExpertClientAsync(1);
+        var client = await App.ExpertClientAsync(1);
         var r = await client.GetAsync("/api/contacts?from=23-11-2026");
         Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
         Assert.True((await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("from", out _));
@@ -172,7 +165,7 @@ public abstract class ContactFormsApiTests : IAsyncLifetime
     [Fact]
     public async Task ContactFormsNeedASignedInExpert()
     {
-        var anonymous = _app.CreateClient(new() { AllowAutoRedirect = false });
+        var anonymous = App.CreateClient(new() { AllowAutoRedirect = false });
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/contacts", PhoneForm())).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/contacts")).StatusCode);
     }

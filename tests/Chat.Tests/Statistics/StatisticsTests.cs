@@ -10,26 +10,21 @@ using Chat.Tests.Infrastructure;
 namespace Chat.Tests.Statistics;
 
 /// <summary>The contract's statistics, exact on a generated dataset that spans both daylight-saving changes of 2026.</summary>
-public abstract class StatisticsTests : IAsyncLifetime
+public abstract class StatisticsTests : RecordsProviderTests
 {
-    private ChatApp _app = null!;
-
-    /// <summary>The records provider under test: SQLite here, PostgreSQL in the subclass at the end of the file.</summary>
-    protected virtual Task<ChatApp> CreateAppAsync() => Task.FromResult(new ChatApp());
     private HttpClient _coordinator = null!;
     private string _expertId = "";
     private int _seq;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _app = await CreateAppAsync();
-        _coordinator = await _app.CoordinatorClientAsync();
-        using var scope = _app.Services.CreateScope();
+        await base.InitializeAsync();
+        _coordinator = await App.CoordinatorClientAsync();
+        using var scope = App.Services.CreateScope();
         var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Chat.Server.Accounts.ChatUser>>();
         _expertId = (await users.FindByNameAsync("expert1"))!.Id;
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     private ContactForm Form(DateTimeOffset utc, int minutes = 30, string seeker = "victim", string conversation = "first",
         string type = "phone", string[]? referral = null, string[]? support = null, string[]? help = null, string safety = "none") => new()
@@ -50,7 +45,7 @@ public abstract class StatisticsTests : IAsyncLifetime
 
     private async Task AddAsync(params ContactForm[] forms)
     {
-        using var scope = _app.Services.CreateScope();
+        using var scope = App.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
         db.ContactForms.AddRange(forms);
         await db.SaveChangesAsync();
@@ -184,21 +179,21 @@ public abstract class StatisticsTests : IAsyncLifetime
     [Fact]
     public async Task ChatFiguresComeFromTheQueueCountersAndMissingFormsAreCounted()
     {
-        await using var expert = await _app.ExpertAsync(1);
-        await using var v1 = await _app.VisitorAsync();
+        await using var expert = await App.ExpertAsync(1);
+        await using var v1 = await App.VisitorAsync();
         await v1.StartAsync();
         var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
-        await using var v2 = await _app.VisitorAsync();
+        await using var v2 = await App.VisitorAsync();
         Assert.Equal("queued", (await v2.StartAsync()).Status);
         await v2.Hub.InvokeAsync("LeaveChat");
         await expert.Inbox.Until("QueueChanged", q => q.GetProperty("waiting").GetInt32() == 0);
         await expert.Hub.InvokeAsync("EndChat", conversationId);
         await expert.Inbox.Next("ChatEnded");
         await expert.Hub.InvokeAsync<object>("SetAvailability", "offline");
-        await using var closed = await _app.VisitorAsync();
+        await using var closed = await App.VisitorAsync();
         Assert.Equal("closed", (await closed.StartAsync()).Status);
 
-        var today = StatisticsApi.Today(_app.Services.GetRequiredService<ReportingZone>(), TimeProvider.System).ToString("yyyy-MM-dd");
+        var today = StatisticsApi.Today(App.Services.GetRequiredService<ReportingZone>(), TimeProvider.System).ToString("yyyy-MM-dd");
         var report = await _coordinator.GetFromJsonAsync<JsonElement>($"/api/statistics?from={today}&to={today}");
         var chat = report.GetProperty("chat");
         Assert.Equal(2, chat.GetProperty("requests").GetInt32());
@@ -226,7 +221,7 @@ public abstract class StatisticsTests : IAsyncLifetime
             referral: rnd.Next(3) == 0 ? [] : ["website", "professional"], support: rnd.Next(2) == 0 ? ["listening-ear"] : [],
             safety: ContactCodes.Safety.Codes[rnd.Next(3)].Key)).ToArray();
         await AddAsync(forms);
-        using var scope = _app.Services.CreateScope();
+        using var scope = App.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
         var zone = scope.ServiceProvider.GetRequiredService<ReportingZone>();
         var queries = scope.ServiceProvider.GetRequiredService<StatisticsQueries>();
@@ -292,18 +287,18 @@ public abstract class StatisticsTests : IAsyncLifetime
     [Fact]
     public async Task ExpertsGet403AndSeeOnlyTheirOwnFigures()
     {
-        var expert = await _app.ExpertClientAsync(1);
+        var expert = await App.ExpertClientAsync(1);
         Assert.Equal(HttpStatusCode.Forbidden, (await expert.GetAsync("/api/statistics/weekly?week=2026-W47")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await expert.GetAsync("/api/statistics?from=2026-11-16&to=2026-11-22")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await expert.GetAsync("/api/statistics/export.csv?from=2026-11-16&to=2026-11-22")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await expert.GetAsync("/api/statistics/experts?from=2026-11-16&to=2026-11-22")).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await _app.CreateClient().GetAsync("/api/statistics/weekly?week=2026-W47")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await App.CreateClient().GetAsync("/api/statistics/weekly?week=2026-W47")).StatusCode);
 
         await AddAsync(Form(Utc(2026, 11, 17, 12), 20));
         var mine = await expert.GetFromJsonAsync<JsonElement>("/api/statistics/me?from=2026-11-16&to=2026-11-22");
         Assert.Equal(1, mine.GetProperty("contacts").GetInt32());
         Assert.Equal(20, mine.GetProperty("otherContactMinutes").GetInt32());
-        var other = await _app.ExpertClientAsync(2);
+        var other = await App.ExpertClientAsync(2);
         var theirs = await other.GetFromJsonAsync<JsonElement>("/api/statistics/me?from=2026-11-16&to=2026-11-22");
         Assert.Equal(0, theirs.GetProperty("contacts").GetInt32());
     }
@@ -311,8 +306,8 @@ public abstract class StatisticsTests : IAsyncLifetime
     [Fact]
     public async Task CoordinatorSeesTheLiveSituationWithoutAnyContent()
     {
-        await using var expert = await _app.ExpertAsync(1);
-        await using var visitor = await _app.VisitorAsync();
+        await using var expert = await App.ExpertAsync(1);
+        await using var visitor = await App.VisitorAsync();
         await visitor.StartAsync();
         await expert.Inbox.Next("ChatAssigned");
         await visitor.SendAsync("v1", "Dit is geheim");
@@ -323,7 +318,7 @@ public abstract class StatisticsTests : IAsyncLifetime
         var sanne = live.GetProperty("experts").EnumerateArray().Single();
         Assert.Equal("Sanne", sanne.GetProperty("displayName").GetString());
         Assert.Equal(1, sanne.GetProperty("activeChats").GetInt32());
-        Assert.Equal(HttpStatusCode.Forbidden, (await (await _app.ExpertClientAsync(2)).GetAsync("/api/statistics/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await App.ExpertClientAsync(2)).GetAsync("/api/statistics/live")).StatusCode);
     }
 }
 
