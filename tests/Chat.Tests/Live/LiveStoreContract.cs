@@ -215,6 +215,62 @@ public abstract class LiveStoreContract
         Assert.NotNull(await Store.GetSessionAsync("new"));
     }
 
+    private static ChatSession FromAddress(string id, string address, int secondsAfter = 0) =>
+        Session(id, secondsAfter) with { AddressHash = address };
+
+    [Fact]
+    public async Task QueueLimitsAreCheckedWithTheAdd()
+    {
+        var limits = new QueueLimits(MaxQueue: 4, MaxOpenPerAddress: 2, MaxPerAddressPerHour: 3);
+        Assert.Equal(QueueAdmission.Added, await Store.AddQueuedAsync(FromAddress("a1", "A"), limits));
+        Assert.Equal(QueueAdmission.Added, await Store.AddQueuedAsync(FromAddress("a2", "A", 1), limits));
+        Assert.Equal(QueueAdmission.AddressLimit, await Store.AddQueuedAsync(FromAddress("a3", "A", 2), limits)); // two open
+        Assert.Null(await Store.GetSessionAsync("a3"));
+        // An ended chat frees its place; the hour still counts it.
+        await Store.TryEndAsync("a1", "visitor", T0.AddSeconds(3));
+        Assert.Equal(QueueAdmission.Added, await Store.AddQueuedAsync(FromAddress("a4", "A", 4), limits));
+        await Store.TryEndAsync("a2", "visitor", T0.AddSeconds(5));
+        Assert.Equal(QueueAdmission.AddressLimit, await Store.AddQueuedAsync(FromAddress("a5", "A", 6), limits)); // three this hour
+        Assert.Equal(QueueAdmission.Added, await Store.AddQueuedAsync(FromAddress("a6", "A", 3601), limits)); // an hour after the first
+        // The queue cap counts every address; an active chat is not in the queue.
+        Assert.Equal(QueueAdmission.Added, await Store.AddQueuedAsync(FromAddress("b1", "B", 10), limits));
+        Assert.Equal(QueueAdmission.Added, await Store.AddQueuedAsync(FromAddress("c1", "C", 11), limits));
+        Assert.Equal(QueueAdmission.QueueFull, await Store.AddQueuedAsync(FromAddress("d1", "D", 12), limits)); // a4, a6, b1, c1
+        await ExpertAsync("e1");
+        Assert.Equal(AssignOutcome.Assigned, await Store.TryAssignAsync("b1", "e1", T0.AddSeconds(13)));
+        Assert.Equal(QueueAdmission.Added, await Store.AddQueuedAsync(FromAddress("d2", "D", 14), limits));
+        Assert.Equal(["a4", "c1", "d2", "a6"], (await Store.GetQueueAsync()).Select(s => s.SessionId));
+        // Without limits (an internal add) nothing is refused.
+        Assert.Equal(QueueAdmission.Added, await Store.AddQueuedAsync(FromAddress("a7", "A", 15)));
+    }
+
+    [Fact]
+    public async Task SimultaneousStartsFromOneAddressGetNoMoreThanTheLimit()
+    {
+        var limits = new QueueLimits(MaxQueue: 1000, MaxOpenPerAddress: 3, MaxPerAddressPerHour: 10);
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => Store.AddQueuedAsync(FromAddress("s" + i, "A", i), limits)));
+        Assert.Equal(3, results.Count(r => r == QueueAdmission.Added));
+        Assert.Equal(3, (await Store.GetQueueAsync()).Count);
+    }
+
+    [Fact]
+    public async Task MessageLimitsHoldPerChatAndNeverRefuseAResend()
+    {
+        await Store.AddQueuedAsync(Session("a"));
+        var limits = new MessageLimits(MaxMessages: 6, VisitorPerMinute: 3);
+        for (var i = 0; i < 3; i++) await Store.AppendAsync("c-a", "visitor", "v" + i, "x", T0.AddSeconds(i), limits: limits);
+        var rate = await Assert.ThrowsAsync<MessageLimitException>(() => Store.AppendAsync("c-a", "visitor", "v3", "x", T0.AddSeconds(5), limits: limits));
+        Assert.False(rate.Full);
+        Assert.Equal(2, (await Store.AppendAsync("c-a", "visitor", "v1", "x", T0.AddSeconds(6), limits: limits)).Message.Seq); // a resend
+        await Store.AppendAsync("c-a", "visitor", "v3", "x", T0.AddMinutes(1), limits: limits); // the next minute
+        await Store.AppendAsync("c-a", "system", "s1", "note", T0.AddMinutes(1), limits: limits);
+        await Store.AppendAsync("c-a", "visitor", "v4", "x", T0.AddMinutes(1), limits: limits);
+        var full = await Assert.ThrowsAsync<MessageLimitException>(() => Store.AppendAsync("c-a", "expert", "e1", "x", T0.AddMinutes(1), limits: limits));
+        Assert.True(full.Full);
+        Assert.Equal(7, (await Store.AppendAsync("c-a", "system", "s2", "a system note still fits", T0.AddMinutes(1), limits: limits)).Message.Seq);
+        Assert.Equal(7, (await Store.GetMessagesAsync("c-a", 0)).Count);
+    }
+
     [Fact]
     public async Task UpsertingPresenceKeepsActiveChatsAndLastAssignment()
     {
