@@ -20,7 +20,13 @@ public sealed class AttackTests : IAsyncLifetime
     // A server of its own for every attack: one attack's leftovers (queued chats, open connections) never meet another's.
     private readonly AttackFixture f = new();
     public Task InitializeAsync() => f.InitializeAsync();
-    public Task DisposeAsync() => f.DisposeAsync();
+
+    public async Task DisposeAsync()
+    {
+        // Whatever the attack, the whole log of its server holds no address and no visitor text.
+        AssertNothingPrivateLogged();
+        await f.DisposeAsync();
+    }
 
     // Words a visitor might type that must never reach a log line.
     private const string Private = "Jane 0612345678 Kerkstr 5";
