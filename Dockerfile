@@ -8,6 +8,9 @@ RUN dotnet publish src/Chat.Server -c Release -o /app
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app .
+# Runs as the image's unprivileged user; it owns only the data folder.
+RUN mkdir -p /app/data && chown app:app /app/data
+USER app
 ENV ASPNETCORE_URLS=http://+:8080 ASPNETCORE_ENVIRONMENT=Production
 VOLUME /app/data
 EXPOSE 8080

@@ -21,6 +21,7 @@ fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"
 mkdir -p artifacts/screenshots
+rm -f artifacts/attack-table.md   # the attack suite writes it anew
 
 dotnet build Chat.sln -c Release -warnaserror --nologo -v quiet
 set +e
@@ -28,6 +29,9 @@ dotnet test Chat.sln -c Release --no-build --nologo \
   --logger "console;verbosity=normal" --results-directory artifacts/test-results "$@" 2>&1 | tee artifacts/test-output.log
 status=${PIPESTATUS[0]}
 set -e
+
+# The attack suite's report (tests/Chat.Tests/Attacks): attack | expected | seen.
+if [ -f artifacts/attack-table.md ]; then echo; echo "Attack suite:"; cat artifacts/attack-table.md; echo; fi
 
 # A plain summary line for CI: "N passed, N failed".
 passed=$( (grep -E '^\s+Passed: [0-9]+' artifacts/test-output.log || true) | awk '{s+=$2} END {print s+0}')

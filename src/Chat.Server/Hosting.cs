@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Chat.Server.Abuse;
 using Chat.Server.Accounts;
 using Chat.Server.ContactForms;
 using Chat.Server.Storage;
@@ -18,11 +19,17 @@ public static class Hosting
         return services;
     }
 
-    public static IServiceCollection AddWidget(this IServiceCollection services)
+    public static IServiceCollection AddWidget(this IServiceCollection services, IHostEnvironment env)
     {
         services.AddOptions<WidgetOptions>().BindConfiguration(WidgetOptions.Section)
             .Validate(o => Uri.TryCreate(o.QuickExitUrl, UriKind.Absolute, out var u) && u.Scheme is "https" or "http",
                 "Widget:QuickExitUrl must be an absolute http(s) URL.")
+            // Any site could otherwise frame the chat (and overlay or mimic it): the project names its own sites.
+            .Validate(o => env.IsDevelopment() || o.AllowedEmbedOrigins.Length > 0,
+                "Widget:AllowedEmbedOrigins is required outside Development: the origins of the project's websites that embed " +
+                "the chat, e.g. Widget__AllowedEmbedOrigins__0=https://www.example.org.")
+            .Validate(o => o.AllowedEmbedOrigins.All(x => x == "*" ? env.IsDevelopment() : Uri.TryCreate(x, UriKind.Absolute, out var u) && u.Scheme is "https" or "http"),
+                "Widget:AllowedEmbedOrigins: each entry is an origin such as https://www.example.org ('*' only in Development).")
             .ValidateOnStart();
         return services;
     }
@@ -39,9 +46,9 @@ public static class Hosting
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            // Per client address, held in memory only for the window: never logged or stored.
+            // Per client address (the real one behind a trusted proxy), by its keyed hash, in memory for the window only.
             o.AddPolicy("login", http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                http.ClientAddress()?.Hash ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) }));
         });
         return services;

@@ -1,4 +1,5 @@
 using Chat.Server;
+using Chat.Server.Abuse;
 using Chat.Server.Accounts;
 using Chat.Server.ContactForms;
 using Chat.Server.Conversations;
@@ -8,6 +9,7 @@ using Chat.Server.Widget;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.Logging.AddLogHygiene();                             // what a log line may hold (no visitor text, address, token)
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddProblemDetails();
 builder.Services.AddRecords(builder.Configuration);          // SQLite records: accounts, contact forms
@@ -15,7 +17,8 @@ builder.Services.AddAccounts(builder.Configuration);          // Identity, roles
 builder.Services.AddConversations(builder.Configuration);     // hubs, queue and routing, live store (in process or Redis)
 builder.Services.AddContactForms();                          // contactformulier
 builder.Services.AddStatistics();                            // weekly tables, queue figures, exports
-builder.Services.AddWidget();                                // widget configuration
+builder.Services.AddWidget(builder.Environment);             // widget configuration
+builder.Services.AddAbuseResistance(builder.Configuration);  // client address (hashed), per-address limits, blocks
 builder.Services.AddSecurity();                              // rate limits, headers
 builder.Services.AddConsolePages();                          // console pages (Chat.ExpertConsole)
 
@@ -23,19 +26,23 @@ var app = builder.Build();
 
 await app.InitialiseAsync();                                 // schema, roles, first coordinator, demo accounts
 
+app.UseForwardedHeaders();                                   // real client address and scheme behind trusted proxies only
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseClientAddress();                                      // ... kept only as a keyed hash
 app.UseSecurityHeaders();
 app.UseSiteRewrites();                                       // /widget.js, /widget/, /demo
 app.UseStaticFiles();
 app.UseRouting();
 app.UseRateLimiter();
+app.UseHubGate();                                            // hubs: origin check, connections per address
 app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapAuth();
 app.MapAccounts();
 app.MapWidget();
+app.MapBlocks();
 app.MapConversations();
 app.MapContactForms();
 app.MapStatistics();

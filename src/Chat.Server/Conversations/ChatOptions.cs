@@ -21,6 +21,17 @@ public sealed class ChatOptions
     [Range(1, 1_000_000)]
     public int CallBurst { get; set; } = 30;
 
+    /// <summary>Messages one chat holds at most (visitor and expert together; the system's notes aside).</summary>
+    [Range(1, 100_000)]
+    public int MaxMessagesPerChat { get; set; } = 1000;
+
+    /// <summary>
+    /// The visitor's messages per minute in one chat, shared by every connection resumed on it, on every node (a
+    /// person types far fewer; beyond it a send is answered "[retry]" and the widget sends it again a moment later).
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int VisitorMessagesPerMinute { get; set; } = 30;
+
     /// <summary>A queued visitor whose every connection is gone this long has left the queue.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan VisitorReconnectGrace { get; set; } = TimeSpan.FromMinutes(2);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Chat.Server.Abuse;
 using Chat.Server.ContactForms;
 using Chat.Server.Live;
 using Chat.Server.Roster;
@@ -20,8 +21,10 @@ public sealed partial class ChatRouter(
     ContactDrafts drafts,
     QueueCounters counters,
     ShiftLog shifts,
+    IAbuseStore abuse,
     TimeProvider time,
     IOptionsMonitor<ChatOptions> options,
+    IOptionsMonitor<AbuseOptions> abuseOptions,
     ILogger<ChatRouter> logger)
 {
     // Routing runs one pass at a time on this node: a pass reads the queue and the experts and assigns in order.
@@ -34,15 +37,21 @@ public sealed partial class ChatRouter(
 
     // ---- Visitor side -------------------------------------------------------------------------------
 
+    /// <param name="address">The caller's address hash (null: none known, e.g. a call from inside the server).</param>
     /// <param name="bind">Joins the caller's connection to the session before routing, so it hears ChatStarted.</param>
-    public async Task<StartChatResult> StartChatAsync(VisitorProfile profile, Func<ChatSession, Task> bind)
+    public async Task<StartChatResult> StartChatAsync(VisitorProfile profile, ClientAddress? address, Func<ChatSession, Task> bind)
     {
         var now = time.GetUtcNow();
         if (!await IsOpenAsync())
         {
-            await counters.RequestAsync(now, open: false);
+            // A request while closed is counted once per address an hour: a visitor (or a script) asking again and again
+            // does not inflate the funders' "requests while closed".
+            if (address is null || await abuse.FirstInWindowAsync("closed:" + address.Hash, TimeSpan.FromHours(1), now))
+                await counters.RequestAsync(now, open: false);
             return new StartChatResult(null, null, "closed", null, null);
         }
+        if (address is not null && await abuse.IsBlockedAsync(address.AllHashes, now))
+            return StartChatResult.Refused(Refusals.Blocked);
 
         var token = NewToken(32);
         var session = new ChatSession
@@ -52,8 +61,14 @@ public sealed partial class ChatRouter(
             ResumeTokenHash = HashToken(token),
             Visitor = profile,
             RequestedAt = now,
+            AddressHash = address?.Hash,
         };
-        await store.AddQueuedAsync(session);
+        var a = abuseOptions.CurrentValue;
+        // Checked atomically with the add: a flood of simultaneous starts from one address gets no more than its share,
+        // and nobody is put in front of a visitor already waiting (the queue is ordered by request time).
+        var admission = await store.AddQueuedAsync(session, new QueueLimits(a.MaxQueue, a.MaxOpenChatsPerAddress, a.ChatsPerAddressPerHour));
+        if (admission != QueueAdmission.Added)
+            return StartChatResult.Refused(admission == QueueAdmission.QueueFull ? Refusals.Busy : Refusals.Limit);
         Log.ChatRequested(logger, session.SessionId);
         await counters.RequestAsync(now, open: true);
         await bind(session);
@@ -183,6 +198,22 @@ public sealed partial class ChatRouter(
     public Task EndByExpertAsync(ChatSession session) => EndAsync(session.SessionId, Senders.Expert);
 
     /// <summary>
+    /// The expert stops an abusive, threatening or prank visitor: the chat ends as EndChat ends it, and the visitor's
+    /// address (its hash) cannot start a chat for <see cref="AbuseOptions.BlockDuration"/>, on every node. No contact
+    /// form is asked for; the statistics count the chat as blocked.
+    /// </summary>
+    public async Task<BlockResult> BlockAsync(ChatSession session, ExpertIdentity expert, string reason)
+    {
+        var now = time.GetUtcNow();
+        var block = new Block(NewToken(9), session.AddressHash ?? "", now, now + abuseOptions.CurrentValue.BlockDuration, reason, expert.DisplayName);
+        // The block first: the visitor learns of the end at once and must not be able to start again in between.
+        if (session.AddressHash is not null) await abuse.AddBlockAsync(block);
+        Log.VisitorBlocked(logger, session.SessionId, block.Id, reason);
+        await EndAsync(session.SessionId, Senders.Expert, blocked: true);
+        return new BlockResult(block.Id, block.Until);
+    }
+
+    /// <summary>
     /// The expert passes the chat on (it comes too close, or a better match is on shift): the visitor goes back to
     /// the front of the queue with the history, and is not routed back to this expert until the preference fallback.
     /// The next expert files the contact form.
@@ -220,7 +251,9 @@ public sealed partial class ChatRouter(
         Task<AppendResult> append;
         try
         {
-            append = store.AppendAsync(conversationId, from, clientMessageId, text, time.GetUtcNow(), assignedTo);
+            var o = Options;
+            append = store.AppendAsync(conversationId, from, clientMessageId, text, time.GetUtcNow(), assignedTo,
+                new MessageLimits(o.MaxMessagesPerChat, o.VisitorMessagesPerMinute));
         }
         catch (Exception ex)
         {
@@ -243,6 +276,16 @@ public sealed partial class ChatRouter(
         {
             throw new HubException("Dit gesprek is beëindigd; het bericht is niet verstuurd.");
         }
+        catch (MessageLimitException ex) when (ex.Full)
+        {
+            throw new ChatRefusal("chat-full", $"Dit gesprek heeft het maximale aantal berichten ({Options.MaxMessagesPerChat}) bereikt. " +
+                "Begin een nieuw gesprek als je verder wilt praten.");
+        }
+        catch (MessageLimitException)
+        {
+            // "[retry]": the widget keeps the message and sends it again (same id) a little later; nothing is lost.
+            throw new ChatRefusal("message-rate", "Je stuurt veel berichten kort na elkaar. Je bericht wordt zo opnieuw verstuurd. [retry]");
+        }
         var m = appended.Message;
         if (!appended.Duplicate)
         {
@@ -252,7 +295,7 @@ public sealed partial class ChatRouter(
         return new SendResult(m.Seq, m.SentAt);
     }
 
-    private async Task EndAsync(string sessionId, string endedBy)
+    private async Task EndAsync(string sessionId, string endedBy, bool blocked = false)
     {
         var now = time.GetUtcNow();
         var ended = await store.TryEndAsync(sessionId, endedBy, now);
@@ -261,13 +304,22 @@ public sealed partial class ChatRouter(
         Log.ChatEnded(logger, ended.SessionId, endedBy, ended.ExpertId is not null);
         if (ended.StartedAt is null && !ended.Requeued) await counters.AbandonedAsync(now);
 
+        if (blocked) await counters.BlockedAsync(now);
         if (ended.ExpertId is not null && ended.StartedAt is { } started)
         {
             RecordChatLength(now - started);
-            var prefill = ContactDrafts.Prefill(ended, now);
-            await drafts.SaveAsync(ended.ExpertId, prefill, now);
             var duration = (int)Math.Max(0, (now - started).TotalSeconds);
-            await notify.Expert(ended.ExpertId).ChatEnded(new(ended.ConversationId, endedBy, duration, prefill));
+            if (blocked)
+            {
+                // A blocked chat needs no contact form: none is asked for, none counts as missing.
+                await notify.Expert(ended.ExpertId).ChatEnded(new(ended.ConversationId, endedBy, duration, null, Blocked: true));
+            }
+            else
+            {
+                var prefill = ContactDrafts.Prefill(ended, now);
+                await drafts.SaveAsync(ended.ExpertId, prefill, now);
+                await notify.Expert(ended.ExpertId).ChatEnded(new(ended.ConversationId, endedBy, duration, prefill));
+            }
         }
         await notify.Visitor(ended.SessionId).ChatEnded(new(ended.ConversationId, endedBy));
         await RouteAsync();
@@ -506,9 +558,20 @@ public sealed partial class ChatRouter(
         [LoggerMessage(5, LogLevel.Information, "Expert {ExpertId} is {Availability}")]
         public static partial void AvailabilityChanged(ILogger logger, string expertId, string availability);
 
+        [LoggerMessage(8, LogLevel.Information, "Chat {SessionId} ended with a block {BlockId} ({Reason})")]
+        public static partial void VisitorBlocked(ILogger logger, string sessionId, string blockId, string reason);
+
         [LoggerMessage(6, LogLevel.Information, "Deleted the message logs of {Count} ended chats")]
         public static partial void Purged(ILogger logger, int count);
     }
+}
+
+/// <summary>Fixed reason codes of a refused <c>StartChat</c> (never built from input).</summary>
+public static class Refusals
+{
+    public const string Limit = "limit";
+    public const string Blocked = "blocked";
+    public const string Busy = "busy";
 }
 
 /// <summary>Who an expert is, as the routing needs it (read from the account at connect).</summary>

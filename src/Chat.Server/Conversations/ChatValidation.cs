@@ -9,6 +9,7 @@ public static class ChatValidation
     public static readonly string[] AboutCodes = ["victim", "perpetrator", "both", "relative", "professional", "other", "unspecified"];
     public static readonly string[] PreferredExperienceCodes = ["victim", "perpetrator", "any"];
     public static readonly string[] Languages = ["nl", "en"];
+    public static readonly string[] BlockReasons = ["abusive", "threatening", "prank", "other"];
 
     public static VisitorProfile Profile(StartChatRequest? r)
     {
@@ -30,7 +31,8 @@ public static class ChatValidation
     {
         if (string.IsNullOrWhiteSpace(value)) return fallback;
         if (!allowed.Contains(value))
-            throw new HubException($"{field}: onbekende waarde '{Truncate(value)}'. Toegestaan: {string.Join(", ", allowed)}.");
+            // The value itself is not repeated: it may hold what a visitor typed, and refusals are logged.
+            throw new HubException($"{field}: onbekende waarde. Toegestaan: {string.Join(", ", allowed)}.");
         return value;
     }
 
@@ -53,9 +55,14 @@ public static class ChatValidation
     public static string Availability(string? availability)
     {
         if (availability is null || !Live.Availability.All.Contains(availability))
-            throw new HubException($"Onbekende beschikbaarheid '{Truncate(availability ?? "")}'. Toegestaan: available, paused, offline.");
+            throw new HubException("Onbekende beschikbaarheid. Toegestaan: available, paused, offline.");
         return availability;
     }
 
-    private static string Truncate(string s) => s.Length <= 32 ? s : s[..32] + "…";
+    public static string BlockReason(string? reason)
+    {
+        if (reason is null || !BlockReasons.Contains(reason))
+            throw new HubException($"reason: onbekende reden. Toegestaan: {string.Join(", ", BlockReasons)}.");
+        return reason;
+    }
 }

@@ -5,7 +5,15 @@ namespace Chat.Server.Conversations;
 // Wire shapes of the hubs (camelCase JSON). The names are the contract in shared/DESIGN.md.
 
 public sealed record StartChatRequest(string? About, string? PreferredExperience, bool? FollowUp, string? Referral, string? Language);
-public sealed record StartChatResult(string? SessionId, string? ResumeToken, string Status, int? Position, int? EstimatedWaitSeconds);
+/// <param name="Reason">With status "refused": "limit" (too many chats from this address), "blocked", or "busy" (the queue
+/// is full). The widget shows the same calm text with the phone alternatives for each.</param>
+public sealed record StartChatResult(string? SessionId, string? ResumeToken, string Status, int? Position, int? EstimatedWaitSeconds,
+    string? Reason = null)
+{
+    public static StartChatResult Refused(string reason) => new(null, null, "refused", null, null, reason);
+}
+
+public sealed record BlockResult(string BlockId, DateTimeOffset Until);
 public sealed record ExpertInfo(string DisplayName, string Experience);
 public sealed record ResumeResult(string Status, int? Position, int? EstimatedWaitSeconds, string? ConversationId, ExpertInfo? Expert, IReadOnlyList<MessageDto> Messages);
 public sealed record SendResult(long Seq, DateTimeOffset SentAt);
@@ -18,7 +26,8 @@ public sealed record MessageDto(string ConversationId, long Seq, string ClientMe
 public sealed record QueueUpdated(int Position, int? EstimatedWaitSeconds);
 public sealed record ChatStarted(string ConversationId, ExpertInfo Expert);
 public sealed record TypingChanged(string ConversationId, string From, bool IsTyping);
-public sealed record ChatEnded(string ConversationId, string EndedBy, int? DurationSeconds = null, ContactPrefill? Form = null, bool Transferred = false);
+public sealed record ChatEnded(string ConversationId, string EndedBy, int? DurationSeconds = null, ContactPrefill? Form = null, bool Transferred = false,
+    bool Blocked = false);
 
 /// <summary>The visitor's chat went back to the front of the queue (expert passed it on, or was lost).</summary>
 public sealed record BackInQueue(string ConversationId, string Reason);

@@ -48,8 +48,10 @@ public static class ConversationsExtensions
 
     public static IEndpointRouteBuilder MapConversations(this IEndpointRouteBuilder app)
     {
-        app.MapHub<VisitorHub>("/hubs/visitor", o => o.Transports = HttpTransportType.WebSockets | HttpTransportType.LongPolling);
-        app.MapHub<ExpertHub>("/hubs/expert", o => o.Transports = HttpTransportType.WebSockets | HttpTransportType.LongPolling);
+        // WebSockets only (as the clients use them): a connection is one request for its whole life, so the per-address
+        // connection limit (Abuse/HubGate) holds exactly; long polling would let one address hold many more.
+        app.MapHub<VisitorHub>("/hubs/visitor", o => o.Transports = HttpTransportType.WebSockets);
+        app.MapHub<ExpertHub>("/hubs/expert", o => o.Transports = HttpTransportType.WebSockets);
         return app;
     }
 }

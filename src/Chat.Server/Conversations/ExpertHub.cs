@@ -60,6 +60,14 @@ public sealed class ExpertHub(ChatRouter router, UserManager<ChatUser> users, Re
         await router.TransferAsync(await router.ExpertConversationAsync(Me.Id, conversationId!));
     }
 
+    /// <summary>Ends an abusive, threatening or prank chat and keeps that visitor's address out for a while.</summary>
+    public async Task<BlockResult> BlockVisitor(string? conversationId, string? reason)
+    {
+        ChatValidation.ConversationId(conversationId);
+        var code = ChatValidation.BlockReason(reason);
+        return await router.BlockAsync(await router.ExpertConversationAsync(Me.Id, conversationId!), Me, code);
+    }
+
     public async Task EndChat(string? conversationId)
     {
         ChatValidation.ConversationId(conversationId);

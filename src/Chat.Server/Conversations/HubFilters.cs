@@ -9,7 +9,8 @@ namespace Chat.Server.Conversations;
 /// HubExceptions are messages for the user and pass through; anything else is logged by method name only
 /// (never arguments: they hold message text) and the caller gets a generic message.
 /// </summary>
-public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger, Microsoft.Extensions.Options.IOptionsMonitor<ChatOptions> options) : IHubFilter
+public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger, Microsoft.Extensions.Options.IOptionsMonitor<ChatOptions> options,
+    Abuse.RefusalLog refusals) : IHubFilter
 {
     private const string LimiterKey = "rate-limiter";
     private const string OrderKey = "invocation-order";
@@ -19,7 +20,10 @@ public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger, Microso
         var limiter = (RateLimiter)ctx.Context.Items[LimiterKey]!;
         using var lease = limiter.AttemptAcquire();
         if (!lease.IsAcquired)
+        {
+            refusals.Refused(ctx.Context.ConnectionId, "call-rate", ctx.Hub.GetType().Name + "." + ctx.HubMethodName);
             throw new HubException("Je stuurt te snel achter elkaar. Wacht even en probeer het opnieuw. [retry]");
+        }
         var (before, mine) = ((InvocationOrder)ctx.Context.Items[OrderKey]!).Next();
         ctx.ServiceProvider.GetRequiredService<InvocationTurn>().Begin(mine);
         try
@@ -27,8 +31,10 @@ public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger, Microso
             await before;
             return await next(ctx);
         }
-        catch (HubException)
+        catch (HubException ex)
         {
+            // Meant for the caller; logged as a refusal: a code, never the input, never a stack trace, rate-limited.
+            refusals.Refused(ctx.Context.ConnectionId, ex is ChatRefusal r ? r.Reason : "invalid-call", ctx.Hub.GetType().Name + "." + ctx.HubMethodName);
             throw;
         }
         catch (Exception ex) when (Transient.Is(ex))

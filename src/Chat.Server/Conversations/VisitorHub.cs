@@ -1,3 +1,4 @@
+using Chat.Server.Abuse;
 using Chat.Server.Live;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,8 @@ namespace Chat.Server.Conversations;
 /// The anonymous visitor's hub. A connection is bound to one chat session (by StartChat or Resume) and only
 /// ever acts on that session: the session id lives in <c>Context.Items</c>, never in the caller's arguments.
 /// </summary>
-public sealed class VisitorHub(ChatRouter router, ILiveStore store, IOptionsMonitor<ChatOptions> options, InvocationTurn turn)
+public sealed class VisitorHub(ChatRouter router, ILiveStore store, IOptionsMonitor<ChatOptions> options, InvocationTurn turn,
+    RefusalLog refusals)
     : Hub<IVisitorClient>
 {
     private const string SessionKey = "sessionId";
@@ -19,7 +21,9 @@ public sealed class VisitorHub(ChatRouter router, ILiveStore store, IOptionsMoni
         if (await BoundSessionAsync() is { State: not ChatState.Ended })
             throw new HubException("Je hebt al een gesprek open in dit venster.");
         var profile = ChatValidation.Profile(request);
-        return await router.StartChatAsync(profile, BindAsync);
+        var result = await router.StartChatAsync(profile, Context.GetHttpContext().ClientAddress(), BindAsync);
+        if (result.Reason is { } reason) refusals.Refused(Context.ConnectionId, reason, "VisitorHub.StartChat");
+        return result;
     }
 
     public async Task<ResumeResult> Resume(string? resumeToken, long lastSeenSeq)

@@ -9,7 +9,11 @@ namespace Chat.Server.Live;
 public interface ILiveStore
 {
     // Sessions and the queue. The queue is the sessions in state Queued, oldest request first.
-    Task AddQueuedAsync(ChatSession session, CancellationToken ct = default);
+    /// <summary>
+    /// Adds a session to the queue, unless <paramref name="limits"/> (checked in the same atomic step) say the queue is
+    /// full or the session's address has too many chats. Throws InvalidOperationException when the id exists.
+    /// </summary>
+    Task<QueueAdmission> AddQueuedAsync(ChatSession session, QueueLimits? limits = null, CancellationToken ct = default);
     Task<ChatSession?> GetSessionAsync(string sessionId, CancellationToken ct = default);
     Task<ChatSession?> FindByConversationAsync(string conversationId, CancellationToken ct = default);
     Task<ChatSession?> FindByResumeTokenHashAsync(string tokenHash, CancellationToken ct = default);
@@ -34,9 +38,10 @@ public interface ILiveStore
     // Throws KeyNotFoundException for an unknown conversation, ConversationEndedException once it ended
     // (system messages excepted), and NotAssignedException when assignedTo is given and the chat is not (or no
     // longer: passed on, put back in the queue) with that expert; all checked atomically with the append. A resend of
-    // a stored message is acknowledged again whatever happened since.
+    // a stored message is acknowledged again whatever happened since. With limits, a new visitor or expert message
+    // beyond them throws MessageLimitException (checked atomically too; a resend of a stored message is never refused).
     Task<AppendResult> AppendAsync(string conversationId, string from, string clientMessageId, string text, DateTimeOffset at,
-        string? assignedTo = null, CancellationToken ct = default);
+        string? assignedTo = null, MessageLimits? limits = null, CancellationToken ct = default);
     Task<IReadOnlyList<ChatMessage>> GetMessagesAsync(string conversationId, long afterSeq, CancellationToken ct = default);
 
     // Expert presence. Upsert keeps ActiveChats and LastAssignedAt as the store has them.

@@ -12,24 +12,54 @@ public sealed class InMemoryLiveStore : ILiveStore
     private readonly Dictionary<string, string> _byToken = new();
     private readonly Dictionary<string, Log> _logs = new();
     private readonly Dictionary<string, ExpertPresence> _experts = new();
+    // Per address hash: the sessions queued or active, and the start times of the last hour.
+    private readonly Dictionary<string, HashSet<string>> _openByAddress = new();
+    private readonly Dictionary<string, Queue<DateTimeOffset>> _startsByAddress = new();
+    private int _queued;
 
     private sealed class Log
     {
         public readonly List<ChatMessage> Messages = [];
         public readonly Dictionary<string, ChatMessage> ByClientId = new();
+        public long VisitorMinute = -1;
+        public int VisitorInMinute;
     }
 
-    public Task AddQueuedAsync(ChatSession session, CancellationToken ct = default)
+    public Task<QueueAdmission> AddQueuedAsync(ChatSession session, QueueLimits? limits = null, CancellationToken ct = default)
     {
         lock (_gate)
         {
             if (_sessions.ContainsKey(session.SessionId)) throw new InvalidOperationException("Session exists.");
+            var address = session.AddressHash;
+            Queue<DateTimeOffset>? starts = null;
+            if (limits is not null)
+            {
+                if (_queued >= limits.MaxQueue) return Task.FromResult(QueueAdmission.QueueFull);
+                if (address is not null)
+                {
+                    if (_openByAddress.TryGetValue(address, out var open) && open.Count >= limits.MaxOpenPerAddress)
+                        return Task.FromResult(QueueAdmission.AddressLimit);
+                    starts = _startsByAddress.TryGetValue(address, out var q) ? q : _startsByAddress[address] = new();
+                    while (starts.Count > 0 && starts.Peek() <= session.RequestedAt.AddHours(-1)) starts.Dequeue();
+                    if (starts.Count >= limits.MaxPerAddressPerHour) return Task.FromResult(QueueAdmission.AddressLimit);
+                }
+            }
             _sessions[session.SessionId] = session with { State = ChatState.Queued };
             _byConversation[session.ConversationId] = session.SessionId;
             _byToken[session.ResumeTokenHash] = session.SessionId;
             _logs[session.ConversationId] = new Log();
+            _queued++;
+            if (address is not null)
+            {
+                (_openByAddress.TryGetValue(address, out var open) ? open : _openByAddress[address] = []).Add(session.SessionId);
+                (starts ?? (_startsByAddress.TryGetValue(address, out var q) ? q : _startsByAddress[address] = new())).Enqueue(session.RequestedAt);
+            }
+            // Start times older than an hour are dropped at the next start from any address (bounded memory).
+            if (_startsByAddress.Count > 1024)
+                foreach (var (key, q) in _startsByAddress.ToList())
+                    if (q.Count == 0 || q.Last() <= session.RequestedAt.AddHours(-1)) _startsByAddress.Remove(key);
         }
-        return Task.CompletedTask;
+        return Task.FromResult(QueueAdmission.Added);
     }
 
     public Task<ChatSession?> GetSessionAsync(string sessionId, CancellationToken ct = default)
@@ -73,6 +103,7 @@ public sealed class InMemoryLiveStore : ILiveStore
                 ExpertExperience = e.Experience, StartedAt = at,
             };
             _experts[expertId] = e with { ActiveChats = [.. e.ActiveChats, sessionId], LastAssignedAt = at };
+            _queued--;
             return Task.FromResult(AssignOutcome.Assigned);
         }
     }
@@ -85,6 +116,12 @@ public sealed class InMemoryLiveStore : ILiveStore
                 return Task.FromResult<ChatSession?>(null);
             var ended = s with { State = ChatState.Ended, EndedAt = at, EndedBy = endedBy };
             _sessions[sessionId] = ended;
+            if (s.State == ChatState.Queued) _queued--;
+            if (s.AddressHash is { } address && _openByAddress.TryGetValue(address, out var open))
+            {
+                open.Remove(sessionId);
+                if (open.Count == 0) _openByAddress.Remove(address);
+            }
             ReleaseSlot(s);
             return Task.FromResult<ChatSession?>(ended);
         }
@@ -104,6 +141,7 @@ public sealed class InMemoryLiveStore : ILiveStore
                 TransferredAt = transferredFrom is null ? s.TransferredAt : at,
             };
             _sessions[sessionId] = queued;
+            _queued++;
             ReleaseSlot(s);
             return Task.FromResult<ChatSession?>(queued);
         }
@@ -132,7 +170,7 @@ public sealed class InMemoryLiveStore : ILiveStore
     }
 
     public Task<AppendResult> AppendAsync(string conversationId, string from, string clientMessageId, string text, DateTimeOffset at,
-        string? assignedTo = null, CancellationToken ct = default)
+        string? assignedTo = null, MessageLimits? limits = null, CancellationToken ct = default)
     {
         lock (_gate)
         {
@@ -148,6 +186,17 @@ public sealed class InMemoryLiveStore : ILiveStore
                 throw new ConversationEndedException();
             if (assignedTo is not null && _sessions[sid].ExpertId != assignedTo)
                 throw new NotAssignedException();
+            if (limits is not null && from != Senders.System)
+            {
+                if (log.Messages.Count >= limits.MaxMessages) throw new MessageLimitException(full: true);
+                if (from == Senders.Visitor)
+                {
+                    var minute = at.ToUnixTimeSeconds() / 60;
+                    if (log.VisitorMinute != minute) (log.VisitorMinute, log.VisitorInMinute) = (minute, 0);
+                    if (log.VisitorInMinute >= limits.VisitorPerMinute) throw new MessageLimitException(full: false);
+                    log.VisitorInMinute++;
+                }
+            }
             var message = new ChatMessage(log.Messages.Count + 1, clientMessageId, from, text, at);
             log.Messages.Add(message);
             log.ByClientId[key] = message;

@@ -28,6 +28,11 @@ public sealed record ChatSession
     /// <summary>The expert who passed this chat on, and when: not routed back to them until the preference fallback.</summary>
     public string? TransferredFrom { get; init; }
     public DateTimeOffset? TransferredAt { get; init; }
+    /// <summary>
+    /// The keyed hash of the visitor's address (see Abuse/ClientAddress): for the per-address limits and a block. Never
+    /// the address itself; the key rotates, and the session is deleted after the grace period.
+    /// </summary>
+    public string? AddressHash { get; init; }
 }
 
 public static class Availability
@@ -73,3 +78,23 @@ public sealed record ChatMessage(long Seq, string ClientMessageId, string From, 
 public sealed record AppendResult(ChatMessage Message, bool Duplicate, string SessionId, string? ExpertId);
 
 public enum AssignOutcome { Assigned, SessionNotQueued, ExpertUnavailable }
+
+/// <summary>
+/// Limits checked atomically with adding a session to the queue: the queue's length, and per address (the session's
+/// <see cref="ChatSession.AddressHash"/>) the chats queued or active and the chats started in the last hour.
+/// </summary>
+public sealed record QueueLimits(int MaxQueue, int MaxOpenPerAddress, int MaxPerAddressPerHour);
+
+public enum QueueAdmission { Added, QueueFull, AddressLimit }
+
+/// <summary>
+/// Limits checked atomically with an append: the chat's messages in all (system messages excepted), and the visitor's
+/// messages per minute (shared by every connection resumed on the chat, on every node).
+/// </summary>
+public sealed record MessageLimits(int MaxMessages, int VisitorPerMinute);
+
+/// <summary>The chat holds the most messages it may (<c>Full</c>) or the visitor sent their minute's budget (<c>Rate</c>).</summary>
+public sealed class MessageLimitException(bool full) : Exception(full ? "The chat holds the most messages it may." : "Too many messages this minute.")
+{
+    public bool Full { get; } = full;
+}

@@ -15,6 +15,8 @@ namespace Chat.Server.Live;
 ///   P log:{conversationId}  list of message JSON (index = seq-1)  P ids:{conversationId}  hash "from:clientId" -> seq
 ///   P e:{expertId}          presence JSON                         P ec:{expertId}  set of the expert's active sessionIds
 ///   P experts               set of expertIds                      P ended      zset sessionId by end time (ms)
+///   P ao:{addressHash}      set of the address's open sessions    P ah:{addressHash}  zset of its starts (1 h TTL)
+///   P mr:{conversationId}   the visitor's messages this minute (2 min TTL)
 /// When a chat ends, its session, index and log keys get a TTL of the grace period: nothing about a visitor
 /// outlives it, even if no node is running to purge.
 /// </summary>
@@ -29,21 +31,50 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         Converters = { new JsonStringEnumConverter() },
     };
 
+    // ARGV: prefix, sessionId, conversationId, token hash, session JSON, request time (ms), then the limits (or ''):
+    // max queue, max open per address, max per address per hour, address hash (or '').
+    // Per address: P ao:{hash} set of its queued or active sessions (ended ones are dropped here, so a crash between
+    // an end and its SREM cannot hold a slot), P ah:{hash} zset of its starts in the last hour (expires after one).
     private const string AddQueuedScript = """
-        local p = ARGV[1]
-        if not redis.call('SET', p..'s:'..ARGV[2], ARGV[5], 'NX') then return 0 end
-        redis.call('ZADD', p..'q', ARGV[6], ARGV[2])
-        redis.call('SET', p..'c:'..ARGV[3], ARGV[2])
-        redis.call('SET', p..'t:'..ARGV[4], ARGV[2])
-        return 1
+        local p, sid, now = ARGV[1], ARGV[2], tonumber(ARGV[6])
+        if redis.call('EXISTS', p..'s:'..sid) == 1 then return 'exists' end
+        local addr = ARGV[10]
+        if ARGV[7] ~= '' then
+          if redis.call('ZCARD', p..'q') >= tonumber(ARGV[7]) then return 'QueueFull' end
+          if addr ~= '' then
+            local open = 0
+            for _, id in ipairs(redis.call('SMEMBERS', p..'ao:'..addr)) do
+              local sj = redis.call('GET', p..'s:'..id)
+              if sj and string.find(sj, '"state":"Ended"', 1, true) == nil then open = open + 1
+              else redis.call('SREM', p..'ao:'..addr, id) end
+            end
+            if open >= tonumber(ARGV[8]) then return 'AddressLimit' end
+            redis.call('ZREMRANGEBYSCORE', p..'ah:'..addr, '-inf', now - 3600000)
+            if redis.call('ZCARD', p..'ah:'..addr) >= tonumber(ARGV[9]) then return 'AddressLimit' end
+          end
+        end
+        redis.call('SET', p..'s:'..sid, ARGV[5])
+        redis.call('ZADD', p..'q', now, sid)
+        redis.call('SET', p..'c:'..ARGV[3], sid)
+        redis.call('SET', p..'t:'..ARGV[4], sid)
+        if addr ~= '' then
+          redis.call('SADD', p..'ao:'..addr, sid)
+          redis.call('PEXPIRE', p..'ao:'..addr, 86400000)
+          redis.call('ZADD', p..'ah:'..addr, now, sid)
+          redis.call('PEXPIRE', p..'ah:'..addr, 3600000)
+        end
+        return 'Added'
         """;
 
-    public async Task AddQueuedAsync(ChatSession session, CancellationToken ct = default)
+    public async Task<QueueAdmission> AddQueuedAsync(ChatSession session, QueueLimits? limits = null, CancellationToken ct = default)
     {
         var json = JsonSerializer.Serialize(session with { State = ChatState.Queued }, Json);
-        var r = (int)await redis.EvalAsync(AddQueuedScript, values:
-            [_p, session.SessionId, session.ConversationId, session.ResumeTokenHash, json, session.RequestedAt.ToUnixTimeMilliseconds()]);
-        if (r == 0) throw new InvalidOperationException("Session exists.");
+        var r = (string?)await redis.EvalAsync(AddQueuedScript, values:
+            [_p, session.SessionId, session.ConversationId, session.ResumeTokenHash, json, session.RequestedAt.ToUnixTimeMilliseconds(),
+             limits?.MaxQueue.ToString() ?? "", limits?.MaxOpenPerAddress ?? 0, limits?.MaxPerAddressPerHour ?? 0,
+             session.AddressHash ?? ""]);
+        if (r == "exists") throw new InvalidOperationException("Session exists.");
+        return Enum.Parse<QueueAdmission>(r!);
     }
 
     public async Task<ChatSession?> GetSessionAsync(string sessionId, CancellationToken ct = default) =>
@@ -123,6 +154,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         redis.call('SET', p..'s:'..sid, json)
         redis.call('ZREM', p..'q', sid)
         if type(s.expertId) == 'string' then redis.call('SREM', p..'ec:'..s.expertId, sid) end
+        if type(s.addressHash) == 'string' then redis.call('SREM', p..'ao:'..s.addressHash, sid) end
         redis.call('ZADD', p..'ended', ARGV[5], sid)
         local grace = ARGV[6]
         for _, k in ipairs({'s:'..sid, 'c:'..s.conversationId, 't:'..s.resumeTokenHash, 'log:'..s.conversationId, 'ids:'..s.conversationId}) do
@@ -177,7 +209,8 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
           local sj = redis.call('GET', p..'s:'..sid)
           if sj then
             local s = cjson.decode(sj)
-            redis.call('DEL', p..'c:'..s.conversationId, p..'t:'..s.resumeTokenHash, p..'log:'..s.conversationId, p..'ids:'..s.conversationId)
+            redis.call('DEL', p..'c:'..s.conversationId, p..'t:'..s.resumeTokenHash, p..'log:'..s.conversationId, p..'ids:'..s.conversationId,
+              p..'mr:'..s.conversationId)
             redis.call('DEL', p..'s:'..sid)
             out[#out + 1] = s.conversationId
           end
@@ -193,13 +226,25 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
     }
 
     // Appends a batch of messages (see GroupCommit), each checked and appended as a single append would be:
-    // ARGV = prefix, then six values per message (the last: the expert it must be assigned to, or ''). Returns one
-    // reply per message, in order: {'new', seq, sessionId, expertId or ''}, {'duplicate', the stored message's JSON,
-    // sessionId, expertId or ''}, {'missing'}, {'ended'} or {'not-assigned'}.
+    // ARGV = prefix, then nine values per message (conversation, from, client id, text, time, the expert it must be
+    // assigned to or '', the chat's message cap or '', the visitor's messages per minute or '', the minute). Returns one reply per
+    // message, in order: {'new', seq, sessionId, expertId or ''}, {'duplicate', the stored message's JSON, sessionId,
+    // expertId or ''}, {'missing'}, {'ended'}, {'not-assigned'}, {'full'} or {'rate'}. The visitor's count per minute is
+    // P mr:{conversationId} (minute, count), expiring with the minute.
     private const string AppendScript = """
         local p = ARGV[1]
         local out = {}
-        for b = 2, #ARGV, 6 do
+        -- Counts one more visitor message in this minute unless the minute's budget is spent.
+        local function within(cid, perMinute, minute)
+          local key = p..'mr:'..cid
+          local cur = redis.call('HMGET', key, 'm', 'n')
+          local n = (cur[1] == minute) and tonumber(cur[2]) or 0
+          if n >= tonumber(perMinute) then return false end
+          redis.call('HSET', key, 'm', minute, 'n', n + 1)
+          redis.call('PEXPIRE', key, 120000)
+          return true
+        end
+        for b = 2, #ARGV, 9 do
           local cid, from, clientId = ARGV[b], ARGV[b + 1], ARGV[b + 2]
           local reply
           local sid = redis.call('GET', p..'c:'..cid)
@@ -219,6 +264,10 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
               reply = {'ended'}
             elseif ARGV[b + 5] ~= '' and ARGV[b + 5] ~= eid then
               reply = {'not-assigned'}
+            elseif ARGV[b + 6] ~= '' and from ~= 'system' and redis.call('LLEN', p..'log:'..cid) >= tonumber(ARGV[b + 6]) then
+              reply = {'full'}
+            elseif ARGV[b + 7] ~= '' and from == 'visitor' and not within(cid, ARGV[b + 7], ARGV[b + 8]) then
+              reply = {'rate'}
             else
               local seq = redis.call('LLEN', p..'log:'..cid) + 1
               local m = cjson.encode({seq = seq, clientMessageId = clientId, from = from, text = ARGV[b + 3], sentAt = ARGV[b + 4]})
@@ -232,34 +281,39 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         return out
         """;
 
-    private sealed record PendingAppend(string ConversationId, string From, string ClientMessageId, string Text, string At, string AssignedTo);
+    private sealed record PendingAppend(string ConversationId, string From, string ClientMessageId, string Text, string At, string AssignedTo,
+        string MaxMessages, string PerMinute, long Minute);
 
     // Messages sent at the same moment (many chats on this node) share one round trip to Redis.
     private GroupCommit<PendingAppend, RedisResult>? _appends;
 
     private GroupCommit<PendingAppend, RedisResult> Appends => _appends ??= new(async batch =>
     {
-        var values = new RedisValue[1 + batch.Count * 6];
+        var values = new RedisValue[1 + batch.Count * 9];
         values[0] = _p;
         for (var i = 0; i < batch.Count; i++)
         {
-            var (a, at) = (batch[i], 1 + i * 6);
+            var (a, at) = (batch[i], 1 + i * 9);
             (values[at], values[at + 1], values[at + 2], values[at + 3], values[at + 4], values[at + 5]) =
                 (a.ConversationId, a.From, a.ClientMessageId, a.Text, a.At, a.AssignedTo);
+            (values[at + 6], values[at + 7], values[at + 8]) = (a.MaxMessages, a.PerMinute, a.Minute);
         }
         return (RedisResult[]?)await redis.EvalAsync(AppendScript, values: values) ?? [];
     });
 
     public async Task<AppendResult> AppendAsync(string conversationId, string from, string clientMessageId, string text, DateTimeOffset at,
-        string? assignedTo = null, CancellationToken ct = default)
+        string? assignedTo = null, MessageLimits? limits = null, CancellationToken ct = default)
     {
-        var r = (RedisValue[]?)await Appends.RunAsync(new(conversationId, from, clientMessageId, text, Iso(at), assignedTo ?? ""));
+        var r = (RedisValue[]?)await Appends.RunAsync(new(conversationId, from, clientMessageId, text, Iso(at), assignedTo ?? "",
+            limits?.MaxMessages.ToString() ?? "", limits?.VisitorPerMinute.ToString() ?? "", at.ToUnixTimeSeconds() / 60));
         if (r is not { Length: > 0 }) throw new InvalidOperationException("Unexpected reply to the append.");
         switch ((string?)r[0])
         {
             case "missing": throw new KeyNotFoundException("Unknown conversation.");
             case "ended": throw new ConversationEndedException();
             case "not-assigned": throw new NotAssignedException();
+            case "full": throw new MessageLimitException(full: true);
+            case "rate": throw new MessageLimitException(full: false);
             case "new" when r.Length == 4:
                 // The new message is what was sent, with the seq Redis gave it: no need to read it back.
                 return new AppendResult(new ChatMessage((long)r[1], clientMessageId, from, text, at.ToUniversalTime()), false, (string)r[2]!, ExpertOf(r[3]));

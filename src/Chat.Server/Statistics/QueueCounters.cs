@@ -28,9 +28,12 @@ public sealed class QueueCounters(IServiceScopeFactory scopes, ILogger<QueueCoun
 
     public Task AbandonedAsync(DateTimeOffset at) => AddAsync(at, "Abandoned", null);
 
+    /// <summary>A chat the expert ended with a block (abusive, threatening, prank): it needs no contact form.</summary>
+    public Task BlockedAsync(DateTimeOffset at) => AddAsync(at, "Blocked", null);
+
     // One constant statement per counter: column names never come from input. Names are quoted: the same SQL
     // runs on SQLite and PostgreSQL (which would fold unquoted names to lower case).
-    private static readonly Dictionary<string, string> Increments = new[] { "Requests", "RequestsWhileClosed", "Answered", "Abandoned" }
+    private static readonly Dictionary<string, string> Increments = new[] { "Requests", "RequestsWhileClosed", "Answered", "Abandoned", "Blocked" }
         .ToDictionary(c => c, c => $"UPDATE \"QueueHours\" SET \"{c}\" = \"{c}\" + 1 WHERE \"HourStart\" = {{0}};");
 
     private async Task AddAsync(DateTimeOffset at, string column, int? waitBucket)
@@ -41,8 +44,8 @@ public sealed class QueueCounters(IServiceScopeFactory scopes, ILogger<QueueCoun
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
             await db.Database.ExecuteSqlRawAsync(
-                "INSERT INTO \"QueueHours\" (\"HourStart\", \"Requests\", \"RequestsWhileClosed\", \"Answered\", \"Abandoned\") " +
-                "VALUES ({0}, 0, 0, 0, 0) ON CONFLICT (\"HourStart\") DO NOTHING;", hour);
+                "INSERT INTO \"QueueHours\" (\"HourStart\", \"Requests\", \"RequestsWhileClosed\", \"Answered\", \"Abandoned\", \"Blocked\") " +
+                "VALUES ({0}, 0, 0, 0, 0, 0) ON CONFLICT (\"HourStart\") DO NOTHING;", hour);
             await db.Database.ExecuteSqlRawAsync(Increments[column], hour);
             if (waitBucket is { } b)
                 await db.Database.ExecuteSqlRawAsync(
@@ -66,6 +69,7 @@ public sealed class QueueHour
     public int RequestsWhileClosed { get; set; }
     public int Answered { get; set; }
     public int Abandoned { get; set; }
+    public int Blocked { get; set; }
 }
 
 public sealed class QueueWait

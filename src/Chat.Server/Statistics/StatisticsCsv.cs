@@ -33,6 +33,7 @@ public static class StatisticsCsv
         Line("mediane wachttijd (seconden)", r.Chat.MedianWaitSeconds, "");
         Line("90% wacht korter dan (seconden)", r.Chat.P90WaitSeconds, "");
         Line("contactformulieren nog niet ingevuld", r.Chat.FormsMissing, "");
+        Line("geblokkeerd (misbruik, bedreiging, grap)", r.Chat.Blocked, "");
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(sb.ToString())];
     }
 

@@ -10,7 +10,7 @@ public sealed record StatTable(string Label, bool Multiple, int N, int Unknown, 
 public sealed record StatRow(string Key, string Label, int Count, int Percent);
 
 public sealed record ChatFigures(int Requests, int Answered, int Abandoned, int? MedianWaitSeconds, int FormsMissing,
-    int RequestsWhileClosed, int? P90WaitSeconds);
+    int RequestsWhileClosed, int? P90WaitSeconds, int Blocked);
 
 public sealed record TrendPoint(string Week, string From, string To, int Contacts, int Requests, int Answered, int Abandoned);
 

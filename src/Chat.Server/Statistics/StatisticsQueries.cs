@@ -138,7 +138,7 @@ public sealed class StatisticsQueries(RecordsDbContext db, ReportingZone zone, T
         var sums = await hours.GroupBy(_ => 1).Select(g => new
         {
             Requests = g.Sum(h => h.Requests), Closed = g.Sum(h => h.RequestsWhileClosed),
-            Answered = g.Sum(h => h.Answered), Abandoned = g.Sum(h => h.Abandoned),
+            Answered = g.Sum(h => h.Answered), Abandoned = g.Sum(h => h.Abandoned), Blocked = g.Sum(h => h.Blocked),
         }).FirstOrDefaultAsync(ct);
         var buckets = await db.QueueWaits.Where(w => w.HourStart >= from && w.HourStart < to)
             .GroupBy(w => w.Bucket).Select(g => new { Bucket = g.Key, Count = g.Sum(w => w.Count) }).ToListAsync(ct);
@@ -148,7 +148,7 @@ public sealed class StatisticsQueries(RecordsDbContext db, ReportingZone zone, T
         var toOffset = p.EndUtc;
         var missing = await db.ContactDrafts.CountAsync(d => d.OccurredAt >= fromOffset && d.OccurredAt < toOffset, ct);
         return new ChatFigures(sums?.Requests ?? 0, sums?.Answered ?? 0, sums?.Abandoned ?? 0,
-            Quantile(histogram, 0.5), missing, sums?.Closed ?? 0, Quantile(histogram, 0.9));
+            Quantile(histogram, 0.5), missing, sums?.Closed ?? 0, Quantile(histogram, 0.9), sums?.Blocked ?? 0);
     }
 
     /// <summary>A quantile of the wait histogram, interpolated linearly inside its bucket; null without data.</summary>

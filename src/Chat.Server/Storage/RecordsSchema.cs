@@ -10,10 +10,14 @@ namespace Chat.Server.Storage;
 /// </summary>
 public static class RecordsSchema
 {
-    public const int Current = 1;
+    public const int Current = 2;
 
     // Steps from version N-1 to N, for N >= 2. Keep them small and additive.
-    private static readonly IReadOnlyDictionary<int, string> Steps = new Dictionary<int, string>();
+    private static readonly IReadOnlyDictionary<int, string> Steps = new Dictionary<int, string>
+    {
+        // 2: chats ended with a block (abuse resistance), counted per hour like the other queue figures.
+        [2] = "ALTER TABLE \"QueueHours\" ADD COLUMN \"Blocked\" INTEGER NOT NULL DEFAULT 0;",
+    };
 
     /// <summary>
     /// On PostgreSQL, several nodes may start at once against one database: the start-up work (schema, seeding)
@@ -92,7 +96,7 @@ public static class RecordsSchema
         if (version > Current)
             throw new InvalidOperationException(
                 $"The records database is at schema version {version}, newer than this build understands ({Current}). Run a newer build.");
-        if (version == Current && await MissingTablesAsync(db, ct) is { Count: > 0 } missing)
+        if (version >= 1 && await MissingTablesAsync(db, ct) is { Count: > 0 } missing)
             throw new InvalidOperationException(
                 $"The records database says schema version {version} but lacks the table(s) {string.Join(", ", missing)}: it was made " +
                 "by an early development build. Move it away (a new one is made at start) or restore a backup of a released version.");

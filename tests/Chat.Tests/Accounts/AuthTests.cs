@@ -102,6 +102,7 @@ public sealed class AuthTests : IAsyncLifetime
     {
         ["Accounts:InitialCoordinator:UserName"] = password is null ? null : "leiding",
         ["Accounts:InitialCoordinator:Password"] = password,
+        ["Widget:AllowedEmbedOrigins:0"] = "https://project.example",
     })
     {
         protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)

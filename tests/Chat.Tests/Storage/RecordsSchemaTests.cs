@@ -44,4 +44,36 @@ public sealed class RecordsSchemaTests
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public async Task AVersionOneDatabaseIsUpgradedInPlaceKeepingItsCounts()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "chat-tests", Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, "chat.db");
+        try
+        {
+            using (var first = new ChatApp(new() { ["ConnectionStrings:Records"] = $"Data Source={file};Pooling=false" })) _ = first.Server;
+            // Back to version 1 as it was released: no Blocked column, one counted hour.
+            await using (var conn = new SqliteConnection($"Data Source={file};Pooling=false"))
+            {
+                await conn.OpenAsync();
+                await using var cmd = conn.CreateCommand();
+                cmd.CommandText = "ALTER TABLE \"QueueHours\" DROP COLUMN \"Blocked\"; DELETE FROM \"SchemaVersion\"; INSERT INTO \"SchemaVersion\" VALUES (1, '2026-11-01T00:00:00Z');" +
+                    "INSERT INTO \"QueueHours\" (\"HourStart\", \"Requests\", \"RequestsWhileClosed\", \"Answered\", \"Abandoned\") VALUES (3600, 7, 1, 5, 2);";
+                await cmd.ExecuteNonQueryAsync();
+            }
+            using (var second = new ChatApp(new() { ["ConnectionStrings:Records"] = $"Data Source={file};Pooling=false" })) _ = second.Server;
+            await using var check = new SqliteConnection($"Data Source={file};Pooling=false");
+            await check.OpenAsync();
+            await using var q = check.CreateCommand();
+            q.CommandText = "SELECT (SELECT MAX(\"Version\") FROM \"SchemaVersion\") || ' ' || \"Requests\" || ' ' || \"Blocked\" FROM \"QueueHours\" WHERE \"HourStart\" = 3600";
+            Assert.Equal("2 7 0", (string?)await q.ExecuteScalarAsync());
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dir, true); } catch (IOException) { /* best effort */ }
+        }
+    }
 }

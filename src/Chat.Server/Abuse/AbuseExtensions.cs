@@ -1,0 +1,68 @@
+using System.Net;
+using Chat.Server.Scaleout;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Server.Abuse;
+
+public static class AbuseExtensions
+{
+    /// <summary>
+    /// Abuse resistance: client address through trusted proxies, kept only as a keyed hash; per-address limits; blocks;
+    /// origin check on the hubs. The rule: with <c>ConnectionStrings:Redis</c> set, the hash keys, blocks and counts are in
+    /// Redis (shared by every node); otherwise in process.
+    /// </summary>
+    public static IServiceCollection AddAbuseResistance(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddOptions<AbuseOptions>().BindConfiguration(AbuseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section)
+            .Validate(o => o.AllowedOrigins.All(IsOrigin), "Security:AllowedOrigins: each entry is an origin such as https://www.example.org (no path).")
+            .ValidateOnStart();
+        services.AddOptions<NetworkOptions>().BindConfiguration(NetworkOptions.Section)
+            .Validate(o => o.TrustedProxies.All(p => IPAddress.TryParse(p, out _) || System.Net.IPNetwork.TryParse(p, out _)),
+                "Network:TrustedProxies: each entry is an IP address or a CIDR range such as 10.0.0.0/8.")
+            .ValidateOnStart();
+        services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>, ConfigureForwardedHeaders>();
+        services.AddSingleton<AddressHasher>();
+        services.AddSingleton<RefusalLog>();
+        if (!string.IsNullOrWhiteSpace(config.GetConnectionString("Redis")))
+        {
+            services.AddSingleton<IAddressKeys, RedisAddressKeys>();
+            services.AddSingleton<IAbuseStore, RedisAbuseStore>();
+        }
+        else
+        {
+            services.AddSingleton<IAddressKeys, InMemoryAddressKeys>();
+            services.AddSingleton<IAbuseStore, InMemoryAbuseStore>();
+        }
+        return services;
+    }
+
+    /// <summary>After <c>UseForwardedHeaders</c> (first in the pipeline): the client address's keyed hash on the request.</summary>
+    public static IApplicationBuilder UseClientAddress(this IApplicationBuilder app) => app.UseMiddleware<ClientAddressMiddleware>();
+
+    public static IApplicationBuilder UseHubGate(this IApplicationBuilder app) => app.UseMiddleware<HubGate>();
+
+    private static bool IsOrigin(string o) =>
+        Uri.TryCreate(o, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"
+        && string.Equals(u.GetLeftPart(UriPartial.Authority), o.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Only the configured proxies are believed (none by default: ASP.NET Core's default trusts loopback).</summary>
+    private sealed class ConfigureForwardedHeaders(IOptions<NetworkOptions> network) : IConfigureOptions<ForwardedHeadersOptions>
+    {
+        public void Configure(ForwardedHeadersOptions o)
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            // Walk X-Forwarded-For from the right while the hop is a trusted proxy: the first other address is the client's
+            // (an address the client wrote itself at the left is never believed).
+            o.ForwardLimit = null;
+            foreach (var p in network.Value.TrustedProxies)
+            {
+                if (IPAddress.TryParse(p, out var ip)) o.KnownProxies.Add(ip);
+                else o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(p));
+            }
+        }
+    }
+}

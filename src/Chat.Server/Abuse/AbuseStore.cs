@@ -1,0 +1,189 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Chat.Server.Scaleout;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Chat.Server.Abuse;
+
+/// <summary>A blocked address (its hash only), who blocked it and why. <see cref="AddressHash"/> never leaves the server.</summary>
+public sealed record Block(string Id, string AddressHash, DateTimeOffset CreatedAt, DateTimeOffset Until, string Reason, string BlockedBy);
+
+/// <summary>
+/// What abuse resistance keeps per address hash, in memory (embedded) or in Redis (shared by the nodes): blocks,
+/// the visitor connections open per address, and "once per window" markers. Dumb and atomic; the rules are in
+/// <see cref="AbuseGuard"/> and the router. Everything here expires by itself.
+/// </summary>
+public interface IAbuseStore
+{
+    Task AddBlockAsync(Block block);
+    Task<bool> IsBlockedAsync(IReadOnlyList<string> addressHashes, DateTimeOffset now);
+    Task<IReadOnlyList<Block>> BlocksAsync(DateTimeOffset now);
+    Task<bool> RemoveBlockAsync(string id);
+
+    /// <summary>One more open connection for the address, unless it has <paramref name="max"/> already.</summary>
+    Task<bool> TryOpenConnectionAsync(string addressHash, int max);
+    Task CloseConnectionAsync(string addressHash);
+
+    /// <summary>True for the first call with <paramref name="marker"/> in <paramref name="window"/>.</summary>
+    Task<bool> FirstInWindowAsync(string marker, TimeSpan window, DateTimeOffset now);
+}
+
+/// <summary>Embedded mode: one node, in process.</summary>
+public sealed class InMemoryAbuseStore : IAbuseStore
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Block> _blocks = new();
+    private readonly ConcurrentDictionary<string, int> _connections = new();
+    private readonly Dictionary<string, DateTimeOffset> _markers = new();
+
+    public Task AddBlockAsync(Block block)
+    {
+        lock (_gate) _blocks[block.Id] = block;
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> IsBlockedAsync(IReadOnlyList<string> addressHashes, DateTimeOffset now)
+    {
+        lock (_gate) return Task.FromResult(_blocks.Values.Any(b => b.Until > now && addressHashes.Contains(b.AddressHash)));
+    }
+
+    public Task<IReadOnlyList<Block>> BlocksAsync(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            foreach (var gone in _blocks.Values.Where(b => b.Until <= now).ToList()) _blocks.Remove(gone.Id);
+            return Task.FromResult<IReadOnlyList<Block>>(_blocks.Values.OrderBy(b => b.CreatedAt).ToList());
+        }
+    }
+
+    public Task<bool> RemoveBlockAsync(string id)
+    {
+        lock (_gate) return Task.FromResult(_blocks.Remove(id));
+    }
+
+    public Task<bool> TryOpenConnectionAsync(string addressHash, int max)
+    {
+        lock (_gate)
+        {
+            var n = _connections.GetValueOrDefault(addressHash);
+            if (n >= max) return Task.FromResult(false);
+            _connections[addressHash] = n + 1;
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task CloseConnectionAsync(string addressHash)
+    {
+        lock (_gate)
+        {
+            var n = _connections.GetValueOrDefault(addressHash) - 1;
+            if (n <= 0) _connections.TryRemove(addressHash, out _);
+            else _connections[addressHash] = n;
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> FirstInWindowAsync(string marker, TimeSpan window, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (_markers.Count > 10_000)
+                foreach (var old in _markers.Where(kv => kv.Value <= now).Select(kv => kv.Key).ToList()) _markers.Remove(old);
+            if (_markers.TryGetValue(marker, out var until) && until > now) return Task.FromResult(false);
+            _markers[marker] = now + window;
+            return Task.FromResult(true);
+        }
+    }
+}
+
+/// <summary>
+/// Redis mode. Keys (prefix P):
+///   P blk:{id}        block JSON (expires at its end)       P blkh:{addressHash}  -> block id (expires at its end)
+///   P blks            zset block id by end (ms)              P acn:{addressHash}   hash node -> open connections
+///   P once:{marker}   "first in window" marker (expires with the window)
+/// A dead node's connection counts are not counted (its heartbeat key is gone) and are dropped by the next open.
+/// </summary>
+public sealed class RedisAbuseStore(RedisConnection redis, NodeIdentity node, IOptions<RedisOptions> options) : IAbuseStore
+{
+    private readonly string _p = options.Value.KeyPrefix;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private const string AddBlockScript = """
+        local p, id, hash, json, ms = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+        redis.call('SET', p..'blk:'..id, json, 'PX', ms)
+        redis.call('SET', p..'blkh:'..hash, id, 'PX', ms)
+        redis.call('ZADD', p..'blks', ARGV[6], id)
+        return 1
+        """;
+
+    public async Task AddBlockAsync(Block block)
+    {
+        var ms = Math.Max(1, (long)(block.Until - block.CreatedAt).TotalMilliseconds);
+        await redis.EvalAsync(AddBlockScript, values:
+            [_p, block.Id, block.AddressHash, JsonSerializer.Serialize(block, Json), ms, block.Until.ToUnixTimeMilliseconds()]);
+    }
+
+    public async Task<bool> IsBlockedAsync(IReadOnlyList<string> addressHashes, DateTimeOffset now) =>
+        await redis.Db.KeyExistsAsync(addressHashes.Select(h => (RedisKey)(_p + "blkh:" + h)).ToArray()) > 0;
+
+    private const string ListScript = """
+        local p = ARGV[1]
+        redis.call('ZREMRANGEBYSCORE', p..'blks', '-inf', ARGV[2])
+        local out = {}
+        for _, id in ipairs(redis.call('ZRANGE', p..'blks', 0, -1)) do
+          local b = redis.call('GET', p..'blk:'..id)
+          if b then out[#out + 1] = b else redis.call('ZREM', p..'blks', id) end
+        end
+        return out
+        """;
+
+    public async Task<IReadOnlyList<Block>> BlocksAsync(DateTimeOffset now)
+    {
+        var r = (RedisValue[]?)await redis.EvalAsync(ListScript, values: [_p, now.ToUnixTimeMilliseconds()]) ?? [];
+        return r.Select(v => JsonSerializer.Deserialize<Block>((string)v!, Json)).OfType<Block>().OrderBy(b => b.CreatedAt).ToList();
+    }
+
+    private const string RemoveScript = """
+        local p, id = ARGV[1], ARGV[2]
+        redis.call('ZREM', p..'blks', id)
+        local b = redis.call('GET', p..'blk:'..id)
+        if not b then return 0 end
+        local hash = cjson.decode(b).addressHash
+        if redis.call('GET', p..'blkh:'..hash) == id then redis.call('DEL', p..'blkh:'..hash) end
+        redis.call('DEL', p..'blk:'..id)
+        return 1
+        """;
+
+    public async Task<bool> RemoveBlockAsync(string id) =>
+        (int)await redis.EvalAsync(RemoveScript, values: [_p, id]) == 1;
+
+    private const string OpenScript = """
+        local p, key, me, max = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+        local total = 0
+        local fields = redis.call('HGETALL', key)
+        for i = 1, #fields, 2 do
+          local n = fields[i]
+          if n == me or redis.call('EXISTS', p..'node:'..n) == 1 then total = total + tonumber(fields[i + 1])
+          else redis.call('HDEL', key, n) end
+        end
+        if total >= max then return 0 end
+        redis.call('HINCRBY', key, me, 1)
+        redis.call('PEXPIRE', key, 86400000)
+        return 1
+        """;
+
+    public async Task<bool> TryOpenConnectionAsync(string addressHash, int max) =>
+        (int)await redis.EvalAsync(OpenScript, values: [_p, _p + "acn:" + addressHash, node.Id, max]) == 1;
+
+    private const string CloseScript = """
+        if redis.call('HINCRBY', ARGV[1], ARGV[2], -1) <= 0 then redis.call('HDEL', ARGV[1], ARGV[2]) end
+        return 1
+        """;
+
+    public Task CloseConnectionAsync(string addressHash) =>
+        redis.EvalAsync(CloseScript, values: [_p + "acn:" + addressHash, node.Id]);
+
+    public Task<bool> FirstInWindowAsync(string marker, TimeSpan window, DateTimeOffset now) =>
+        redis.Db.StringSetAsync(_p + "once:" + marker, "1", window, When.NotExists);
+}

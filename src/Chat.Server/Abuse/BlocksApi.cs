@@ -1,0 +1,29 @@
+using Chat.Server.Accounts;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Chat.Server.Abuse;
+
+/// <summary>The coordinator sees the blocks experts made (never an address or its hash) and can lift one.</summary>
+public static class BlocksApi
+{
+    public sealed record BlockDto(string Id, DateTimeOffset CreatedAt, DateTimeOffset Until, string Reason, string BlockedBy);
+
+    public static IEndpointRouteBuilder MapBlocks(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/blocks").WithTags("Blocks").RequireAuthorization(p => p.RequireRole(Roles.Coordinator));
+
+        group.MapGet("/", async (IAbuseStore store, TimeProvider time) =>
+            TypedResults.Ok((await store.BlocksAsync(time.GetUtcNow()))
+                .Select(b => new BlockDto(b.Id, b.CreatedAt, b.Until, b.Reason, b.BlockedBy)).ToList()));
+
+        group.MapDelete("/{id}", async Task<Results<NoContent, ProblemHttpResult>> (string id, IAbuseStore store, ILoggerFactory logs) =>
+        {
+            if (id.Length > 64 || !await store.RemoveBlockAsync(id))
+                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Blokkade niet gevonden",
+                    detail: "Deze blokkade bestaat niet (meer): misschien is ze al opgeheven of verlopen.");
+            logs.CreateLogger(typeof(BlocksApi).FullName!).LogInformation("Block {BlockId} lifted", id);
+            return TypedResults.NoContent();
+        });
+        return app;
+    }
+}

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Chat.Server.Scaleout;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Chat.Server.Abuse;
+
+/// <summary>
+/// The client's address as the server may hold it: a keyed hash (HMAC-SHA256) under the key of the current period,
+/// and the hashes under the keys still alive (a block made under yesterday's key must still hold today). The address
+/// itself is never kept, logged, stored or returned; the keys rotate (<see cref="AbuseOptions.KeyRotation"/>, at most a
+/// day) and expire, after which no hash can be linked to an address again.
+/// </summary>
+public sealed record ClientAddress(string Hash, IReadOnlyList<string> AllHashes);
+
+/// <summary>The hash keys of the current period first, then older ones still needed (in memory, or in Redis for every node).</summary>
+public interface IAddressKeys
+{
+    ValueTask<IReadOnlyList<byte[]>> KeysAsync(long currentPeriod, int count, TimeSpan keep);
+}
+
+/// <summary>Embedded mode: random keys in this process only.</summary>
+public sealed class InMemoryAddressKeys : IAddressKeys
+{
+    private readonly ConcurrentDictionary<long, byte[]> _keys = new();
+
+    public ValueTask<IReadOnlyList<byte[]>> KeysAsync(long currentPeriod, int count, TimeSpan keep)
+    {
+        foreach (var old in _keys.Keys.Where(p => p <= currentPeriod - count)) _keys.TryRemove(old, out _);
+        IReadOnlyList<byte[]> keys = Enumerable.Range(0, count)
+            .Select(i => _keys.GetOrAdd(currentPeriod - i, _ => RandomNumberGenerator.GetBytes(32))).ToList();
+        return ValueTask.FromResult(keys);
+    }
+}
+
+/// <summary>
+/// Redis mode: the first node to need a period's key makes it (SET NX) with an expiry; every node reads the same key,
+/// so a limit or a block holds whichever node a visitor reaches. Keys are cached per period in process.
+///   P ak:{period}  random key bytes (TTL: as long as a hash made under it is needed)
+/// </summary>
+public sealed class RedisAddressKeys(RedisConnection redis, IOptions<RedisOptions> options) : IAddressKeys
+{
+    private readonly ConcurrentDictionary<long, byte[]> _cache = new();
+
+    public async ValueTask<IReadOnlyList<byte[]>> KeysAsync(long currentPeriod, int count, TimeSpan keep)
+    {
+        foreach (var old in _cache.Keys.Where(p => p <= currentPeriod - count)) _cache.TryRemove(old, out _);
+        var keys = new List<byte[]>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var period = currentPeriod - i;
+            if (!_cache.TryGetValue(period, out var key))
+            {
+                var name = options.Value.KeyPrefix + "ak:" + period;
+                // A key that expired already (an old period) is not made again: its hashes are gone too.
+                key = i == 0
+                    ? (byte[])(await redis.EvalAsync(
+                        "redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) return redis.call('GET', KEYS[1])",
+                        [name], [RandomNumberGenerator.GetBytes(32), (long)keep.TotalMilliseconds]))!
+                    : (byte[]?)await redis.Db.StringGetAsync(name);
+                if (key is null) continue;
+                _cache[period] = key;
+            }
+            keys.Add(key);
+        }
+        return keys;
+    }
+}
+
+/// <summary>Turns an address into its <see cref="ClientAddress"/>.</summary>
+public sealed class AddressHasher(IAddressKeys keys, TimeProvider time, IOptionsMonitor<AbuseOptions> options)
+{
+    public async ValueTask<ClientAddress> HashAsync(IPAddress? address)
+    {
+        var o = options.CurrentValue;
+        var period = time.GetUtcNow().ToUnixTimeMilliseconds() / (long)o.KeyRotation.TotalMilliseconds;
+        // Keys live long enough for a block made under them (plus the chat before it) to be checked.
+        var count = 2 + (int)Math.Ceiling(o.BlockDuration / o.KeyRotation);
+        var ring = await keys.KeysAsync(period, count, o.KeyRotation * (count + 1));
+        var bytes = Normalise(address);
+        var hashes = ring.Select(k => Convert.ToBase64String(HMACSHA256.HashData(k, bytes), 0, 16)
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_')).ToList();
+        return new ClientAddress(hashes[0], hashes);
+    }
+
+    /// <summary>
+    /// IPv4 (also when mapped into IPv6) as is; IPv6 by its /64 prefix, since one household or phone gets a whole /64
+    /// and can change the rest at will. No address (not a TCP socket): one shared bucket.
+    /// </summary>
+    public static byte[] Normalise(IPAddress? address)
+    {
+        if (address is null) return "unknown"u8.ToArray();
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        var b = address.GetAddressBytes();
+        return address.AddressFamily == AddressFamily.InterNetworkV6 ? b[..8] : b;
+    }
+}
+
+/// <summary>The request's <see cref="ClientAddress"/>, set by <see cref="ClientAddressMiddleware"/> (after the forwarded headers).</summary>
+public sealed class ClientAddressFeature(ClientAddress address)
+{
+    public ClientAddress Address { get; } = address;
+}
+
+/// <summary>Hashes the client address of every request to the API, the hubs and the console, once, early.</summary>
+public sealed class ClientAddressMiddleware(RequestDelegate next, AddressHasher hasher)
+{
+    public async Task InvokeAsync(HttpContext http)
+    {
+        var path = http.Request.Path;
+        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/console"))
+            http.Features.Set(new ClientAddressFeature(await hasher.HashAsync(http.Connection.RemoteIpAddress)));
+        await next(http);
+    }
+}
+
+public static class ClientAddressExtensions
+{
+    public static ClientAddress? ClientAddress(this HttpContext? http) => http?.Features.Get<ClientAddressFeature>()?.Address;
+}
