@@ -69,8 +69,8 @@ public sealed class AbuseUiTests(BrowserFixture f) : IClassFixture<BrowserFixtur
         await Expect(refused).ToBeVisibleAsync();
         await Expect(refused).ToBeFocusedAsync();
         await Expect(visitor.GetByText("Het is op dit moment erg druk.", new() { Exact = false })).ToBeVisibleAsync();
-        await Expect(visitor.GetByRole(AriaRole.Link, new() { Name = "0800-2000" })).ToHaveAttributeAsync("href", "tel:08002000");
-        await Expect(visitor.GetByRole(AriaRole.Link, new() { Name = "112" })).ToHaveAttributeAsync("href", "tel:112");
+        await Expect(visitor.GetByRole(AriaRole.Link, new() { Name = "Veilig Thuis 0800-2000" })).ToHaveAttributeAsync("href", "tel:08002000");
+        await Expect(visitor.GetByRole(AriaRole.Link, new() { Name = "In acuut gevaar 112" })).ToHaveAttributeAsync("href", "tel:112");
         await Expect(visitor.Locator("#refused-alternatives")).ToHaveTextAsync(new Regex("06-12345678"));
         await Expect(visitor.GetByText("geblokkeerd", new() { Exact = false })).ToHaveCountAsync(0);
         Assert.Equal(0, await visitor.EvaluateAsync<int>("() => localStorage.length + sessionStorage.length"));

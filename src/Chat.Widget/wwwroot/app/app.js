@@ -53,6 +53,7 @@ function applyTexts() {
   $('lang-toggle').setAttribute('aria-label', t().langSwitchLabel);
   $('lang-toggle').lang = state.lang === 'nl' ? 'en' : 'nl';
   renderEmergency();
+  renderPhones();
   if (state.config) {
     $('org-name').textContent = state.config.organisationName;
     document.title = state.config.organisationName;
@@ -103,6 +104,31 @@ function renderChoices() {
 
 function show(screen) {
   for (const s of ['loading', 'closed', 'intro', 'chat', 'ended', 'refused']) $('screen-' + s).hidden = s !== screen;
+  renderPhones();
+}
+
+// The refused screen's tap-to-call links, built only while it shows (the emergency line above is always there).
+function renderPhones() {
+  const list = $('phones');
+  if ($('screen-refused').hidden) { list.replaceChildren(); return; }
+  const phone = (name, number, tel, note) => {
+    const li = document.createElement('li');
+    const a = document.createElement('a');
+    a.className = 'phone';
+    a.href = 'tel:' + tel;
+    const parts = [['phone-name', name], ['phone-number', number], ['phone-note', note]].map(([cls, text]) => {
+      const span = document.createElement('span');
+      span.className = cls;
+      span.textContent = text;
+      return span;
+    });
+    a.append(parts[0], ' ', parts[1], ' ', parts[2]); // spaces keep the link's accessible name readable
+    li.append(a);
+    return li;
+  };
+  list.replaceChildren(
+    phone(t().phoneVeiligThuis, '0800-2000', '08002000', t().phoneVeiligThuisNote),
+    phone(t().phoneEmergency, '112', '112', t().phoneEmergencyNote));
 }
 
 // The server refused a new chat (limit, blocked or queue full) or did not accept the connection. The same calm
