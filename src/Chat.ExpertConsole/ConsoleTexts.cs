@@ -24,6 +24,7 @@ public sealed class ConsoleTexts
             ["OtherLanguageCode"] = "en",
             ["NoScript"] = "Deze console heeft JavaScript nodig.",
             ["SignOut"] = "Uitloggen",
+            ["BlocksTitle"] = "Blokkades",
         },
         ["en"] = new()
         {
@@ -40,6 +41,7 @@ public sealed class ConsoleTexts
             ["OtherLanguageCode"] = "nl",
             ["NoScript"] = "This console needs JavaScript.",
             ["SignOut"] = "Sign out",
+            ["BlocksTitle"] = "Blocks",
         },
     };
 

@@ -48,6 +48,7 @@ function layout() {
         h('button', { type: 'button', class: 'secondary', onclick: showMyForms }, t.myForms),
         app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/statistics' }, t.statistics) : null,
         app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/accounts' }, t.accounts) : null,
+        app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/blocks' }, t.blocks) : null,
         h('button', { type: 'button', class: 'link', onclick: () => document.getElementById('logout-form').submit() }, t.signOut))),
     els.conn,
     h('div', { class: 'columns' },
@@ -142,7 +143,8 @@ function renderMain() {
     h('div', { class: 'chat-top' }, h('h2', {}, t.visitor), info,
       c.ended ? null : h('div', { class: 'chat-actions' },
         h('button', { type: 'button', class: 'secondary', onclick: () => transferChat(state.selected) }, t.transfer),
-        h('button', { type: 'button', class: 'danger', onclick: () => endChat(state.selected) }, t.endChat))),
+        h('button', { type: 'button', class: 'danger', onclick: () => endChat(state.selected) }, t.endChat),
+        h('button', { type: 'button', class: 'secondary block', onclick: (e) => blockChat(state.selected, e.currentTarget) }, t.block))),
     status, c.list, c.typingEl, composer);
   c.list.scrollTop = c.list.scrollHeight;
   if (!c.ended) box.focus();
@@ -267,11 +269,13 @@ function connect() {
   });
   c.on('ChatEnded', (e) => {
     const chat = state.chats.get(e.conversationId);
-    if (chat) { chat.ended = true; chat.endedBy = e.transferred ? 'transferred' : e.endedBy; }
-    if (e.form && !state.pendingForms.some((p) => p.conversationId === e.form.conversationId)) state.pendingForms.push(e.form);
+    if (chat) { chat.ended = true; chat.endedBy = e.blocked ? 'blocked' : e.transferred ? 'transferred' : e.endedBy; }
+    // A blocked chat needs no contact form, whatever else the event carries.
+    const form = e.blocked ? null : e.form;
+    if (form && !state.pendingForms.some((p) => p.conversationId === form.conversationId)) state.pendingForms.push(form);
     renderChatList(); renderForms();
     if (state.selected === e.conversationId) renderMain();
-    if (e.form) fillForm(e.form);
+    if (form) fillForm(form);
   });
   c.on('QueueChanged', (q) => { state.queue = q; renderQueue(); });
   c.on('AvailabilityChanged', (a) => { state.availability = a.availability; renderAvailability(); renderMain(); });
@@ -387,6 +391,51 @@ async function endChat(id) {
 async function transferChat(id) {
   if (!confirm(t.transferConfirm)) return;
   try { await state.connection.invoke('TransferChat', id); } catch (err) { toast(String(err?.message || err).replace(/^.*HubException: /, '')); }
+}
+
+// Blocking ends the chat and keeps the visitor's address from starting a new one for a while. A modal <dialog>:
+// focus moves into it, Esc cancels, and focus goes back to the button (or, once the chat has ended, to the chat).
+function blockChat(id, opener) {
+  if (document.querySelector('dialog[open]')) return;
+  const error = h('p', { class: 'field-error', id: 'block-error', role: 'alert', hidden: true });
+  const radios = Object.entries(t.blockReasons).map(([k, v]) =>
+    h('label', {}, h('input', { type: 'radio', name: 'block-reason', value: k, onchange: () => { error.hidden = true; } }), ' ', v));
+  const confirmButton = h('button', { type: 'submit', class: 'danger' }, t.blockConfirm);
+  const cancelButton = h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, t.blockCancel);
+  const form = h('form', { class: 'contact-form block-form', novalidate: true },
+    h('fieldset', { class: 'field', 'aria-describedby': 'block-error' }, h('legend', {}, t.blockReason),
+      h('div', { class: 'choices' }, radios), error),
+    h('p', { id: 'block-explain' }, t.blockExplain),
+    h('div', { class: 'actions' }, cancelButton, confirmButton));
+  const dialog = h('dialog', { class: 'form-dialog narrow', 'aria-labelledby': 'block-title', 'aria-describedby': 'block-explain' },
+    h('h2', { id: 'block-title' }, t.blockTitle), form);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const reason = form.querySelector('input[name=block-reason]:checked')?.value;
+    if (!reason) {
+      error.textContent = t.blockChooseReason;
+      error.hidden = false;
+      form.querySelector('input[name=block-reason]').focus();
+      return;
+    }
+    confirmButton.disabled = true; cancelButton.disabled = true;
+    try {
+      const r = await state.connection.invoke('BlockVisitor', id, reason);
+      dialog.close();
+      toast(t.blocked(new Date(r.until).toLocaleString(lang === 'en' ? 'en-GB' : 'nl-NL',
+        { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })));
+    } catch (err) {
+      dialog.close();
+      toast(String(err?.message || err).replace(/^.*HubException: /, ''));
+    }
+  });
+  dialog.addEventListener('close', () => {
+    dialog.remove();
+    const back = opener?.isConnected ? opener : els.chatList.querySelector('.chat-item.selected');
+    back?.focus();
+  });
+  document.body.append(dialog);
+  dialog.showModal();
 }
 
 async function fillForm(prefill) {

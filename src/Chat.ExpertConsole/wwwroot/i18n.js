@@ -30,7 +30,8 @@ export const texts = {
     endChat: 'Gesprek beëindigen',
     endConfirm: 'Wil je dit gesprek beëindigen? De contactzoeker ziet dat het gesprek is afgelopen.',
     ended: (by) => by === 'visitor' ? 'De contactzoeker heeft het gesprek beëindigd.' : by === 'expert' ? 'Je hebt het gesprek beëindigd.'
-      : by === 'transferred' ? 'Je hebt het gesprek overgedragen; een collega neemt het over en vult het formulier in.' : 'Het gesprek is beëindigd.',
+      : by === 'transferred' ? 'Je hebt het gesprek overgedragen; een collega neemt het over en vult het formulier in.'
+      : by === 'blocked' ? 'Je hebt het gesprek beëindigd en geblokkeerd. Er hoeft geen contactformulier bij.' : 'Het gesprek is beëindigd.',
     transfer: 'Overdragen',
     transferConfirm: 'Wil je dit gesprek overdragen aan een collega? De contactzoeker komt vooraan in de wachtrij, met het gesprek tot nu toe.',
     newChat: 'Nieuwe chat',
@@ -50,6 +51,16 @@ export const texts = {
     noForms: 'Nog geen registraties.',
     statistics: 'Statistieken',
     accounts: 'Accounts',
+    blocks: 'Blokkades',
+    block: 'Blokkeren',
+    blockTitle: 'Contactzoeker blokkeren',
+    blockReason: 'Waarom blokkeer je?',
+    blockReasons: { abusive: 'Grof of beledigend', threatening: 'Bedreigend', prank: 'Nepgesprek of grap', other: 'Anders' },
+    blockExplain: 'Het gesprek wordt beëindigd en dit adres kan 24 uur geen nieuw gesprek starten. Je hoeft geen contactformulier in te vullen.',
+    blockConfirm: 'Blokkeren en beëindigen',
+    blockCancel: 'Annuleren',
+    blockChooseReason: 'Kies een reden.',
+    blocked: (until) => `Geblokkeerd tot ${until}.`,
     myFigures: (m) => `${m.contacts} contacten, ${Math.round((m.chatMinutes + m.otherContactMinutes) / 6) / 10} uur in gesprek, ${m.shiftHours} uur dienst.`,
     col: { when: 'Wanneer', type: 'Soort', seeker: 'Contactzoeker', minutes: 'Minuten', conversation: 'Gesprek' }
   },
@@ -83,7 +94,8 @@ export const texts = {
     endChat: 'End conversation',
     endConfirm: 'Do you want to end this conversation? The contact seeker will see that it has ended.',
     ended: (by) => by === 'visitor' ? 'The contact seeker ended the conversation.' : by === 'expert' ? 'You ended the conversation.'
-      : by === 'transferred' ? 'You passed the conversation on; a colleague takes it over and fills in the form.' : 'The conversation has ended.',
+      : by === 'transferred' ? 'You passed the conversation on; a colleague takes it over and fills in the form.'
+      : by === 'blocked' ? 'You ended and blocked the conversation. No contact form is needed.' : 'The conversation has ended.',
     transfer: 'Pass on',
     transferConfirm: 'Do you want to pass this conversation on to a colleague? The contact seeker goes to the front of the queue, with the conversation so far.',
     newChat: 'New chat',
@@ -103,6 +115,16 @@ export const texts = {
     noForms: 'No registrations yet.',
     statistics: 'Statistics',
     accounts: 'Accounts',
+    blocks: 'Blocks',
+    block: 'Block',
+    blockTitle: 'Block this contact seeker',
+    blockReason: 'Why are you blocking?',
+    blockReasons: { abusive: 'Abusive or offensive', threatening: 'Threatening', prank: 'Fake chat or prank', other: 'Other' },
+    blockExplain: 'The conversation ends and this address cannot start a new conversation for 24 hours. You do not need to fill in a contact form.',
+    blockConfirm: 'Block and end',
+    blockCancel: 'Cancel',
+    blockChooseReason: 'Choose a reason.',
+    blocked: (until) => `Blocked until ${until}.`,
     myFigures: (m) => `${m.contacts} contacts, ${Math.round((m.chatMinutes + m.otherContactMinutes) / 6) / 10} hours in conversation, ${m.shiftHours} hours on shift.`,
     col: { when: 'When', type: 'Type', seeker: 'Contact seeker', minutes: 'Minutes', conversation: 'Conversation' }
   }

@@ -53,11 +53,13 @@ function applyTexts() {
   $('lang-toggle').setAttribute('aria-label', t().langSwitchLabel);
   $('lang-toggle').lang = state.lang === 'nl' ? 'en' : 'nl';
   renderEmergency();
+  renderPhones();
   if (state.config) {
     $('org-name').textContent = state.config.organisationName;
     document.title = state.config.organisationName;
     $('opening-hours').textContent = state.config.openingHours[state.lang] || '';
     $('alternatives').textContent = state.config.alternatives[state.lang] || '';
+    $('refused-alternatives').textContent = state.config.alternatives[state.lang] || '';
   }
   renderChoices();
   renderHead();
@@ -101,7 +103,43 @@ function renderChoices() {
 // ---- screens ------------------------------------------------------------------------------------
 
 function show(screen) {
-  for (const s of ['loading', 'closed', 'intro', 'chat', 'ended']) $('screen-' + s).hidden = s !== screen;
+  for (const s of ['loading', 'closed', 'intro', 'chat', 'ended', 'refused']) $('screen-' + s).hidden = s !== screen;
+  renderPhones();
+}
+
+// The refused screen's tap-to-call links, built only while it shows (the emergency line above is always there).
+function renderPhones() {
+  const list = $('phones');
+  if ($('screen-refused').hidden) { list.replaceChildren(); return; }
+  const phone = (name, number, tel, note) => {
+    const li = document.createElement('li');
+    const a = document.createElement('a');
+    a.className = 'phone';
+    a.href = 'tel:' + tel;
+    const parts = [['phone-name', name], ['phone-number', number], ['phone-note', note]].map(([cls, text]) => {
+      const span = document.createElement('span');
+      span.className = cls;
+      span.textContent = text;
+      return span;
+    });
+    a.append(parts[0], ' ', parts[1], ' ', parts[2]); // spaces keep the link's accessible name readable
+    li.append(a);
+    return li;
+  };
+  list.replaceChildren(
+    phone(t().phoneVeiligThuis, '0800-2000', '08002000', t().phoneVeiligThuisNote),
+    phone(t().phoneEmergency, '112', '112', t().phoneEmergencyNote));
+}
+
+// The server refused a new chat (limit, blocked or queue full) or did not accept the connection. The same calm
+// screen for every reason; nothing is stored in this tab, and the connection is closed so it holds no slot.
+function showRefused() {
+  state.status = 'none';
+  clearSession();
+  stopConnection();
+  $('conn').hidden = true;
+  show('refused');
+  $('refused-title').focus();
 }
 
 function renderHead() {
@@ -313,15 +351,20 @@ function buildConnection() {
   return c;
 }
 
-async function connectWithRetry() {
+// An ongoing chat keeps trying for ever (the banner says so). A new start tries a few times and then throws: a
+// connection the server turns away (too many from one address: HTTP 429 at the handshake, which a browser's
+// WebSocket cannot tell from any other failure) must not leave the visitor waiting without end.
+async function connectWithRetry(maxAttempts = Infinity) {
   if (!state.connection) state.connection = buildConnection();
+  const ongoing = maxAttempts === Infinity;
   for (let attempt = 0; ; attempt++) {
     try {
       if (state.connection.state === signalR.HubConnectionState.Disconnected) await state.connection.start();
       $('conn').hidden = true;
       return;
-    } catch {
-      $('conn').hidden = false;
+    } catch (err) {
+      if (attempt + 1 >= maxAttempts) throw err;
+      if (ongoing) $('conn').hidden = false;
       await new Promise((r) => setTimeout(r, backoff({ previousRetryCount: attempt })));
     }
   }
@@ -367,9 +410,15 @@ async function startChat(ev) {
     language: state.lang
   };
   try {
-    await connectWithRetry();
+    try {
+      await connectWithRetry(3);
+    } catch {
+      showRefused();
+      return;
+    }
     const r = await state.connection.invoke('StartChat', request);
     if (r.status === 'closed') { stopConnection(); await refreshStatus(); return; }
+    if (r.status === 'refused') { showRefused(); return; }
     state.session = { resumeToken: r.resumeToken, pending: [] };
     saveSession();
     state.status = r.status === 'active' ? 'active' : 'queued';
@@ -450,6 +499,11 @@ async function refreshStatus() {
   if (!open) closedPoll = setTimeout(() => { if (!$('screen-closed').hidden) refreshStatus(); }, 30000);
 }
 
+function focusScreen() {
+  const heading = document.querySelector('.screen:not([hidden]) h2');
+  if (heading) { heading.tabIndex = -1; heading.focus(); }
+}
+
 // ---- start --------------------------------------------------------------------------------------
 
 async function init() {
@@ -473,7 +527,10 @@ async function init() {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) sendFromComposer(e);
   });
   $('leave').addEventListener('click', leave);
-  $('again').addEventListener('click', () => { show('loading'); refreshStatus(); });
+  // The button that was pressed disappears with its screen: move focus to the heading of the one that follows.
+  const startOver = async () => { show('loading'); await refreshStatus(); focusScreen(); };
+  $('again').addEventListener('click', startOver);
+  $('retry').addEventListener('click', startOver);
 
   if (saved?.resumeToken) {
     state.session = { resumeToken: saved.resumeToken, pending: saved.pending || [] };

@@ -52,7 +52,13 @@ export const texts = {
     endedByVisitor: 'Je hebt het gesprek beëindigd. Fijn dat je contact zocht.',
     endedBySystem: 'Het gesprek is beëindigd.',
     endedPrivacy: 'Het gesprek is niet op dit apparaat bewaard. Je bent altijd welkom om opnieuw te chatten.',
-    again: 'Nieuw gesprek'
+    again: 'Nieuw gesprek',
+    refusedTitle: 'Het lukt nu niet om een nieuw gesprek te starten',
+    refusedText: 'Het is op dit moment erg druk. Probeer het later nog eens.',
+    refusedPhone: 'Wil je nu met iemand praten? Bellen kan altijd:',
+    phoneVeiligThuis: 'Veilig Thuis', phoneVeiligThuisNote: 'gratis, dag en nacht, voor advies of een melding',
+    phoneEmergency: 'In acuut gevaar', phoneEmergencyNote: 'politie, brandweer, ambulance',
+    retry: 'Probeer opnieuw'
   },
   en: {
     langSwitch: 'Nederlands', langSwitchLabel: 'Schakel naar Nederlands',
@@ -106,6 +112,12 @@ export const texts = {
     endedByVisitor: 'You ended the conversation. Thank you for reaching out.',
     endedBySystem: 'The conversation has ended.',
     endedPrivacy: 'The conversation was not saved on this device. You are always welcome to chat again.',
-    again: 'New conversation'
+    again: 'New conversation',
+    refusedTitle: 'Starting a new conversation is not possible right now',
+    refusedText: 'It is very busy at the moment. Please try again later.',
+    refusedPhone: 'Would you like to talk to someone now? You can always call:',
+    phoneVeiligThuis: 'Veilig Thuis', phoneVeiligThuisNote: 'free, day and night, for advice or to report',
+    phoneEmergency: 'In immediate danger', phoneEmergencyNote: 'police, fire brigade, ambulance',
+    retry: 'Try again'
   }
 };
