@@ -201,6 +201,67 @@ public sealed class AccountSecurityTests : IAsyncLifetime
         Assert.StartsWith("max-age=", hsts);
     }
 
+    [Fact]
+    public async Task BehindTheTrustedProxyTheCookieIsSecureWhenTheProxySaysHttps()
+    {
+        var f = new AttackFixture();
+        await f.InitializeAsync();
+        try
+        {
+            using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = new Uri(f.BaseUrl) };
+            async Task<string> CookieAsync(string? proto)
+            {
+                using var req = new HttpRequestMessage(HttpMethod.Post, "/api/auth/login")
+                    { Content = JsonContent.Create(new { userName = "expert1", password = "Demo-Expert-1" }) };
+                req.Headers.Add("X-Forwarded-For", "198.51.100.1");
+                if (proto is not null) req.Headers.Add("X-Forwarded-Proto", proto);
+                var r = await http.SendAsync(req);
+                return r.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("chat.console"));
+            }
+            var https = await CookieAsync("https");
+            var plain = await CookieAsync(null);
+            AttackTable.Row("sign-in behind the TLS proxy (X-Forwarded-Proto: https)", "cookie Secure; without the header (plain HTTP) not",
+                $"https: {(https.Contains("secure", StringComparison.OrdinalIgnoreCase) ? "Secure" : "not secure")}; http: {(plain.Contains("secure", StringComparison.OrdinalIgnoreCase) ? "Secure" : "not secure")}");
+            Assert.Contains("secure", https, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("secure", plain, StringComparison.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            await f.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task WithACertificateTheDataProtectionKeysAreEncryptedAtRest()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "chat-tests", Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            using var rsa = System.Security.Cryptography.RSA.Create(2048);
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=chat-keys", rsa,
+                System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+            var pfx = Path.Combine(dir, "keys.pfx");
+            await File.WriteAllBytesAsync(pfx, cert.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "geheim-genoeg"));
+            var keys = Path.Combine(dir, "keys");
+            await using (var app = new ChatApp(new()
+            {
+                ["DataProtection:KeysPath"] = keys, ["DataProtection:CertificatePath"] = pfx, ["DataProtection:CertificatePassword"] = "geheim-genoeg",
+            }))
+            {
+                await app.SignedInClientAsync("expert1", "Demo-Expert-1");
+            }
+            var xml = string.Concat(Directory.GetFiles(keys, "*.xml").Select(File.ReadAllText));
+            Assert.Contains("encryptedSecret", xml);
+            Assert.DoesNotContain("<value>", xml); // the key material in the clear
+        }
+        finally
+        {
+            try { Directory.Delete(dir, true); } catch (IOException) { /* best effort */ }
+        }
+    }
+
     private sealed class ProductionApp(string? records) : ChatApp(Settings(records))
     {
         private static Dictionary<string, string?> Settings(string? records)
