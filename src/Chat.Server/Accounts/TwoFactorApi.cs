@@ -117,7 +117,7 @@ public static class TwoFactorApi
     /// <summary>The Key Uri Format authenticator apps read: issuer and account in the label and the issuer again as a parameter.</summary>
     public static string OtpauthUri(string issuer, string userName, string secret) =>
         $"otpauth://totp/{Uri.EscapeDataString(issuer)}:{Uri.EscapeDataString(userName)}" +
-        $"?secret={secret}&issuer={Uri.EscapeDataString(issuer)}&algorithm=SHA1&digits=6&period=30";
+        $"?secret={secret}&issuer={Uri.EscapeDataString(issuer)}&digits=6&period=30";
 
     /// <summary>The QR code drawn here, as SVG: the secret never goes to a third-party QR service.</summary>
     public static string QrSvg(string text)
