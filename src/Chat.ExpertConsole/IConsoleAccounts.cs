@@ -3,7 +3,9 @@ namespace Chat.ExpertConsole;
 /// <summary>What the console's pages need from the accounts feature; implemented by the server.</summary>
 public interface IConsoleAccounts
 {
-    /// <summary>Password sign-in with lockout. Returns whether it worked and whether the account is locked.</summary>
-    Task<(bool Succeeded, bool LockedOut)> SignInAsync(string userName, string password);
+    /// <summary>Password sign-in, with the authenticator code when the account has two-factor on.</summary>
+    Task<ConsoleSignIn> SignInAsync(string userName, string password, string? code);
     Task SignOutAsync();
 }
+
+public enum ConsoleSignIn { Succeeded, Failed, TwoFactorRequired }

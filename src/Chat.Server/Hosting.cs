@@ -37,17 +37,23 @@ public static class Hosting
     public static IServiceCollection AddConsolePages(this IServiceCollection services)
     {
         // The console's Razor Pages live in the Chat.ExpertConsole class library.
-        services.AddRazorPages().AddApplicationPart(typeof(Chat.ExpertConsole.IConsoleAccounts).Assembly);
+        services.AddRazorPages(o =>
+                // The console's login page shares the sign-in limit of /api/auth/login (its POSTs; see AddSecurity).
+                o.Conventions.AddPageApplicationModelConvention("/Console/Login",
+                    m => m.EndpointMetadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute("login"))))
+            .AddApplicationPart(typeof(Chat.ExpertConsole.IConsoleAccounts).Assembly);
         return services;
     }
 
     public static IServiceCollection AddSecurity(this IServiceCollection services)
     {
+        services.AddHsts(o => { o.MaxAge = TimeSpan.FromDays(365); o.IncludeSubDomains = false; });
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             // Per client address (the real one behind a trusted proxy), by its keyed hash, in memory for the window only.
-            o.AddPolicy("login", http => RateLimitPartition.GetFixedWindowLimiter(
+            // One bucket per address for /api/auth/login and the console's login form together (reading the form is free).
+            o.AddPolicy("login", http => HttpMethods.IsGet(http.Request.Method) ? RateLimitPartition.GetNoLimiter("read") : RateLimitPartition.GetFixedWindowLimiter(
                 http.ClientAddress()?.Hash ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) }));
         });

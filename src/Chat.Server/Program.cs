@@ -29,6 +29,7 @@ await app.InitialiseAsync();                                 // schema, roles, f
 
 app.UseForwardedHeaders();                                   // real client address and scheme behind trusted proxies only
 app.UseExceptionHandler();
+if (!app.Environment.IsDevelopment()) app.UseHsts();        // browsers keep to HTTPS (sent on HTTPS requests, also behind the proxy)
 app.UseStatusCodePages();
 app.UseClientAddress();                                      // ... kept only as a keyed hash
 app.UseSecurityHeaders();

@@ -209,7 +209,7 @@ async function load() {
         card(t.contacts, report.contacts), card(t.requests, c.requests), card(t.answered, c.answered),
         card(t.abandoned, c.abandoned), card(t.closedRequests, c.requestsWhileClosed),
         card(t.medianWait, t.seconds(c.medianWaitSeconds)), card(t.p90Wait, t.seconds(c.p90WaitSeconds)),
-        card(t.formsMissing, c.formsMissing)),
+        card(t.formsMissing, c.formsMissing), card(t.blocked, c.blocked)),
       report.contacts === 0 ? h('p', { class: 'muted' }, t.noData) : null,
       h('div', { class: 'tables' }, Object.entries(report.tables).map(([k, tb]) => table(k, tb))),
       trendChart(trend), heatMap(heat), workload(experts));

@@ -23,6 +23,7 @@ public sealed class AccountSeeder(
 
     public async Task SeedAsync()
     {
+        await MoveOldDisabledAccountsAsync();
         foreach (var role in new[] { Roles.Expert, Roles.Coordinator })
             if (!await roles.RoleExistsAsync(role))
                 Check(await roles.CreateAsync(new IdentityRole(role)), $"role {role}");
@@ -43,6 +44,8 @@ public sealed class AccountSeeder(
                 "(at least 12 characters with upper case, lower case and a digit) to create the first one.");
         }
 
+        if (!env.IsDevelopment()) await RefuseDemoPasswordsAsync();
+
         if (demo)
         {
             foreach (var a in DemoAccounts)
@@ -54,6 +57,34 @@ public sealed class AccountSeeder(
             foreach (var a in DemoAccounts)
                 Console.WriteLine($"  {a.UserName,-12} {a.Password,-20} {a.Role} ({a.Experience})");
             Console.WriteLine();
+        }
+    }
+
+    /// <summary>
+    /// A database first made by <c>dotnet run</c> (Development) keeps its demo accounts: outside Development the start
+    /// stops while any of them still has its public password.
+    /// </summary>
+    private async Task RefuseDemoPasswordsAsync()
+    {
+        var open = new List<string>();
+        foreach (var a in DemoAccounts)
+            if (await users.FindByNameAsync(a.UserName) is { } u && !u.Disabled && await users.CheckPasswordAsync(u, a.Password))
+                open.Add(a.UserName);
+        if (open.Count > 0)
+            throw new InvalidOperationException(
+                $"The account(s) {string.Join(", ", open)} still have the public demo password. Outside Development that would let " +
+                "anyone in. Sign in as a coordinator in Development and set new passwords (or disable the accounts) at " +
+                "/console/accounts, or start with a new records database.");
+    }
+
+    /// <summary>Before schema 3, "disabled" was a lockout until the end of time: made its own state once.</summary>
+    private async Task MoveOldDisabledAccountsAsync()
+    {
+        foreach (var u in users.Users.ToList().Where(u => u.LockoutEnd is { } end && end > DateTimeOffset.UtcNow.AddYears(100)))
+        {
+            u.Disabled = true;
+            u.LockoutEnd = null;
+            await users.UpdateAsync(u);
         }
     }
 

@@ -53,7 +53,7 @@ public static class AccountsApi
         });
 
         group.MapPut("/{id}", async Task<Results<Ok<AccountDto>, NotFound, ValidationProblem>> (
-            string id, UpdateAccount? body, UserManager<ChatUser> users, ClaimsPrincipal me) =>
+            string id, UpdateAccount? body, UserManager<ChatUser> users, ClaimsPrincipal me, AccountSessions sessions) =>
         {
             var user = await users.FindByIdAsync(id);
             if (user is null) return TypedResults.NotFound();
@@ -67,36 +67,39 @@ public static class AccountsApi
             if (body?.DisplayName is { } name) user.DisplayName = name.Trim();
             if (body?.Experience is { } exp) user.Experience = exp;
             if (body?.MaxChats is { } max) user.MaxChats = max;
+            var disabling = body?.Disabled == true && !user.Disabled;
+            if (body?.Disabled is { } disabled) user.Disabled = disabled; // its own state; records stay
             await users.UpdateAsync(user);
+            var rolesChanged = false;
             if (body?.Coordinator is { } coordinator)
             {
                 var isCoordinator = await users.IsInRoleAsync(user, Roles.Coordinator);
                 if (coordinator && !isCoordinator) await users.AddToRoleAsync(user, Roles.Coordinator);
                 if (!coordinator && isCoordinator) await users.RemoveFromRoleAsync(user, Roles.Coordinator);
+                rolesChanged = coordinator != isCoordinator;
             }
-            if (body?.Disabled is { } disabled)
-            {
-                // Disabled = locked out for good; sign-in is refused, records stay.
-                await users.SetLockoutEnabledAsync(user, true);
-                await users.SetLockoutEndDateAsync(user, disabled ? DateTimeOffset.MaxValue : null);
-                await users.UpdateSecurityStampAsync(user);
-            }
+            // Roles live in the sign-in cookie: a change (or disabling) ends every session of the account at once.
+            if (rolesChanged || disabling) await sessions.EndAsync(user, takeOffShift: disabling);
             return TypedResults.Ok(await ToDtoAsync(users, user));
         });
 
         group.MapPost("/{id}/password", async Task<Results<NoContent, NotFound, ValidationProblem>> (
-            string id, SetPassword? body, UserManager<ChatUser> users) =>
+            string id, SetPassword? body, UserManager<ChatUser> users, ClaimsPrincipal me, AccountSessions sessions) =>
         {
             var user = await users.FindByIdAsync(id);
             if (user is null) return TypedResults.NotFound();
+            // A coordinator's own password changes only with the current one (POST /api/auth/password).
+            if (users.GetUserId(me) == id)
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+                    { ["password"] = ["Je eigen wachtwoord wijzig je met je huidige wachtwoord, onder Wachtwoord wijzigen."] });
             if (string.IsNullOrEmpty(body?.Password))
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["password"] = ["Vul een wachtwoord in."] });
             var token = await users.GeneratePasswordResetTokenAsync(user);
             var r = await users.ResetPasswordAsync(user, token, body.Password);
             if (!r.Succeeded)
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["password"] = Describe(r) });
-            await users.SetLockoutEndDateAsync(user, null); // a forgotten password often comes with a lockout
-            await users.ResetAccessFailedCountAsync(user);
+            // Whoever knew the old password is out at once; a disabled account stays disabled.
+            await sessions.EndAsync(user, takeOffShift: false);
             return TypedResults.NoContent();
         });
 
@@ -118,6 +121,5 @@ public static class AccountsApi
     private static string[] Describe(IdentityResult r) => r.Errors.Select(e => e.Description).ToArray();
 
     private static async Task<AccountDto> ToDtoAsync(UserManager<ChatUser> users, ChatUser u) => new(u.Id, u.UserName ?? "",
-        u.DisplayName, u.Experience, u.MaxChats, await users.IsInRoleAsync(u, Roles.Coordinator),
-        u.LockoutEnd is { } end && end > DateTimeOffset.UtcNow.AddYears(100));
+        u.DisplayName, u.Experience, u.MaxChats, await users.IsInRoleAsync(u, Roles.Coordinator), u.Disabled);
 }

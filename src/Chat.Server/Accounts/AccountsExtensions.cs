@@ -11,7 +11,11 @@ public static class AccountsExtensions
     {
         // Sign-in cookies stay valid across restarts (and, with a shared folder, across nodes).
         var keys = config["DataProtection:KeysPath"] is { Length: > 0 } k ? k : "data/keys";
-        services.AddDataProtection().SetApplicationName("chat").PersistKeysToFileSystem(new DirectoryInfo(keys));
+        var protection = services.AddDataProtection().SetApplicationName("chat").PersistKeysToFileSystem(new DirectoryInfo(keys));
+        // The keys protect every session: encrypted at rest with a certificate when the deployment gives one.
+        if (config["DataProtection:CertificatePath"] is { Length: > 0 } certificate)
+            protection.ProtectKeysWithCertificate(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+                certificate, config["DataProtection:CertificatePassword"]));
 
         services.AddOptions<AccountsOptions>().BindConfiguration(AccountsOptions.Section);
         services.AddIdentity<ChatUser, IdentityRole>(o =>
@@ -21,14 +25,21 @@ public static class AccountsExtensions
                 o.Password.RequireLowercase = true;
                 o.Password.RequireUppercase = true;
                 o.Password.RequireNonAlphanumeric = false;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-                o.Lockout.AllowedForNewUsers = true;
+                // No lockout: a stranger could lock the owner out with wrong passwords. Guessing is stopped per client
+                // address instead (the "login" rate limit); disabled accounts have their own state.
+                o.Lockout.AllowedForNewUsers = false;
                 o.User.RequireUniqueEmail = false;
             })
             .AddEntityFrameworkStores<RecordsDbContext>()
             .AddErrorDescriber<DutchIdentityErrors>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddPasswordValidator<PasswordPolicy>();
+        // The security stamp is checked on every request: a change of roles, disabled state or password ends the
+        // account's other sessions at once (the next request answers 401), on every node.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
+        services.AddScoped<AccountSessions>();
+        services.AddSingleton<ExpertConnections>();
+        services.AddSingleton<SessionCheck>();
 
         services.ConfigureApplicationCookie(o =>
         {
@@ -42,12 +53,10 @@ public static class AccountsExtensions
             o.LoginPath = "/console/login";
             o.LogoutPath = "/console/logout";
             o.AccessDeniedPath = "/console"; // a signed-in expert who opens a coordinator page lands back in the console
-            o.Events = new CookieAuthenticationEvents
-            {
-                // APIs and hubs answer 401/403; only pages redirect to the login page.
-                OnRedirectToLogin = ctx => ApiAware(ctx, StatusCodes.Status401Unauthorized),
-                OnRedirectToAccessDenied = ctx => ApiAware(ctx, StatusCodes.Status403Forbidden),
-            };
+            // APIs and hubs answer 401/403; only pages redirect to the login page. (The events object is Identity's own:
+            // replacing it would drop its OnValidatePrincipal, the security-stamp check that ends changed sessions.)
+            o.Events.OnRedirectToLogin = ctx => ApiAware(ctx, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx, StatusCodes.Status403Forbidden);
         });
         services.AddScoped<AccountSeeder>();
         services.AddScoped<Chat.ExpertConsole.IConsoleAccounts, ConsoleAccounts>();

@@ -6,8 +6,9 @@ namespace Chat.Server.Accounts;
 
 public static class AuthApi
 {
-    public sealed record LoginRequest(string? UserName, string? Password);
+    public sealed record LoginRequest(string? UserName, string? Password, string? Code);
     public sealed record Me(string Id, string UserName, string DisplayName, string Experience, int MaxChats, string[] Roles);
+    public sealed record ChangePassword(string? CurrentPassword, string? NewPassword);
 
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {
@@ -21,13 +22,14 @@ public static class AuthApi
             if (string.IsNullOrEmpty(body?.Password)) errors["password"] = ["Vul je wachtwoord in."];
             if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-            var result = await SignInAsync(signIn, users, body!.UserName!, body.Password!);
+            var result = await SignInAsync(signIn, users, body!.UserName!, body.Password!, body.Code);
+            if (result.TwoFactorRequired)
+                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Code nodig",
+                    detail: "Vul de code uit je authenticator-app in (of een van je herstelcodes).",
+                    extensions: new Dictionary<string, object?> { ["twoFactorRequired"] = true });
             if (result.User is null)
-                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized,
-                    title: result.LockedOut ? "Account tijdelijk geblokkeerd" : "Inloggen mislukt",
-                    detail: result.LockedOut
-                        ? "Te veel mislukte pogingen. Probeer het over een kwartier opnieuw."
-                        : "Gebruikersnaam of wachtwoord klopt niet.");
+                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Inloggen mislukt",
+                    detail: "Gebruikersnaam of wachtwoord klopt niet.");
             return TypedResults.Ok(await ToMeAsync(users, result.User));
         }).AllowAnonymous().RequireRateLimiting("login");
 
@@ -43,18 +45,65 @@ public static class AuthApi
             return user is null ? TypedResults.Unauthorized() : TypedResults.Ok(await ToMeAsync(users, user));
         }).RequireAuthorization();
 
+        // Everyone changes their own password here, with the current one; other sessions end, this one goes on.
+        group.MapPost("/password", async Task<Results<NoContent, ValidationProblem, UnauthorizedHttpResult>> (
+            ChangePassword? body, ClaimsPrincipal principal, UserManager<ChatUser> users, SignInManager<ChatUser> signIn,
+            AccountSessions sessions) =>
+        {
+            var user = await users.GetUserAsync(principal);
+            if (user is null) return TypedResults.Unauthorized();
+            var errors = new Dictionary<string, string[]>();
+            if (string.IsNullOrEmpty(body?.CurrentPassword)) errors["currentPassword"] = ["Vul je huidige wachtwoord in."];
+            if (string.IsNullOrEmpty(body?.NewPassword)) errors["newPassword"] = ["Vul een nieuw wachtwoord in."];
+            if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+            if (!await users.CheckPasswordAsync(user, body!.CurrentPassword!))
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["currentPassword"] = ["Je huidige wachtwoord klopt niet."] });
+            var r = await users.ChangePasswordAsync(user, body.CurrentPassword!, body.NewPassword!);
+            if (!r.Succeeded)
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["newPassword"] = r.Errors.Select(e => e.Description).ToArray() });
+            await sessions.EndAsync(user, takeOffShift: false);
+            await signIn.RefreshSignInAsync(user); // this browser stays signed in, with the new stamp
+            return TypedResults.NoContent();
+        }).RequireAuthorization().RequireRateLimiting("login");
+
         return app;
     }
 
-    public sealed record SignInOutcome(ChatUser? User, bool LockedOut);
+    /// <param name="User">Signed in (null when not).</param>
+    /// <param name="TwoFactorRequired">The password was right, but the account needs a valid code as well.</param>
+    public sealed record SignInOutcome(ChatUser? User, bool TwoFactorRequired);
 
-    /// <summary>Shared by the JSON endpoint and the Razor login page: password check with lockout.</summary>
-    public static async Task<SignInOutcome> SignInAsync(SignInManager<ChatUser> signIn, UserManager<ChatUser> users, string userName, string password)
+    // A password hash to check when the user name is unknown: every failure costs the same, so the answer's timing does
+    // not tell which user names exist.
+    private static readonly Lazy<string> DummyHash = new(() => new PasswordHasher<ChatUser>().HashPassword(new ChatUser(), Guid.NewGuid().ToString()));
+
+    /// <summary>
+    /// Shared by the JSON endpoint and the console's login page. No lockout: failed attempts would let a stranger lock
+    /// the owner out; guessing is stopped by the per-address sign-in limit instead. Unknown name, wrong password and a
+    /// disabled account answer alike, after the same work.
+    /// </summary>
+    public static async Task<SignInOutcome> SignInAsync(SignInManager<ChatUser> signIn, UserManager<ChatUser> users, string userName,
+        string password, string? code = null)
     {
         var user = await users.FindByNameAsync(userName.Trim());
-        if (user is null) return new(null, false);
-        var r = await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
-        return r.Succeeded ? new(user, false) : new(null, r.IsLockedOut);
+        if (user is null)
+        {
+            users.PasswordHasher.VerifyHashedPassword(new ChatUser(), DummyHash.Value, password);
+            return new(null, false);
+        }
+        if (!await users.CheckPasswordAsync(user, password) || user.Disabled) return new(null, false);
+        if (await users.GetTwoFactorEnabledAsync(user))
+        {
+            var c = (code ?? "").Trim();
+            if (c.Length == 0) return new(null, true);
+            var digits = c.Replace(" ", "").Replace("-", "");
+            var valid = (digits.Length == 6 && digits.All(char.IsAsciiDigit)
+                            && await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, digits))
+                        || (await users.RedeemTwoFactorRecoveryCodeAsync(user, c)).Succeeded;
+            if (!valid) return new(null, true);
+        }
+        await signIn.SignInAsync(user, isPersistent: false);
+        return new(user, false);
     }
 
     private static async Task<Me> ToMeAsync(UserManager<ChatUser> users, ChatUser u) =>

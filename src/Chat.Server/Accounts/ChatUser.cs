@@ -12,6 +12,12 @@ public sealed class ChatUser : IdentityUser
 
     /// <summary>How many chats this expert takes at once.</summary>
     public int MaxChats { get; set; } = 1;
+
+    /// <summary>
+    /// Switched off by a coordinator: cannot sign in, every session ended. Its own state (not a lockout), so setting a
+    /// password never switches an account on again.
+    /// </summary>
+    public bool Disabled { get; set; }
 }
 
 public static class Roles

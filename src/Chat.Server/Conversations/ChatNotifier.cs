@@ -44,6 +44,7 @@ public sealed class ChatNotifier(IEventFanout fanout)
         public Task VisitorConnectionChanged(VisitorConnectionChanged e) => send(nameof(VisitorConnectionChanged), e);
         public Task AvailabilityChanged(AvailabilityResult e) => send(nameof(AvailabilityChanged), e);
         public Task Resync(Resync e) => send(nameof(Resync), e);
+        public Task SignedOut(SignedOut e) => send(nameof(SignedOut), e);
     }
 }
 
@@ -61,7 +62,8 @@ public interface IEventFanout
 }
 
 /// <summary>Embedded mode: straight to this node's connections.</summary>
-public sealed class LocalFanout(IHubContext<VisitorHub> visitors, IHubContext<ExpertHub> experts) : IEventFanout
+public sealed class LocalFanout(IHubContext<VisitorHub> visitors, IHubContext<ExpertHub> experts, Accounts.ExpertConnections expertConnections)
+    : IEventFanout
 {
     public Task SendAsync(HubEvent e) => Deliver(e.Targets, e.Method, e.Payload);
 
@@ -70,7 +72,15 @@ public sealed class LocalFanout(IHubContext<VisitorHub> visitors, IHubContext<Ex
         foreach (var t in targets) await Deliver(t.Audience, t.Id, method, payload);
     }
 
-    private Task Deliver(Audience audience, string id, string method, object payload) => audience switch
+    private async Task Deliver(Audience audience, string id, string method, object payload)
+    {
+        await Send(audience, id, method, payload);
+        // A sign-out closes the account's connections on this node too (every node gets the event): a connection opened
+        // with a cookie that is no longer valid must not keep receiving or sending.
+        if (audience == Audience.Expert && method == nameof(IExpertClient.SignedOut)) expertConnections.AbortAll(id);
+    }
+
+    private Task Send(Audience audience, string id, string method, object payload) => audience switch
     {
         Audience.Visitor => visitors.Clients.Group(ChatNotifier.VisitorGroup(id)).SendAsync(method, payload),
         Audience.Expert => experts.Clients.User(id).SendAsync(method, payload),

@@ -162,6 +162,34 @@ public sealed partial class ChatRouter(
         return availability;
     }
 
+    /// <summary>
+    /// A disabled account goes off shift at once: offline, and its running chats go to the front of the queue with
+    /// their history (as when an expert's connection is lost), so no visitor waits for an expert who is gone.
+    /// </summary>
+    public async Task TakeOffShiftAsync(string expertId)
+    {
+        var now = time.GetUtcNow();
+        if (await store.GetPresenceAsync(expertId) is not { } e) return;
+        await store.UpsertPresenceAsync(e with { Availability = Availability.Offline, ChangedAt = now });
+        await shifts.OnShiftAsync(expertId, false, now);
+        await RequeueChatsOfAsync(e, now);
+        await RouteAsync();
+        await PublishQueueAsync();
+    }
+
+    private async Task RequeueChatsOfAsync(ExpertPresence e, DateTimeOffset now)
+    {
+        foreach (var sessionId in e.ActiveChats)
+        {
+            var requeued = await store.TryRequeueAsync(sessionId);
+            if (requeued is null) continue;
+            Log.ChatRequeued(logger, sessionId);
+            await BackInQueueAsync(requeued, "expert-lost", requeued.Visitor.Language == "en"
+                ? "The connection with the expert was lost. You are back at the front of the queue."
+                : "De verbinding met de ervaringsdeskundige is verbroken. Je staat weer vooraan in de wachtrij.", now);
+        }
+    }
+
     public async Task<ExpertState> GetStateAsync(string expertId, IReadOnlyList<ContactPrefill> pendingForms)
     {
         var presence = await store.GetPresenceAsync(expertId);
@@ -503,15 +531,7 @@ public sealed partial class ChatRouter(
             if (e.Availability == Availability.Offline && e.ActiveChats.Count == 0) continue;
             await store.UpsertPresenceAsync(e with { Availability = Availability.Offline, ChangedAt = now });
             await shifts.OnShiftAsync(e.ExpertId, false, now);
-            foreach (var sessionId in e.ActiveChats)
-            {
-                var requeued = await store.TryRequeueAsync(sessionId);
-                if (requeued is null) continue;
-                Log.ChatRequeued(logger, sessionId);
-                await BackInQueueAsync(requeued, "expert-lost", requeued.Visitor.Language == "en"
-                    ? "The connection with the expert was lost. You are back at the front of the queue."
-                    : "De verbinding met de ervaringsdeskundige is verbroken. Je staat weer vooraan in de wachtrij.", now);
-            }
+            await RequeueChatsOfAsync(e, now);
         }
 
         await RouteAsync();

@@ -40,6 +40,9 @@ public sealed record BackInQueue(string ConversationId, string Reason);
 /// </summary>
 public sealed record Resync(string Reason);
 
+/// <summary>Addition to the contract (expert hub): this account's sessions were ended (roles, disabled, password); sign in again.</summary>
+public sealed record SignedOut(string Reason);
+
 public sealed record VisitorInfo(string About, string PreferredExperience, bool? FollowUp, string? Referral, string Language, int WaitedSeconds);
 public sealed record ChatAssigned(string ConversationId, VisitorInfo Visitor, DateTimeOffset StartedAt, IReadOnlyList<MessageDto> Messages);
 public sealed record QueueChanged(int Waiting, int LongestWaitSeconds);
@@ -79,4 +82,5 @@ public interface IExpertClient
     Task VisitorConnectionChanged(VisitorConnectionChanged e);
     Task AvailabilityChanged(AvailabilityResult e);
     Task Resync(Resync e);
+    Task SignedOut(SignedOut e);
 }

@@ -12,7 +12,7 @@ namespace Chat.Server.Conversations;
 /// <summary>The expert console's hub: signed-in experts and coordinators only.</summary>
 [Authorize(Roles = Roles.ExpertOrCoordinator)]
 public sealed class ExpertHub(ChatRouter router, UserManager<ChatUser> users, RecordsDbContext db, IOptionsMonitor<ChatOptions> options,
-    InvocationTurn turn)
+    InvocationTurn turn, ExpertConnections connections)
     : Hub<IExpertClient>
 {
     private const string IdentityKey = "expert";
@@ -20,6 +20,8 @@ public sealed class ExpertHub(ChatRouter router, UserManager<ChatUser> users, Re
     public override async Task OnConnectedAsync()
     {
         var user = await users.GetUserAsync(Context.User!) ?? throw new HubException("Account niet gevonden.");
+        if (user.Disabled) throw new HubException("Dit account is uitgeschakeld.");
+        connections.Add(user.Id, Context);
         var identity = new ExpertIdentity(user.Id, user.DisplayName, user.Experience, Math.Max(1, user.MaxChats));
         Context.Items[IdentityKey] = identity;
         await Groups.AddToGroupAsync(Context.ConnectionId, ChatNotifier.AllExperts);
@@ -30,7 +32,10 @@ public sealed class ExpertHub(ChatRouter router, UserManager<ChatUser> users, Re
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         if (Context.Items.TryGetValue(IdentityKey, out var v) && v is ExpertIdentity e)
+        {
+            connections.Remove(e.Id, Context.ConnectionId);
             await router.ExpertDisconnectedAsync(e.Id);
+        }
         await base.OnDisconnectedAsync(exception);
     }
 

@@ -10,7 +10,7 @@ namespace Chat.Server.Conversations;
 /// (never arguments: they hold message text) and the caller gets a generic message.
 /// </summary>
 public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger, Microsoft.Extensions.Options.IOptionsMonitor<ChatOptions> options,
-    Abuse.RefusalLog refusals) : IHubFilter
+    Abuse.RefusalLog refusals, Accounts.SessionCheck sessions) : IHubFilter
 {
     private const string LimiterKey = "rate-limiter";
     private const string OrderKey = "invocation-order";
@@ -23,6 +23,11 @@ public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger, Microso
         {
             refusals.Refused(ctx.Context.ConnectionId, "call-rate", ctx.Hub.GetType().Name + "." + ctx.HubMethodName);
             throw new HubException("Je stuurt te snel achter elkaar. Wacht even en probeer het opnieuw. [retry]");
+        }
+        if (ctx.Hub is ExpertHub && !await sessions.StillValidAsync(ctx.Context))
+        {
+            ctx.Context.Abort();
+            throw new HubException("Je sessie is beëindigd. Log opnieuw in.");
         }
         var (before, mine) = ((InvocationOrder)ctx.Context.Items[OrderKey]!).Next();
         ctx.ServiceProvider.GetRequiredService<InvocationTurn>().Begin(mine);

@@ -10,13 +10,15 @@ namespace Chat.Server.Storage;
 /// </summary>
 public static class RecordsSchema
 {
-    public const int Current = 2;
+    public const int Current = 3;
 
     // Steps from version N-1 to N, for N >= 2. Keep them small and additive.
     private static readonly IReadOnlyDictionary<int, string> Steps = new Dictionary<int, string>
     {
         // 2: chats ended with a block (abuse resistance), counted per hour like the other queue figures.
         [2] = "ALTER TABLE \"QueueHours\" ADD COLUMN \"Blocked\" INTEGER NOT NULL DEFAULT 0;",
+        // 3: disabled accounts as a state of their own (before: a lockout until the end of time; moved at start by AccountSeeder).
+        [3] = "ALTER TABLE \"AspNetUsers\" ADD COLUMN \"Disabled\" BOOLEAN NOT NULL DEFAULT FALSE;",
     };
 
     /// <summary>

@@ -50,7 +50,7 @@ public abstract class AccountsApiTests : RecordsProviderTests
     }
 
     [Fact]
-    public async Task DisabledAccountsCannotSignInAndPasswordsCanBeReset()
+    public async Task DisabledAccountsCannotSignInAndANewPasswordDoesNotEnableThem()
     {
         var coordinator = await App.CoordinatorClientAsync();
         var list = await coordinator.GetFromJsonAsync<JsonElement>("/api/accounts");
@@ -61,8 +61,14 @@ public abstract class AccountsApiTests : RecordsProviderTests
         var login = await App.CreateClient().PostAsJsonAsync("/api/auth/login", new { userName = "expert2", password = "Demo-Expert-2" });
         Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
 
-        await coordinator.PutAsJsonAsync($"/api/accounts/{id}", new { disabled = false });
+        // Setting a password never switches the account on again (it was a lockout that the reset cleared).
         Assert.Equal(HttpStatusCode.NoContent, (await coordinator.PostAsJsonAsync($"/api/accounts/{id}/password", new { password = "Ander-Wachtwoord-2" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized,
+            (await App.CreateClient().PostAsJsonAsync("/api/auth/login", new { userName = "expert2", password = "Ander-Wachtwoord-2" })).StatusCode);
+        Assert.True((await coordinator.GetFromJsonAsync<JsonElement>("/api/accounts")).EnumerateArray()
+            .Single(a => a.GetProperty("id").GetString() == id).GetProperty("disabled").GetBoolean());
+
+        await coordinator.PutAsJsonAsync($"/api/accounts/{id}", new { disabled = false });
         var again = await App.SignedInClientAsync("expert2", "Ander-Wachtwoord-2");
         Assert.Equal(3, (await again.GetFromJsonAsync<JsonElement>("/api/auth/me")).GetProperty("maxChats").GetInt32());
 

@@ -31,15 +31,13 @@ public sealed class AuthTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AccountIsLockedAfterFiveFailures()
+    public async Task WrongPasswordsNeverLockTheOwnerOut()
     {
         var client = _app.CreateClient();
-        for (var i = 0; i < 5; i++)
+        for (var i = 0; i < 6; i++)
             await client.PostAsJsonAsync("/api/auth/login", new { userName = "expert1", password = "wrong" });
         var r = await client.PostAsJsonAsync("/api/auth/login", new { userName = "expert1", password = "Demo-Expert-1" });
-        Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode);
-        var problem = await r.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Contains("geblokkeerd", problem.GetProperty("title").GetString());
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public sealed class RecordsSchemaTests
             {
                 await conn.OpenAsync();
                 await using var cmd = conn.CreateCommand();
-                cmd.CommandText = "ALTER TABLE \"QueueHours\" DROP COLUMN \"Blocked\"; DELETE FROM \"SchemaVersion\"; INSERT INTO \"SchemaVersion\" VALUES (1, '2026-11-01T00:00:00Z');" +
+                cmd.CommandText = "ALTER TABLE \"QueueHours\" DROP COLUMN \"Blocked\"; ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Disabled\"; DELETE FROM \"SchemaVersion\"; INSERT INTO \"SchemaVersion\" VALUES (1, '2026-11-01T00:00:00Z');" +
                     "INSERT INTO \"QueueHours\" (\"HourStart\", \"Requests\", \"RequestsWhileClosed\", \"Answered\", \"Abandoned\") VALUES (3600, 7, 1, 5, 2);";
                 await cmd.ExecuteNonQueryAsync();
             }
@@ -68,7 +68,7 @@ public sealed class RecordsSchemaTests
             await check.OpenAsync();
             await using var q = check.CreateCommand();
             q.CommandText = "SELECT (SELECT MAX(\"Version\") FROM \"SchemaVersion\") || ' ' || \"Requests\" || ' ' || \"Blocked\" FROM \"QueueHours\" WHERE \"HourStart\" = 3600";
-            Assert.Equal("2 7 0", (string?)await q.ExecuteScalarAsync());
+            Assert.Equal("3 7 0", (string?)await q.ExecuteScalarAsync());
         }
         finally
         {

@@ -7,6 +7,9 @@ public sealed class LoginModel(IConsoleAccounts accounts) : ConsolePage
 {
     [BindProperty] public string? UserName { get; set; }
     [BindProperty] public string? Password { get; set; }
+    [BindProperty] public string? Code { get; set; }
+    /// <summary>The password was right and the account has two-factor on: the page asks for the code.</summary>
+    public bool NeedsCode { get; private set; }
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     public string? Error { get; private set; }
 
@@ -19,10 +22,11 @@ public sealed class LoginModel(IConsoleAccounts accounts) : ConsolePage
             Error = Texts["Required"];
             return Page();
         }
-        var (ok, locked) = await accounts.SignInAsync(UserName, Password);
-        if (!ok)
+        var result = await accounts.SignInAsync(UserName, Password, Code);
+        if (result != ConsoleSignIn.Succeeded)
         {
-            Error = locked ? Texts["LockedOut"] : Texts["LoginFailed"];
+            NeedsCode = result == ConsoleSignIn.TwoFactorRequired;
+            Error = NeedsCode ? (string.IsNullOrWhiteSpace(Code) ? null : Texts["CodeWrong"]) : Texts["LoginFailed"];
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
         }
