@@ -29,7 +29,7 @@ public sealed class ConsoleTexts
             ["Code"] = "Code uit je authenticator-app",
             ["CodeHelp"] = "Open de app op je telefoon en vul de code van 6 cijfers in. Telefoon kwijt? Vul dan een van je herstelcodes in.",
             ["CodeNeeded"] = "Vul ook de code uit je authenticator-app in.",
-            ["CodeWrong"] = "Deze code klopt niet. Vul de nieuwste code uit je app in, of een herstelcode.",
+            ["OtherAccount"] = "Met een ander account inloggen",
         },
         ["en"] = new()
         {
@@ -51,7 +51,7 @@ public sealed class ConsoleTexts
             ["Code"] = "Code from your authenticator app",
             ["CodeHelp"] = "Open the app on your phone and enter the 6-digit code. Lost your phone? Enter one of your recovery codes instead.",
             ["CodeNeeded"] = "Also enter the code from your authenticator app.",
-            ["CodeWrong"] = "This code is not correct. Enter the newest code from your app, or a recovery code.",
+            ["OtherAccount"] = "Sign in with another account",
         },
     };
 
