@@ -123,3 +123,56 @@ public sealed class RedisAttackTests(RedisServer redis) : IAsyncLifetime
         foreach (var v in visitors) await v.DisposeAsync();
     }
 }
+
+/// <summary>Account changes on one node take effect on the other at once (Redis mode).</summary>
+[Collection(RedisCollection.Name)]
+public sealed class RedisAccountSecurityTests(RedisServer redis) : IAsyncLifetime
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "chat-tests", Guid.NewGuid().ToString("n"));
+    private ChatApp _a = null!;
+    private ChatApp _b = null!;
+
+    public Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_dir);
+        var prefix = $"acc{Guid.NewGuid():n}:";
+        Dictionary<string, string?> Settings() => new()
+        {
+            ["ConnectionStrings:Redis"] = redis.ConnectionString,
+            ["Redis:KeyPrefix"] = prefix,
+            ["ConnectionStrings:Records"] = $"Data Source={Path.Combine(_dir, "chat.db")}",
+        };
+        _a = new ChatApp(Settings());
+        _ = _a.Server;
+        _b = new ChatApp(Settings());
+        _ = _b.Server;
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _a.DisposeAsync();
+        await _b.DisposeAsync();
+        try { Directory.Delete(_dir, true); } catch (IOException) { /* best effort */ }
+    }
+
+    [Fact]
+    public async Task DisablingOnOneNodeClosesTheExpertsConnectionOnTheOther()
+    {
+        await using var expert = await _b.ExpertAsync(2);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        expert.Hub.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
+        var onB = await _b.ExpertClientAsync(2);
+        var boss = await _a.CoordinatorClientAsync();
+        var id = (await boss.GetFromJsonAsync<JsonElement>("/api/accounts")).EnumerateArray()
+            .Single(a => a.GetProperty("userName").GetString() == "expert2").GetProperty("id").GetString();
+        (await boss.PutAsJsonAsync($"/api/accounts/{id}", new { disabled = true })).EnsureSuccessStatusCode();
+        await closed.Task.WaitAsync(Inbox.Timeout);
+        var me = await onB.GetAsync("/api/auth/me");
+        var open = (await boss.GetFromJsonAsync<JsonElement>("/api/status")).GetProperty("open").GetBoolean();
+        AttackTable.Row("Redis mode: expert on node B disabled by the coordinator on node A", "hub connection on B closed at once; B's API 401; off shift",
+            $"hub {expert.Hub.State}; B /api/auth/me {(int)me.StatusCode}; chat open: {open}");
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, me.StatusCode);
+        Assert.False(open);
+    }
+}
