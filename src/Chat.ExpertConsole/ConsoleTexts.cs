@@ -25,6 +25,11 @@ public sealed class ConsoleTexts
             ["NoScript"] = "Deze console heeft JavaScript nodig.",
             ["SignOut"] = "Uitloggen",
             ["BlocksTitle"] = "Blokkades",
+            ["TwoFactorTitle"] = "Tweestapsverificatie",
+            ["Code"] = "Code uit je authenticator-app",
+            ["CodeHelp"] = "Open de app op je telefoon en vul de code van 6 cijfers in. Telefoon kwijt? Vul dan een van je herstelcodes in.",
+            ["CodeNeeded"] = "Vul ook de code uit je authenticator-app in.",
+            ["OtherAccount"] = "Met een ander account inloggen",
         },
         ["en"] = new()
         {
@@ -42,6 +47,11 @@ public sealed class ConsoleTexts
             ["NoScript"] = "This console needs JavaScript.",
             ["SignOut"] = "Sign out",
             ["BlocksTitle"] = "Blocks",
+            ["TwoFactorTitle"] = "Two-step verification",
+            ["Code"] = "Code from your authenticator app",
+            ["CodeHelp"] = "Open the app on your phone and enter the 6-digit code. Lost your phone? Enter one of your recovery codes instead.",
+            ["CodeNeeded"] = "Also enter the code from your authenticator app.",
+            ["OtherAccount"] = "Sign in with another account",
         },
     };
 

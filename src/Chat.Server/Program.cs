@@ -14,6 +14,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddProblemDetails();
 builder.Services.AddRecords(builder.Configuration);          // SQLite records: accounts, contact forms
 builder.Services.AddAccounts(builder.Configuration);          // Identity, roles, cookie sign-in
+builder.Services.AddTwoFactor(builder.Environment);          // authenticator app (TOTP); required for coordinators outside Development
 builder.Services.AddConversations(builder.Configuration);     // hubs, queue and routing, live store (in process or Redis)
 builder.Services.AddContactForms();                          // contactformulier
 builder.Services.AddStatistics();                            // weekly tables, queue figures, exports
@@ -39,8 +40,10 @@ app.UseRateLimiter();
 app.UseHubGate();                                            // hubs: origin check, connections per address
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseTwoFactorRequirement();                               // a coordinator without two-factor sets it up first
 
 app.MapAuth();
+app.MapTwoFactor();
 app.MapAccounts();
 app.MapWidget();
 app.MapBlocks();

@@ -50,6 +50,7 @@ function layout() {
         app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/accounts' }, t.accounts) : null,
         app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/blocks' }, t.blocks) : null,
         h('a', { class: 'link', href: '/console/password' }, t.changePassword),
+        h('a', { class: 'link', href: '/console/two-factor' }, t.twoFactor),
         h('button', { type: 'button', class: 'link', onclick: () => document.getElementById('logout-form').submit() }, t.signOut))),
     els.conn,
     h('div', { class: 'columns' },

@@ -52,6 +52,7 @@ export const texts = {
     statistics: 'Statistieken',
     accounts: 'Accounts',
     blocks: 'Blokkades',
+    twoFactor: 'Tweestapsverificatie',
     block: 'Blokkeren',
     blockTitle: 'Contactzoeker blokkeren',
     blockReason: 'Waarom blokkeer je?',
@@ -116,6 +117,7 @@ export const texts = {
     statistics: 'Statistics',
     accounts: 'Accounts',
     blocks: 'Blocks',
+    twoFactor: 'Two-step verification',
     block: 'Block',
     blockTitle: 'Block this contact seeker',
     blockReason: 'Why are you blocking?',
@@ -127,6 +129,60 @@ export const texts = {
     blocked: (until) => `Blocked until ${until}.`,
     myFigures: (m) => `${m.contacts} contacts, ${Math.round((m.chatMinutes + m.otherContactMinutes) / 6) / 10} hours in conversation, ${m.shiftHours} hours on shift.`,
     col: { when: 'When', type: 'Type', seeker: 'Contact seeker', minutes: 'Minutes', conversation: 'Conversation' }
+  }
+};
+
+// Texts of the two-factor set-up page (two-factor.js).
+export const twoFactorTexts = {
+  nl: {
+    title: 'Tweestapsverificatie', back: 'Terug naar de console', signOut: 'Uitloggen',
+    intro: 'Met tweestapsverificatie heb je bij het inloggen naast je wachtwoord ook een code nodig uit een app op je telefoon, zoals Microsoft Authenticator, Google Authenticator of FreeOTP. Wie je wachtwoord kent, komt dan nog niet binnen.',
+    required: 'Als coördinator kun je pas verder als tweestapsverificatie aanstaat.',
+    step1: '1. Koppel de app', scan: 'Open je authenticator-app, kies ‘Account toevoegen’ (vaak een +) en scan deze QR-code.',
+    qrAlt: 'QR-code om deze console aan je authenticator-app te koppelen',
+    manual: 'Lukt scannen niet? Voer dan deze sleutel met de hand in (tijdgebaseerd, 6 cijfers):',
+    step2: '2. Vul de code uit de app in', code: 'Code uit je authenticator-app',
+    codeHint: 'De 6 cijfers die de app nu laat zien. Ze veranderen elke 30 seconden.',
+    enable: 'Tweestapsverificatie aanzetten', missing: 'Vul de code uit je authenticator-app in.',
+    codesTitle: 'Je herstelcodes',
+    keepCodes: 'Bewaar deze codes op een veilige plek, bijvoorbeeld in een wachtwoordkluis of afgedrukt in een la. Ben je je telefoon kwijt, dan log je in met één van deze codes; elke code werkt één keer. Je ziet ze hier maar één keer.',
+    copy: 'Kopiëren', copied: 'De codes staan op het klembord.', copyFailed: 'Kopiëren lukte niet: schrijf ze over of druk ze af.',
+    print: 'Afdrukken', done: 'Ik heb de codes bewaard: naar de console',
+    isOn: 'Tweestapsverificatie staat aan. Bij het inloggen vul je een code uit je authenticator-app in.',
+    turnedOn: 'Tweestapsverificatie staat aan.',
+    codesLeft: (n) => n === 1 ? 'Je hebt nog 1 herstelcode over.' : `Je hebt nog ${n} herstelcodes over.`,
+    fewLeft: 'Dat zijn er weinig: zet tweestapsverificatie uit en weer aan voor nieuwe codes.',
+    disableTitle: 'Tweestapsverificatie uitzetten',
+    disableIntro: 'Nieuwe telefoon? Zet tweestapsverificatie uit en stel het daarna opnieuw in met de nieuwe telefoon.',
+    disableCode: 'Code uit je authenticator-app of een herstelcode',
+    disable: 'Uitzetten', disableMissing: 'Vul een code uit je authenticator-app of een herstelcode in.',
+    disabled: 'Tweestapsverificatie staat uit. Je kunt het hieronder opnieuw instellen.',
+    failed: 'Dat lukte niet. Probeer het opnieuw.'
+  },
+  en: {
+    title: 'Two-step verification', back: 'Back to the console', signOut: 'Sign out',
+    intro: 'With two-step verification you need, besides your password, a code from an app on your phone to sign in, such as Microsoft Authenticator, Google Authenticator or FreeOTP. Knowing your password alone is then not enough.',
+    required: 'As a coordinator you can only continue once two-step verification is on.',
+    step1: '1. Link the app', scan: 'Open your authenticator app, choose ‘Add account’ (often a +) and scan this QR code.',
+    qrAlt: 'QR code to link this console to your authenticator app',
+    manual: 'Scanning does not work? Enter this key by hand instead (time-based, 6 digits):',
+    step2: '2. Enter the code from the app', code: 'Code from your authenticator app',
+    codeHint: 'The 6 digits the app shows now. They change every 30 seconds.',
+    enable: 'Turn on two-step verification', missing: 'Enter the code from your authenticator app.',
+    codesTitle: 'Your recovery codes',
+    keepCodes: 'Keep these codes in a safe place, for example in a password manager or printed in a drawer. If you lose your phone, sign in with one of these codes; each code works once. You only see them here once.',
+    copy: 'Copy', copied: 'The codes are on the clipboard.', copyFailed: 'Copying did not work: write them down or print them.',
+    print: 'Print', done: 'I have kept the codes: go to the console',
+    isOn: 'Two-step verification is on. When you sign in, you enter a code from your authenticator app.',
+    turnedOn: 'Two-step verification is on.',
+    codesLeft: (n) => n === 1 ? 'You have 1 recovery code left.' : `You have ${n} recovery codes left.`,
+    fewLeft: 'That is not many: turn two-step verification off and on again for new codes.',
+    disableTitle: 'Turn off two-step verification',
+    disableIntro: 'New phone? Turn two-step verification off and then set it up again with the new phone.',
+    disableCode: 'Code from your authenticator app or a recovery code',
+    disable: 'Turn off', disableMissing: 'Enter a code from your authenticator app or a recovery code.',
+    disabled: 'Two-step verification is off. You can set it up again below.',
+    failed: 'That did not work. Please try again.'
   }
 };
 
