@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 
@@ -82,8 +83,9 @@ public static class AuthApi
     /// the owner out; guessing is stopped by the per-address sign-in limit instead. Unknown name, wrong password and a
     /// disabled account answer alike, after the same work.
     /// </summary>
+    /// <param name="rememberForCode">With two-factor on and no code: remember the user for <see cref="CompleteWithCodeAsync"/>.</param>
     public static async Task<SignInOutcome> SignInAsync(SignInManager<ChatUser> signIn, UserManager<ChatUser> users, string userName,
-        string password, string? code = null)
+        string password, string? code = null, bool rememberForCode = false)
     {
         var user = await users.FindByNameAsync(userName.Trim());
         if (user is null)
@@ -94,17 +96,33 @@ public static class AuthApi
         if (!await users.CheckPasswordAsync(user, password) || user.Disabled) return new(null, false);
         if (await users.GetTwoFactorEnabledAsync(user))
         {
-            var c = (code ?? "").Trim();
-            if (c.Length == 0) return new(null, true);
-            var digits = c.Replace(" ", "").Replace("-", "");
-            var valid = (digits.Length == 6 && digits.All(char.IsAsciiDigit)
-                            && await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, digits))
-                        || (await users.RedeemTwoFactorRecoveryCodeAsync(user, c)).Succeeded;
-            if (!valid) return new(null, true);
+            if (string.IsNullOrWhiteSpace(code))
+            {
+                // The console's second step: the server remembers who gave the right password (Identity's short-lived
+                // two-factor cookie), so the page never carries the password back.
+                if (rememberForCode) await signIn.Context.SignInAsync(IdentityConstants.TwoFactorUserIdScheme, TwoFactorUser(user));
+                return new(null, true);
+            }
+            if (!await TwoFactorApi.IsSignInCodeAsync(users, user, code)) return new(null, true);
         }
         await signIn.SignInAsync(user, isPersistent: false);
         return new(user, false);
     }
+
+    /// <summary>The console's second step: the code for the user who gave the right password a moment ago.</summary>
+    public static async Task<SignInOutcome> CompleteWithCodeAsync(SignInManager<ChatUser> signIn, UserManager<ChatUser> users, string code)
+    {
+        var user = await signIn.GetTwoFactorAuthenticationUserAsync();
+        if (user is null || user.Disabled) return new(null, false);
+        if (!await TwoFactorApi.IsSignInCodeAsync(users, user, code)) return new(null, true);
+        await signIn.Context.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
+        await signIn.SignInAsync(user, isPersistent: false);
+        return new(user, false);
+    }
+
+    // As Identity's SignInManager stores it: the user id as the name claim of the two-factor scheme.
+    private static ClaimsPrincipal TwoFactorUser(ChatUser user) =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, user.Id)], IdentityConstants.TwoFactorUserIdScheme));
 
     private static async Task<Me> ToMeAsync(UserManager<ChatUser> users, ChatUser u) =>
         new(u.Id, u.UserName ?? "", u.DisplayName, u.Experience, u.MaxChats, [.. await users.GetRolesAsync(u)]);

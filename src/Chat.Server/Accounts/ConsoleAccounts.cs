@@ -6,11 +6,13 @@ namespace Chat.Server.Accounts;
 /// <summary>The console pages' view of sign-in, on ASP.NET Core Identity.</summary>
 public sealed class ConsoleAccounts(SignInManager<ChatUser> signIn, UserManager<ChatUser> users) : IConsoleAccounts
 {
-    public async Task<ConsoleSignIn> SignInAsync(string userName, string password, string? code)
-    {
-        var r = await AuthApi.SignInAsync(signIn, users, userName, password, code);
-        return r.User is not null ? ConsoleSignIn.Succeeded : r.TwoFactorRequired ? ConsoleSignIn.TwoFactorRequired : ConsoleSignIn.Failed;
-    }
+    public async Task<ConsoleSignIn> SignInAsync(string userName, string password, string? code) =>
+        Of(await AuthApi.SignInAsync(signIn, users, userName, password, code, rememberForCode: true));
+
+    public async Task<ConsoleSignIn> CompleteWithCodeAsync(string code) => Of(await AuthApi.CompleteWithCodeAsync(signIn, users, code));
+
+    private static ConsoleSignIn Of(AuthApi.SignInOutcome r) =>
+        r.User is not null ? ConsoleSignIn.Succeeded : r.TwoFactorRequired ? ConsoleSignIn.TwoFactorRequired : ConsoleSignIn.Failed;
 
     public Task SignOutAsync() => signIn.SignOutAsync();
 }

@@ -107,9 +107,32 @@ public static class TwoFactorApi
         return bare.Length == 10 ? $"{bare[..5]}-{bare[5..]}" : c;
     }
 
-    private static async Task<bool> IsAuthenticatorCodeAsync(UserManager<ChatUser> users, ChatUser user, string code) =>
-        code.Length == 6 && code.All(char.IsAsciiDigit)
-        && await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code);
+    /// <summary>
+    /// An app code that is valid now and was not used before (Identity accepts a code for a few 30-second steps and does
+    /// not remember it: a code seen over a shoulder must not work a second time).
+    /// </summary>
+    private static async Task<bool> IsAuthenticatorCodeAsync(UserManager<ChatUser> users, ChatUser user, string code)
+    {
+        if (code.Length != 6 || !code.All(char.IsAsciiDigit)) return false;
+        if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code)) return false;
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        if (await users.GetAuthenticationTokenAsync(user, LastCodeProvider, LastCodeName) is { } last
+            && last.Split('|') is [var lastCode, var at] && lastCode == code && long.TryParse(at, out var t) && now - t < 180)
+            return false;
+        await users.SetAuthenticationTokenAsync(user, LastCodeProvider, LastCodeName, code + "|" + now);
+        return true;
+    }
+
+    private const string LastCodeProvider = "[Chat]";
+    private const string LastCodeName = "LastAuthenticatorCode";
+
+    /// <summary>A code for sign-in: a fresh app code, or an unused recovery code (which is used up).</summary>
+    public static async Task<bool> IsSignInCodeAsync(UserManager<ChatUser> users, ChatUser user, string? typed)
+    {
+        var code = Normalise(typed);
+        if (code.Length == 0) return false;
+        return await IsAuthenticatorCodeAsync(users, user, code) || (await users.RedeemTwoFactorRecoveryCodeAsync(user, code)).Succeeded;
+    }
 
     private static ValidationProblem CodeProblem(string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = [message] });

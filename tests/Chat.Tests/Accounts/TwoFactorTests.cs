@@ -149,6 +149,37 @@ public sealed class TwoFactorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheConsolesCodeStepNeverCarriesThePasswordAndTakesTheCodeAlone()
+    {
+        var (secret, recovery) = await TurnOnAsync(await _app.ExpertClientAsync(1));
+        var browser = _app.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+        static string Token(string html) => System.Text.RegularExpressions.Regex.Match(html,
+            "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        var first = await browser.PostAsync("/console/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["UserName"] = "expert1", ["Password"] = "Demo-Expert-1", ["__RequestVerificationToken"] = Token(await browser.GetStringAsync("/console/login")),
+        }));
+        var step = await first.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, first.StatusCode);
+        Assert.Contains("name=\"Code\"", step);
+        Assert.DoesNotContain("Demo-Expert-1", step);
+        var second = await browser.PostAsync("/console/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["UserName"] = "expert1", ["Code"] = Code(secret, step: 1), ["__RequestVerificationToken"] = Token(step),
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, second.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/auth/me")).StatusCode);
+        // Without the first step (no password given a moment ago) a code alone signs nobody in.
+        var stranger = _app.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+        var alone = await stranger.PostAsync("/console/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["UserName"] = "expert1", ["Code"] = recovery[0], ["__RequestVerificationToken"] = Token(await stranger.GetStringAsync("/console/login")),
+        }));
+        Assert.Equal(HttpStatusCode.Unauthorized, alone.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await LoginAsync("expert1", "Demo-Expert-1", recovery[0])).StatusCode); // it was not used up
+    }
+
+    [Fact]
     public async Task DisableNeedsAValidCodeAndThenLoginNeedsNone()
     {
         var client = await _app.ExpertClientAsync(2);
@@ -157,7 +188,9 @@ public sealed class TwoFactorTests : IAsyncLifetime
         await AssertCodeProblemAsync(await client.PostAsJsonAsync("/api/auth/two-factor/disable", new { }));
         Assert.True(await IsOnAsync(client));
 
-        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync("/api/auth/two-factor/disable", new { code = Code(secret) })).StatusCode);
+        // The code that switched it on does not work a second time (seen over a shoulder); the next one does.
+        await AssertCodeProblemAsync(await client.PostAsJsonAsync("/api/auth/two-factor/disable", new { code = Code(secret) }));
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync("/api/auth/two-factor/disable", new { code = Code(secret, 1) })).StatusCode);
         Assert.False(await IsOnAsync(client));
         Assert.Equal(HttpStatusCode.OK, (await LoginAsync("expert2", "Demo-Expert-2")).StatusCode);
     }
@@ -175,7 +208,7 @@ public sealed class TwoFactorTests : IAsyncLifetime
         var (secret, _) = await TurnOnAsync(client);
         await AssertCodeProblemAsync(await client.PostAsJsonAsync("/api/auth/two-factor/disable", new { code = recovery[1] }));
         Assert.True(await IsOnAsync(client));
-        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync("/api/auth/two-factor/disable", new { code = Code(secret) })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync("/api/auth/two-factor/disable", new { code = Code(secret, 1) })).StatusCode);
     }
 }
 

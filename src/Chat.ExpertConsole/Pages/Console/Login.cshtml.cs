@@ -17,16 +17,19 @@ public sealed class LoginModel(IConsoleAccounts accounts) : ConsolePage
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (string.IsNullOrWhiteSpace(UserName) || string.IsNullOrEmpty(Password))
+        // The second step sends the code only: the server remembers whose password was right (never the page).
+        var secondStep = !string.IsNullOrWhiteSpace(Code) && string.IsNullOrEmpty(Password);
+        if (!secondStep && (string.IsNullOrWhiteSpace(UserName) || string.IsNullOrEmpty(Password)))
         {
             Error = Texts["Required"];
             return Page();
         }
-        var result = await accounts.SignInAsync(UserName, Password, Code);
+        var result = secondStep ? await accounts.CompleteWithCodeAsync(Code!) : await accounts.SignInAsync(UserName!, Password!, Code);
         if (result != ConsoleSignIn.Succeeded)
         {
             NeedsCode = result == ConsoleSignIn.TwoFactorRequired;
             Error = NeedsCode ? (string.IsNullOrWhiteSpace(Code) ? null : Texts["CodeWrong"]) : Texts["LoginFailed"];
+            Password = null;
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
         }
