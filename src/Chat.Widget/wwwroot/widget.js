@@ -1,8 +1,9 @@
 // Chat loader: include with
 //   <script src="https://CHAT/widget.js" data-referral="flyer-victims" async></script>
 // It sets no cookie and writes no storage. It shows a launcher (open or closed, from /api/status) and opens
-// the chat itself in an iframe from the chat server's origin. Quick exit from inside the chat (button or
-// Escape) replaces this page with a neutral site, so the Back button does not lead back here.
+// the chat itself in an iframe from the chat server's origin. Quick exit ("Snel weg" in the chat, or Shift pressed
+// three times within two seconds, here or in the chat) replaces this page with a neutral site, so the Back button
+// does not lead back here. Esc never leaves: people press it by reflex.
 (function () {
   'use strict';
   var script = document.currentScript;
@@ -44,17 +45,19 @@
   root.append(style, launcher, panel);
 
   var frame = null;
+  var frameReady = false;
+  function createFrame() {
+    frame = document.createElement('iframe');
+    frame.title = texts.title;
+    var q = new URLSearchParams({ lang: lang, embedded: '1' });
+    if (referral) q.set('referral', referral);
+    frame.src = origin + '/widget/?' + q.toString();
+    frame.allow = 'autoplay';
+    frame.referrerPolicy = 'no-referrer';
+    panel.appendChild(frame);
+  }
   function openPanel() {
-    if (!frame) {
-      frame = document.createElement('iframe');
-      frame.title = texts.title;
-      var q = new URLSearchParams({ lang: lang, embedded: '1' });
-      if (referral) q.set('referral', referral);
-      frame.src = origin + '/widget/?' + q.toString();
-      frame.allow = 'autoplay';
-      frame.referrerPolicy = 'no-referrer';
-      panel.appendChild(frame);
-    }
+    if (!frame) createFrame();
     panel.classList.add('open');
     launcher.style.display = 'none';
     frame.focus();
@@ -64,22 +67,47 @@
     launcher.style.display = '';
     launcher.focus();
   }
-  function quickExit(url) {
+  var leaving = false;
+  function leave(url) {
+    leaving = true;
     try { host.remove(); } catch (e) { /* leave anyway */ }
     location.replace(url || exitUrl);
+  }
+  // Quick exit started on this page. The chat's storage belongs to the chat's origin, out of our reach: the chat
+  // (iframe) forgets it and ends the chat on its server with a beacon, then answers. Without an answer within
+  // about 300 ms we leave anyway. With no chat frame on this page (a chat may still be stored in this tab from an
+  // earlier page of the site), a hidden one is loaded just to do that.
+  var exitTimer = null;
+  function quickExitFromHost() {
+    if (leaving || exitTimer) return;
+    exitTimer = setTimeout(function () { leave(exitUrl); }, 300);
+    panel.classList.remove('open');
+    if (!frame) createFrame();
+    else askFrameToForget();
+  }
+  function askFrameToForget() {
+    if (frameReady && frame.contentWindow) frame.contentWindow.postMessage({ type: 'quick-exit' }, origin);
   }
   launcher.addEventListener('click', openPanel);
   minimise.addEventListener('click', closePanel);
 
   window.addEventListener('message', function (e) {
-    if (e.origin !== origin || !e.data || typeof e.data !== 'object') return;
-    if (e.data.type === 'chat:quick-exit') quickExit(typeof e.data.url === 'string' && /^https?:\/\//.test(e.data.url) ? e.data.url : exitUrl);
+    if (e.origin !== origin || !frame || e.source !== frame.contentWindow || !e.data || typeof e.data !== 'object') return;
+    if (e.data.type === 'chat:ready') { frameReady = true; if (exitTimer) askFrameToForget(); }
+    if (e.data.type === 'chat:quick-exit-done' && exitTimer) leave(exitUrl);
+    if (e.data.type === 'chat:quick-exit') leave(typeof e.data.url === 'string' && /^https?:\/\//.test(e.data.url) ? e.data.url : exitUrl);
     if (e.data.type === 'chat:minimise') closePanel();
   });
-  // Escape leaves at once while the chat is open, also when focus is on the host page.
+  // Shift three times within two seconds anywhere on this page (GOV.UK's "Exit this page"); any other key in
+  // between starts the count again, so typing capitals does not count. Keys typed in the chat stay in its frame.
+  var presses = [];
   document.addEventListener('keydown', function (e) {
-    if (e.key === 'Escape' && panel.classList.contains('open')) quickExit(exitUrl);
-  });
+    if (e.key !== 'Shift') { presses = []; return; }
+    if (e.repeat) return;
+    var now = Date.now();
+    presses = presses.filter(function (at) { return now - at < 2000; }).concat(now);
+    if (presses.length >= 3) { presses = []; quickExitFromHost(); }
+  }, true);
 
   function showStatus(s) {
     var open = !!(s && s.open);

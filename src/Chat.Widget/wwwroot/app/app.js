@@ -7,6 +7,9 @@ import { texts } from './i18n.js';
 const STORE_KEY = 'chat.session';
 const params = new URLSearchParams(location.search);
 const embedded = window.parent !== window;
+// The host page's origin, where the browser tells it (Chromium, Safari): messages to and from the loader are checked
+// against it. Elsewhere only messages from our own parent window are accepted.
+const parentOrigin = embedded && location.ancestorOrigins?.length ? location.ancestorOrigins[0] : null;
 const $ = (id) => document.getElementById(id);
 
 const state = {
@@ -23,7 +26,10 @@ const state = {
   retryTimer: null,
   typingTimer: null,
   lastTypingSent: 0,
-  queue: null
+  queue: null,
+  endedBy: null,
+  expertAway: false,
+  leaving: false        // quick exit under way: nothing may reconnect or be stored again
 };
 
 // ---- storage (sessionStorage only) ----------------------------------------------------------------
@@ -32,7 +38,7 @@ function loadSession() {
   try { return JSON.parse(sessionStorage.getItem(STORE_KEY) || 'null'); } catch { return null; }
 }
 function saveSession() {
-  if (state.session) sessionStorage.setItem(STORE_KEY, JSON.stringify({ ...state.session, lang: state.lang }));
+  if (state.session && !state.leaving) sessionStorage.setItem(STORE_KEY, JSON.stringify({ ...state.session, lang: state.lang }));
 }
 function clearSession() {
   state.session = null;
@@ -65,17 +71,23 @@ function applyTexts() {
   renderHead();
   $('text').placeholder = state.status === 'active' ? t().placeholderActive : t().placeholderQueued;
   $('conn').textContent = t().reconnecting;
+  if (state.status === 'ended') $('ended-text').textContent = endedText();
 }
 
-// "In acute danger? Call <112>." : the parts in angle brackets become <strong>, built as DOM nodes.
+// "In acute danger? Call <112>." : the numbers in angle brackets become tap-to-call links, built as DOM nodes.
 function renderEmergency() {
   const el = $('emergency');
   el.replaceChildren();
   t().emergency.split(/(<[^>]+>)/).forEach((part) => {
     if (part.startsWith('<')) {
+      const number = part.slice(1, -1);
+      const a = document.createElement('a');
+      a.href = 'tel:' + number.replace(/[^0-9+]/g, '');
+      a.className = 'tel';
       const s = document.createElement('strong');
-      s.textContent = part.slice(1, -1);
-      el.append(s);
+      s.textContent = number;
+      a.append(s);
+      el.append(a);
     } else if (part) el.append(document.createTextNode(part));
   });
 }
@@ -90,8 +102,8 @@ function radio(name, value, label, checked) {
   return wrap;
 }
 
-function renderChoices() {
-  const keep = (name, fallback) => document.querySelector(`input[name=${name}]:checked`)?.value ?? fallback;
+function renderChoices(fresh = false) {
+  const keep = (name, fallback) => (fresh ? null : document.querySelector(`input[name=${name}]:checked`)?.value) ?? fallback;
   const about = keep('about', 'unspecified');
   const pref = keep('pref', 'any');
   const follow = keep('follow', 'unknown');
@@ -102,8 +114,16 @@ function renderChoices() {
 
 // ---- screens ------------------------------------------------------------------------------------
 
+// 'transcript': the ended banner above the conversation that just ended (read-only), until the visitor closes it.
 function show(screen) {
-  for (const s of ['loading', 'closed', 'intro', 'chat', 'ended', 'refused']) $('screen-' + s).hidden = s !== screen;
+  for (const s of ['loading', 'closed', 'intro', 'chat', 'ended', 'refused']) {
+    $('screen-' + s).hidden = screen === 'transcript' ? s !== 'ended' && s !== 'chat' : s !== screen;
+  }
+  const transcript = screen === 'transcript';
+  document.body.classList.toggle('transcript', transcript);
+  $('ended-privacy').hidden = transcript;
+  $('ended-privacy-transcript').hidden = !transcript;
+  $('close-transcript').hidden = !transcript;
   renderPhones();
 }
 
@@ -154,20 +174,51 @@ function renderHead() {
   } else if (state.status === 'active') {
     head.textContent = t().talkingWith(state.expertName || t().expertFallback);
   }
+  renderExpertAway();
 }
 
+// The expert's connection dropped: a calm line, gone again when the expert is back (or the chat moves on).
+function renderExpertAway() {
+  const el = $('expert-away');
+  const away = state.expertAway && state.status === 'active';
+  el.textContent = away ? t().expertAway : '';
+  el.hidden = !away;
+}
+
+function endedText() {
+  const by = state.endedBy;
+  return by === 'expert' ? t().endedByExpert : by === 'visitor' ? t().endedByVisitor : t().endedBySystem;
+}
+
+// The chat ended. This tab's storage is cleared at once, but the conversation stays on screen (read-only) under the
+// ended banner: the expert's last words ("bel 112 als ...") must stay readable until the visitor closes it.
 function showEnded(endedBy) {
   state.status = 'ended';
+  state.endedBy = endedBy;
+  state.expertAway = false;
   clearSession();
-  $('ended-text').textContent = endedBy === 'expert' ? t().endedByExpert
-    : endedBy === 'visitor' ? t().endedByVisitor : t().endedBySystem;
+  stopConnection();
+  clearTimeout(state.gapTimer); state.gapTimer = null;
+  $('conn').hidden = true;
+  $('typing').hidden = true;
+  $('ended-text').textContent = endedText();
+  const hasTranscript = $('messages').querySelector('li.msg') !== null;
+  show(hasTranscript ? 'transcript' : 'ended');
+  if (hasTranscript) scrollDown();
+  // Focus the heading, not a button: a visitor typing when the expert ends must not start a new chat with Enter.
+  const heading = $('ended-title');
+  heading.tabIndex = -1;
+  heading.focus();
+}
+
+// Forgets the ended conversation on this screen too.
+function clearTranscript() {
   $('messages').replaceChildren();
   state.seen.clear();
   state.lastSeq = 0;
   state.contiguous = 0;
-  show('ended');
-  stopConnection();
-  $('again').focus();
+  state.expertName = null;
+  state.queue = null;
 }
 
 // ---- messages -----------------------------------------------------------------------------------
@@ -311,6 +362,7 @@ function buildConnection() {
   });
   c.on('ChatStarted', (e) => {
     state.status = 'active';
+    state.expertAway = false;
     state.expertName = e.expert?.displayName || null;
     renderHead();
     $('text').placeholder = t().placeholderActive;
@@ -321,6 +373,7 @@ function buildConnection() {
     // Passed on to another expert (or the expert was lost): waiting again, at the front of the queue.
     state.status = 'queued';
     state.expertName = null;
+    state.expertAway = false;
     state.queue = { position: 1, estimatedWaitSeconds: null };
     $('typing').hidden = true;
     renderHead();
@@ -331,6 +384,10 @@ function buildConnection() {
     const el = $('typing');
     el.textContent = t().typing(state.expertName || t().expertFallback);
     el.hidden = !e.isTyping;
+  });
+  c.on('ExpertConnectionChanged', (e) => {
+    state.expertAway = !e.connected;
+    renderExpertAway();
   });
   c.on('ChatEnded', (e) => showEnded(e.endedBy));
   // The server may have missed events for us (its link to the other servers was down): fetch what we lack.
@@ -346,7 +403,7 @@ function buildConnection() {
   });
   c.onclose(() => {
     // Automatic reconnect gave up (it does not with our policy) or the server closed us: start again.
-    if (state.session && state.status !== 'ended') { $('conn').hidden = false; connectWithRetry().then(() => resume(state.contiguous)); }
+    if (state.session && state.status !== 'ended' && !state.leaving) { $('conn').hidden = false; connectWithRetry().then(() => resume(state.contiguous)); }
   });
   return c;
 }
@@ -358,8 +415,11 @@ async function connectWithRetry(maxAttempts = Infinity) {
   if (!state.connection) state.connection = buildConnection();
   const ongoing = maxAttempts === Infinity;
   for (let attempt = 0; ; attempt++) {
+    if (state.leaving) return;
     try {
-      if (state.connection.state === signalR.HubConnectionState.Disconnected) await state.connection.start();
+      const c = state.connection;
+      if (c.state === signalR.HubConnectionState.Disconnected) await c.start();
+      if (state.leaving) { c.stop().catch(() => {}); return; }
       $('conn').hidden = true;
       return;
     } catch (err) {
@@ -377,7 +437,7 @@ function stopConnection() {
 }
 
 async function resume(afterSeq) {
-  if (!state.session) return;
+  if (!state.session || !state.connection) return;
   let r;
   try {
     r = await state.connection.invoke('Resume', state.session.resumeToken, afterSeq);
@@ -421,6 +481,9 @@ async function startChat(ev) {
     if (r.status === 'refused') { showRefused(); return; }
     state.session = { resumeToken: r.resumeToken, pending: [] };
     saveSession();
+    clearTranscript();
+    state.endedBy = null;
+    state.expertAway = false;
     state.status = r.status === 'active' ? 'active' : 'queued';
     state.queue = { position: r.position, estimatedWaitSeconds: r.estimatedWaitSeconds };
     renderHead();
@@ -471,18 +534,53 @@ async function leave() {
   showEnded('visitor');
 }
 
-// Quick exit: forget everything in this tab, end the chat, and leave for a neutral site at once.
-function quickExit() {
-  const url = state.config?.quickExitUrl || 'https://www.buienradar.nl/';
+// Forgets everything in this tab and ends the chat on the server, synchronously: a beacon is delivered by the
+// browser even when the page is gone a moment later (a hub call would die with the page).
+function forgetAndEnd() {
+  state.leaving = true;
+  const token = state.session?.resumeToken || loadSession()?.resumeToken;
   clearSession();
-  try { state.connection?.invoke('LeaveChat').catch(() => {}); } catch { /* leaving anyway */ }
+  if (token) {
+    try { navigator.sendBeacon('/api/visitor/leave', new Blob([token], { type: 'text/plain' })); } catch { /* leaving anyway */ }
+  }
+  stopConnection();
   document.body.replaceChildren();
+}
+
+// Quick exit from inside the chat: forget and end, and leave for a neutral site at once (replace: Back does not
+// come back here). Embedded, the loader replaces the host page.
+function quickExit() {
+  if (state.leaving) return;
+  const url = state.config?.quickExitUrl || 'https://www.buienradar.nl/';
+  forgetAndEnd();
   if (embedded) {
-    window.parent.postMessage({ type: 'chat:quick-exit', url }, '*');
+    window.parent.postMessage({ type: 'chat:quick-exit', url }, parentOrigin || '*');
     try { window.top.location.replace(url); } catch { /* the loader navigates the page */ }
   } else {
     location.replace(url);
   }
+}
+
+// Quick exit from the host page: the loader cannot reach this origin's storage, so it asks us; we forget and end,
+// then answer so that it can replace the page.
+window.addEventListener('message', (e) => {
+  if (!embedded || e.source !== window.parent || (parentOrigin && e.origin !== parentOrigin)) return;
+  if (e.data?.type !== 'quick-exit') return;
+  forgetAndEnd();
+  window.parent.postMessage({ type: 'chat:quick-exit-done' }, parentOrigin || '*');
+});
+
+// Shift pressed three times within two seconds (GOV.UK's "Exit this page"). Any other key in between starts the
+// count again, so typing capitals does not count. Esc never leaves: people press it by reflex.
+function onShiftThrice(handler) {
+  let presses = [];
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Shift') { presses = []; return; }
+    if (e.repeat) return;
+    const now = Date.now();
+    presses = presses.filter((at) => now - at < 2000).concat(now);
+    if (presses.length >= 3) { presses = []; handler(); }
+  }, true);
 }
 
 // While the closed screen shows, look again every 30 seconds: the chat opens as soon as an expert starts a shift.
@@ -507,6 +605,13 @@ function focusScreen() {
 // ---- start --------------------------------------------------------------------------------------
 
 async function init() {
+  onShiftThrice(quickExit);
+  if (embedded) window.parent.postMessage({ type: 'chat:ready' }, parentOrigin || '*');
+  // Restored from the back-forward cache after a quick exit elsewhere in this tab cleared our storage: what is on
+  // screen must not stay. Start afresh.
+  window.addEventListener('pageshow', (e) => {
+    if (e.persisted && state.session && !loadSession()) { document.body.replaceChildren(); location.reload(); }
+  });
   const saved = loadSession();
   state.lang = saved?.lang || (params.get('lang') === 'en' ? 'en' : 'nl');
   if (!embedded) document.body.classList.add('standalone');
@@ -514,7 +619,6 @@ async function init() {
   applyTexts();
 
   $('quick-exit').addEventListener('click', quickExit);
-  document.addEventListener('keydown', (e) => { if (e.key === 'Escape') quickExit(); });
   $('lang-toggle').addEventListener('click', () => {
     state.lang = state.lang === 'nl' ? 'en' : 'nl';
     saveSession();
@@ -528,9 +632,25 @@ async function init() {
   });
   $('leave').addEventListener('click', leave);
   // The button that was pressed disappears with its screen: move focus to the heading of the one that follows.
-  const startOver = async () => { show('loading'); await refreshStatus(); focusScreen(); };
+  // A new conversation starts empty: no earlier messages, no earlier answers selected.
+  const startOver = async () => {
+    clearTranscript();
+    state.endedBy = null;
+    state.status = 'none';
+    renderChoices(true);
+    show('loading');
+    await refreshStatus();
+    focusScreen();
+  };
   $('again').addEventListener('click', startOver);
   $('retry').addEventListener('click', startOver);
+  $('close-transcript').addEventListener('click', () => {
+    clearTranscript();
+    show('ended');
+    const heading = $('ended-title');
+    heading.tabIndex = -1;
+    heading.focus();
+  });
 
   if (saved?.resumeToken) {
     state.session = { resumeToken: saved.resumeToken, pending: saved.pending || [] };
