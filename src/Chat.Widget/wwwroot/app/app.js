@@ -75,17 +75,21 @@ function applyTexts() {
 }
 
 // "In acute danger? Call <112>." : the numbers in angle brackets become tap-to-call links, built as DOM nodes.
+// While the refused screen shows its large call buttons for the same numbers, they stay bold text here, so that a
+// screen reader does not meet every number twice as a link.
 function renderEmergency() {
   const el = $('emergency');
+  const links = $('screen-refused').hidden;
   el.replaceChildren();
   t().emergency.split(/(<[^>]+>)/).forEach((part) => {
     if (part.startsWith('<')) {
       const number = part.slice(1, -1);
+      const s = document.createElement('strong');
+      s.textContent = number;
+      if (!links) { el.append(s); return; }
       const a = document.createElement('a');
       a.href = 'tel:' + number.replace(/[^0-9+]/g, '');
       a.className = 'tel';
-      const s = document.createElement('strong');
-      s.textContent = number;
       a.append(s);
       el.append(a);
     } else if (part) el.append(document.createTextNode(part));
@@ -124,6 +128,7 @@ function show(screen) {
   $('ended-privacy').hidden = transcript;
   $('ended-privacy-transcript').hidden = !transcript;
   $('close-transcript').hidden = !transcript;
+  renderEmergency();
   renderPhones();
 }
 
@@ -460,6 +465,10 @@ async function startChat(ev) {
   ev.preventDefault();
   const btn = $('start');
   btn.disabled = true;
+  // Before the start: the server may push ChatStarted before StartChat answers.
+  clearTranscript();
+  state.endedBy = null;
+  state.expertAway = false;
   $('start-error').hidden = true;
   const follow = document.querySelector('input[name=follow]:checked')?.value;
   const request = {
@@ -481,9 +490,6 @@ async function startChat(ev) {
     if (r.status === 'refused') { showRefused(); return; }
     state.session = { resumeToken: r.resumeToken, pending: [] };
     saveSession();
-    clearTranscript();
-    state.endedBy = null;
-    state.expertAway = false;
     state.status = r.status === 'active' ? 'active' : 'queued';
     state.queue = { position: r.position, estimatedWaitSeconds: r.estimatedWaitSeconds };
     renderHead();
