@@ -32,6 +32,7 @@ public sealed class ChatNotifier(IEventFanout fanout)
         public Task ChatEnded(ChatEnded e) => send(nameof(ChatEnded), e);
         public Task BackInQueue(BackInQueue e) => send(nameof(BackInQueue), e);
         public Task Resync(Resync e) => send(nameof(Resync), e);
+        public Task ExpertConnectionChanged(ExpertConnectionChanged e) => send(nameof(ExpertConnectionChanged), e);
     }
 
     private sealed class ExpertProxy(Func<string, object, Task> send) : IExpertClient

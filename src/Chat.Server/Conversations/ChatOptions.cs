@@ -36,6 +36,13 @@ public sealed class ChatOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan VisitorReconnectGrace { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// An active chat whose visitor has had no connection this long ends (endedBy "system"): a visitor who vanished is not
+    /// waited for, and the transcript does not stay readable with their resume token for as long as the chat stays open.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan VisitorAbsentEnd { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>An expert whose every connection is gone this long is taken off shift; their chats go back to the front of the queue.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ExpertReconnectGrace { get; set; } = TimeSpan.FromMinutes(2);

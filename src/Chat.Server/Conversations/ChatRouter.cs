@@ -84,7 +84,8 @@ public sealed partial class ChatRouter(
     public async Task<(ResumeResult Result, ChatSession? Session)> ResumeAsync(string resumeToken, long lastSeenSeq)
     {
         var session = await store.FindByResumeTokenHashAsync(HashToken(resumeToken));
-        if (session is null)
+        // After LeaveChat or a quick exit the token is dead: whoever uses the device next reads nothing back.
+        if (session is null or { State: ChatState.Ended, EndedBy: Senders.Visitor })
             return (new ResumeResult("ended", null, null, null, null, []), null);
         var messages = (await store.GetMessagesAsync(session.ConversationId, lastSeenSeq))
             .Select(m => MessageDto.Of(session.ConversationId, m)).ToList();
@@ -121,6 +122,13 @@ public sealed partial class ChatRouter(
 
     public Task LeaveAsync(string sessionId) => EndAsync(sessionId, Senders.Visitor);
 
+    /// <summary>Quick exit from a page that is going away (the beacon): the chat of this resume token ends as LeaveChat.</summary>
+    public async Task LeaveByTokenAsync(string resumeToken)
+    {
+        if (await store.FindByResumeTokenHashAsync(HashToken(resumeToken)) is { State: not ChatState.Ended } s)
+            await EndAsync(s.SessionId, Senders.Visitor);
+    }
+
     // ---- Expert side --------------------------------------------------------------------------------
 
     public async Task ExpertConnectedAsync(ExpertIdentity expert)
@@ -132,7 +140,19 @@ public sealed partial class ChatRouter(
             ExpertId = expert.Id, DisplayName = expert.DisplayName, Experience = expert.Experience, MaxChats = expert.MaxChats,
             Availability = existing?.Availability ?? Availability.Offline, Connected = true, ChangedAt = time.GetUtcNow(),
         });
-        if (existing is { Connected: false } && await RouteAsync()) await PublishQueueAsync();
+        if (existing is { Connected: false })
+        {
+            await TellVisitorsOfAsync(existing, connected: true);
+            if (await RouteAsync()) await PublishQueueAsync();
+        }
+    }
+
+    /// <summary>The visitors of an expert's chats hear that the expert's connection dropped or came back.</summary>
+    private async Task TellVisitorsOfAsync(ExpertPresence expert, bool connected)
+    {
+        foreach (var sessionId in expert.ActiveChats)
+            if (await store.GetSessionAsync(sessionId) is { State: ChatState.Active } s)
+                await notify.Visitor(sessionId).ExpertConnectionChanged(new(s.ConversationId, connected));
     }
 
     public async Task ExpertDisconnectedAsync(string expertId)
@@ -142,6 +162,7 @@ public sealed partial class ChatRouter(
         if (existing is null) return;
         // No new chats while no console is open; the sweeper hands their chats on after the reconnect grace.
         await store.UpsertPresenceAsync(existing with { Connected = false, ChangedAt = time.GetUtcNow() });
+        await TellVisitorsOfAsync(existing, connected: false);
         connections.RaiseExpertGone(expertId);
         await PublishQueueAsync();
     }
@@ -521,8 +542,12 @@ public sealed partial class ChatRouter(
         {
             var s = await store.GetSessionAsync(sessionId);
             if (s is { State: ChatState.Queued }) await EndAsync(sessionId, Senders.System);
-            else await connections.ForgetAsync(sessionId);
+            else if (s is not { State: ChatState.Active }) await connections.ForgetAsync(sessionId);
         }
+        // An active chat whose visitor stays away ends: nobody waits for a visitor who fled.
+        foreach (var sessionId in await connections.VisitorsGoneSinceAsync(now - o.VisitorAbsentEnd))
+            if (await store.GetSessionAsync(sessionId) is { State: ChatState.Active })
+                await EndAsync(sessionId, Senders.System);
 
         // Experts gone longer than the grace: their chats go back to the front of the queue, they go off shift.
         foreach (var e in await store.GetPresencesAsync())

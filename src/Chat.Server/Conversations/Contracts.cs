@@ -48,6 +48,9 @@ public sealed record ChatAssigned(string ConversationId, VisitorInfo Visitor, Da
 public sealed record QueueChanged(int Waiting, int LongestWaitSeconds);
 public sealed record VisitorConnectionChanged(string ConversationId, bool Connected);
 
+/// <summary>Addition to the contract (visitor hub): the expert's last connection dropped, or came back.</summary>
+public sealed record ExpertConnectionChanged(string ConversationId, bool Connected);
+
 public sealed record AvailabilityResult(string Availability);
 public sealed record LiveExpert(string DisplayName, string Experience, string Availability, bool Connected, int ActiveChats, int MaxChats);
 public sealed record LiveOverview(bool Open, QueueChanged Queue, IReadOnlyList<LiveExpert> Experts);
@@ -69,6 +72,7 @@ public interface IVisitorClient
     Task ChatEnded(ChatEnded e);
     Task BackInQueue(BackInQueue e);
     Task Resync(Resync e);
+    Task ExpertConnectionChanged(ExpertConnectionChanged e);
 }
 
 /// <summary>Events the expert console receives.</summary>

@@ -52,6 +52,7 @@ public static class ConversationsExtensions
         // connection limit (Abuse/HubGate) holds exactly; long polling would let one address hold many more.
         app.MapHub<VisitorHub>("/hubs/visitor", o => o.Transports = HttpTransportType.WebSockets);
         app.MapHub<ExpertHub>("/hubs/expert", o => o.Transports = HttpTransportType.WebSockets);
+        app.MapVisitorApi();
         return app;
     }
 }

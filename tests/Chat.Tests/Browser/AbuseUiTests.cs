@@ -87,20 +87,8 @@ public sealed class AbuseUiTests(BrowserFixture f) : IClassFixture<BrowserFixtur
     internal static string Shot(string name) => Path.Combine(BrowserFixture.ScreenshotDir, name + ".png");
 
     /// <summary>The official HubConnection over a real socket from 127.0.0.1, as the other browser pages connect.</summary>
-    internal static HubConnection Hub(string baseUrl, string path, string? cookie = null)
-    {
-        var factory = new WebSocketConnectionFactory(async (uri, ct) =>
-        {
-            var ws = new ClientWebSocket();
-            if (cookie is not null) ws.Options.SetRequestHeader("Cookie", cookie);
-            await ws.ConnectAsync(uri, ct);
-            return ws;
-        });
-        var builder = new HubConnectionBuilder();
-        builder.Services.AddSingleton<IConnectionFactory>(factory);
-        builder.Services.AddSingleton<EndPoint>(new UriEndPoint(new Uri(baseUrl.Replace("http://", "ws://") + path)));
-        return builder.Build();
-    }
+    internal static HubConnection Hub(string baseUrl, string path, string? cookie = null) =>
+        Attacks.AttackFixture.Hub(baseUrl, path, address: null, cookie: cookie);
 }
 
 /// <summary>The coordinator's Blokkades page; its own server, the block made through the hubs.</summary>
@@ -161,31 +149,7 @@ public sealed class AbuseUiBlocksPageTests(BrowserFixture f) : IClassFixture<Bro
 }
 
 /// <summary>A server that takes only two visitor connections per address, so the browser's is turned away (429).</summary>
-public sealed class TwoConnectionsFixture : IAsyncLifetime
-{
-    public ChatApp App { get; } = new(new() { ["Abuse:ConnectionsPerAddress"] = "2" });
-    public IPlaywright Playwright { get; private set; } = null!;
-    public IBrowser Browser { get; private set; } = null!;
-    public string BaseUrl { get; private set; } = "";
-
-    public async Task InitializeAsync()
-    {
-        App.UseKestrel(0);
-        App.StartServer();
-        var addresses = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        BaseUrl = addresses.First().Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1").TrimEnd('/');
-        App.ClientOptions.BaseAddress = new Uri(BaseUrl + "/");
-        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        Browser = await BrowserFixture.LaunchAsync(Playwright);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Browser.DisposeAsync();
-        Playwright.Dispose();
-        await App.DisposeAsync();
-    }
-}
+public sealed class TwoConnectionsFixture() : BrowserFixture(new() { ["Abuse:ConnectionsPerAddress"] = "2" });
 
 public sealed class AbuseUiConnectionLimitTests(TwoConnectionsFixture f) : IClassFixture<TwoConnectionsFixture>
 {

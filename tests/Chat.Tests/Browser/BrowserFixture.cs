@@ -9,9 +9,19 @@ namespace Chat.Tests.Browser;
 /// The server on Kestrel (real sockets, random port) and Debian's Chromium driven by Playwright.
 /// Playwright cannot download browsers here; CHROMIUM_PATH (default /usr/bin/chromium) points at the system one.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
-    public ChatApp App { get; } = new(new() { ["Widget:QuickExitUrl"] = QuickExitUrl });
+    public ChatApp App { get; }
+
+    public BrowserFixture() : this([]) { }
+
+    /// <param name="settings">Settings of this fixture's server (a suite that needs other limits or requirements).</param>
+    protected BrowserFixture(Dictionary<string, string?> settings)
+    {
+        settings["Widget:QuickExitUrl"] = QuickExitUrl;
+        App = new ChatApp(settings);
+    }
+
     public const string QuickExitUrl = "https://neutral.example/";
     public IPlaywright Playwright { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;

@@ -9,30 +9,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Chat.Tests.Browser;
 
 /// <summary>The server on Kestrel with two-factor required for coordinators, and Debian's Chromium.</summary>
-public sealed class TwoFactorBrowserFixture : IAsyncLifetime
-{
-    public ChatApp App { get; } = new(new() { ["Security:RequireTwoFactorForCoordinators"] = "true" });
-    public IPlaywright Playwright { get; private set; } = null!;
-    public IBrowser Browser { get; private set; } = null!;
-    public string BaseUrl { get; private set; } = "";
-
-    public async Task InitializeAsync()
-    {
-        App.UseKestrel(0);
-        App.StartServer();
-        var addresses = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        BaseUrl = addresses.First().Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1").TrimEnd('/');
-        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        Browser = await BrowserFixture.LaunchAsync(Playwright);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Browser.DisposeAsync();
-        Playwright.Dispose();
-        await App.DisposeAsync();
-    }
-}
+public sealed class TwoFactorBrowserFixture() : BrowserFixture(new() { ["Security:RequireTwoFactorForCoordinators"] = "true" });
 
 public sealed class TwoFactorUiTests(TwoFactorBrowserFixture f) : IClassFixture<TwoFactorBrowserFixture>
 {

@@ -112,7 +112,8 @@ public class ChatApp : WebApplicationFactory<Program>
 public sealed class Visitor(HubConnection hub) : IAsyncDisposable
 {
     public HubConnection Hub { get; } = hub;
-    public Inbox Inbox { get; } = new(hub, "QueueUpdated", "ChatStarted", "MessageReceived", "TypingChanged", "ChatEnded", "BackInQueue", "Resync");
+    public Inbox Inbox { get; } = new(hub, "QueueUpdated", "ChatStarted", "MessageReceived", "TypingChanged", "ChatEnded", "BackInQueue", "Resync",
+        "ExpertConnectionChanged");
 
     public Task<StartChatResult> StartAsync(object? request = null) =>
         Hub.InvokeAsync<StartChatResult>("StartChat", request ?? new { });
