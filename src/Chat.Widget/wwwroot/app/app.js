@@ -540,17 +540,25 @@ async function leave() {
   showEnded('visitor');
 }
 
-// Forgets everything in this tab and ends the chat on the server, synchronously: a beacon is delivered by the
-// browser even when the page is gone a moment later (a hub call would die with the page).
-function forgetAndEnd() {
+// Forgets everything in this tab and ends the chat on the server. The request is handed to the browser at once and
+// outlives the page (a keepalive request, like a beacon; a hub call would die with the page). Unlike a beacon it
+// tells us when the server has it: the promise settles then, or after at most `waitMs`, whichever comes first.
+function forgetAndEnd(waitMs) {
   state.leaving = true;
   const token = state.session?.resumeToken || loadSession()?.resumeToken;
   clearSession();
-  if (token) {
-    try { navigator.sendBeacon('/api/visitor/leave', new Blob([token], { type: 'text/plain' })); } catch { /* leaving anyway */ }
-  }
   stopConnection();
   document.body.replaceChildren();
+  if (!token) return Promise.resolve();
+  let sent;
+  try {
+    sent = fetch('/api/visitor/leave', { method: 'POST', body: token, keepalive: true, cache: 'no-store',
+      headers: { 'Content-Type': 'text/plain' } }).catch(() => {});
+  } catch {
+    try { navigator.sendBeacon('/api/visitor/leave', new Blob([token], { type: 'text/plain' })); } catch { /* leaving anyway */ }
+    return Promise.resolve();
+  }
+  return Promise.race([sent, new Promise((r) => setTimeout(r, waitMs))]);
 }
 
 // Quick exit from inside the chat: forget and end, and leave for a neutral site at once (replace: Back does not
@@ -558,13 +566,17 @@ function forgetAndEnd() {
 function quickExit() {
   if (state.leaving) return;
   const url = state.config?.quickExitUrl || 'https://www.buienradar.nl/';
-  forgetAndEnd();
-  if (embedded) {
-    window.parent.postMessage({ type: 'chat:quick-exit', url }, parentOrigin || '*');
-    try { window.top.location.replace(url); } catch { /* the loader navigates the page */ }
-  } else {
-    location.replace(url);
-  }
+  // The screen is blank at once; the page is replaced as soon as the server has the leave request (at most 250 ms).
+  forgetAndEnd(250).then(() => {
+    if (embedded) {
+      // The loader replaces the host page and removes this frame at once. Only if it did not (no loader), try
+      // ourselves: two navigations at the same time could cancel each other.
+      window.parent.postMessage({ type: 'chat:quick-exit', url }, parentOrigin || '*');
+      setTimeout(() => { try { window.top.location.replace(url); } catch { /* not allowed from here */ } }, 250);
+    } else {
+      location.replace(url);
+    }
+  });
 }
 
 // Quick exit from the host page: the loader cannot reach this origin's storage, so it asks us; we forget and end,
@@ -572,8 +584,8 @@ function quickExit() {
 window.addEventListener('message', (e) => {
   if (!embedded || e.source !== window.parent || (parentOrigin && e.origin !== parentOrigin)) return;
   if (e.data?.type !== 'quick-exit') return;
-  forgetAndEnd();
-  window.parent.postMessage({ type: 'chat:quick-exit-done' }, parentOrigin || '*');
+  // The loader leaves after ~300 ms whatever happens; answer as soon as the server has the leave request.
+  forgetAndEnd(250).then(() => window.parent.postMessage({ type: 'chat:quick-exit-done' }, parentOrigin || '*'));
 });
 
 // Shift pressed three times within two seconds (GOV.UK's "Exit this page"). Any other key in between starts the
