@@ -113,6 +113,34 @@ public sealed class QuickExitFromHostPageTests(BrowserFixture f) : IClassFixture
     }
 }
 
+public sealed class QuickExitWithTheWidgetClosedTests(BrowserFixture f) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task ShiftThreeTimesOnANewPageOfTheSiteEndsAChatStoredInThisTabAlthoughTheWidgetWasNotOpened()
+    {
+        var (expertCtx, expert) = await Visit.ExpertAsync(f, "expert1", "Demo-Expert-1", "Beschikbaar");
+        var (ctx, page, chat) = await Visit.VisitorAsync(f);
+        await page.GotoAsync(f.BaseUrl + "/demo");
+        await Visit.StartActiveChatAsync(page, chat, expert);
+
+        // Another page of the site in the same tab: the chat is still stored (this tab, chat origin), the widget closed.
+        await page.GotoAsync(f.BaseUrl + "/demo?pagina=2");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = Visit.Launcher })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).ClickAsync();
+        for (var i = 0; i < 3; i++) await page.Keyboard.PressAsync("Shift");
+        await page.WaitForURLAsync(BrowserFixture.QuickExitUrl);
+        await Expect(expert.GetByText("De contactzoeker heeft het gesprek beëindigd.")).ToBeVisibleAsync();
+
+        await page.GotoAsync(f.BaseUrl + "/demo");
+        await Visit.OpenWidgetAsync(page);
+        await Expect(chat.GetByRole(AriaRole.Button, new() { Name = "Start de chat" })).ToBeVisibleAsync();
+        await Expect(chat.Locator("li.msg")).ToHaveCountAsync(0);
+
+        await ctx.CloseAsync();
+        await expertCtx.CloseAsync();
+    }
+}
+
 public sealed class EscapeDoesNotLeaveTests(BrowserFixture f) : IClassFixture<BrowserFixture>
 {
     [Fact]
