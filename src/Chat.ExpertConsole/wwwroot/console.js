@@ -279,7 +279,10 @@ function connect() {
     if (form && !state.pendingForms.some((p) => p.conversationId === form.conversationId)) state.pendingForms.push(form);
     renderChatList(); renderForms();
     if (state.selected === e.conversationId) renderMain();
-    if (form) fillForm(form);
+    // The form opens at once only when no other chat is running: it must never cover a conversation or take its typing.
+    const othersRunning = [...state.chats.entries()].some(([id, other]) => id !== e.conversationId && !other.ended);
+    if (form && othersRunning) toast(t.formWaiting);
+    else if (form) fillForm(form);
   });
   c.on('QueueChanged', (q) => { state.queue = q; renderQueue(); });
   c.on('AvailabilityChanged', (a) => { state.availability = a.availability; renderAvailability(); renderMain(); });
