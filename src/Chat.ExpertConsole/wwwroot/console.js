@@ -288,8 +288,12 @@ function connect() {
   c.on('AvailabilityChanged', (a) => { state.availability = a.availability; renderAvailability(); renderMain(); });
   // The server may have missed events for us (its link to the other servers was down): reload the whole state.
   c.on('Resync', () => setTimeout(() => loadState().catch(() => {}), Math.random() * 3000));
-  // This account's sessions were ended (password, roles or disabled changed): sign in again.
-  c.on('SignedOut', () => { location.href = '/console/login?returnUrl=/console'; });
+  // This account's sessions were ended (password, roles or disabled changed): sign in again, unless this browser is
+  // the one that changed the password (it holds the new cookie, and the closed connection simply reconnects).
+  c.on('SignedOut', async () => {
+    const me = await fetch('/api/auth/me', { credentials: 'same-origin' }).catch(() => null);
+    if (!me || me.status === 401) location.href = '/console/login?returnUrl=/console';
+  });
   c.onreconnecting(() => setConnected(false));
   c.onreconnected(async () => { await loadState(); setConnected(true); });
   c.onclose(() => { setConnected(false); setTimeout(start, 2000); });
