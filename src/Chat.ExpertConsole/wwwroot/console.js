@@ -130,7 +130,7 @@ function renderMain() {
     h('div', {}, h('dt', {}, t.referral), h('dd', {}, v.referral || t.unknown)),
     h('div', {}, h('dt', {}, t.waited), h('dd', {}, duration(v.waitedSeconds))));
   c.list = h('ol', { class: 'messages', 'aria-live': 'polite', 'aria-label': t.visitor });
-  for (const m of [...c.messages.values()].sort((a, b) => a.seq - b.seq)) c.list.append(messageItem(m));
+  for (const m of [...c.messages.values()].sort((a, b) => a.seq - b.seq)) c.list.append(messageItem(m, c));
   for (const p of c.pending.values()) c.list.append(pendingItem(p));
   c.typingEl = h('p', { class: 'typing', hidden: !c.typing }, t.typing);
   const status = c.ended ? h('p', { class: 'notice' }, t.ended(c.endedBy))
@@ -152,10 +152,12 @@ function renderMain() {
   if (!c.ended) box.focus();
 }
 
-function messageItem(m) {
-  const who = m.from === 'expert' ? t.me : m.from === 'visitor' ? t.them : t.system;
+function messageItem(m, chat) {
+  // After a transfer the history holds a colleague's words: written before this chat came to me.
+  const mine = m.from === 'expert' && !(chat?.startedAt && new Date(m.sentAt) < new Date(chat.startedAt));
+  const who = m.from === 'expert' ? (mine ? t.me : t.colleague) : m.from === 'visitor' ? t.them : t.system;
   const time = new Date(m.sentAt).toLocaleTimeString(lang === 'en' ? 'en-GB' : 'nl-NL', { hour: '2-digit', minute: '2-digit' });
-  return h('li', { class: `msg ${m.from}`, dataset: { seq: String(m.seq) } },
+  return h('li', { class: `msg ${m.from}${m.from === 'expert' && !mine ? ' colleague' : ''}`, dataset: { seq: String(m.seq) } },
     h('span', { class: 'text' }, m.text), h('span', { class: 'meta' }, `${who} · ${time}`));
 }
 function pendingItem(p) {
@@ -230,7 +232,7 @@ function addMessage(m) {
   if (state.selected === m.conversationId && c.list) {
     c.list.querySelector(`li[data-client-id="${CSS.escape(m.clientMessageId)}"]`)?.remove();
     const after = [...c.list.children].find((li) => li.dataset.seq && Number(li.dataset.seq) > m.seq);
-    c.list.insertBefore(messageItem(m), after || c.list.querySelector('li.pending'));
+    c.list.insertBefore(messageItem(m, c), after || c.list.querySelector('li.pending'));
     c.typingEl.hidden = true;
     c.list.scrollTop = c.list.scrollHeight;
   } else if (m.from === 'visitor') {
@@ -277,14 +279,21 @@ function connect() {
     if (form && !state.pendingForms.some((p) => p.conversationId === form.conversationId)) state.pendingForms.push(form);
     renderChatList(); renderForms();
     if (state.selected === e.conversationId) renderMain();
-    if (form) fillForm(form);
+    // The form opens at once only when no other chat is running: it must never cover a conversation or take its typing.
+    const othersRunning = [...state.chats.entries()].some(([id, other]) => id !== e.conversationId && !other.ended);
+    if (form && othersRunning) toast(t.formWaiting);
+    else if (form) fillForm(form);
   });
   c.on('QueueChanged', (q) => { state.queue = q; renderQueue(); });
   c.on('AvailabilityChanged', (a) => { state.availability = a.availability; renderAvailability(); renderMain(); });
   // The server may have missed events for us (its link to the other servers was down): reload the whole state.
   c.on('Resync', () => setTimeout(() => loadState().catch(() => {}), Math.random() * 3000));
-  // This account's sessions were ended (password, roles or disabled changed): sign in again.
-  c.on('SignedOut', () => { location.href = '/console/login?returnUrl=/console'; });
+  // This account's sessions were ended (password, roles or disabled changed): sign in again, unless this browser is
+  // the one that changed the password (it holds the new cookie, and the closed connection simply reconnects).
+  c.on('SignedOut', async () => {
+    const me = await fetch('/api/auth/me', { credentials: 'same-origin' }).catch(() => null);
+    if (!me || me.status === 401) location.href = '/console/login?returnUrl=/console';
+  });
   c.onreconnecting(() => setConnected(false));
   c.onreconnected(async () => { await loadState(); setConnected(true); });
   c.onclose(() => { setConnected(false); setTimeout(start, 2000); });

@@ -25,8 +25,8 @@ public interface IAbuseStore
     Task<bool> TryOpenConnectionAsync(string addressHash, int max);
     Task CloseConnectionAsync(string addressHash);
 
-    /// <summary>True for the first call with <paramref name="marker"/> in <paramref name="window"/>.</summary>
-    Task<bool> FirstInWindowAsync(string marker, TimeSpan window, DateTimeOffset now);
+    /// <summary>Counts one more with <paramref name="marker"/> in a window that starts at its first count; returns the count.</summary>
+    Task<long> CountInWindowAsync(string marker, TimeSpan window, DateTimeOffset now);
 }
 
 /// <summary>Embedded mode: one node, in process.</summary>
@@ -35,7 +35,7 @@ public sealed class InMemoryAbuseStore : IAbuseStore
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Block> _blocks = new();
     private readonly ConcurrentDictionary<string, int> _connections = new();
-    private readonly Dictionary<string, DateTimeOffset> _markers = new();
+    private readonly Dictionary<string, (long Count, DateTimeOffset Until)> _markers = new();
 
     public Task AddBlockAsync(Block block)
     {
@@ -84,24 +84,24 @@ public sealed class InMemoryAbuseStore : IAbuseStore
         return Task.CompletedTask;
     }
 
-    public Task<bool> FirstInWindowAsync(string marker, TimeSpan window, DateTimeOffset now)
+    public Task<long> CountInWindowAsync(string marker, TimeSpan window, DateTimeOffset now)
     {
         lock (_gate)
         {
             if (_markers.Count > 10_000)
-                foreach (var old in _markers.Where(kv => kv.Value <= now).Select(kv => kv.Key).ToList()) _markers.Remove(old);
-            if (_markers.TryGetValue(marker, out var until) && until > now) return Task.FromResult(false);
-            _markers[marker] = now + window;
-            return Task.FromResult(true);
+                foreach (var old in _markers.Where(kv => kv.Value.Until <= now).Select(kv => kv.Key).ToList()) _markers.Remove(old);
+            var (count, until) = _markers.TryGetValue(marker, out var m) && m.Until > now ? m : (0L, now + window);
+            _markers[marker] = (count + 1, until);
+            return Task.FromResult(count + 1);
         }
     }
 }
 
 /// <summary>
 /// Redis mode. Keys (prefix P):
-///   P blk:{id}        block JSON (expires at its end)       P blkh:{addressHash}  -> block id (expires at its end)
+///   P blk:{id}        block JSON (expires at its end)       P blkh:{addressHash}  zset block id by end (ms; expires with the last)
 ///   P blks            zset block id by end (ms)              P acn:{addressHash}   hash node -> open connections
-///   P once:{marker}   "first in window" marker (expires with the window)
+///   P once:{marker}   a count in a window (expires with the window)
 /// A dead node's connection counts are not counted (its heartbeat key is gone) and are dropped by the next open.
 /// </summary>
 public sealed class RedisAbuseStore(RedisConnection redis, NodeIdentity node, IOptions<RedisOptions> options) : IAbuseStore
@@ -109,10 +109,13 @@ public sealed class RedisAbuseStore(RedisConnection redis, NodeIdentity node, IO
     private readonly string _p = options.Value.KeyPrefix;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    // Several blocks on one address each hold until their own end, and lifting one leaves the others (as in memory).
     private const string AddBlockScript = """
-        local p, id, hash, json, ms = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+        local p, id, hash, json, ms = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
         redis.call('SET', p..'blk:'..id, json, 'PX', ms)
-        redis.call('SET', p..'blkh:'..hash, id, 'PX', ms)
+        local key = p..'blkh:'..hash
+        redis.call('ZADD', key, ARGV[6], id)
+        if redis.call('PTTL', key) < ms then redis.call('PEXPIRE', key, ms) end
         redis.call('ZADD', p..'blks', ARGV[6], id)
         return 1
         """;
@@ -124,8 +127,16 @@ public sealed class RedisAbuseStore(RedisConnection redis, NodeIdentity node, IO
             [_p, block.Id, block.AddressHash, JsonSerializer.Serialize(block, Json), ms, block.Until.ToUnixTimeMilliseconds()]);
     }
 
+    private const string IsBlockedScript = """
+        for _, key in ipairs(KEYS) do
+          if redis.call('ZCOUNT', key, '('..ARGV[1], '+inf') > 0 then return 1 end
+        end
+        return 0
+        """;
+
     public async Task<bool> IsBlockedAsync(IReadOnlyList<string> addressHashes, DateTimeOffset now) =>
-        await redis.Db.KeyExistsAsync(addressHashes.Select(h => (RedisKey)(_p + "blkh:" + h)).ToArray()) > 0;
+        (int)await redis.EvalAsync(IsBlockedScript, addressHashes.Select(h => (RedisKey)(_p + "blkh:" + h)).ToArray(),
+            [now.ToUnixTimeMilliseconds()]) == 1;
 
     private const string ListScript = """
         local p = ARGV[1]
@@ -150,7 +161,7 @@ public sealed class RedisAbuseStore(RedisConnection redis, NodeIdentity node, IO
         local b = redis.call('GET', p..'blk:'..id)
         if not b then return 0 end
         local hash = cjson.decode(b).addressHash
-        if redis.call('GET', p..'blkh:'..hash) == id then redis.call('DEL', p..'blkh:'..hash) end
+        redis.call('ZREM', p..'blkh:'..hash, id)
         redis.call('DEL', p..'blk:'..id)
         return 1
         """;
@@ -184,6 +195,7 @@ public sealed class RedisAbuseStore(RedisConnection redis, NodeIdentity node, IO
     public Task CloseConnectionAsync(string addressHash) =>
         redis.EvalAsync(CloseScript, values: [_p + "acn:" + addressHash, node.Id]);
 
-    public Task<bool> FirstInWindowAsync(string marker, TimeSpan window, DateTimeOffset now) =>
-        redis.Db.StringSetAsync(_p + "once:" + marker, "1", window, When.NotExists);
+    public async Task<long> CountInWindowAsync(string marker, TimeSpan window, DateTimeOffset now) =>
+        (long)await redis.EvalAsync("local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n",
+            [_p + "once:" + marker], [(long)window.TotalMilliseconds]);
 }

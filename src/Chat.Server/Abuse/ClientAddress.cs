@@ -43,30 +43,39 @@ public sealed class InMemoryAddressKeys : IAddressKeys
 /// </summary>
 public sealed class RedisAddressKeys(RedisConnection redis, IOptions<RedisOptions> options) : IAddressKeys
 {
+    // Per period: its key, or an empty array when Redis has none (an old period before this deployment, or expired).
     private readonly ConcurrentDictionary<long, byte[]> _cache = new();
+    private IReadOnlyList<byte[]>? _lastRing;
 
     public async ValueTask<IReadOnlyList<byte[]>> KeysAsync(long currentPeriod, int count, TimeSpan keep)
     {
         foreach (var old in _cache.Keys.Where(p => p <= currentPeriod - count)) _cache.TryRemove(old, out _);
         var keys = new List<byte[]>(count);
-        for (var i = 0; i < count; i++)
+        try
         {
-            var period = currentPeriod - i;
-            if (!_cache.TryGetValue(period, out var key))
+            for (var i = 0; i < count; i++)
             {
-                var name = options.Value.KeyPrefix + "ak:" + period;
-                // A key that expired already (an old period) is not made again: its hashes are gone too.
-                key = i == 0
-                    ? (byte[])(await redis.EvalAsync(
-                        "redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) return redis.call('GET', KEYS[1])",
-                        [name], [RandomNumberGenerator.GetBytes(32), (long)keep.TotalMilliseconds]))!
-                    : (byte[]?)await redis.Db.StringGetAsync(name);
-                if (key is null) continue;
-                _cache[period] = key;
+                var period = currentPeriod - i;
+                if (!_cache.TryGetValue(period, out var key))
+                {
+                    var name = options.Value.KeyPrefix + "ak:" + period;
+                    // A key that expired already (an old period) is not made again: its hashes are gone too.
+                    key = i == 0
+                        ? (byte[])(await redis.EvalAsync(
+                            "redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) return redis.call('GET', KEYS[1])",
+                            [name], [RandomNumberGenerator.GetBytes(32), (long)keep.TotalMilliseconds]))!
+                        : (byte[]?)await redis.Db.StringGetAsync(name) ?? [];
+                    _cache[period] = key;
+                }
+                if (key.Length > 0) keys.Add(key);
             }
-            keys.Add(key);
         }
-        return keys;
+        catch (Exception ex) when (Conversations.Transient.Is(ex) && _lastRing is { } last)
+        {
+            // Redis away at the moment the period changed: keep hashing with the keys known, so sign-in and the API work.
+            return last;
+        }
+        return _lastRing = keys;
     }
 }
 

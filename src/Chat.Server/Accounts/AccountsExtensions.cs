@@ -25,9 +25,12 @@ public static class AccountsExtensions
                 o.Password.RequireLowercase = true;
                 o.Password.RequireUppercase = true;
                 o.Password.RequireNonAlphanumeric = false;
-                // No lockout: a stranger could lock the owner out with wrong passwords. Guessing is stopped per client
-                // address instead (the "login" rate limit); disabled accounts have their own state.
+                // No lockout on passwords: a stranger could lock the owner out. Guessing is stopped per client address
+                // instead (the "login" rate limit); disabled accounts have their own state. Identity's lockout counts
+                // wrong two-factor codes only (TwoFactorApi.IsSignInCodeAsync), after the right password.
                 o.Lockout.AllowedForNewUsers = false;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 o.User.RequireUniqueEmail = false;
             })
             .AddEntityFrameworkStores<RecordsDbContext>()

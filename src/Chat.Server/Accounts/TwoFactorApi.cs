@@ -126,12 +126,21 @@ public static class TwoFactorApi
     private const string LastCodeProvider = "[Chat]";
     private const string LastCodeName = "LastAuthenticatorCode";
 
-    /// <summary>A code for sign-in: a fresh app code, or an unused recovery code (which is used up).</summary>
+    /// <summary>
+    /// A code for sign-in: a fresh app code, or an unused recovery code (which is used up). Wrong codes count against the
+    /// account (Identity's lockout, used for this step only): whoever has the password gets five tries per quarter of an
+    /// hour, from any number of addresses. A stranger without the password never reaches this step, so cannot lock anyone out.
+    /// </summary>
     public static async Task<bool> IsSignInCodeAsync(UserManager<ChatUser> users, ChatUser user, string? typed)
     {
         var code = Normalise(typed);
         if (code.Length == 0) return false;
-        return await IsAuthenticatorCodeAsync(users, user, code) || (await users.RedeemTwoFactorRecoveryCodeAsync(user, code)).Succeeded;
+        if (!await users.GetLockoutEnabledAsync(user)) await users.SetLockoutEnabledAsync(user, true);
+        if (await users.IsLockedOutAsync(user)) return false;
+        var ok = await IsAuthenticatorCodeAsync(users, user, code) || (await users.RedeemTwoFactorRecoveryCodeAsync(user, code)).Succeeded;
+        if (ok) await users.ResetAccessFailedCountAsync(user);
+        else await users.AccessFailedAsync(user);
+        return ok;
     }
 
     private static ValidationProblem CodeProblem(string message) =>

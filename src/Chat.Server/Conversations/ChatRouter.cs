@@ -39,14 +39,18 @@ public sealed partial class ChatRouter(
 
     /// <param name="address">The caller's address hash (null: none known, e.g. a call from inside the server).</param>
     /// <param name="bind">Joins the caller's connection to the session before routing, so it hears ChatStarted.</param>
-    public async Task<StartChatResult> StartChatAsync(VisitorProfile profile, ClientAddress? address, Func<ChatSession, Task> bind)
+    /// <param name="firstWhileClosed">Whether this is the visitor session's (connection's) first request while closed.</param>
+    public async Task<StartChatResult> StartChatAsync(VisitorProfile profile, ClientAddress? address, Func<ChatSession, Task> bind,
+        bool firstWhileClosed = true)
     {
         var now = time.GetUtcNow();
         if (!await IsOpenAsync())
         {
-            // A request while closed is counted once per address an hour: a visitor (or a script) asking again and again
-            // does not inflate the funders' "requests while closed".
-            if (address is null || await abuse.FirstInWindowAsync("closed:" + address.Hash, TimeSpan.FromHours(1), now))
+            // A request while closed counts once per visitor session, and one address adds at most
+            // Abuse:ChatsPerAddressPerHour an hour: a visitor (or a script) asking again and again does not inflate the
+            // funders' "requests while closed", while several people behind one address (a shelter's Wi-Fi) still count.
+            if (firstWhileClosed && (address is null || await abuse.CountInWindowAsync("closed:" + address.Hash, TimeSpan.FromHours(1), now)
+                    <= abuseOptions.CurrentValue.ChatsPerAddressPerHour))
                 await counters.RequestAsync(now, open: false);
             return new StartChatResult(null, null, "closed", null, null);
         }
@@ -120,13 +124,19 @@ public sealed partial class ChatRouter(
             await notify.Expert(current.ExpertId).TypingChanged(new(current.ConversationId, Senders.Visitor, isTyping));
     }
 
-    public Task LeaveAsync(string sessionId) => EndAsync(sessionId, Senders.Visitor);
+    /// <summary>The visitor leaves: the chat ends (if it had not already) and its resume token reads nothing back, ever.</summary>
+    public async Task LeaveAsync(string sessionId)
+    {
+        await EndAsync(sessionId, Senders.Visitor);
+        if (await store.GetSessionAsync(sessionId) is { } s) await store.ForgetResumeTokenAsync(s.ResumeTokenHash);
+    }
 
-    /// <summary>Quick exit from a page that is going away (the beacon): the chat of this resume token ends as LeaveChat.</summary>
+    /// <summary>Quick exit from a page that is going away (the beacon): as LeaveChat, found by the resume token.</summary>
     public async Task LeaveByTokenAsync(string resumeToken)
     {
-        if (await store.FindByResumeTokenHashAsync(HashToken(resumeToken)) is { State: not ChatState.Ended } s)
-            await EndAsync(s.SessionId, Senders.Visitor);
+        var hash = HashToken(resumeToken);
+        if (await store.FindByResumeTokenHashAsync(hash) is { } s) await EndAsync(s.SessionId, Senders.Visitor);
+        await store.ForgetResumeTokenAsync(hash);
     }
 
     // ---- Expert side --------------------------------------------------------------------------------
@@ -257,7 +267,13 @@ public sealed partial class ChatRouter(
         var block = new Block(NewToken(9), session.AddressHash ?? "", now, now + abuseOptions.CurrentValue.BlockDuration, reason, expert.DisplayName);
         // The block first: the visitor learns of the end at once and must not be able to start again in between.
         if (session.AddressHash is not null) await abuse.AddBlockAsync(block);
-        Log.VisitorBlocked(logger, session.SessionId, block.Id, reason);
+        Log.VisitorBlocked(logger, block.Id, reason);
+        // The same address's other requests still waiting (a prank script's) leave the queue with it, first (ending the
+        // blocked chat frees the expert, who would get the next of them); chats already running with a colleague go on
+        // (the same address can be a household or a shelter's Wi-Fi).
+        if (session.AddressHash is { } address)
+            foreach (var queued in (await store.GetQueueAsync()).Where(q => q.AddressHash == address))
+                await EndAsync(queued.SessionId, Senders.System);
         await EndAsync(session.SessionId, Senders.Expert, blocked: true);
         return new BlockResult(block.Id, block.Until);
     }
@@ -603,8 +619,9 @@ public sealed partial class ChatRouter(
         [LoggerMessage(5, LogLevel.Information, "Expert {ExpertId} is {Availability}")]
         public static partial void AvailabilityChanged(ILogger logger, string expertId, string availability);
 
-        [LoggerMessage(8, LogLevel.Information, "Chat {SessionId} ended with a block {BlockId} ({Reason})")]
-        public static partial void VisitorBlocked(ILogger logger, string sessionId, string blockId, string reason);
+        // No session id here: nothing in the log may join a chat to the block (and so to an address hash).
+        [LoggerMessage(8, LogLevel.Information, "A chat ended with a block {BlockId} ({Reason})")]
+        public static partial void VisitorBlocked(ILogger logger, string blockId, string reason);
 
         [LoggerMessage(6, LogLevel.Information, "Deleted the message logs of {Count} ended chats")]
         public static partial void Purged(ILogger logger, int count);

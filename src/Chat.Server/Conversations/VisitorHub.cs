@@ -15,13 +15,16 @@ public sealed class VisitorHub(ChatRouter router, ILiveStore store, IOptionsMoni
 {
     private const string SessionKey = "sessionId";
     private const string BoundKey = "session";
+    private const string ClosedCountedKey = "closed-counted";
 
     public async Task<StartChatResult> StartChat(StartChatRequest? request)
     {
         if (await BoundSessionAsync() is { State: not ChatState.Ended })
             throw new HubException("Je hebt al een gesprek open in dit venster.");
         var profile = ChatValidation.Profile(request);
-        var result = await router.StartChatAsync(profile, Context.GetHttpContext().ClientAddress(), BindAsync);
+        var firstWhileClosed = !Context.Items.ContainsKey(ClosedCountedKey);
+        var result = await router.StartChatAsync(profile, Context.GetHttpContext().ClientAddress(), BindAsync, firstWhileClosed);
+        if (result.Status == "closed") Context.Items[ClosedCountedKey] = true;
         if (result.Reason is { } reason) refusals.Refused(Context.ConnectionId, reason, "VisitorHub.StartChat");
         return result;
     }

@@ -31,6 +31,9 @@ public interface ILiveStore
     /// </summary>
     Task<ChatSession?> TryRequeueAsync(string sessionId, string? transferredFrom = null, DateTimeOffset? at = null, CancellationToken ct = default);
 
+    /// <summary>The resume token stops finding its session (the visitor left or fled): nothing can be read back with it.</summary>
+    Task ForgetResumeTokenAsync(string tokenHash, CancellationToken ct = default);
+
     /// <summary>Sessions ended before <paramref name="endedBefore"/>: their log and keys are deleted.</summary>
     Task<IReadOnlyList<string>> PurgeEndedAsync(DateTimeOffset endedBefore, CancellationToken ct = default);
 

@@ -153,6 +153,12 @@ public sealed class InMemoryLiveStore : ILiveStore
             _experts[s.ExpertId] = e with { ActiveChats = e.ActiveChats.Where(id => id != s.SessionId).ToList() };
     }
 
+    public Task ForgetResumeTokenAsync(string tokenHash, CancellationToken ct = default)
+    {
+        lock (_gate) _byToken.Remove(tokenHash);
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyList<string>> PurgeEndedAsync(DateTimeOffset endedBefore, CancellationToken ct = default)
     {
         lock (_gate)

@@ -32,7 +32,8 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
     };
 
     // ARGV: prefix, sessionId, conversationId, token hash, session JSON, request time (ms), then the limits (or ''):
-    // max queue, max open per address, max per address per hour, address hash (or '').
+    // max queue, max open per address, max per address per hour, address hash (or ''), a random member for the hour's
+    // starts (not the session id: nothing links a session to its address after the grace period).
     // Per address: P ao:{hash} set of its queued or active sessions (ended ones are dropped here, so a crash between
     // an end and its SREM cannot hold a slot), P ah:{hash} zset of its starts in the last hour (expires after one).
     private const string AddQueuedScript = """
@@ -60,7 +61,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         if addr ~= '' then
           redis.call('SADD', p..'ao:'..addr, sid)
           redis.call('PEXPIRE', p..'ao:'..addr, 86400000)
-          redis.call('ZADD', p..'ah:'..addr, now, sid)
+          redis.call('ZADD', p..'ah:'..addr, now, ARGV[11])
           redis.call('PEXPIRE', p..'ah:'..addr, 3600000)
         end
         return 'Added'
@@ -72,7 +73,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         var r = (string?)await redis.EvalAsync(AddQueuedScript, values:
             [_p, session.SessionId, session.ConversationId, session.ResumeTokenHash, json, session.RequestedAt.ToUnixTimeMilliseconds(),
              limits?.MaxQueue.ToString() ?? "", limits?.MaxOpenPerAddress ?? 0, limits?.MaxPerAddressPerHour ?? 0,
-             session.AddressHash ?? ""]);
+             session.AddressHash ?? "", Guid.NewGuid().ToString("n")]);
         if (r == "exists") throw new InvalidOperationException("Session exists.");
         return Enum.Parse<QueueAdmission>(r!);
     }
@@ -200,6 +201,8 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         return Session((RedisValue)await redis.EvalAsync(RequeueScript,
             values: [_p, sessionId, current.RequestedAt.ToUnixTimeMilliseconds(), transferredFrom ?? "", at is { } t ? Iso(t) : ""]));
     }
+
+    public Task ForgetResumeTokenAsync(string tokenHash, CancellationToken ct = default) => Db.KeyDeleteAsync(_p + "t:" + tokenHash);
 
     private const string PurgeScript = """
         local p = ARGV[1]

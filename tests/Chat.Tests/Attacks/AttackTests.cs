@@ -213,22 +213,27 @@ public sealed class AttackTests : IAsyncLifetime
     [Fact]
     public async Task ClosedTimeRequestFloodCountsOnce()
     {
-        await using var app = new ChatApp(AttackFixture.DefaultLimits()); // nobody on shift: closed
+        await using var app = new ChatApp(AttackFixture.DefaultLimits()); // nobody on shift: closed (every caller here: one address)
+        var coordinator = await app.CoordinatorClientAsync();
+        async Task<int> WhileClosedAsync() => (await coordinator.GetFromJsonAsync<JsonElement>(
+                $"/api/statistics?from={DateTime.UtcNow.AddDays(-1):yyyy-MM-dd}&to={DateTime.UtcNow.AddDays(1):yyyy-MM-dd}"))
+            .GetProperty("chat").GetProperty("requestsWhileClosed").GetInt32();
         var visitors = new List<Visitor>();
         for (var i = 0; i < 5; i++) visitors.Add(await app.VisitorAsync());
         var answers = new List<string>();
         foreach (var v in visitors)
             for (var i = 0; i < 10; i++) answers.Add((await v.StartAsync()).Status);
-        var coordinator = await app.CoordinatorClientAsync();
-        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
-        var stats = await coordinator.GetFromJsonAsync<JsonElement>($"/api/statistics?from={DateTime.UtcNow.AddDays(-1):yyyy-MM-dd}&to={DateTime.UtcNow.AddDays(1):yyyy-MM-dd}");
-        var whileClosed = stats.GetProperty("chat").GetProperty("requestsWhileClosed").GetInt32();
-        AttackTable.Row("closed-time flood: 50 StartChat on 5 connections while closed", "all answered closed; counted once in requests while closed",
-            $"{answers.Count(a => a == "closed")} closed; requestsWhileClosed {whileClosed}");
+        var afterFive = await WhileClosedAsync();
+        for (var i = 0; i < 15; i++) visitors.Add(await app.VisitorAsync());
+        foreach (var v in visitors.Skip(5)) answers.Add((await v.StartAsync()).Status);
+        var afterTwenty = await WhileClosedAsync();
+        AttackTable.Row("closed-time flood: 50 StartChat on 5 connections, then 15 more connections, from one address, while closed",
+            "all answered closed; counted once per visitor session (connection), at most 10 an hour per address",
+            $"{answers.Count(a => a == "closed")} closed; requestsWhileClosed {afterFive} after 5 sessions, {afterTwenty} after 20");
         Assert.All(answers, a => Assert.Equal("closed", a));
-        Assert.Equal(1, whileClosed);
+        Assert.Equal(5, afterFive);
+        Assert.Equal(10, afterTwenty);
         foreach (var v in visitors) await v.DisposeAsync();
-        _ = today;
     }
 
     [Fact]
@@ -405,10 +410,13 @@ public sealed class AttackTests : IAsyncLifetime
         await using var abuser = await f.VisitorAsync("203.0.113.100");
         await abuser.StartAsync();
         var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+        await using var abusersSecond = await f.VisitorAsync("203.0.113.100"); // waiting behind the first (one chat at a time)
+        Assert.Equal("queued", (await abusersSecond.StartAsync()).Status);
         await abuser.SendAsync("v1", "dreigende taal");
         var block = await expert.Hub.InvokeAsync<BlockResult>("BlockVisitor", conversationId, "threatening");
         var ended = await expert.Inbox.Until("ChatEnded", e => e.GetProperty("conversationId").GetString() == conversationId);
         await abuser.Inbox.Next("ChatEnded");
+        var secondEnded = await abusersSecond.Inbox.Next("ChatEnded"); // the address's waiting request leaves the queue too
 
         await using var again = await f.VisitorAsync("203.0.113.100");
         var refused = await again.StartAsync();
@@ -431,6 +439,7 @@ public sealed class AttackTests : IAsyncLifetime
             $"form {(ended.TryGetProperty("form", out var form) ? form.ValueKind.ToString() : "absent")}, blocked {ended.GetProperty("blocked")}; again: {refused.Status}:{refused.Reason}; " +
             $"other: {other.Status}; listed {row.GetProperty("reason")} by {row.GetProperty("blockedBy")}; lift {(int)lifted.StatusCode}, again {(int)liftedAgain.StatusCode}; after: {allowed.Status}; expert GET {(int)expertList.StatusCode}");
         Assert.Equal(JsonValueKind.Null, form.ValueKind);
+        Assert.Equal("system", secondEnded.GetProperty("endedBy").GetString());
         Assert.True(ended.GetProperty("blocked").GetBoolean());
         Assert.Equal(("refused", "blocked"), (refused.Status, refused.Reason));
         Assert.NotEqual("refused", other.Status);

@@ -28,6 +28,27 @@ public sealed class LeavingTests
         Assert.Empty(resumed.Messages);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task LeavingAfterTheExpertEndedStillKillsTheToken(bool beacon)
+    {
+        await using var app = new ChatApp();
+        await using var expert = await app.ExpertAsync(1);
+        await using var visitor = await app.VisitorAsync();
+        var start = await visitor.StartAsync();
+        var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+        await expert.SendAsync(conversationId, "e1", "Bel 112 als het thuis misgaat.");
+        await expert.Hub.InvokeAsync("EndChat", conversationId);
+        await visitor.Inbox.Next("ChatEnded");
+        // The visitor reads on, then leaves (or flees).
+        if (beacon) await app.CreateClient().PostAsync("/api/visitor/leave", new StringContent(start.ResumeToken!, Encoding.UTF8, "text/plain"));
+        else await visitor.Hub.InvokeAsync("LeaveChat");
+        await using var nextUser = await app.VisitorAsync();
+        var resumed = await nextUser.Hub.InvokeAsync<ResumeResult>("Resume", start.ResumeToken, 0L);
+        Assert.Equal(("ended", 0), (resumed.Status, resumed.Messages.Count));
+    }
+
     [Fact]
     public async Task TheQuickExitBeaconEndsTheChatOnTheServerAndKillsTheToken()
     {

@@ -12,33 +12,17 @@ namespace Chat.Tests.Scaleout;
 [Collection(RedisCollection.Name)]
 public sealed class TwoNodeTests(RedisServer redis) : IAsyncLifetime
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "chat-tests", Guid.NewGuid().ToString("n"));
-    private ChatApp _a = null!;
-    private ChatApp _b = null!;
+    private TwoNodes _nodes = null!;
+    private ChatApp _a => _nodes.A;
+    private ChatApp _b => _nodes.B;
 
     public Task InitializeAsync()
     {
-        Directory.CreateDirectory(_dir);
-        var prefix = $"n{Guid.NewGuid():n}:";
-        Dictionary<string, string?> Settings() => new()
-        {
-            ["ConnectionStrings:Redis"] = redis.ConnectionString,
-            ["Redis:KeyPrefix"] = prefix,
-            ["ConnectionStrings:Records"] = $"Data Source={Path.Combine(_dir, "chat.db")}",
-        };
-        _a = new ChatApp(Settings());
-        _ = _a.Server; // start node A first: it creates the schema and the demo accounts
-        _b = new ChatApp(Settings());
-        _ = _b.Server;
+        _nodes = new TwoNodes(redis);
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        await _a.DisposeAsync();
-        await _b.DisposeAsync();
-        try { Directory.Delete(_dir, true); } catch (IOException) { /* best effort */ }
-    }
+    public async Task DisposeAsync() => await _nodes.DisposeAsync();
 
     [Fact]
     public async Task VisitorOnOneNodeChatsWithAnExpertOnTheOther()

@@ -1,0 +1,71 @@
+using Chat.Server.Abuse;
+using Chat.Server.Scaleout;
+using Chat.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Tests.Attacks;
+
+/// <summary>What both abuse stores keep, the same way (in process and Redis).</summary>
+public abstract class AbuseStoreContract
+{
+    protected abstract IAbuseStore Store { get; }
+    private static readonly DateTimeOffset T0 = DateTimeOffset.UtcNow;
+
+    private static Block Block(string id, string hash, TimeSpan length) => new(id, hash, T0, T0 + length, "prank", "Sanne");
+
+    [Fact]
+    public async Task SeveralBlocksOnOneAddressEachHoldUntilTheirOwnEndOrLift()
+    {
+        await Store.AddBlockAsync(Block("b1", "H", TimeSpan.FromHours(24)));
+        await Store.AddBlockAsync(Block("b2", "H", TimeSpan.FromHours(1)));
+        Assert.True(await Store.IsBlockedAsync(["other", "H"], T0));
+        Assert.True(await Store.IsBlockedAsync(["H"], T0.AddHours(2))); // b2 over, b1 still holds
+        Assert.True(await Store.RemoveBlockAsync("b1"));
+        Assert.True(await Store.IsBlockedAsync(["H"], T0)); // b2 still holds
+        Assert.False(await Store.RemoveBlockAsync("b1"));
+        Assert.True(await Store.RemoveBlockAsync("b2"));
+        Assert.False(await Store.IsBlockedAsync(["H"], T0));
+        Assert.Empty(await Store.BlocksAsync(T0));
+    }
+
+    [Fact]
+    public async Task ConnectionSlotsAreCountedAndReleased()
+    {
+        Assert.True(await Store.TryOpenConnectionAsync("A", 2));
+        Assert.True(await Store.TryOpenConnectionAsync("A", 2));
+        Assert.False(await Store.TryOpenConnectionAsync("A", 2));
+        Assert.True(await Store.TryOpenConnectionAsync("B", 2));
+        await Store.CloseConnectionAsync("A");
+        Assert.True(await Store.TryOpenConnectionAsync("A", 2));
+    }
+
+    [Fact]
+    public async Task CountsInAWindowStartAgainAfterIt()
+    {
+        Assert.Equal(1, await Store.CountInWindowAsync("m", TimeSpan.FromHours(1), T0));
+        Assert.Equal(2, await Store.CountInWindowAsync("m", TimeSpan.FromHours(1), T0));
+        Assert.Equal(1, await Store.CountInWindowAsync("other", TimeSpan.FromHours(1), T0));
+    }
+}
+
+public sealed class InMemoryAbuseStoreTests : AbuseStoreContract
+{
+    protected override IAbuseStore Store { get; } = new InMemoryAbuseStore();
+}
+
+[Collection(RedisCollection.Name)]
+public sealed class RedisAbuseStoreTests : AbuseStoreContract, IDisposable
+{
+    private readonly RedisConnection _connection;
+
+    public RedisAbuseStoreTests(RedisServer redis)
+    {
+        _connection = new RedisConnection(redis.ConnectionString, NullLogger<RedisConnection>.Instance);
+        Store = new RedisAbuseStore(_connection, new NodeIdentity(), Options.Create(new RedisOptions { KeyPrefix = $"ab{Guid.NewGuid():n}:" }));
+    }
+
+    protected override IAbuseStore Store { get; }
+
+    public void Dispose() => _connection.Dispose();
+}

@@ -1,0 +1,36 @@
+namespace Chat.Tests.Infrastructure;
+
+/// <summary>
+/// Two server nodes (two apps on TestServer) sharing one real redis-server (a key prefix of their own) and one records
+/// database in a temporary folder, as in production behind a load balancer without sticky sessions. Node A starts
+/// first: it creates the schema and the demo accounts.
+/// </summary>
+public sealed class TwoNodes : IAsyncDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "chat-tests", Guid.NewGuid().ToString("n"));
+    public ChatApp A { get; }
+    public ChatApp B { get; }
+
+    public TwoNodes(RedisServer redis)
+    {
+        Directory.CreateDirectory(_dir);
+        var prefix = $"n{Guid.NewGuid():n}:";
+        Dictionary<string, string?> Settings() => new()
+        {
+            ["ConnectionStrings:Redis"] = redis.ConnectionString,
+            ["Redis:KeyPrefix"] = prefix,
+            ["ConnectionStrings:Records"] = $"Data Source={Path.Combine(_dir, "chat.db")}",
+        };
+        A = new ChatApp(Settings());
+        _ = A.Server;
+        B = new ChatApp(Settings());
+        _ = B.Server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await A.DisposeAsync();
+        await B.DisposeAsync();
+        try { Directory.Delete(_dir, true); } catch (IOException) { /* best effort */ }
+    }
+}
