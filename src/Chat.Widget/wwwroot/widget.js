@@ -74,26 +74,39 @@
     location.replace(url || exitUrl);
   }
   // Quick exit started on this page. The chat's storage belongs to the chat's origin, out of our reach: the chat
-  // (iframe) forgets it and ends the chat on its server with a beacon, then answers. Without an answer within
-  // about 300 ms we leave anyway. With no chat frame on this page (a chat may still be stored in this tab from an
-  // earlier page of the site), a hidden one is loaded just to do that.
+  // (iframe) forgets it and ends the chat on its server, then answers. Without an answer within about 300 ms we
+  // leave anyway. When the chat frame is not open and ready (a chat may still be stored in this tab from an earlier
+  // page of the site), a small hidden page of the chat origin does just that.
   var exitTimer = null;
+  var exitFrame = null;
   function quickExitFromHost() {
     if (leaving || exitTimer) return;
     exitTimer = setTimeout(function () { leave(exitUrl); }, 300);
     panel.classList.remove('open');
-    if (!frame) createFrame();
-    else askFrameToForget();
+    if (frame && frameReady) { askToForget(frame); return; }
+    exitFrame = document.createElement('iframe');
+    exitFrame.src = origin + '/widget/exit.html';
+    exitFrame.referrerPolicy = 'no-referrer';
+    exitFrame.setAttribute('aria-hidden', 'true');
+    exitFrame.tabIndex = -1;
+    exitFrame.style.display = 'none';
+    root.appendChild(exitFrame);
   }
-  function askFrameToForget() {
-    if (frameReady && frame.contentWindow) frame.contentWindow.postMessage({ type: 'quick-exit' }, origin);
+  function askToForget(f) {
+    if (f && f.contentWindow) f.contentWindow.postMessage({ type: 'quick-exit' }, origin);
   }
   launcher.addEventListener('click', openPanel);
   minimise.addEventListener('click', closePanel);
 
   window.addEventListener('message', function (e) {
-    if (e.origin !== origin || !frame || e.source !== frame.contentWindow || !e.data || typeof e.data !== 'object') return;
-    if (e.data.type === 'chat:ready') { frameReady = true; if (exitTimer) askFrameToForget(); }
+    if (e.origin !== origin || !e.data || typeof e.data !== 'object') return;
+    if (exitFrame && e.source === exitFrame.contentWindow) {
+      if (e.data.type === 'chat:ready') askToForget(exitFrame);
+      if (e.data.type === 'chat:quick-exit-done') leave(exitUrl);
+      return;
+    }
+    if (!frame || e.source !== frame.contentWindow) return;
+    if (e.data.type === 'chat:ready') { frameReady = true; if (exitTimer) askToForget(frame); }
     if (e.data.type === 'chat:quick-exit-done' && exitTimer) leave(exitUrl);
     if (e.data.type === 'chat:quick-exit') leave(typeof e.data.url === 'string' && /^https?:\/\//.test(e.data.url) ? e.data.url : exitUrl);
     if (e.data.type === 'chat:minimise') closePanel();
