@@ -110,6 +110,8 @@ public static class LiveBenchmark
             ["DataProtection__KeysPath"] = Path.Combine(dir, name + "-keys"),
             ["Chat__CallsPerSecond"] = "1000000",
             ["Chat__CallBurst"] = "1000000",
+            // The benchmark's conversations are far longer than a person's (the per-chat cap is 1000 by default).
+            ["Chat__MaxMessagesPerChat"] = "10000000",
         };
         if (redisPort is { } port)
         {

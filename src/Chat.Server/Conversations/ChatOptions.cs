@@ -22,7 +22,7 @@ public sealed class ChatOptions
     public int CallBurst { get; set; } = 30;
 
     /// <summary>Messages one chat holds at most (visitor and expert together; the system's notes aside).</summary>
-    [Range(1, 100_000)]
+    [Range(1, 10_000_000)]
     public int MaxMessagesPerChat { get; set; } = 1000;
 
     /// <summary>
