@@ -10,7 +10,8 @@ namespace Chat.Tests.Browser;
 /// <summary>After a transfer the colleague who takes over sees whose words came before, in Chromium.</summary>
 public sealed class TransferUiTests(BrowserFixture f) : IClassFixture<BrowserFixture>
 {
-    private async Task<IPage> ConsoleAsync(string user, string password)
+    /// <summary>A console signed in and available, in a browser context of its own.</summary>
+    internal static async Task<IPage> ConsoleAsync(BrowserFixture f, string user, string password)
     {
         var ctx = await f.Browser.NewContextAsync(new() { Locale = "nl-NL", ViewportSize = new() { Width = 1280, Height = 800 } });
         var page = await ctx.NewPageAsync();
@@ -21,6 +22,8 @@ public sealed class TransferUiTests(BrowserFixture f) : IClassFixture<BrowserFix
         await Expect(page.GetByRole(AriaRole.Radio, new() { Name = "Beschikbaar" })).ToHaveAttributeAsync("aria-checked", "true");
         return page;
     }
+
+    private Task<IPage> ConsoleAsync(string user, string password) => ConsoleAsync(f, user, password);
 
     [Fact]
     public async Task TheColleagueWhoTakesOverSeesTheEarlierExpertsWordsAsThePreviousExperts()
@@ -50,17 +53,7 @@ public sealed class TransferUiTests(BrowserFixture f) : IClassFixture<BrowserFix
 /// <summary>An expert with two chats: the one that ends never covers the other or takes its typing (own server: nobody else on shift).</summary>
 public sealed class FormWhileChattingTests(BrowserFixture f) : IClassFixture<BrowserFixture>
 {
-    private async Task<IPage> ConsoleAsync(string user, string password)
-    {
-        var ctx = await f.Browser.NewContextAsync(new() { Locale = "nl-NL", ViewportSize = new() { Width = 1280, Height = 800 } });
-        var page = await ctx.NewPageAsync();
-        page.Dialog += async (_, d) => await d.AcceptAsync();
-        await page.GotoAsync(f.BaseUrl + "/console");
-        await BrowserFixture.SignInAsync(page, user, password);
-        await page.GetByRole(AriaRole.Radio, new() { Name = "Beschikbaar" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Radio, new() { Name = "Beschikbaar" })).ToHaveAttributeAsync("aria-checked", "true");
-        return page;
-    }
+    private Task<IPage> ConsoleAsync(string user, string password) => TransferUiTests.ConsoleAsync(f, user, password);
 
     [Fact]
     public async Task AChatEndingBesideARunningOneNeverCoversItOrTakesItsTyping()
