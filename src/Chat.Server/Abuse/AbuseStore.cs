@@ -36,6 +36,7 @@ public sealed class InMemoryAbuseStore : IAbuseStore
     private readonly Dictionary<string, Block> _blocks = new();
     private readonly ConcurrentDictionary<string, int> _connections = new();
     private readonly Dictionary<string, (long Count, DateTimeOffset Until)> _markers = new();
+    private int _trimMarkersAt = 10_000;
 
     public Task AddBlockAsync(Block block)
     {
@@ -88,8 +89,11 @@ public sealed class InMemoryAbuseStore : IAbuseStore
     {
         lock (_gate)
         {
-            if (_markers.Count > 10_000)
+            if (_markers.Count > _trimMarkersAt)
+            {
                 foreach (var old in _markers.Where(kv => kv.Value.Until <= now).Select(kv => kv.Key).ToList()) _markers.Remove(old);
+                _trimMarkersAt = Math.Max(10_000, _markers.Count * 2);
+            }
             var (count, until) = _markers.TryGetValue(marker, out var m) && m.Until > now ? m : (0L, now + window);
             _markers[marker] = (count + 1, until);
             return Task.FromResult(count + 1);

@@ -14,6 +14,7 @@ public sealed partial class RefusalLog(ILogger<RefusalLog> logger, TimeProvider 
     public const int PerReasonPerWindow = 20;
 
     private readonly ConcurrentDictionary<string, long> _seen = new();
+    private int _trimSeenAt = 50_000;
     private readonly ConcurrentDictionary<string, (long Window, int Logged, int Suppressed)> _perReason = new();
 
     /// <param name="who">The connection id (or another key of one caller); never an address.</param>
@@ -22,7 +23,12 @@ public sealed partial class RefusalLog(ILogger<RefusalLog> logger, TimeProvider 
     public void Refused(string who, string reason, string where)
     {
         var window = time.GetUtcNow().ToUnixTimeMilliseconds() / (long)Window.TotalMilliseconds;
-        if (_seen.Count > 50_000) foreach (var old in _seen.Where(kv => kv.Value < window).Select(kv => kv.Key).ToList()) _seen.TryRemove(old, out _);
+        // Older windows are forgotten; the threshold doubles with what stays, so a flood does not make every call walk them.
+        if (_seen.Count > _trimSeenAt)
+        {
+            foreach (var old in _seen.Where(kv => kv.Value < window).Select(kv => kv.Key).ToList()) _seen.TryRemove(old, out _);
+            _trimSeenAt = Math.Max(50_000, _seen.Count * 2);
+        }
         var key = who + "\n" + reason;
         if (_seen.TryGetValue(key, out var w) && w == window) return;
         _seen[key] = window;

@@ -16,6 +16,7 @@ public sealed class InMemoryLiveStore : ILiveStore
     private readonly Dictionary<string, HashSet<string>> _openByAddress = new();
     private readonly Dictionary<string, Queue<DateTimeOffset>> _startsByAddress = new();
     private int _queued;
+    private int _trimStartsAt = 1024;
 
     private sealed class Log
     {
@@ -54,10 +55,14 @@ public sealed class InMemoryLiveStore : ILiveStore
                 (_openByAddress.TryGetValue(address, out var open) ? open : _openByAddress[address] = []).Add(session.SessionId);
                 (starts ?? (_startsByAddress.TryGetValue(address, out var q) ? q : _startsByAddress[address] = new())).Enqueue(session.RequestedAt);
             }
-            // Start times older than an hour are dropped at the next start from any address (bounded memory).
-            if (_startsByAddress.Count > 1024)
+            // Addresses whose last start is over an hour old are dropped (bounded memory); the threshold doubles with what
+            // stays, so a flood from many addresses does not make every start walk them all.
+            if (_startsByAddress.Count > _trimStartsAt)
+            {
                 foreach (var (key, q) in _startsByAddress.ToList())
                     if (q.Count == 0 || q.Last() <= session.RequestedAt.AddHours(-1)) _startsByAddress.Remove(key);
+                _trimStartsAt = Math.Max(1024, _startsByAddress.Count * 2);
+            }
         }
         return Task.FromResult(QueueAdmission.Added);
     }

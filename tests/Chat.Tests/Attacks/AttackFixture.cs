@@ -56,9 +56,7 @@ public class AttackFixture : IAsyncLifetime
         CancellationToken ct = default)
     {
         var ws = new ClientWebSocket();
-        if (address is not null) ws.Options.SetRequestHeader("X-Forwarded-For", address);
-        if (origin is not null) ws.Options.SetRequestHeader("Origin", origin);
-        if (cookie is not null) ws.Options.SetRequestHeader("Cookie", cookie);
+        Headers(ws.Options, address, origin, cookie);
         ws.Options.CollectHttpResponseDetails = true;
         await ws.ConnectAsync(new Uri(baseUrl.Replace("http://", "ws://") + path), ct);
         return ws;
@@ -66,15 +64,14 @@ public class AttackFixture : IAsyncLifetime
 
     public HubConnection Hub(string path, string? address, string? origin = null, string? cookie = null) => Hub(BaseUrl, path, address, origin, cookie);
 
-    public static HubConnection Hub(string baseUrl, string path, string? address, string? origin = null, string? cookie = null)
+    public static HubConnection Hub(string baseUrl, string path, string? address, string? origin = null, string? cookie = null) =>
+        WebSocketConnectionFactory.Hub(baseUrl, path, o => Headers(o, address, origin, cookie));
+
+    private static void Headers(ClientWebSocketOptions o, string? address, string? origin, string? cookie)
     {
-        var factory = new WebSocketConnectionFactory((uri, ct) =>
-            SocketAsync(baseUrl, path, address, origin, cookie, ct).ContinueWith(t => (WebSocket)t.Result, ct,
-                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default));
-        var builder = new HubConnectionBuilder();
-        builder.Services.AddSingleton<IConnectionFactory>(factory);
-        builder.Services.AddSingleton<System.Net.EndPoint>(new UriEndPoint(new Uri(baseUrl.Replace("http://", "ws://") + path)));
-        return builder.Build();
+        if (address is not null) o.SetRequestHeader("X-Forwarded-For", address);
+        if (origin is not null) o.SetRequestHeader("Origin", origin);
+        if (cookie is not null) o.SetRequestHeader("Cookie", cookie);
     }
 
     public async Task<Visitor> VisitorAsync(string address)

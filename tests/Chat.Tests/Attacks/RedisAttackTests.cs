@@ -126,28 +126,16 @@ public sealed class RedisAttackTests(RedisServer redis) : IAsyncLifetime
 
 /// <summary>Account changes on one node take effect on the other at once (Redis mode).</summary>
 [Collection(RedisCollection.Name)]
-public sealed class RedisAccountSecurityTests(RedisServer redis) : IAsyncLifetime
+public sealed class RedisAccountSecurityTests(RedisServer redis) : TwoNodeSuite(redis)
 {
-    private TwoNodes _nodes = null!;
-    private ChatApp _a => _nodes.A;
-    private ChatApp _b => _nodes.B;
-
-    public Task InitializeAsync()
-    {
-        _nodes = new TwoNodes(redis);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _nodes.DisposeAsync();
-
     [Fact]
     public async Task DisablingOnOneNodeClosesTheExpertsConnectionOnTheOther()
     {
-        await using var expert = await _b.ExpertAsync(2);
+        await using var expert = await B.ExpertAsync(2);
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         expert.Hub.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
-        var onB = await _b.ExpertClientAsync(2);
-        var boss = await _a.CoordinatorClientAsync();
+        var onB = await B.ExpertClientAsync(2);
+        var boss = await A.CoordinatorClientAsync();
         var id = (await boss.GetFromJsonAsync<JsonElement>("/api/accounts")).EnumerateArray()
             .Single(a => a.GetProperty("userName").GetString() == "expert2").GetProperty("id").GetString();
         (await boss.PutAsJsonAsync($"/api/accounts/{id}", new { disabled = true })).EnsureSuccessStatusCode();

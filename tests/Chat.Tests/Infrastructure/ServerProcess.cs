@@ -93,20 +93,8 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>The official HubConnection over a real ClientWebSocket, negotiation skipped (as the browser clients).</summary>
-    public HubConnection Hub(string path, string? cookie = null)
-    {
-        var factory = new WebSocketConnectionFactory(async (uri, ct) =>
-        {
-            var ws = new ClientWebSocket();
-            if (cookie is not null) ws.Options.SetRequestHeader("Cookie", cookie);
-            await ws.ConnectAsync(uri, ct);
-            return ws;
-        });
-        var builder = new HubConnectionBuilder();
-        builder.Services.AddSingleton<IConnectionFactory>(factory);
-        builder.Services.AddSingleton<EndPoint>(new UriEndPoint(new Uri(BaseUrl.Replace("http://", "ws://") + path)));
-        return builder.Build();
-    }
+    public HubConnection Hub(string path, string? cookie = null) =>
+        WebSocketConnectionFactory.Hub(BaseUrl, path, o => { if (cookie is not null) o.SetRequestHeader("Cookie", cookie); });
 
     public async ValueTask DisposeAsync()
     {

@@ -34,3 +34,20 @@ public sealed class TwoNodes : IAsyncDisposable
         try { Directory.Delete(_dir, true); } catch (IOException) { /* best effort */ }
     }
 }
+
+/// <summary>A test class on <see cref="TwoNodes"/>: nodes <see cref="A"/> and <see cref="B"/>, fresh for every test.</summary>
+public abstract class TwoNodeSuite(RedisServer redis) : IAsyncLifetime
+{
+    private TwoNodes _nodes = null!;
+    protected RedisServer Redis { get; } = redis;
+    protected ChatApp A => _nodes.A;
+    protected ChatApp B => _nodes.B;
+
+    public Task InitializeAsync()
+    {
+        _nodes = new TwoNodes(Redis);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _nodes.DisposeAsync();
+}

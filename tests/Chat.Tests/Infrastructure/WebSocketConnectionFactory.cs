@@ -4,6 +4,8 @@ using System.Net;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Chat.Tests.Infrastructure;
 
@@ -14,6 +16,25 @@ namespace Chat.Tests.Infrastructure;
 /// </summary>
 public sealed class WebSocketConnectionFactory(Func<Uri, CancellationToken, Task<WebSocket>> connect) : IConnectionFactory
 {
+    /// <summary>
+    /// The official HubConnection over a real ClientWebSocket to <paramref name="baseUrl"/> + <paramref name="path"/>;
+    /// <paramref name="configure"/> sets request headers (cookie, origin, the address a proxy names).
+    /// </summary>
+    public static HubConnection Hub(string baseUrl, string path, Action<ClientWebSocketOptions>? configure = null)
+    {
+        var factory = new WebSocketConnectionFactory(async (uri, ct) =>
+        {
+            var ws = new ClientWebSocket();
+            configure?.Invoke(ws.Options);
+            await ws.ConnectAsync(uri, ct);
+            return ws;
+        });
+        var builder = new HubConnectionBuilder();
+        builder.Services.AddSingleton<IConnectionFactory>(factory);
+        builder.Services.AddSingleton<EndPoint>(new UriEndPoint(new Uri(baseUrl.Replace("http://", "ws://") + path)));
+        return builder.Build();
+    }
+
     public async ValueTask<ConnectionContext> ConnectAsync(EndPoint endpoint, CancellationToken ct = default)
     {
         var uri = ((UriEndPoint)endpoint).Uri;

@@ -10,28 +10,16 @@ namespace Chat.Tests.Scaleout;
 /// load balancer without sticky sessions: a visitor on one node, an expert on the other.
 /// </summary>
 [Collection(RedisCollection.Name)]
-public sealed class TwoNodeTests(RedisServer redis) : IAsyncLifetime
+public sealed class TwoNodeTests(RedisServer redis) : TwoNodeSuite(redis)
 {
-    private TwoNodes _nodes = null!;
-    private ChatApp _a => _nodes.A;
-    private ChatApp _b => _nodes.B;
-
-    public Task InitializeAsync()
-    {
-        _nodes = new TwoNodes(redis);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _nodes.DisposeAsync();
-
     [Fact]
     public async Task VisitorOnOneNodeChatsWithAnExpertOnTheOther()
     {
-        await using var expert = await _b.ExpertAsync(1);
-        var status = await _a.CreateClient().GetFromJsonAsync<JsonElement>("/api/status");
+        await using var expert = await B.ExpertAsync(1);
+        var status = await A.CreateClient().GetFromJsonAsync<JsonElement>("/api/status");
         Assert.True(status.GetProperty("open").GetBoolean()); // node A sees the expert on node B
 
-        await using var visitor = await _a.VisitorAsync();
+        await using var visitor = await A.VisitorAsync();
         var start = await visitor.StartAsync(new { about = "victim" });
         Assert.Equal("active", start.Status);
         var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
@@ -50,8 +38,8 @@ public sealed class TwoNodeTests(RedisServer redis) : IAsyncLifetime
     [Fact]
     public async Task VisitorWhoReconnectsToTheOtherNodeResumesWithNothingLostOrTwice()
     {
-        await using var expert = await _b.ExpertAsync(1);
-        var visitor = await _a.VisitorAsync();
+        await using var expert = await B.ExpertAsync(1);
+        var visitor = await A.VisitorAsync();
         var start = await visitor.StartAsync();
         var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
         await visitor.SendAsync("v1", "een");
@@ -60,7 +48,7 @@ public sealed class TwoNodeTests(RedisServer redis) : IAsyncLifetime
         await expert.SendAsync(conversationId, "e1", "twee");
         await expert.SendAsync(conversationId, "e2", "drie");
 
-        await using var again = await _b.VisitorAsync(); // the load balancer sends the reconnect to node B
+        await using var again = await B.VisitorAsync(); // the load balancer sends the reconnect to node B
         var resumed = await again.Hub.InvokeAsync<JsonElement>("Resume", start.ResumeToken, 1);
         Assert.Equal("active", resumed.GetProperty("status").GetString());
         Assert.Equal([2L, 3L], resumed.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("seq").GetInt64()));
@@ -74,15 +62,15 @@ public sealed class TwoNodeTests(RedisServer redis) : IAsyncLifetime
     [Fact]
     public async Task WhenRedisComesBackEveryClientIsToldToReloadAndDeliveryAcrossNodesWorksAgain()
     {
-        await using var expert = await _b.ExpertAsync(1);
-        await using var visitor = await _a.VisitorAsync();
+        await using var expert = await B.ExpertAsync(1);
+        await using var visitor = await A.VisitorAsync();
         await visitor.StartAsync();
         var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
 
         // While Redis is gone, events between the nodes are lost; once each node is subscribed again, its clients
         // are told to reload what they show from the store (the console calls GetState, the widget Resume).
-        await redis.KillAsync();
-        await redis.StartAsync();
+        await Redis.KillAsync();
+        await Redis.StartAsync();
         Assert.Equal("events-missed", (await visitor.Inbox.Next("Resync")).GetProperty("reason").GetString());
         await expert.Inbox.Next("Resync");
 
@@ -101,8 +89,8 @@ public sealed class TwoNodeTests(RedisServer redis) : IAsyncLifetime
     [Fact]
     public async Task ACookieFromOneNodeIsValidOnTheOther()
     {
-        var cookie = await _a.CookieAsync("expert2", "Demo-Expert-2");
-        var hub = _b.Hub("/hubs/expert", cookie);
+        var cookie = await A.CookieAsync("expert2", "Demo-Expert-2");
+        var hub = B.Hub("/hubs/expert", cookie);
         await hub.StartAsync();
         var state = await hub.InvokeAsync<JsonElement>("GetState");
         Assert.Equal("offline", state.GetProperty("availability").GetString());
@@ -112,12 +100,12 @@ public sealed class TwoNodeTests(RedisServer redis) : IAsyncLifetime
     [Fact]
     public async Task ManyVisitorsOnBothNodesAreAssignedOnceLongestWaitingFirst()
     {
-        await using var e1 = await _a.ExpertAsync(1, "paused");
-        await using var e2 = await _b.ExpertAsync(2, "paused");
+        await using var e1 = await A.ExpertAsync(1, "paused");
+        await using var e2 = await B.ExpertAsync(2, "paused");
         var visitors = new List<(Visitor V, StartChatResult R)>();
         for (var i = 0; i < 10; i++)
         {
-            var v = await (i % 2 == 0 ? _a : _b).VisitorAsync();
+            var v = await (i % 2 == 0 ? A : B).VisitorAsync();
             visitors.Add((v, await v.StartAsync()));
         }
         // Both experts become available at the same moment, on different nodes.
@@ -129,7 +117,7 @@ public sealed class TwoNodeTests(RedisServer redis) : IAsyncLifetime
         Assert.NotEqual(a1.GetProperty("conversationId").GetString(), a2.GetProperty("conversationId").GetString());
         // The two who waited longest got them.
         for (var i = 0; i < 2; i++) await visitors[i].V.Inbox.Next("ChatStarted");
-        var status = await _a.CreateClient().GetFromJsonAsync<JsonElement>("/api/status");
+        var status = await A.CreateClient().GetFromJsonAsync<JsonElement>("/api/status");
         Assert.Equal(8, status.GetProperty("waiting").GetInt32());
         foreach (var (v, _) in visitors) await v.DisposeAsync();
     }
