@@ -16,9 +16,9 @@ public sealed class AccountSeeder(
 {
     public static readonly IReadOnlyList<DemoAccount> DemoAccounts =
     [
-        new("coordinator", "Demo-Coordinator-1", "Coördinator", Roles.Coordinator, Experiences.Victim, 1),
-        new("expert1", "Demo-Expert-1", "Sanne", Roles.Expert, Experiences.Victim, 1),
-        new("expert2", "Demo-Expert-2", "Ruben", Roles.Expert, Experiences.Perpetrator, 1),
+        new("coordinator", "Demo-Coordinator-1", "Coördinator", Roles.Coordinator, Experiences.Victim, 1, Genders.Unspecified, "nl"),
+        new("expert1", "Demo-Expert-1", "Sanne", Roles.Expert, Experiences.Victim, 1, Genders.Woman, "nl,en"),
+        new("expert2", "Demo-Expert-2", "Ruben", Roles.Expert, Experiences.Perpetrator, 1, Genders.Man, "nl"),
     ];
 
     public async Task SeedAsync()
@@ -49,7 +49,7 @@ public sealed class AccountSeeder(
         if (demo)
         {
             foreach (var a in DemoAccounts)
-                await EnsureUserAsync(a.UserName, a.Password, a.DisplayName, a.Role, a.Experience, a.MaxChats);
+                await EnsureUserAsync(a.UserName, a.Password, a.DisplayName, a.Role, a.Experience, a.MaxChats, a.Gender, a.Languages);
             logger.LogWarning("Demo accounts (Development only): {Accounts}",
                 string.Join(", ", DemoAccounts.Select(a => $"{a.UserName} / {a.Password} ({a.Role})")));
             Console.WriteLine();
@@ -107,13 +107,24 @@ public sealed class AccountSeeder(
         logger.LogInformation("Initial coordinator account {UserName} created", initial.UserName);
     }
 
-    private async Task EnsureUserAsync(string userName, string password, string displayName, string role, string experience, int maxChats)
+    private async Task EnsureUserAsync(string userName, string password, string displayName, string role, string experience, int maxChats,
+        string gender = Genders.Unspecified, string languages = "nl")
     {
         var user = await users.FindByNameAsync(userName);
         if (user is null)
         {
-            user = new ChatUser { UserName = userName, DisplayName = displayName, Experience = experience, MaxChats = maxChats };
+            user = new ChatUser
+            {
+                UserName = userName, DisplayName = displayName, Experience = experience, MaxChats = maxChats, Gender = gender, Languages = languages,
+            };
             Check(await users.CreateAsync(user, password), $"user {userName}");
+        }
+        else if (user.Gender == Genders.Unspecified && gender != Genders.Unspecified)
+        {
+            // A demo database made before accounts had a gender and languages gets the demo's.
+            user.Gender = gender;
+            user.Languages = languages;
+            Check(await users.UpdateAsync(user), $"user {userName}");
         }
         if (!await users.IsInRoleAsync(user, role))
             Check(await users.AddToRoleAsync(user, role), $"role of {userName}");
@@ -128,5 +139,6 @@ public sealed class AccountSeeder(
             throw new InvalidOperationException($"Could not create {what}: " + string.Join(" ", r.Errors.Select(e => e.Description)));
     }
 
-    public sealed record DemoAccount(string UserName, string Password, string DisplayName, string Role, string Experience, int MaxChats);
+    public sealed record DemoAccount(string UserName, string Password, string DisplayName, string Role, string Experience, int MaxChats,
+        string Gender, string Languages);
 }

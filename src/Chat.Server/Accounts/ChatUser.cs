@@ -18,6 +18,23 @@ public sealed class ChatUser : IdentityUser
     /// password never switches an account on again.
     /// </summary>
     public bool Disabled { get; set; }
+
+    /// <summary>For visitors who would rather talk to a woman or a man: <c>woman</c>, <c>man</c>, <c>other</c>, <c>unspecified</c>.</summary>
+    public string Gender { get; set; } = Genders.Unspecified;
+
+    /// <summary>Languages the expert chats in, as lower-case codes joined by commas ("nl,en").</summary>
+    public string Languages { get; set; } = "nl";
+
+    public IReadOnlyList<string> LanguageList => Languages.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
+
+public static class Genders
+{
+    public const string Woman = "woman";
+    public const string Man = "man";
+    public const string Other = "other";
+    public const string Unspecified = "unspecified";
+    public static readonly string[] All = [Woman, Man, Other, Unspecified];
 }
 
 public static class Roles

@@ -41,6 +41,7 @@ public static class ConversationsExtensions
         services.AddSingleton<ContactDrafts>();
         services.AddSingleton<Statistics.QueueCounters>();
         services.AddSingleton<Roster.ShiftLog>();
+        services.AddSingleton<Roster.RosterCalendar>();
         services.AddSingleton<ChatRouter>();
         services.AddHostedService<LiveSweeper>();
         return services;

@@ -2,6 +2,7 @@ using Chat.Server.Accounts;
 using Chat.Server.ContactForms;
 using Chat.Server.Roster;
 using Chat.Server.Statistics;
+using Chat.Server.Wellbeing;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -25,6 +26,9 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options,
     public DbSet<Shift> Shifts => Set<Shift>();
     public DbSet<ContactDayCount> ContactDayCounts => Set<ContactDayCount>();
     public DbSet<Setting> Settings => Set<Setting>();
+    public DbSet<PlannedShift> PlannedShifts => Set<PlannedShift>();
+    public DbSet<DebriefRequest> DebriefRequests => Set<DebriefRequest>();
+    public DbSet<FeedbackDay> FeedbackDays => Set<FeedbackDay>();
 
     /// <summary>New contact forms update the daily counts in the same transaction: the statistics never drift.</summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken ct = default)
@@ -63,6 +67,8 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options,
         {
             u.Property(x => x.DisplayName).HasMaxLength(64);
             u.Property(x => x.Experience).HasMaxLength(16);
+            u.Property(x => x.Gender).HasMaxLength(16).HasDefaultValue(Genders.Unspecified);
+            u.Property(x => x.Languages).HasMaxLength(64).HasDefaultValue("nl");
         });
 
         builder.Entity<ContactForm>(f =>
@@ -123,6 +129,32 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options,
             s.Property(x => x.StartedAt).HasConversion(UnixSeconds);
             s.Property(x => x.EndedAt).HasConversion(NullableUnixSeconds);
             s.Property(x => x.LastSeenAt).HasConversion(UnixSeconds);
+        });
+
+        builder.Entity<PlannedShift>(s =>
+        {
+            s.ToTable("PlannedShifts");
+            s.HasKey(x => x.Id);
+            s.Property(x => x.ExpertId).HasMaxLength(64).IsRequired();
+            s.HasIndex(x => new { x.ExpertId, x.Start });
+            s.HasIndex(x => x.Start);
+            s.Property(x => x.Start).HasConversion(UnixSeconds);
+            s.Property(x => x.End).HasConversion(UnixSeconds);
+        });
+
+        builder.Entity<DebriefRequest>(d =>
+        {
+            d.ToTable("DebriefRequests");
+            d.HasKey(x => x.Id);
+            d.Property(x => x.ExpertId).HasMaxLength(64).IsRequired();
+            d.Property(x => x.RequestedAt).HasConversion(UnixSeconds);
+        });
+
+        builder.Entity<FeedbackDay>(f =>
+        {
+            f.ToTable("FeedbackDays");
+            f.HasKey(x => x.Day);
+            f.Property(x => x.Day).ValueGeneratedNever();
         });
 
         builder.Entity<ContactDayCount>(c =>

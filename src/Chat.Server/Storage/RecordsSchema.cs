@@ -10,16 +10,41 @@ namespace Chat.Server.Storage;
 /// </summary>
 public static class RecordsSchema
 {
-    public const int Current = 3;
+    public const int Current = 4;
 
-    // Steps from version N-1 to N, for N >= 2. Keep them small and additive.
-    private static readonly IReadOnlyDictionary<int, string> Steps = new Dictionary<int, string>
+    /// <summary>Tables a step adds: a database at an earlier version lacks them and is not taken for an early build's.</summary>
+    private static readonly IReadOnlyDictionary<int, string[]> TablesAddedBy = new Dictionary<int, string[]>
+    {
+        [4] = ["PlannedShifts", "DebriefRequests", "FeedbackDays"],
+    };
+
+    // Steps from version N-1 to N, for N >= 2. Keep them small and additive. A step that adds tables takes their
+    // CREATE statements from the model's own script for the provider (see TablesOfModel), so SQLite and PostgreSQL
+    // get exactly what a new database gets.
+    private static readonly IReadOnlyDictionary<int, Func<RecordsDbContext, string>> Steps = new Dictionary<int, Func<RecordsDbContext, string>>
     {
         // 2: chats ended with a block (abuse resistance), counted per hour like the other queue figures.
-        [2] = "ALTER TABLE \"QueueHours\" ADD COLUMN \"Blocked\" INTEGER NOT NULL DEFAULT 0;",
+        [2] = _ => "ALTER TABLE \"QueueHours\" ADD COLUMN \"Blocked\" INTEGER NOT NULL DEFAULT 0;",
         // 3: disabled accounts as a state of their own (before: a lockout until the end of time; moved at start by AccountSeeder).
-        [3] = "ALTER TABLE \"AspNetUsers\" ADD COLUMN \"Disabled\" BOOLEAN NOT NULL DEFAULT FALSE;",
+        [3] = _ => "ALTER TABLE \"AspNetUsers\" ADD COLUMN \"Disabled\" BOOLEAN NOT NULL DEFAULT FALSE;",
+        // 4: the roster, matching on gender and language, debrief requests and visitors' feedback (per day only).
+        [4] = db => "ALTER TABLE \"AspNetUsers\" ADD COLUMN \"Gender\" VARCHAR(16) NOT NULL DEFAULT 'unspecified';\n" +
+                    "ALTER TABLE \"AspNetUsers\" ADD COLUMN \"Languages\" VARCHAR(64) NOT NULL DEFAULT 'nl';\n" +
+                    TablesOfModel(db, TablesAddedBy[4]),
     };
+
+
+    /// <summary>The CREATE TABLE and CREATE INDEX statements of these tables from the model's script for this provider.</summary>
+    private static string TablesOfModel(RecordsDbContext db, params string[] tables)
+    {
+        var statements = db.Database.GenerateCreateScript().Split(";", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var picked = statements.Where(st => tables.Any(t =>
+            st.StartsWith($"CREATE TABLE \"{t}\"", StringComparison.Ordinal) ||
+            (st.StartsWith("CREATE ", StringComparison.Ordinal) && st.Contains($" ON \"{t}\" (", StringComparison.Ordinal)))).ToList();
+        if (picked.Count(st => st.StartsWith("CREATE TABLE", StringComparison.Ordinal)) != tables.Length)
+            throw new InvalidOperationException("The model's create script lacks a table of the schema step: " + string.Join(", ", tables));
+        return string.Join(";\n", picked) + ";";
+    }
 
     /// <summary>
     /// On PostgreSQL, several nodes may start at once against one database: the start-up work (schema, seeding)
@@ -98,14 +123,15 @@ public static class RecordsSchema
         if (version > Current)
             throw new InvalidOperationException(
                 $"The records database is at schema version {version}, newer than this build understands ({Current}). Run a newer build.");
-        if (version >= 1 && await MissingTablesAsync(db, ct) is { Count: > 0 } missing)
+        var added = TablesAddedBy.Where(t => t.Key > version).SelectMany(t => t.Value).ToHashSet();
+        if (version >= 1 && (await MissingTablesAsync(db, ct)).Where(t => !added.Contains(t)).ToList() is { Count: > 0 } missing)
             throw new InvalidOperationException(
                 $"The records database says schema version {version} but lacks the table(s) {string.Join(", ", missing)}: it was made " +
                 "by an early development build. Move it away (a new one is made at start) or restore a backup of a released version.");
         for (var next = version + 1; next <= Current; next++)
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await db.Database.ExecuteSqlRawAsync(Steps[next], ct);
+            await db.Database.ExecuteSqlRawAsync(Steps[next](db), ct);
             db.SchemaVersions.Add(new SchemaVersion { Version = next, AppliedAt = DateTimeOffset.UtcNow });
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);

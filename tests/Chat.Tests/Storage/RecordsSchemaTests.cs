@@ -59,7 +59,9 @@ public sealed class RecordsSchemaTests
             {
                 await conn.OpenAsync();
                 await using var cmd = conn.CreateCommand();
-                cmd.CommandText = "ALTER TABLE \"QueueHours\" DROP COLUMN \"Blocked\"; ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Disabled\"; DELETE FROM \"SchemaVersion\"; INSERT INTO \"SchemaVersion\" VALUES (1, '2026-11-01T00:00:00Z');" +
+                cmd.CommandText = "ALTER TABLE \"QueueHours\" DROP COLUMN \"Blocked\"; ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Disabled\"; " +
+                    "ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Gender\"; ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Languages\"; " +
+                    "DROP TABLE \"PlannedShifts\"; DROP TABLE \"DebriefRequests\"; DROP TABLE \"FeedbackDays\"; DELETE FROM \"SchemaVersion\"; INSERT INTO \"SchemaVersion\" VALUES (1, '2026-11-01T00:00:00Z');" +
                     "INSERT INTO \"QueueHours\" (\"HourStart\", \"Requests\", \"RequestsWhileClosed\", \"Answered\", \"Abandoned\") VALUES (3600, 7, 1, 5, 2);";
                 await cmd.ExecuteNonQueryAsync();
             }
@@ -68,7 +70,11 @@ public sealed class RecordsSchemaTests
             await check.OpenAsync();
             await using var q = check.CreateCommand();
             q.CommandText = "SELECT (SELECT MAX(\"Version\") FROM \"SchemaVersion\") || ' ' || \"Requests\" || ' ' || \"Blocked\" FROM \"QueueHours\" WHERE \"HourStart\" = 3600";
-            Assert.Equal("3 7 0", (string?)await q.ExecuteScalarAsync());
+            Assert.Equal("4 7 0", (string?)await q.ExecuteScalarAsync());
+            q.CommandText = "SELECT COUNT(*) FROM \"PlannedShifts\"";
+            Assert.Equal(0L, (long?)await q.ExecuteScalarAsync());
+            q.CommandText = "SELECT \"Gender\" || ',' || \"Languages\" FROM \"AspNetUsers\" WHERE \"UserName\" = 'coordinator'";
+            Assert.Equal("unspecified,nl", (string?)await q.ExecuteScalarAsync());
         }
         finally
         {

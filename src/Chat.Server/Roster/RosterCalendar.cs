@@ -1,0 +1,71 @@
+using Chat.Server.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chat.Server.Roster;
+
+/// <summary>
+/// The planned shifts around now, read from the records database and kept in memory for a short while (routing asks on
+/// every pass; the roster changes rarely). A change made on this node is seen at once (<see cref="Invalidate"/>); one
+/// made on another node within <see cref="MaxAge"/>.
+/// </summary>
+public sealed class RosterCalendar(IServiceScopeFactory scopes, TimeProvider time, ILogger<RosterCalendar> logger)
+{
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
+    /// <summary>How far the cached window reaches: back for shifts running now, ahead for the next opening (14 days).</summary>
+    private static readonly TimeSpan Behind = TimeSpan.FromHours(13), Ahead = TimeSpan.FromDays(15);
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private Snapshot? _snapshot;
+
+    private sealed record Snapshot(DateTimeOffset ReadAt, IReadOnlyList<PlannedShift> Shifts);
+
+    public void Invalidate() => _snapshot = null;
+
+    /// <summary>The planned shifts (ordered by start) that overlap [now - 13 h, now + 15 days]; empty when the database is unreachable.</summary>
+    public async Task<IReadOnlyList<PlannedShift>> AroundNowAsync()
+    {
+        var now = time.GetUtcNow();
+        if (_snapshot is { } s && now - s.ReadAt < MaxAge && now >= s.ReadAt) return s.Shifts;
+        await _gate.WaitAsync();
+        try
+        {
+            if (_snapshot is { } again && now - again.ReadAt < MaxAge && now >= again.ReadAt) return again.Shifts;
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
+            DateTimeOffset from = now - Behind, to = now + Ahead;
+            var shifts = await db.PlannedShifts.AsNoTracking().Where(p => p.End > from && p.Start < to).OrderBy(p => p.Start).ToListAsync();
+            _snapshot = new Snapshot(now, shifts);
+            return shifts;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Routing goes on without the roster (no shift-end rule) rather than stopping.
+            logger.LogWarning("The roster could not be read ({Error})", ex.GetType().Name);
+            return _snapshot?.Shifts ?? [];
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// For each expert with a planned shift running at <paramref name="now"/>: when it ends (shifts that follow on
+    /// without a gap count as one).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, DateTimeOffset>> ShiftEndsAsync(DateTimeOffset now)
+    {
+        var ends = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var group in (await AroundNowAsync()).GroupBy(p => p.ExpertId))
+        {
+            DateTimeOffset? end = null;
+            foreach (var p in group.OrderBy(p => p.Start))
+            {
+                if (end is null && p.Start <= now && p.End > now) end = p.End;
+                else if (end is { } e && p.Start <= e && p.End > e) end = p.End;
+            }
+            if (end is { } found) ends[group.Key] = found;
+        }
+        return ends;
+    }
+}
