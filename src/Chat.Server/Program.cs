@@ -5,6 +5,7 @@ using Chat.Server.ContactForms;
 using Chat.Server.Conversations;
 using Chat.Server.Statistics;
 using Chat.Server.Storage;
+using Chat.Server.Wellbeing;
 using Chat.Server.Widget;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,6 +19,7 @@ builder.Services.AddTwoFactor(builder.Environment);          // authenticator ap
 builder.Services.AddConversations(builder.Configuration);     // hubs, queue and routing, live store (in process or Redis)
 builder.Services.AddContactForms();                          // contactformulier
 builder.Services.AddStatistics();                            // weekly tables, queue figures, exports
+builder.Services.AddWellbeing();                             // debrief requests, visitors' feedback
 builder.Services.AddWidget(builder.Environment);             // widget configuration
 builder.Services.AddAbuseResistance(builder.Configuration);  // client address (hashed), per-address limits, blocks
 builder.Services.AddSecurity();                              // rate limits, headers
@@ -50,6 +52,7 @@ app.MapBlocks();
 app.MapConversations();
 app.MapContactForms();
 app.MapStatistics();
+app.MapWellbeing();
 app.MapRazorPages();
 
 app.Run();

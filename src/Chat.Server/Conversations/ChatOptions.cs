@@ -47,9 +47,16 @@ public sealed class ChatOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ExpertReconnectGrace { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>A visitor's preference for an expert's experience falls back to "anyone" after this wait.</summary>
+    /// <summary>
+    /// A visitor's preferences (the expert's experience, gender, language) give way to "anyone who is free" after this wait;
+    /// the visitor is told. An expert who passed a chat on gets it back no sooner than this after.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan PreferenceFallback { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>After each chat the expert gets no new one for this long (ended early with "Ik ben er klaar voor").</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan CoolDown { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Assumed length of a chat for the wait estimate until real chats have ended.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "05:00:00")]

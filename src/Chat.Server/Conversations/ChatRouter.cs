@@ -21,10 +21,12 @@ public sealed partial class ChatRouter(
     ContactDrafts drafts,
     QueueCounters counters,
     ShiftLog shifts,
+    RosterCalendar roster,
     IAbuseStore abuse,
     TimeProvider time,
     IOptionsMonitor<ChatOptions> options,
     IOptionsMonitor<AbuseOptions> abuseOptions,
+    IOptionsMonitor<RosterOptions> rosterOptions,
     ILogger<ChatRouter> logger)
 {
     // Routing runs one pass at a time on this node: a pass reads the queue and the experts and assigns in order.
@@ -145,11 +147,7 @@ public sealed partial class ChatRouter(
     {
         await connections.ExpertConnectedAsync(expert.Id);
         var existing = await store.GetPresenceAsync(expert.Id);
-        await store.UpsertPresenceAsync(new ExpertPresence
-        {
-            ExpertId = expert.Id, DisplayName = expert.DisplayName, Experience = expert.Experience, MaxChats = expert.MaxChats,
-            Availability = existing?.Availability ?? Availability.Offline, Connected = true, ChangedAt = time.GetUtcNow(),
-        });
+        await store.UpsertPresenceAsync(expert.Presence(existing?.Availability ?? Availability.Offline, connected: true, time.GetUtcNow()));
         if (existing is { Connected: false })
         {
             await TellVisitorsOfAsync(existing, connected: true);
@@ -180,11 +178,7 @@ public sealed partial class ChatRouter(
     public async Task<string> SetAvailabilityAsync(ExpertIdentity expert, string availability)
     {
         var existing = await store.GetPresenceAsync(expert.Id);
-        await store.UpsertPresenceAsync(new ExpertPresence
-        {
-            ExpertId = expert.Id, DisplayName = expert.DisplayName, Experience = expert.Experience, MaxChats = expert.MaxChats,
-            Availability = availability, Connected = existing?.Connected ?? true, ChangedAt = time.GetUtcNow(),
-        });
+        await store.UpsertPresenceAsync(expert.Presence(availability, existing?.Connected ?? true, time.GetUtcNow()));
         Log.AvailabilityChanged(logger, expert.Id, availability);
         await shifts.OnShiftAsync(expert.Id, availability != Availability.Offline, time.GetUtcNow());
         await notify.Expert(expert.Id).AvailabilityChanged(new(availability));
@@ -215,9 +209,7 @@ public sealed partial class ChatRouter(
             var requeued = await store.TryRequeueAsync(sessionId);
             if (requeued is null) continue;
             Log.ChatRequeued(logger, sessionId);
-            await BackInQueueAsync(requeued, "expert-lost", requeued.Visitor.Language == "en"
-                ? "The connection with the expert was lost. You are back at the front of the queue."
-                : "De verbinding met de ervaringsdeskundige is verbroken. Je staat weer vooraan in de wachtrij.", now);
+            await BackInQueueAsync(requeued, "expert-lost", VisitorTexts.ExpertLost(requeued.Visitor.Language), now);
         }
     }
 
@@ -233,7 +225,35 @@ public sealed partial class ChatRouter(
             conversations.Add(new ExpertConversation(s.ConversationId, VisitorInfoOf(s), s.StartedAt!.Value,
                 await connections.IsVisitorConnectedAsync(s.SessionId), messages));
         }
-        return new ExpertState(presence?.Availability ?? Availability.Offline, conversations, await QueueSummaryAsync(), pendingForms);
+        var coolDown = presence?.CoolingDownAt(time.GetUtcNow()) == true ? presence.CoolDownUntil : null;
+        return new ExpertState(presence?.Availability ?? Availability.Offline, conversations, await QueueSummaryAsync(), pendingForms, coolDown);
+    }
+
+    /// <summary>"Ik ben er klaar voor": the expert ends the pause after a chat early and can be given the next visitor.</summary>
+    public async Task EndCoolDownAsync(string expertId)
+    {
+        await store.EndCoolDownAsync(expertId);
+        if (await RouteAsync()) await PublishQueueAsync();
+    }
+
+    /// <summary>The queue as this expert sees it: can the waiting visitors be theirs, and if not, why and until when.</summary>
+    public async Task<QueueStatus> QueueStatusAsync(string expertId)
+    {
+        var m = await SituationAsync();
+        var summary = Summary(m.Queue);
+        var me = m.Experts.FirstOrDefault(e => e.ExpertId == expertId);
+        var why = me is null ? (m.Queue.Count > 0 ? NotYoursReasons.Offline : null) : Matchmaking.WhyNot(me, m);
+        DateTimeOffset? until = why switch
+        {
+            NotYoursReasons.CoolDown => me!.CoolDownUntil,
+            NotYoursReasons.ShiftEnding => m.ShiftEnds.GetValueOrDefault(expertId),
+            NotYoursReasons.Preference or NotYoursReasons.Transferred => Matchmaking.FallbackAt(m.Queue[0], m.Rules),
+            _ => null,
+        };
+        var wish = why == NotYoursReasons.Preference
+            ? new QueueWish(m.Queue[0].Visitor.PreferredExperience, m.Queue[0].Visitor.PreferredGender, m.Queue[0].Visitor.Language)
+            : null;
+        return new QueueStatus(summary.Waiting, summary.LongestWaitSeconds, why, until, wish);
     }
 
     /// <summary>The expert's own active conversation, or a HubException that says it is not theirs.</summary>
@@ -291,9 +311,7 @@ public sealed partial class ChatRouter(
         Log.ChatTransferred(logger, session.SessionId);
         var duration = (int)Math.Max(0, (now - (session.StartedAt ?? now)).TotalSeconds);
         await notify.Expert(session.ExpertId!).ChatEnded(new(session.ConversationId, Senders.Expert, duration, null, Transferred: true));
-        await BackInQueueAsync(requeued, "transfer", requeued.Visitor.Language == "en"
-            ? "You are being put through to another expert by experience. You are at the front of the queue."
-            : "Je wordt doorverbonden met een andere ervaringsdeskundige. Je staat vooraan in de wachtrij.", now);
+        await BackInQueueAsync(requeued, "transfer", VisitorTexts.Transferred(requeued.Visitor.Language), now);
         await RouteAsync();
         await PublishQueueAsync();
     }
@@ -363,7 +381,7 @@ public sealed partial class ChatRouter(
     private async Task EndAsync(string sessionId, string endedBy, bool blocked = false)
     {
         var now = time.GetUtcNow();
-        var ended = await store.TryEndAsync(sessionId, endedBy, now);
+        var ended = await store.TryEndAsync(sessionId, endedBy, now, Options.CoolDown);
         if (ended is null) return;
         await connections.ForgetAsync(sessionId);
         Log.ChatEnded(logger, ended.SessionId, endedBy, ended.ExpertId is not null);
@@ -377,13 +395,14 @@ public sealed partial class ChatRouter(
             if (blocked)
             {
                 // A blocked chat needs no contact form: none is asked for, none counts as missing.
-                await notify.Expert(ended.ExpertId).ChatEnded(new(ended.ConversationId, endedBy, duration, null, Blocked: true));
+                await notify.Expert(ended.ExpertId).ChatEnded(new(ended.ConversationId, endedBy, duration, null, Blocked: true,
+                    CoolDownUntil: CoolDownAfter(now)));
             }
             else
             {
                 var prefill = ContactDrafts.Prefill(ended, now);
                 await drafts.SaveAsync(ended.ExpertId, prefill, now);
-                await notify.Expert(ended.ExpertId).ChatEnded(new(ended.ConversationId, endedBy, duration, prefill));
+                await notify.Expert(ended.ExpertId).ChatEnded(new(ended.ConversationId, endedBy, duration, prefill, CoolDownUntil: CoolDownAfter(now)));
             }
         }
         await notify.Visitor(ended.SessionId).ChatEnded(new(ended.ConversationId, endedBy));
@@ -391,11 +410,20 @@ public sealed partial class ChatRouter(
         await PublishQueueAsync();
     }
 
+    private DateTimeOffset? CoolDownAfter(DateTimeOffset end) => Options.CoolDown > TimeSpan.Zero ? end + Options.CoolDown : null;
+
+    /// <summary>The queue, the experts, the planned shift ends and the time: what the matching rules decide on.</summary>
+    private async Task<MatchSituation> SituationAsync()
+    {
+        var now = time.GetUtcNow();
+        return new MatchSituation(await store.GetQueueAsync(), await store.GetPresencesAsync(), await roster.ShiftEndsAsync(now), now,
+            new MatchRules(Options.PreferenceFallback, rosterOptions.CurrentValue.NoNewChatsBeforeShiftEnd));
+    }
+
     /// <summary>
-    /// Assigns waiting visitors to experts with free capacity until no pair is left: longest-waiting visitor
-    /// first; among the experts that match, the one with the fewest chats, then the one idle longest.
-    /// Runs on every change (join, leave, availability, end) and on each sweep (for the preference fallback).
-    /// Returns whether anyone was assigned; the caller publishes the queue once, after its own change.
+    /// Assigns waiting visitors to experts until no pair is left, each pair chosen by <see cref="Matchmaking.Next"/>.
+    /// Runs on every change (join, leave, availability, end) and on each sweep (for the preference fallback, the end of a
+    /// cool-down). Returns whether anyone was assigned; the caller publishes the queue once, after its own change.
     /// </summary>
     public async Task<bool> RouteAsync()
     {
@@ -406,26 +434,13 @@ public sealed partial class ChatRouter(
             // Bounded: each successful pass assigns one visitor; a failed TryAssign means state moved, so read again.
             for (var attempts = 0; attempts < 10_000; attempts++)
             {
-                var experts = (await store.GetPresencesAsync()).Where(e => e.HasCapacity).ToList();
-                if (experts.Count == 0) break;
-                var queue = await store.GetQueueAsync();
-                var now = time.GetUtcNow();
-                ChatSession? visitor = null;
-                ExpertPresence? expert = null;
-                foreach (var s in queue)
-                {
-                    expert = experts.Where(e => Matches(e, s, now))
-                        .OrderBy(e => e.ActiveChats.Count).ThenBy(e => e.LastAssignedAt).ThenBy(e => e.ExpertId, StringComparer.Ordinal)
-                        .FirstOrDefault();
-                    if (expert is not null) { visitor = s; break; }
-                }
-                if (visitor is null || expert is null) break;
-
-                var outcome = await store.TryAssignAsync(visitor.SessionId, expert.ExpertId, now);
+                var m = await SituationAsync();
+                if (Matchmaking.Next(m) is not var (visitor, expert)) break;
+                var outcome = await store.TryAssignAsync(visitor.SessionId, expert.ExpertId, m.Now);
                 if (outcome != AssignOutcome.Assigned) continue; // someone else changed it: read again
                 changed = true;
                 var assigned = await store.GetSessionAsync(visitor.SessionId);
-                if (assigned is not null) await AnnounceAssignmentAsync(assigned);
+                if (assigned is not null) await AnnounceAssignmentAsync(assigned, fallback: !Matchmaking.MeetsPreferences(expert, visitor.Visitor));
             }
         }
         finally
@@ -435,31 +450,29 @@ public sealed partial class ChatRouter(
         return changed;
     }
 
-    private bool Matches(ExpertPresence expert, ChatSession visitor, DateTimeOffset now)
-    {
-        if (visitor.TransferredFrom == expert.ExpertId && now - visitor.TransferredAt < Options.PreferenceFallback) return false;
-        var wanted = visitor.Visitor.PreferredExperience;
-        if (wanted is "any" or "" || now - visitor.RequestedAt >= Options.PreferenceFallback) return true;
-        return expert.Experience == wanted || expert.Experience == Accounts.Experiences.Both;
-    }
-
-    private async Task AnnounceAssignmentAsync(ChatSession s)
+    /// <param name="fallback">The expert is not what the visitor asked for (the preferences gave way): the visitor is told so.</param>
+    private async Task AnnounceAssignmentAsync(ChatSession s, bool fallback)
     {
         Log.ChatAssigned(logger, s.SessionId, s.ExpertId!, (int)(s.StartedAt!.Value - s.RequestedAt).TotalMilliseconds);
         if (!s.Requeued) await counters.AnsweredAsync(s.StartedAt.Value, s.StartedAt.Value - s.RequestedAt);
+        var note = fallback
+            ? await store.AppendAsync(s.ConversationId, Senders.System, "preference-fallback-" + s.StartedAt.Value.ToUnixTimeMilliseconds(),
+                VisitorTexts.PreferenceFallback(s.Visitor.Language, s.ExpertDisplayName ?? ""), s.StartedAt.Value)
+            : null;
         var messages = (await store.GetMessagesAsync(s.ConversationId, 0)).Select(m => MessageDto.Of(s.ConversationId, m)).ToList();
         await notify.Expert(s.ExpertId!).ChatAssigned(new(s.ConversationId, VisitorInfoOf(s), s.StartedAt.Value, messages));
         await notify.Visitor(s.SessionId).ChatStarted(new(s.ConversationId, ExpertOf(s)!));
+        if (note is not null) await notify.Visitor(s.SessionId).MessageReceived(MessageDto.Of(s.ConversationId, note.Message));
     }
 
     /// <summary>Tells every waiting visitor their position and estimate, and every expert the queue summary.</summary>
     public async Task PublishQueueAsync()
     {
-        var queue = await store.GetQueueAsync();
-        var capacity = await AvailableCapacityAsync();
-        for (var i = 0; i < queue.Count; i++)
-            await notify.Visitor(queue[i].SessionId).QueueUpdated(new(i + 1, Estimate(i + 1, capacity)));
-        await notify.Experts.QueueChanged(Summary(queue));
+        var m = await SituationAsync();
+        var length = TypicalChatLength();
+        for (var i = 0; i < m.Queue.Count; i++)
+            await notify.Visitor(m.Queue[i].SessionId).QueueUpdated(new(i + 1, Matchmaking.EstimateSeconds(m.Queue[i], i + 1, m, length)));
+        await notify.Experts.QueueChanged(Summary(m.Queue));
     }
 
     public async Task<QueueChanged> QueueSummaryAsync() => Summary(await store.GetQueueAsync());
@@ -486,31 +499,17 @@ public sealed partial class ChatRouter(
     public async Task<(bool Open, int Waiting, int? EstimatedWaitSeconds)> StatusAsync()
     {
         var open = await IsOpenAsync();
-        var queue = await store.GetQueueAsync();
-        return (open, queue.Count, open ? Estimate(queue.Count + 1, await AvailableCapacityAsync()) : null);
+        var m = await SituationAsync();
+        return (open, m.Queue.Count, open ? Matchmaking.EstimateSeconds(null, m.Queue.Count + 1, m, TypicalChatLength()) : null);
     }
 
     private async Task<(int Position, int? Estimate)> PositionAsync(ChatSession s)
     {
         if (s.State != ChatState.Queued) return (0, null);
-        var queue = await store.GetQueueAsync();
-        var index = queue.ToList().FindIndex(q => q.SessionId == s.SessionId);
-        var position = index < 0 ? queue.Count : index + 1;
-        return (position, Estimate(position, await AvailableCapacityAsync()));
-    }
-
-    private async Task<int> AvailableCapacityAsync() =>
-        (await store.GetPresencesAsync()).Where(e => e.Connected && e.Availability == Availability.Available).Sum(e => e.MaxChats);
-
-    /// <summary>
-    /// An honest estimate: with C chat places on shift and chats of typical length L, the n-th in line waits for
-    /// about n places to free up, each place freeing on average after L/2; null when nobody is taking chats.
-    /// </summary>
-    private int? Estimate(int position, int capacity)
-    {
-        if (capacity <= 0) return null;
-        var length = TypicalChatLength();
-        return (int)Math.Round(length.TotalSeconds * (position - 0.5) / capacity);
+        var m = await SituationAsync();
+        var index = m.Queue.ToList().FindIndex(q => q.SessionId == s.SessionId);
+        var position = index < 0 ? m.Queue.Count : index + 1;
+        return (position, Matchmaking.EstimateSeconds(s, position, m, TypicalChatLength()));
     }
 
     private TimeSpan TypicalChatLength()
@@ -590,7 +589,8 @@ public sealed partial class ChatRouter(
         s.ExpertDisplayName is null ? null : new ExpertInfo(s.ExpertDisplayName, s.ExpertExperience ?? "");
 
     private VisitorInfo VisitorInfoOf(ChatSession s) => new(s.Visitor.About, s.Visitor.PreferredExperience, s.Visitor.FollowUp,
-        s.Visitor.Referral, s.Visitor.Language, (int)Math.Max(0, ((s.StartedAt ?? time.GetUtcNow()) - s.RequestedAt).TotalSeconds));
+        s.Visitor.Referral, s.Visitor.Language, (int)Math.Max(0, ((s.StartedAt ?? time.GetUtcNow()) - s.RequestedAt).TotalSeconds),
+        s.Visitor.PreferredGender);
 
     private static string NewToken(int bytes) => Base64Url(RandomNumberGenerator.GetBytes(bytes));
 
@@ -637,4 +637,12 @@ public static class Refusals
 }
 
 /// <summary>Who an expert is, as the routing needs it (read from the account at connect).</summary>
-public sealed record ExpertIdentity(string Id, string DisplayName, string Experience, int MaxChats);
+public sealed record ExpertIdentity(string Id, string DisplayName, string Experience, int MaxChats, string Gender = "unspecified",
+    IReadOnlyList<string>? Languages = null)
+{
+    public ExpertPresence Presence(string availability, bool connected, DateTimeOffset at) => new()
+    {
+        ExpertId = Id, DisplayName = DisplayName, Experience = Experience, MaxChats = MaxChats, Gender = Gender,
+        Languages = Languages ?? ["nl"], Availability = availability, Connected = connected, ChangedAt = at,
+    };
+}

@@ -8,6 +8,7 @@ public static class ChatValidation
 {
     public static readonly string[] AboutCodes = ["victim", "perpetrator", "both", "relative", "professional", "other", "unspecified"];
     public static readonly string[] PreferredExperienceCodes = ["victim", "perpetrator", "any"];
+    public static readonly string[] PreferredGenderCodes = ["woman", "man", "any"];
     public static readonly string[] Languages = ["nl", "en"];
     public static readonly string[] BlockReasons = ["abusive", "threatening", "prank", "other"];
 
@@ -16,6 +17,7 @@ public static class ChatValidation
         var about = Code(r?.About, AboutCodes, "unspecified", "about");
         var preferred = Code(r?.PreferredExperience, PreferredExperienceCodes, "any", "preferredExperience");
         var language = Code(r?.Language, Languages, "nl", "language");
+        var gender = Code(r?.PreferredGender, PreferredGenderCodes, "any", "preferredGender");
         string? referral = null;
         if (!string.IsNullOrWhiteSpace(r?.Referral))
         {
@@ -24,7 +26,7 @@ public static class ChatValidation
                 throw new HubException("referral: alleen letters, cijfers en '-' (maximaal 40 tekens).");
             referral = referral.ToLowerInvariant();
         }
-        return new VisitorProfile(about, preferred, r?.FollowUp, referral, language);
+        return new VisitorProfile(about, preferred, r?.FollowUp, referral, language, gender);
     }
 
     private static string Code(string? value, string[] allowed, string fallback, string field)

@@ -4,7 +4,8 @@ namespace Chat.Server.Conversations;
 
 // Wire shapes of the hubs (camelCase JSON). The names are the contract in shared/DESIGN.md.
 
-public sealed record StartChatRequest(string? About, string? PreferredExperience, bool? FollowUp, string? Referral, string? Language);
+public sealed record StartChatRequest(string? About, string? PreferredExperience, bool? FollowUp, string? Referral, string? Language,
+    string? PreferredGender = null);
 /// <param name="Reason">With status "refused": "limit" (too many chats from this address), "blocked", or "busy" (the queue
 /// is full). The widget shows the same calm text with the phone alternatives for each.</param>
 public sealed record StartChatResult(string? SessionId, string? ResumeToken, string Status, int? Position, int? EstimatedWaitSeconds,
@@ -27,7 +28,7 @@ public sealed record QueueUpdated(int Position, int? EstimatedWaitSeconds);
 public sealed record ChatStarted(string ConversationId, ExpertInfo Expert);
 public sealed record TypingChanged(string ConversationId, string From, bool IsTyping);
 public sealed record ChatEnded(string ConversationId, string EndedBy, int? DurationSeconds = null, ContactPrefill? Form = null, bool Transferred = false,
-    bool Blocked = false);
+    bool Blocked = false, DateTimeOffset? CoolDownUntil = null);
 
 /// <summary>The visitor's chat went back to the front of the queue (expert passed it on, or was lost).</summary>
 public sealed record BackInQueue(string ConversationId, string Reason);
@@ -43,7 +44,8 @@ public sealed record Resync(string Reason);
 /// <summary>Addition to the contract (expert hub): this account's sessions were ended (roles, disabled, password); sign in again.</summary>
 public sealed record SignedOut(string Reason);
 
-public sealed record VisitorInfo(string About, string PreferredExperience, bool? FollowUp, string? Referral, string Language, int WaitedSeconds);
+public sealed record VisitorInfo(string About, string PreferredExperience, bool? FollowUp, string? Referral, string Language, int WaitedSeconds,
+    string PreferredGender = "any");
 public sealed record ChatAssigned(string ConversationId, VisitorInfo Visitor, DateTimeOffset StartedAt, IReadOnlyList<MessageDto> Messages);
 public sealed record QueueChanged(int Waiting, int LongestWaitSeconds);
 public sealed record VisitorConnectionChanged(string ConversationId, bool Connected);
@@ -55,7 +57,22 @@ public sealed record AvailabilityResult(string Availability);
 public sealed record LiveExpert(string DisplayName, string Experience, string Availability, bool Connected, int ActiveChats, int MaxChats);
 public sealed record LiveOverview(bool Open, QueueChanged Queue, IReadOnlyList<LiveExpert> Experts);
 public sealed record ExpertConversation(string ConversationId, VisitorInfo Visitor, DateTimeOffset StartedAt, bool VisitorConnected, IReadOnlyList<MessageDto> Messages);
-public sealed record ExpertState(string Availability, IReadOnlyList<ExpertConversation> Conversations, QueueChanged Queue, IReadOnlyList<ContactPrefill> PendingForms);
+public sealed record ExpertState(string Availability, IReadOnlyList<ExpertConversation> Conversations, QueueChanged Queue, IReadOnlyList<ContactPrefill> PendingForms,
+    DateTimeOffset? CoolDownUntil = null);
+
+/// <summary>
+/// Addition to the contract (expert hub <c>GetQueueStatus</c>): whether the waiting visitors can be this expert's, and if
+/// not why (a code of <see cref="NotYoursReasons"/>), until when (cool-down end, shift end, the preference fallback), and for
+/// "preference" what the first visitor asked for. Nothing that identifies a visitor.
+/// </summary>
+public sealed record QueueStatus(int Waiting, int LongestWaitSeconds, string? NotYours, DateTimeOffset? Until, QueueWish? Wish);
+public sealed record QueueWish(string PreferredExperience, string PreferredGender, string Language);
+
+/// <summary>Addition to the contract (expert hub <c>RequestDebrief</c>).</summary>
+public sealed record DebriefResult(long Id, DateTimeOffset RequestedAt);
+
+/// <summary>Visitor hub <c>GiveFeedback</c>: a mark 1..10 and "did it help", both optional.</summary>
+public sealed record FeedbackRequest(int? Score, string? Helped);
 
 /// <summary>What the system knows for the contact form after a chat: codes only, nothing about the person.</summary>
 public sealed record ContactPrefill(

@@ -16,6 +16,7 @@ public static class ConversationsExtensions
     public static IServiceCollection AddConversations(this IServiceCollection services, IConfiguration config)
     {
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Roster.RosterOptions>().BindConfiguration(Roster.RosterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSignalR(o =>
         {
             o.MaximumReceiveMessageSize = 64 * 1024;

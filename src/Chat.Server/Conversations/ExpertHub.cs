@@ -12,7 +12,7 @@ namespace Chat.Server.Conversations;
 /// <summary>The expert console's hub: signed-in experts and coordinators only.</summary>
 [Authorize(Roles = Roles.ExpertOrCoordinator)]
 public sealed class ExpertHub(ChatRouter router, UserManager<ChatUser> users, RecordsDbContext db, IOptionsMonitor<ChatOptions> options,
-    InvocationTurn turn, ExpertConnections connections)
+    InvocationTurn turn, ExpertConnections connections, Wellbeing.Debriefs debriefs)
     : Hub<IExpertClient>
 {
     private const string IdentityKey = "expert";
@@ -22,7 +22,7 @@ public sealed class ExpertHub(ChatRouter router, UserManager<ChatUser> users, Re
         var user = await users.GetUserAsync(Context.User!) ?? throw new HubException("Account niet gevonden.");
         if (user.Disabled) throw new HubException("Dit account is uitgeschakeld.");
         connections.Add(user.Id, Context);
-        var identity = new ExpertIdentity(user.Id, user.DisplayName, user.Experience, Math.Max(1, user.MaxChats));
+        var identity = new ExpertIdentity(user.Id, user.DisplayName, user.Experience, Math.Max(1, user.MaxChats), user.Gender, user.LanguageList);
         Context.Items[IdentityKey] = identity;
         await Groups.AddToGroupAsync(Context.ConnectionId, ChatNotifier.AllExperts);
         await router.ExpertConnectedAsync(identity);
@@ -71,6 +71,19 @@ public sealed class ExpertHub(ChatRouter router, UserManager<ChatUser> users, Re
         ChatValidation.ConversationId(conversationId);
         var code = ChatValidation.BlockReason(reason);
         return await router.BlockAsync(await router.ExpertConversationAsync(Me.Id, conversationId!), Me, code);
+    }
+
+    /// <summary>"Ik ben er klaar voor": ends the pause after a chat early.</summary>
+    public Task EndCoolDown() => router.EndCoolDownAsync(Me.Id);
+
+    /// <summary>Addition to the contract: whether the waiting visitors can be this expert's, and if not, why.</summary>
+    public Task<QueueStatus> GetQueueStatus() => router.QueueStatusAsync(Me.Id);
+
+    /// <summary>"Dit gesprek was zwaar": the coordinator sees who asked to talk it through, and when; nothing of the chat.</summary>
+    public async Task<DebriefResult> RequestDebrief(string? conversationId = null)
+    {
+        if (conversationId is not null) ChatValidation.ConversationId(conversationId);
+        return await debriefs.RequestAsync(Me.Id);
     }
 
     public async Task EndChat(string? conversationId)

@@ -10,12 +10,13 @@ namespace Chat.Server.Conversations;
 /// ever acts on that session: the session id lives in <c>Context.Items</c>, never in the caller's arguments.
 /// </summary>
 public sealed class VisitorHub(ChatRouter router, ILiveStore store, IOptionsMonitor<ChatOptions> options, InvocationTurn turn,
-    RefusalLog refusals)
+    RefusalLog refusals, Wellbeing.Feedback feedback)
     : Hub<IVisitorClient>
 {
     private const string SessionKey = "sessionId";
     private const string BoundKey = "session";
     private const string ClosedCountedKey = "closed-counted";
+    private const string EndedKey = "ended-session";
 
     public async Task<StartChatResult> StartChat(StartChatRequest? request)
     {
@@ -36,6 +37,8 @@ public sealed class VisitorHub(ChatRouter router, ILiveStore store, IOptionsMoni
         if (lastSeenSeq < 0) throw new HubException("lastSeenSeq kan niet negatief zijn.");
         var (result, session) = await router.ResumeAsync(resumeToken, lastSeenSeq);
         if (session is not null && session.State != ChatState.Ended) await BindAsync(session);
+        // A chat that ended while the page was away can still be given feedback from this connection.
+        else if (session is not null) Context.Items[EndedKey] = session;
         return result;
     }
 
@@ -58,6 +61,14 @@ public sealed class VisitorHub(ChatRouter router, ILiveStore store, IOptionsMoni
     {
         if (Context.Items.TryGetValue(SessionKey, out var id) && id is string sessionId)
             await router.LeaveAsync(sessionId);
+    }
+
+    /// <summary>After the chat ended: a mark 1..10 and "did it help", both optional; once per chat, within the grace period.</summary>
+    public async Task GiveFeedback(FeedbackRequest? request)
+    {
+        var session = Context.Items.TryGetValue(BoundKey, out var b) && b is ChatSession bound ? bound
+            : Context.Items.TryGetValue(EndedKey, out var e) && e is ChatSession ended ? ended : null;
+        await feedback.GiveAsync(session, request);
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)

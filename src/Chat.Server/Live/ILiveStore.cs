@@ -19,11 +19,24 @@ public interface ILiveStore
     Task<ChatSession?> FindByResumeTokenHashAsync(string tokenHash, CancellationToken ct = default);
     Task<IReadOnlyList<ChatSession>> GetQueueAsync(CancellationToken ct = default);
 
-    /// <summary>Queued to active with this expert, only if the session is still queued and the expert still has capacity.</summary>
+    /// <summary>
+    /// Queued to active with this expert, only if the session is still queued and the expert still has capacity and is not
+    /// in a cool-down at <paramref name="at"/>.
+    /// </summary>
     Task<AssignOutcome> TryAssignAsync(string sessionId, string expertId, DateTimeOffset at, CancellationToken ct = default);
 
-    /// <summary>Queued or active to ended; frees the expert's slot. Null when already ended or unknown.</summary>
-    Task<ChatSession?> TryEndAsync(string sessionId, string endedBy, DateTimeOffset at, CancellationToken ct = default);
+    /// <summary>
+    /// Queued or active to ended; frees the expert's slot and, for an active chat and a positive <paramref name="coolDown"/>,
+    /// gives the expert a cool-down until <paramref name="at"/> + <paramref name="coolDown"/> (in the same atomic step, so no
+    /// routing pass anywhere can hand them a new chat in between). Null when already ended or unknown.
+    /// </summary>
+    Task<ChatSession?> TryEndAsync(string sessionId, string endedBy, DateTimeOffset at, TimeSpan coolDown = default, CancellationToken ct = default);
+
+    /// <summary>The expert is ready again before the cool-down is over ("Ik ben er klaar voor").</summary>
+    Task EndCoolDownAsync(string expertId, CancellationToken ct = default);
+
+    /// <summary>Records that the visitor of this ended chat gave feedback; false when the chat is unknown, not ended, or already did.</summary>
+    Task<bool> TryMarkFeedbackAsync(string sessionId, CancellationToken ct = default);
 
     /// <summary>
     /// Active back to queued (keeping its place by request time) when the expert was lost, or passed it on
@@ -47,7 +60,7 @@ public interface ILiveStore
         string? assignedTo = null, MessageLimits? limits = null, CancellationToken ct = default);
     Task<IReadOnlyList<ChatMessage>> GetMessagesAsync(string conversationId, long afterSeq, CancellationToken ct = default);
 
-    // Expert presence. Upsert keeps ActiveChats and LastAssignedAt as the store has them.
+    // Expert presence. Upsert keeps ActiveChats, LastAssignedAt and CoolDownUntil as the store has them.
     Task<ExpertPresence> UpsertPresenceAsync(ExpertPresence presence, CancellationToken ct = default);
     Task<ExpertPresence?> GetPresenceAsync(string expertId, CancellationToken ct = default);
     Task<IReadOnlyList<ExpertPresence>> GetPresencesAsync(CancellationToken ct = default);

@@ -100,7 +100,7 @@ public sealed class InMemoryLiveStore : ILiveStore
         {
             if (!_sessions.TryGetValue(sessionId, out var s) || s.State != ChatState.Queued)
                 return Task.FromResult(AssignOutcome.SessionNotQueued);
-            if (!_experts.TryGetValue(expertId, out var e) || !e.HasCapacity)
+            if (!_experts.TryGetValue(expertId, out var e) || !e.HasCapacity || e.CoolingDownAt(at))
                 return Task.FromResult(AssignOutcome.ExpertUnavailable);
             _sessions[sessionId] = s with
             {
@@ -113,7 +113,7 @@ public sealed class InMemoryLiveStore : ILiveStore
         }
     }
 
-    public Task<ChatSession?> TryEndAsync(string sessionId, string endedBy, DateTimeOffset at, CancellationToken ct = default)
+    public Task<ChatSession?> TryEndAsync(string sessionId, string endedBy, DateTimeOffset at, TimeSpan coolDown = default, CancellationToken ct = default)
     {
         lock (_gate)
         {
@@ -128,7 +128,28 @@ public sealed class InMemoryLiveStore : ILiveStore
                 if (open.Count == 0) _openByAddress.Remove(address);
             }
             ReleaseSlot(s);
+            if (s is { State: ChatState.Active, ExpertId: { } expertId } && coolDown > TimeSpan.Zero && _experts.TryGetValue(expertId, out var e))
+                _experts[expertId] = e with { CoolDownUntil = Later(e.CoolDownUntil, at + coolDown) };
             return Task.FromResult<ChatSession?>(ended);
+        }
+    }
+
+    private static DateTimeOffset Later(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x > b ? x : b;
+
+    public Task EndCoolDownAsync(string expertId, CancellationToken ct = default)
+    {
+        lock (_gate)
+            if (_experts.TryGetValue(expertId, out var e)) _experts[expertId] = e with { CoolDownUntil = null };
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> TryMarkFeedbackAsync(string sessionId, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            if (!_sessions.TryGetValue(sessionId, out var s) || s.State != ChatState.Ended || s.FeedbackGiven) return Task.FromResult(false);
+            _sessions[sessionId] = s with { FeedbackGiven = true };
+            return Task.FromResult(true);
         }
     }
 
@@ -230,8 +251,8 @@ public sealed class InMemoryLiveStore : ILiveStore
         lock (_gate)
         {
             var stored = _experts.TryGetValue(presence.ExpertId, out var e)
-                ? presence with { ActiveChats = e.ActiveChats, LastAssignedAt = e.LastAssignedAt }
-                : presence with { ActiveChats = [] };
+                ? presence with { ActiveChats = e.ActiveChats, LastAssignedAt = e.LastAssignedAt, CoolDownUntil = e.CoolDownUntil }
+                : presence with { ActiveChats = [], CoolDownUntil = null };
             _experts[presence.ExpertId] = stored;
             return Task.FromResult(stored);
         }

@@ -1,7 +1,8 @@
 namespace Chat.Server.Live;
 
 /// <summary>What the visitor chose to tell about themselves; every field optional, all closed codes.</summary>
-public sealed record VisitorProfile(string About, string PreferredExperience, bool? FollowUp, string? Referral, string Language);
+public sealed record VisitorProfile(string About, string PreferredExperience, bool? FollowUp, string? Referral, string Language,
+    string PreferredGender = "any");
 
 public enum ChatState { Queued, Active, Ended }
 
@@ -33,6 +34,8 @@ public sealed record ChatSession
     /// the address itself; the key rotates, and the session is deleted after the grace period.
     /// </summary>
     public string? AddressHash { get; init; }
+    /// <summary>The visitor answered the feedback question after the end (once per chat).</summary>
+    public bool FeedbackGiven { get; init; }
 }
 
 public static class Availability
@@ -57,9 +60,19 @@ public sealed record ExpertPresence
     /// <summary>When the expert last got a chat: the one idle longest gets the next.</summary>
     public DateTimeOffset LastAssignedAt { get; init; }
     public IReadOnlyList<string> ActiveChats { get; init; } = [];
+    /// <summary><c>woman</c>, <c>man</c>, <c>other</c> or <c>unspecified</c> (Accounts.Genders).</summary>
+    public string Gender { get; init; } = "unspecified";
+    /// <summary>The languages the expert chats in ("nl", "en").</summary>
+    public IReadOnlyList<string> Languages { get; init; } = ["nl"];
+    /// <summary>
+    /// No new chat until then: the pause after each chat (Chat:CoolDown). Kept by the store: set atomically when a chat
+    /// of the expert ends, cleared by <see cref="ILiveStore.EndCoolDownAsync"/>, checked by <see cref="ILiveStore.TryAssignAsync"/>.
+    /// </summary>
+    public DateTimeOffset? CoolDownUntil { get; init; }
 
     public bool OnShift => Availability != Live.Availability.Offline || ActiveChats.Count > 0;
     public bool HasCapacity => Connected && Availability == Live.Availability.Available && ActiveChats.Count < MaxChats;
+    public bool CoolingDownAt(DateTimeOffset now) => CoolDownUntil > now;
 }
 
 public static class Senders

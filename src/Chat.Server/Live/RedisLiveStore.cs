@@ -17,6 +17,7 @@ namespace Chat.Server.Live;
 ///   P experts               set of expertIds                      P ended      zset sessionId by end time (ms)
 ///   P ao:{addressHash}      set of the address's open sessions    P ah:{addressHash}  zset of its starts (1 h TTL)
 ///   P mr:{conversationId}   the visitor's messages this minute (2 min TTL)
+///   P cd:{expertId}         the expert's cool-down: until (ms); set by the end of a chat, read by the assignment
 /// When a chat ends, its session, index and log keys get a TTL of the grace period: nothing about a visitor
 /// outlives it, even if no node is running to purge.
 /// </summary>
@@ -123,6 +124,8 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         local e = cjson.decode(ej)
         local active = redis.call('SCARD', p..'ec:'..eid)
         if e.connected ~= true or e.availability ~= 'available' or active >= tonumber(e.maxChats) then return 'ExpertUnavailable' end
+        local cd = redis.call('GET', p..'cd:'..eid)
+        if cd and tonumber(cd) > tonumber(ARGV[5]) then return 'ExpertUnavailable' end
         s.state = 'Active'
         s.expertId = eid
         s.expertDisplayName = e.displayName
@@ -138,7 +141,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
 
     public async Task<AssignOutcome> TryAssignAsync(string sessionId, string expertId, DateTimeOffset at, CancellationToken ct = default)
     {
-        var r = (string?)await redis.EvalAsync(AssignScript, values: [_p, sessionId, expertId, Iso(at)]);
+        var r = (string?)await redis.EvalAsync(AssignScript, values: [_p, sessionId, expertId, Iso(at), at.ToUnixTimeMilliseconds()]);
         return Enum.Parse<AssignOutcome>(r!);
     }
 
@@ -148,6 +151,11 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         if not sj then return false end
         local s = cjson.decode(sj)
         if s.state == 'Ended' then return false end
+        if s.state == 'Active' and type(s.expertId) == 'string' and ARGV[7] ~= '' then
+          local key = p..'cd:'..s.expertId
+          local old = redis.call('GET', key)
+          if not old or tonumber(old) < tonumber(ARGV[7]) then redis.call('SET', key, ARGV[7], 'PX', ARGV[8]) end
+        end
         s.state = 'Ended'
         s.endedBy = ARGV[3]
         s.endedAt = ARGV[4]
@@ -164,12 +172,31 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         return json
         """;
 
-    public async Task<ChatSession?> TryEndAsync(string sessionId, string endedBy, DateTimeOffset at, CancellationToken ct = default)
+    public async Task<ChatSession?> TryEndAsync(string sessionId, string endedBy, DateTimeOffset at, TimeSpan coolDown = default, CancellationToken ct = default)
     {
         var grace = (long)chat.CurrentValue.GracePeriod.TotalMilliseconds;
+        // The cool-down key outlives its end by a day (it holds no visitor data): expiry only tidies up, the end time decides.
+        RedisValue until = coolDown > TimeSpan.Zero ? (at + coolDown).ToUnixTimeMilliseconds() : "";
+        var ttl = (long)(coolDown + TimeSpan.FromDays(1)).TotalMilliseconds;
         return Session((RedisValue)await redis.EvalAsync(EndScript,
-            values: [_p, sessionId, endedBy, Iso(at), at.ToUnixTimeMilliseconds(), grace]));
+            values: [_p, sessionId, endedBy, Iso(at), at.ToUnixTimeMilliseconds(), grace, until, ttl]));
     }
+
+    public Task EndCoolDownAsync(string expertId, CancellationToken ct = default) => Db.KeyDeleteAsync(_p + "cd:" + expertId);
+
+    private const string FeedbackScript = """
+        local key = ARGV[1]..'s:'..ARGV[2]
+        local sj = redis.call('GET', key)
+        if not sj then return 0 end
+        local s = cjson.decode(sj)
+        if s.state ~= 'Ended' or s.feedbackGiven == true then return 0 end
+        s.feedbackGiven = true
+        redis.call('SET', key, cjson.encode(s), 'KEEPTTL')
+        return 1
+        """;
+
+    public async Task<bool> TryMarkFeedbackAsync(string sessionId, CancellationToken ct = default) =>
+        (int)await redis.EvalAsync(FeedbackScript, values: [_p, sessionId]) == 1;
 
     private const string RequeueScript = """
         local p, sid = ARGV[1], ARGV[2]
@@ -342,14 +369,14 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         if old then e.lastAssignedAt = cjson.decode(old).lastAssignedAt end
         redis.call('SET', p..'e:'..eid, cjson.encode(e))
         redis.call('SADD', p..'experts', eid)
-        return {cjson.encode(e), redis.call('SMEMBERS', p..'ec:'..eid)}
+        return {cjson.encode(e), redis.call('SMEMBERS', p..'ec:'..eid), redis.call('GET', p..'cd:'..eid)}
         """;
 
     public async Task<ExpertPresence> UpsertPresenceAsync(ExpertPresence presence, CancellationToken ct = default)
     {
         var json = JsonSerializer.Serialize(StoredPresence.From(presence), Json);
         var r = (RedisResult[]?)await redis.EvalAsync(UpsertPresenceScript, values: [_p, presence.ExpertId, json]) ?? [];
-        return Presence((RedisValue)r[0], (RedisValue[]?)r[1] ?? [])!;
+        return Presence((RedisValue)r[0], (RedisValue[]?)r[1] ?? [], (RedisValue)r[2])!;
     }
 
     private const string PresencesScript = """
@@ -358,7 +385,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         local out = {}
         for _, eid in ipairs(ids) do
           local e = redis.call('GET', p..'e:'..eid)
-          if e then out[#out + 1] = {e, redis.call('SMEMBERS', p..'ec:'..eid)} end
+          if e then out[#out + 1] = {e, redis.call('SMEMBERS', p..'ec:'..eid), redis.call('GET', p..'cd:'..eid)} end
         end
         return out
         """;
@@ -372,21 +399,23 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
     {
         RedisValue[] args = only is null ? [_p] : [_p, only];
         var r = (RedisResult[]?)await redis.EvalAsync(PresencesScript, values: args) ?? [];
-        return r.Select(x => (RedisResult[]?)x ?? []).Where(x => x.Length == 2)
-            .Select(x => Presence((RedisValue)x[0], (RedisValue[]?)x[1] ?? [])).OfType<ExpertPresence>().ToList();
+        return r.Select(x => (RedisResult[]?)x ?? []).Where(x => x.Length >= 2)
+            .Select(x => Presence((RedisValue)x[0], (RedisValue[]?)x[1] ?? [], x.Length > 2 ? (RedisValue)x[2] : RedisValue.Null))
+            .OfType<ExpertPresence>().ToList();
     }
 
     // ---- JSON ---------------------------------------------------------------------------------------
 
     /// <summary>Presence as stored: active chats live in their own set (a JSON array would not survive Lua's cjson).</summary>
+    /// Languages are joined by commas for the same reason.
     private sealed record StoredPresence(string ExpertId, string DisplayName, string Experience, int MaxChats, string Availability,
-        bool Connected, string ChangedAt, string LastAssignedAt)
+        bool Connected, string ChangedAt, string LastAssignedAt, string? Gender = null, string? Languages = null)
     {
         public static StoredPresence From(ExpertPresence p) => new(p.ExpertId, p.DisplayName, p.Experience, p.MaxChats,
-            p.Availability, p.Connected, Iso(p.ChangedAt), Iso(p.LastAssignedAt));
+            p.Availability, p.Connected, Iso(p.ChangedAt), Iso(p.LastAssignedAt), p.Gender, string.Join(',', p.Languages));
     }
 
-    private ExpertPresence? Presence(RedisValue json, RedisValue[] chats)
+    private ExpertPresence? Presence(RedisValue json, RedisValue[] chats, RedisValue coolDownUntil)
     {
         var stored = Parse<StoredPresence>(json, "presence");
         return stored is null ? null : new ExpertPresence
@@ -394,6 +423,9 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
             ExpertId = stored.ExpertId, DisplayName = stored.DisplayName, Experience = stored.Experience, MaxChats = stored.MaxChats,
             Availability = stored.Availability, Connected = stored.Connected, ChangedAt = DateTimeOffset.Parse(stored.ChangedAt),
             LastAssignedAt = DateTimeOffset.Parse(stored.LastAssignedAt),
+            Gender = stored.Gender ?? "unspecified",
+            Languages = (stored.Languages ?? "nl").Split(',', StringSplitOptions.RemoveEmptyEntries),
+            CoolDownUntil = coolDownUntil.IsNull ? null : DateTimeOffset.FromUnixTimeMilliseconds((long)coolDownUntil),
             ActiveChats = chats.Select(c => (string)c!).Order(StringComparer.Ordinal).ToList(),
         };
     }

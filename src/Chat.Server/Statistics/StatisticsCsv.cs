@@ -34,6 +34,16 @@ public static class StatisticsCsv
         Line("90% wacht korter dan (seconden)", r.Chat.P90WaitSeconds, "");
         Line("contactformulieren nog niet ingevuld", r.Chat.FormsMissing, "");
         Line("geblokkeerd (misbruik, bedreiging, grap)", r.Chat.Blocked, "");
+        if (r.Feedback is { } f)
+        {
+            sb.Append("\r\n");
+            Line("Feedback van bezoekers", "Aantal", "");
+            Line("reacties", f.Responses, "");
+            Line("gemiddeld rapportcijfer", f.AverageScore?.ToString("0.0", CultureInfo.GetCultureInfo("nl-NL")), "");
+            Line("geholpen: ja", f.Helped.Yes, "");
+            Line("geholpen: een beetje", f.Helped.Somewhat, "");
+            Line("geholpen: nee", f.Helped.No, "");
+        }
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(sb.ToString())];
     }
 

@@ -3,7 +3,11 @@ namespace Chat.Server.Statistics;
 // Wire shapes of the statistics (contract in shared/DESIGN.md). Tables keep the order of the codes.
 
 public sealed record StatisticsReport(string From, string To, string? Week, int Contacts,
-    IReadOnlyDictionary<string, StatTable> Tables, ChatFigures Chat);
+    IReadOnlyDictionary<string, StatTable> Tables, ChatFigures Chat, FeedbackFigures? Feedback = null);
+
+/// <summary>Visitors' answers after the chat: how many, the average mark (1..10), and "did it help".</summary>
+public sealed record FeedbackFigures(int Responses, double? AverageScore, HelpedSplit Helped);
+public sealed record HelpedSplit(int Yes, int Somewhat, int No);
 
 public sealed record StatTable(string Label, bool Multiple, int N, int Unknown, IReadOnlyList<StatRow> Rows);
 

@@ -32,7 +32,7 @@ public class ChatApp : WebApplicationFactory<Program>
         _settings["DataProtection:KeysPath"] = Path.Combine(_dir, "keys");
         _settings["Chat:SweepInterval"] = "00:10:00"; // tests call SweepAsync themselves
         _settings["Logging:Console:LogLevel:Default"] = "Warning"; // CapturedLogs still sees everything
-        foreach (var (k, v) in ServerProcess.RelaxedAbuseLimits) _settings[k.Replace("__", ":")] = v;
+        foreach (var (k, v) in ServerProcess.RelaxedLimits) _settings[k.Replace("__", ":")] = v;
         foreach (var (k, v) in settings ?? []) _settings[k] = v;
     }
 

@@ -31,13 +31,16 @@ public sealed class ServerProcess : IAsyncDisposable
     /// Every client of a test comes from one address (loopback, or none on TestServer): the per-address and per-chat
     /// limits are raised out of the way, except where a test sets them (the attack suite runs with the defaults).
     /// </summary>
-    public static readonly IReadOnlyDictionary<string, string> RelaxedAbuseLimits = new Dictionary<string, string>
+    public static readonly IReadOnlyDictionary<string, string> RelaxedLimits = new Dictionary<string, string>
     {
         ["Abuse__MaxOpenChatsPerAddress"] = "1000",
         ["Abuse__ChatsPerAddressPerHour"] = "100000",
         ["Abuse__ConnectionsPerAddress"] = "100000",
         ["Abuse__MaxQueue"] = "100000",
         ["Chat__VisitorMessagesPerMinute"] = "1000000",
+        // No pause after a chat: most tests end a chat and route the next visitor to the same expert at once. The
+        // cool-down's own tests set it (Conversations/WellbeingTests).
+        ["Chat__CoolDown"] = "00:00:00",
     };
 
     /// <param name="dll">Another ASP.NET Core program to run instead of Chat.Server (the benchmark's relay server).</param>
@@ -56,7 +59,7 @@ public sealed class ServerProcess : IAsyncDisposable
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         psi.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
-        foreach (var (k, v) in RelaxedAbuseLimits) psi.Environment[k] = v;
+        foreach (var (k, v) in RelaxedLimits) psi.Environment[k] = v;
         foreach (var (k, v) in environment) psi.Environment[k] = v;
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
