@@ -285,6 +285,66 @@ public abstract class LiveStoreContract
         Assert.Single(await Store.GetPresencesAsync());
         Assert.Null(await Store.GetPresenceAsync("nope"));
     }
+
+    [Fact]
+    public async Task TheEndOfAChatGivesItsExpertACoolDownThatKeepsNewChatsAwayUntilItIsOverOrEnded()
+    {
+        await ExpertAsync("e");
+        await Store.AddQueuedAsync(Session("a"));
+        await Store.AddQueuedAsync(Session("b", 1));
+        await Store.AddQueuedAsync(Session("q", 2));
+        Assert.Equal(AssignOutcome.Assigned, await Store.TryAssignAsync("a", "e", T0));
+        // Ending a queued chat gives nobody a pause.
+        await Store.TryEndAsync("q", "system", T0, TimeSpan.FromMinutes(2));
+        Assert.Null((await Store.GetPresenceAsync("e"))!.CoolDownUntil);
+
+        await Store.TryEndAsync("a", "expert", T0.AddMinutes(10), TimeSpan.FromMinutes(2));
+        var e = (await Store.GetPresenceAsync("e"))!;
+        Assert.Equal(T0.AddMinutes(12), e.CoolDownUntil);
+        Assert.Empty(e.ActiveChats);
+        Assert.Equal(AssignOutcome.ExpertUnavailable, await Store.TryAssignAsync("b", "e", T0.AddMinutes(11)));
+        // Presence updates (availability, connection) keep it.
+        await ExpertAsync("e");
+        Assert.Equal(T0.AddMinutes(12), (await Store.GetPresenceAsync("e"))!.CoolDownUntil);
+        Assert.Equal(AssignOutcome.Assigned, await Store.TryAssignAsync("b", "e", T0.AddMinutes(12)));
+
+        await Store.TryEndAsync("b", "visitor", T0.AddMinutes(20), TimeSpan.FromMinutes(2));
+        await Store.AddQueuedAsync(Session("c", 3));
+        await Store.EndCoolDownAsync("e");
+        Assert.Null((await Store.GetPresenceAsync("e"))!.CoolDownUntil);
+        Assert.Equal(AssignOutcome.Assigned, await Store.TryAssignAsync("c", "e", T0.AddMinutes(20)));
+        // No cool-down configured: none given.
+        await Store.TryEndAsync("c", "expert", T0.AddMinutes(30));
+        Assert.Null((await Store.GetPresenceAsync("e"))!.CoolDownUntil);
+    }
+
+    [Fact]
+    public async Task FeedbackIsMarkedOnceAndOnlyAfterTheEnd()
+    {
+        await ExpertAsync("e");
+        await Store.AddQueuedAsync(Session("a"));
+        Assert.False(await Store.TryMarkFeedbackAsync("a"));
+        await Store.TryAssignAsync("a", "e", T0);
+        Assert.False(await Store.TryMarkFeedbackAsync("a"));
+        await Store.TryEndAsync("a", "expert", T0.AddMinutes(5));
+        Assert.True(await Store.TryMarkFeedbackAsync("a"));
+        Assert.False(await Store.TryMarkFeedbackAsync("a"));
+        Assert.True((await Store.GetSessionAsync("a"))!.FeedbackGiven);
+        Assert.False(await Store.TryMarkFeedbackAsync("unknown"));
+    }
+
+    [Fact]
+    public async Task GenderAndLanguagesOfAnExpertAreKept()
+    {
+        await Store.UpsertPresenceAsync(new ExpertPresence
+        {
+            ExpertId = "g", DisplayName = "G", Experience = "both", MaxChats = 2, Gender = "man", Languages = ["nl", "en"],
+            Availability = "available", Connected = true, ChangedAt = T0,
+        });
+        var e = (await Store.GetPresenceAsync("g"))!;
+        Assert.Equal("man", e.Gender);
+        Assert.Equal(["nl", "en"], e.Languages);
+    }
 }
 
 public sealed class InMemoryLiveStoreTests : LiveStoreContract
