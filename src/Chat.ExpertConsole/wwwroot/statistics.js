@@ -112,7 +112,7 @@ function table(key, tb) {
   return h('section', { class: 'table-block', 'aria-labelledby': `t-${key}` },
     h('h2', { id: `t-${key}` }, tb.label),
     h('table', { class: 'report-table' },
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), h('th', { scope: 'col', class: 'num' }, t.count),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, t.answer)), h('th', { scope: 'col', class: 'num' }, t.count),
         h('th', { scope: 'col', class: 'num' }, t.percent), h('th', { scope: 'col', class: 'bar-col' }, h('span', { class: 'sr-only' }, t.percent)))),
       h('tbody', {}, tb.rows.map((r) => h('tr', {},
         h('th', { scope: 'row' }, r.label), h('td', { class: 'num' }, String(r.count)), h('td', { class: 'num' }, `${r.percent}%`),
@@ -158,7 +158,7 @@ function trendChart(points) {
 
 function heatMap(hm) {
   const max = Math.max(1, ...hm.requests.flat());
-  const head = h('tr', {}, h('th', { scope: 'col' }, ''), [...Array(24).keys()].map((hr) => h('th', { scope: 'col', class: 'hr' }, pad(hr))));
+  const head = h('tr', {}, h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, t.day)), [...Array(24).keys()].map((hr) => h('th', { scope: 'col', class: 'hr' }, pad(hr))));
   const rows = hm.requests.map((row, d) => h('tr', {}, h('th', { scope: 'row' }, t.days[d]), row.map((v, hr) => {
     const staffed = hm.staffedHours[d][hr] > 0;
     const unstaffed = v > 0 && !staffed;
@@ -167,20 +167,26 @@ function heatMap(hm) {
     return cell;
   })));
   return h('section', { class: 'table-block wide' }, h('h2', {}, t.heat),
-    h('div', { class: 'heat-wrap' }, h('table', { class: 'heat' }, h('thead', {}, head), h('tbody', {}, rows))),
+    scroller(t.heat, h('table', { class: 'heat' }, h('thead', {}, head), h('tbody', {}, rows))),
     h('p', { class: 'muted small' }, t.heatLegend));
 }
 
 function workload(list) {
   const hours = (m) => (m / 60).toLocaleString(locale, { maximumFractionDigits: 1 });
   return h('section', { class: 'table-block wide' }, h('h2', {}, t.workload), h('p', { class: 'muted small' }, t.workloadNote),
-    h('table', { class: 'report-table' },
+    scroller(t.workload, h('table', { class: 'report-table' },
       h('thead', {}, h('tr', {}, [t.expert, t.contacts, t.chats, t.chatHours, t.otherHours, t.shiftHours, t.formsMissing]
         .map((c, i) => h('th', { scope: 'col', class: i ? 'num' : null }, c)))),
       h('tbody', {}, list.map((e) => h('tr', {}, h('th', { scope: 'row' }, e.displayName),
         h('td', { class: 'num' }, String(e.contacts)), h('td', { class: 'num' }, String(e.chats)),
         h('td', { class: 'num' }, hours(e.chatMinutes)), h('td', { class: 'num' }, hours(e.otherContactMinutes)),
-        h('td', { class: 'num' }, e.shiftHours.toLocaleString(locale)), h('td', { class: 'num' + (e.formsMissing ? ' warn' : '') }, String(e.formsMissing)))))));
+        h('td', { class: 'num' }, e.shiftHours.toLocaleString(locale)), h('td', { class: 'num' + (e.formsMissing ? ' warn' : '') }, String(e.formsMissing))))))));
+}
+
+// A wide table scrolls sideways in its own box on a narrow screen (never the page): a named region that the keyboard
+// can reach and scroll.
+function scroller(label, table) {
+  return h('div', { class: 'table-scroll', role: 'region', tabindex: '0', 'aria-label': t.scrolls(label) }, table);
 }
 
 async function getJson(url) {
