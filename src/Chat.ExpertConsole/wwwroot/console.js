@@ -197,8 +197,8 @@ function toast(text) {
 
 const baseTitle = document.title;
 function showTitle() {
-  document.title = state.unseen > 0 ? `(${state.unseen}) ${t.newChat} – ${baseTitle}`
-    : state.unseenMessages > 0 ? `(${state.unseenMessages}) ${t.newMessageTitle} – ${baseTitle}` : baseTitle;
+  const count = state.unseen + state.unseenMessages;
+  document.title = count === 0 ? baseTitle : `(${count}) ${state.unseen > 0 ? t.newChat : t.newMessageTitle} – ${baseTitle}`;
 }
 // A visitor wrote while this tab is hidden (any chat, also the one on screen): the count goes into the title.
 function notifyHiddenMessage() {
