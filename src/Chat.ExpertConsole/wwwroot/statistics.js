@@ -196,7 +196,10 @@ async function getJson(url) {
   return r.json();
 }
 
+// Each load has a number: an answer that comes back after a newer load started (a quick change of period) is dropped.
+let loadNumber = 0;
 async function load() {
+  const mine = ++loadNumber;
   renderControls();
   const p = period();
   const from = iso(p.from), to = iso(p.to);
@@ -209,6 +212,7 @@ async function load() {
     const [report, trend, heat, experts] = await Promise.all([
       getJson(reportUrl), getJson(`/api/statistics/trend?week=${isoWeek(p.to)}&weeks=12`),
       getJson(`/api/statistics/heatmap?from=${from}&to=${to}`), getJson(`/api/statistics/experts?from=${from}&to=${to}`)]);
+    if (mine !== loadNumber) return;
     const c = report.chat;
     fill(els.body,
       h('div', { class: 'cards' },
@@ -221,9 +225,9 @@ async function load() {
       trendChart(trend), heatMap(heat), workload(experts));
     sizeBars();
   } catch {
-    els.body.replaceChildren(h('p', { class: 'error', role: 'alert' }, t.failed));
+    if (mine === loadNumber) els.body.replaceChildren(h('p', { class: 'error', role: 'alert' }, t.failed));
   } finally {
-    els.body.removeAttribute('aria-busy');
+    if (mine === loadNumber) els.body.removeAttribute('aria-busy');
   }
 }
 
