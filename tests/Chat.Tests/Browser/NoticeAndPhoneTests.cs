@@ -129,6 +129,21 @@ public sealed class CoordinatorPagesOnAPhoneTests(BrowserFixture f) : IClassFixt
         await Phone.AssertNoSidewaysScrollAsync(page, "blocks");
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task TheConsoleAndTheWidgetHaveAFaviconOfTheirOwnOrigin()
+    {
+        var page = await f.Browser.NewPageAsync();
+        foreach (var path in new[] { "/console/login", "/widget/" })
+        {
+            await page.GotoAsync(f.BaseUrl + path);
+            var icon = await page.EvaluateAsync<string>(
+                "async () => { const l = document.querySelector('link[rel=icon]'); if (!l || new URL(l.href).origin !== location.origin) return 'none';" +
+                " const r = await fetch(l.href); return r.ok ? r.headers.get('content-type') : String(r.status); }");
+            Assert.StartsWith("image/svg+xml", icon);
+        }
+        await page.CloseAsync();
+    }
 }
 
 public sealed class MinimisedWidgetBadgeTests(BrowserFixture f) : IClassFixture<BrowserFixture>
