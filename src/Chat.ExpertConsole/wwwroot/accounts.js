@@ -6,7 +6,7 @@ const root = document.getElementById('accounts');
 const lang = root.dataset.lang === 'en' ? 'en' : 'nl';
 const t = {
   nl: {
-    title: 'Accounts', back: 'Terug naar de console', add: 'Nieuw account', userName: 'Gebruikersnaam',
+    title: 'Accounts', back: 'Terug naar de console', add: 'Nieuw account', list: 'Accounts (schuift opzij op een smal scherm)', userName: 'Gebruikersnaam',
     displayName: 'Naam voor contactzoekers', experience: 'Ervaring', maxChats: 'Chats tegelijk', coordinator: 'Coördinator',
     disabled: 'Uitgeschakeld', password: 'Wachtwoord (minstens 12 tekens, hoofdletter, kleine letter, cijfer)',
     newPassword: 'Nieuw wachtwoord', setPassword: 'Wachtwoord instellen', save: 'Opslaan', create: 'Account aanmaken',
@@ -14,7 +14,7 @@ const t = {
     experiences: { victim: 'als slachtoffer', perpetrator: 'als pleger', both: 'beide' }, yes: 'ja', no: 'nee'
   },
   en: {
-    title: 'Accounts', back: 'Back to the console', add: 'New account', userName: 'User name',
+    title: 'Accounts', back: 'Back to the console', add: 'New account', list: 'Accounts (scrolls sideways on a narrow screen)', userName: 'User name',
     displayName: 'Name shown to contact seekers', experience: 'Experience', maxChats: 'Chats at once', coordinator: 'Coordinator',
     disabled: 'Disabled', password: 'Password (12+ characters, upper case, lower case, digit)',
     newPassword: 'New password', setPassword: 'Set password', save: 'Save', create: 'Create account',
@@ -65,9 +65,12 @@ function row(a) {
 
 async function load() {
   const accounts = await call('GET', '/api/accounts');
-  fill(list, h('table', { class: 'report-table accounts-table' },
-    h('thead', {}, h('tr', {}, [t.userName, t.displayName, t.experience, t.maxChats, t.coordinator, t.disabled, '', t.newPassword].map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', {}, accounts.map(row))));
+  // Every column has a header; the one above the save buttons is for screen readers only.
+  const head = [t.userName, t.displayName, t.experience, t.maxChats, t.coordinator, t.disabled, h('span', { class: 'sr-only' }, t.save), t.newPassword];
+  fill(list, h('div', { class: 'table-scroll', role: 'region', tabindex: '0', 'aria-label': t.list },
+    h('table', { class: 'report-table accounts-table' },
+      h('thead', {}, h('tr', {}, head.map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, accounts.map(row)))));
 }
 
 function addForm() {

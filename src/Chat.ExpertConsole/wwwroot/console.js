@@ -15,7 +15,8 @@ const state = {
   chats: new Map(),      // conversationId -> { visitor, startedAt, messages: Map(seq -> msg), connected, typing, ended, pending: Map }
   selected: null,
   pendingForms: [],
-  unseen: 0,
+  unseen: 0,             // new chats not yet seen (title)
+  unseenMessages: 0,     // visitor messages that came while the tab was hidden (title)
   connected: false,
   connection: null
 };
@@ -36,22 +37,31 @@ function layout() {
   els.formsList = h('ul', { class: 'forms-list' });
   els.formsBox = h('section', { class: 'side-box reminders', hidden: true, 'aria-labelledby': 'forms-title' },
     h('h2', { id: 'forms-title' }, t.formsToDo), els.formsList);
-  els.main = h('section', { class: 'workspace', 'aria-label': t.myChats });
+  els.main = h('main', { class: 'workspace', id: 'main', 'aria-label': t.openChat });
   els.toast = h('div', { class: 'toast', role: 'status', 'aria-live': 'polite', hidden: true });
+  // Said politely to screen readers: a message in a chat that is not on screen.
+  els.announce = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
+  // On a phone the links and buttons of the bar fold away behind one button (CSS shows it there only).
+  els.nav = h('nav', { class: 'bar-right', id: 'console-menu', 'aria-label': t.menu },
+    h('button', { type: 'button', class: 'secondary', onclick: registerOther }, t.register),
+    h('button', { type: 'button', class: 'secondary', onclick: showMyForms }, t.myForms),
+    app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/statistics' }, t.statistics) : null,
+    app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/accounts' }, t.accounts) : null,
+    app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/blocks' }, t.blocks) : null,
+    h('a', { class: 'link', href: '/console/password' }, t.changePassword),
+    h('a', { class: 'link', href: '/console/two-factor' }, t.twoFactor),
+    h('button', { type: 'button', class: 'link', onclick: () => document.getElementById('logout-form').submit() }, t.signOut));
+  const menuButton = h('button', { type: 'button', class: 'secondary menu-toggle', 'aria-expanded': 'false', 'aria-controls': 'console-menu',
+    onclick: () => {
+      const open = els.nav.classList.toggle('open');
+      menuButton.setAttribute('aria-expanded', String(open));
+    } }, t.menu);
 
   app.replaceChildren(
     h('header', { class: 'bar' },
-      h('div', { class: 'bar-left' }, h('strong', { class: 'product' }, t.console), els.name),
-      h('div', { class: 'bar-mid' }, els.availability),
-      h('nav', { class: 'bar-right' },
-        h('button', { type: 'button', class: 'secondary', onclick: registerOther }, t.register),
-        h('button', { type: 'button', class: 'secondary', onclick: showMyForms }, t.myForms),
-        app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/statistics' }, t.statistics) : null,
-        app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/accounts' }, t.accounts) : null,
-        app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/blocks' }, t.blocks) : null,
-        h('a', { class: 'link', href: '/console/password' }, t.changePassword),
-        h('a', { class: 'link', href: '/console/two-factor' }, t.twoFactor),
-        h('button', { type: 'button', class: 'link', onclick: () => document.getElementById('logout-form').submit() }, t.signOut))),
+      h('div', { class: 'bar-left' }, h('h1', { class: 'product' }, t.console), els.name),
+      h('div', { class: 'bar-mid' }, els.availability, menuButton),
+      els.nav),
     els.conn,
     h('div', { class: 'columns' },
       h('aside', { class: 'side' },
@@ -60,7 +70,7 @@ function layout() {
         els.formsBox,
         h('p', { class: 'muted small' }, t.availabilityHelp)),
       els.main),
-    els.toast);
+    els.toast, els.announce);
 }
 
 function segmentKeys(ev) {
@@ -97,20 +107,31 @@ function renderQueue() {
     q.waiting > 0 ? h('p', { class: 'muted' }, t.longest(q.longestWaitSeconds)) : null);
 }
 
+const chatName = (c) => `${t.visitor} · ${new Date(c.startedAt).toLocaleTimeString(lang === 'en' ? 'en-GB' : 'nl-NL', { hour: '2-digit', minute: '2-digit' })}`;
+
 function renderChatList() {
   const items = [...state.chats.entries()].map(([id, c]) => h('li', {},
-    h('button', { type: 'button', class: 'chat-item' + (id === state.selected ? ' selected' : '') + (c.ended ? ' ended' : ''),
+    h('button', { type: 'button', class: 'chat-item' + (id === state.selected ? ' selected' : '') + (c.ended ? ' ended' : '') + (c.unread ? ' unread' : ''),
       'aria-current': id === state.selected ? 'true' : null, onclick: () => select(id) },
-      h('span', {}, `${t.visitor} · ${new Date(c.startedAt).toLocaleTimeString(lang === 'en' ? 'en-GB' : 'nl-NL', { hour: '2-digit', minute: '2-digit' })}`),
-      c.unread ? h('span', { class: 'badge' }, String(c.unread)) : null)));
+      h('span', {}, chatName(c)),
+      c.unread ? h('span', { class: 'badge' }, h('span', { 'aria-hidden': 'true' }, String(c.unread)), h('span', { class: 'sr-only' }, t.unread(c.unread))) : null)));
   els.chatList.replaceChildren(...(items.length ? items : [h('li', { class: 'muted' }, t.noChats)]));
 }
 
 function renderForms() {
   els.formsBox.hidden = state.pendingForms.length === 0;
   els.formsList.replaceChildren(...state.pendingForms.map((p) => h('li', {},
-    h('span', {}, new Date(p.occurredAt).toLocaleString(lang === 'en' ? 'en-GB' : 'nl-NL', { weekday: 'short', hour: '2-digit', minute: '2-digit' }), ` · ${p.durationMinutes} min`),
+    h('span', {}, roundedHour(p.occurredAt), ` · ${p.durationMinutes} min`),
     h('button', { type: 'button', class: 'secondary small', onclick: () => fillForm(p) }, t.fillIn))));
+}
+
+// Contact times are kept to the hour only: say the day and that the hour is rounded ("di 30 nov, rond 14:00").
+function roundedHour(iso) {
+  const d = new Date(iso);
+  const locale = lang === 'en' ? 'en-GB' : 'nl-NL';
+  const day = d.toLocaleDateString(locale, { weekday: 'short', day: 'numeric', month: 'short' });
+  const hour = d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+  return t.aroundHour(day, hour);
 }
 
 function label(map, key) { return map[key] ?? key ?? t.unknown; }
@@ -175,9 +196,19 @@ function toast(text) {
 // ---- notices (sound and tab title) --------------------------------------------------------------
 
 const baseTitle = document.title;
+function showTitle() {
+  const count = state.unseen + state.unseenMessages;
+  document.title = count === 0 ? baseTitle : `(${count}) ${state.unseen > 0 ? t.newChat : t.newMessageTitle} – ${baseTitle}`;
+}
+// A visitor wrote while this tab is hidden (any chat, also the one on screen): the count goes into the title.
+function notifyHiddenMessage() {
+  if (!document.hidden) return;
+  state.unseenMessages++;
+  showTitle();
+}
 function notifyNewChat() {
   state.unseen++;
-  document.title = `(${state.unseen}) ${t.newChat} – ${baseTitle}`;
+  showTitle();
   try {
     const ctx = new AudioContext();
     const play = (freq, at) => {
@@ -191,7 +222,7 @@ function notifyNewChat() {
     play(660, 0); play(880, 0.25);
   } catch { /* no sound available */ }
 }
-function clearNotice() { state.unseen = 0; document.title = baseTitle; }
+function clearNotice() { state.unseen = 0; state.unseenMessages = 0; showTitle(); }
 window.addEventListener('focus', clearNotice);
 document.addEventListener('visibilitychange', () => { if (!document.hidden) clearNotice(); });
 
@@ -236,9 +267,12 @@ function addMessage(m) {
     c.typingEl.hidden = true;
     c.list.scrollTop = c.list.scrollHeight;
   } else if (m.from === 'visitor') {
+    // Another chat than the one on screen: a count on its item in the list, said once to screen readers.
     c.unread = (c.unread || 0) + 1;
     renderChatList();
+    els.announce.textContent = t.newMessageIn(chatName(c));
   }
+  if (m.from === 'visitor') notifyHiddenMessage();
 }
 
 function backoff(ctx) {

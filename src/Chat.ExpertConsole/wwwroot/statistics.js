@@ -112,7 +112,7 @@ function table(key, tb) {
   return h('section', { class: 'table-block', 'aria-labelledby': `t-${key}` },
     h('h2', { id: `t-${key}` }, tb.label),
     h('table', { class: 'report-table' },
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), h('th', { scope: 'col', class: 'num' }, t.count),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, t.answer)), h('th', { scope: 'col', class: 'num' }, t.count),
         h('th', { scope: 'col', class: 'num' }, t.percent), h('th', { scope: 'col', class: 'bar-col' }, h('span', { class: 'sr-only' }, t.percent)))),
       h('tbody', {}, tb.rows.map((r) => h('tr', {},
         h('th', { scope: 'row' }, r.label), h('td', { class: 'num' }, String(r.count)), h('td', { class: 'num' }, `${r.percent}%`),
@@ -158,7 +158,7 @@ function trendChart(points) {
 
 function heatMap(hm) {
   const max = Math.max(1, ...hm.requests.flat());
-  const head = h('tr', {}, h('th', { scope: 'col' }, ''), [...Array(24).keys()].map((hr) => h('th', { scope: 'col', class: 'hr' }, pad(hr))));
+  const head = h('tr', {}, h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, t.day)), [...Array(24).keys()].map((hr) => h('th', { scope: 'col', class: 'hr' }, pad(hr))));
   const rows = hm.requests.map((row, d) => h('tr', {}, h('th', { scope: 'row' }, t.days[d]), row.map((v, hr) => {
     const staffed = hm.staffedHours[d][hr] > 0;
     const unstaffed = v > 0 && !staffed;
@@ -167,20 +167,26 @@ function heatMap(hm) {
     return cell;
   })));
   return h('section', { class: 'table-block wide' }, h('h2', {}, t.heat),
-    h('div', { class: 'heat-wrap' }, h('table', { class: 'heat' }, h('thead', {}, head), h('tbody', {}, rows))),
+    scroller(t.heat, h('table', { class: 'heat' }, h('thead', {}, head), h('tbody', {}, rows))),
     h('p', { class: 'muted small' }, t.heatLegend));
 }
 
 function workload(list) {
   const hours = (m) => (m / 60).toLocaleString(locale, { maximumFractionDigits: 1 });
   return h('section', { class: 'table-block wide' }, h('h2', {}, t.workload), h('p', { class: 'muted small' }, t.workloadNote),
-    h('table', { class: 'report-table' },
+    scroller(t.workload, h('table', { class: 'report-table' },
       h('thead', {}, h('tr', {}, [t.expert, t.contacts, t.chats, t.chatHours, t.otherHours, t.shiftHours, t.formsMissing]
         .map((c, i) => h('th', { scope: 'col', class: i ? 'num' : null }, c)))),
       h('tbody', {}, list.map((e) => h('tr', {}, h('th', { scope: 'row' }, e.displayName),
         h('td', { class: 'num' }, String(e.contacts)), h('td', { class: 'num' }, String(e.chats)),
         h('td', { class: 'num' }, hours(e.chatMinutes)), h('td', { class: 'num' }, hours(e.otherContactMinutes)),
-        h('td', { class: 'num' }, e.shiftHours.toLocaleString(locale)), h('td', { class: 'num' + (e.formsMissing ? ' warn' : '') }, String(e.formsMissing)))))));
+        h('td', { class: 'num' }, e.shiftHours.toLocaleString(locale)), h('td', { class: 'num' + (e.formsMissing ? ' warn' : '') }, String(e.formsMissing))))))));
+}
+
+// A wide table scrolls sideways in its own box on a narrow screen (never the page): a named region that the keyboard
+// can reach and scroll.
+function scroller(label, table) {
+  return h('div', { class: 'table-scroll', role: 'region', tabindex: '0', 'aria-label': t.scrolls(label) }, table);
 }
 
 async function getJson(url) {
@@ -190,7 +196,10 @@ async function getJson(url) {
   return r.json();
 }
 
+// Each load has a number: an answer that comes back after a newer load started (a quick change of period) is dropped.
+let loadNumber = 0;
 async function load() {
+  const mine = ++loadNumber;
   renderControls();
   const p = period();
   const from = iso(p.from), to = iso(p.to);
@@ -203,6 +212,7 @@ async function load() {
     const [report, trend, heat, experts] = await Promise.all([
       getJson(reportUrl), getJson(`/api/statistics/trend?week=${isoWeek(p.to)}&weeks=12`),
       getJson(`/api/statistics/heatmap?from=${from}&to=${to}`), getJson(`/api/statistics/experts?from=${from}&to=${to}`)]);
+    if (mine !== loadNumber) return;
     const c = report.chat;
     fill(els.body,
       h('div', { class: 'cards' },
@@ -215,9 +225,9 @@ async function load() {
       trendChart(trend), heatMap(heat), workload(experts));
     sizeBars();
   } catch {
-    els.body.replaceChildren(h('p', { class: 'error', role: 'alert' }, t.failed));
+    if (mine === loadNumber) els.body.replaceChildren(h('p', { class: 'error', role: 'alert' }, t.failed));
   } finally {
-    els.body.removeAttribute('aria-busy');
+    if (mine === loadNumber) els.body.removeAttribute('aria-busy');
   }
 }
 

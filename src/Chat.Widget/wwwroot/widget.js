@@ -15,9 +15,11 @@
   var lang = (script.getAttribute('data-lang') || document.documentElement.lang || 'nl').slice(0, 2) === 'en' ? 'en' : 'nl';
   var texts = {
     nl: { open: 'Chat anoniem met een ervaringsdeskundige', closed: 'Chat nu gesloten: bekijk de openingstijden',
-          stateOpen: 'Open', stateClosed: 'Gesloten', close: 'Chat verkleinen', title: 'Anonieme chat' },
+          stateOpen: 'Open', stateClosed: 'Gesloten', close: 'Chat verkleinen', title: 'Anonieme chat',
+          unread: function (n) { return n === 1 ? '1 nieuw bericht' : n + ' nieuwe berichten'; } },
     en: { open: 'Chat anonymously with an expert by experience', closed: 'Chat closed now: see the opening hours',
-          stateOpen: 'Open', stateClosed: 'Closed', close: 'Minimise chat', title: 'Anonymous chat' }
+          stateOpen: 'Open', stateClosed: 'Closed', close: 'Minimise chat', title: 'Anonymous chat',
+          unread: function (n) { return n === 1 ? '1 new message' : n + ' new messages'; } }
   }[lang];
   var exitUrl = 'https://www.buienradar.nl/';
 
@@ -33,7 +35,13 @@
   launcher.className = 'launcher closed';
   var dot = document.createElement('span'); dot.className = 'dot'; dot.setAttribute('aria-hidden', 'true');
   var label = document.createElement('span'); label.textContent = texts.open;
-  launcher.append(dot, label);
+  // New messages while the chat is minimised: a visible count on the launcher, in its name, and said once (polite).
+  var badge = document.createElement('span'); badge.className = 'badge'; badge.setAttribute('aria-hidden', 'true'); badge.hidden = true;
+  launcher.append(dot, label, badge);
+  var announcer = document.createElement('span');
+  announcer.className = 'sr-only';
+  announcer.setAttribute('role', 'status');
+  announcer.setAttribute('aria-live', 'polite');
   var panel = document.createElement('div');
   panel.className = 'panel';
   panel.setAttribute('role', 'dialog');
@@ -42,7 +50,7 @@
   minimise.type = 'button'; minimise.className = 'min'; minimise.textContent = '\u2013';
   minimise.setAttribute('aria-label', texts.close); minimise.title = texts.close;
   panel.appendChild(minimise);
-  root.append(style, launcher, panel);
+  root.append(style, launcher, announcer, panel);
 
   var frame = null;
   var frameReady = false;
@@ -60,8 +68,40 @@
     if (!frame) createFrame();
     panel.classList.add('open');
     launcher.style.display = 'none';
+    clearUnread();
     frame.focus();
   }
+
+  // The count of what the expert did (joined, wrote, ended) while the chat was minimised or this tab hidden: on the
+  // launcher and as "(1) " before this page's own title (only a number: nothing on the tab says "chat").
+  var unread = 0;
+  var ownTitle = null;
+  function showUnread() {
+    badge.hidden = unread === 0;
+    badge.textContent = unread > 9 ? '9+' : String(unread);
+    announcer.textContent = unread > 0 ? texts.unread(unread) : '';
+    if (lastStatus !== undefined) showStatus(lastStatus);
+    if (unread > 0) {
+      if (ownTitle === null) ownTitle = document.title;
+      document.title = '(' + unread + ') ' + ownTitle;
+    } else if (ownTitle !== null) {
+      document.title = ownTitle;
+      ownTitle = null;
+    }
+  }
+  function addUnread() {
+    if (panel.classList.contains('open') && !document.hidden) return;
+    unread++;
+    showUnread();
+  }
+  function clearUnread() {
+    if (unread === 0) return;
+    unread = 0;
+    showUnread();
+  }
+  document.addEventListener('visibilitychange', function () {
+    if (!document.hidden && panel.classList.contains('open')) clearUnread();
+  });
   function closePanel() {
     panel.classList.remove('open');
     launcher.style.display = '';
@@ -110,6 +150,7 @@
     if (e.data.type === 'chat:quick-exit-done' && exitTimer) leave(exitUrl);
     if (e.data.type === 'chat:quick-exit') leave(typeof e.data.url === 'string' && /^https?:\/\//.test(e.data.url) ? e.data.url : exitUrl);
     if (e.data.type === 'chat:minimise') closePanel();
+    if (e.data.type === 'chat:notice' && !leaving) addUnread();
   });
   // Shift three times within two seconds anywhere on this page (GOV.UK's "Exit this page"); any other key in
   // between starts the count again, so typing capitals does not count. Keys typed in the chat stay in its frame.
@@ -122,11 +163,14 @@
     if (presses.length >= 3) { presses = []; quickExitFromHost(); }
   }, true);
 
+  var lastStatus;
   function showStatus(s) {
+    lastStatus = s;
     var open = !!(s && s.open);
     launcher.classList.toggle('closed', !open);
     label.textContent = open ? texts.open : texts.closed;
-    launcher.setAttribute('aria-label', label.textContent + ' (' + (open ? texts.stateOpen : texts.stateClosed) + ')');
+    launcher.setAttribute('aria-label', label.textContent + ' (' + (open ? texts.stateOpen : texts.stateClosed) + ')' +
+      (unread > 0 ? ', ' + texts.unread(unread) : ''));
   }
   function poll() {
     fetch(origin + '/api/status', { credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer' })

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -6,44 +7,145 @@ using static Microsoft.Playwright.Assertions;
 namespace Chat.Tests.Browser;
 
 /// <summary>
-/// The pages this project shows, at a desktop (1280x800) and a phone (390x844) size, checked with axe-core: no serious
-/// or critical violation. Screenshots of each go to artifacts/screenshots for people to look at.
+/// Every page and state this project shows, at a desktop (1280x800) and a phone (390x844) size, checked with axe-core:
+/// no serious or critical violation, and no moderate one of the kinds the last review found (landmarks, h1). The
+/// widget goes through closed, start form, queued, chatting, ended (with and without the conversation), refused and
+/// expert away; the console through offline, pause, available, an active chat, the contact form, a pending form and
+/// the block dialog; then statistics, accounts, blocks, password and two-factor. Screenshots of each go to
+/// artifacts/screenshots for people to look at.
 /// </summary>
 public sealed class AccessibilityTests(BrowserFixture f, ITestOutputHelper output) : IClassFixture<BrowserFixture>
 {
     public static readonly TheoryData<int, int> Sizes = new() { { 1280, 800 }, { 390, 844 } };
 
+    // Moderate rules that were found before and fixed: they must stay fixed.
+    private static readonly string[] MustPass =
+        ["landmark-one-main", "page-has-heading-one", "landmark-unique", "region", "landmark-no-duplicate-main", "empty-table-header"];
+
     private async Task CheckAsync(IPage page, string name, int width)
     {
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, $"a11y-{name}-{width}.png"), FullPage = true });
         var result = await page.RunAxe();
-        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
         foreach (var v in result.Violations)
             output.WriteLine($"{name} @{width}: {v.Impact} {v.Id}: {v.Help} ({v.Nodes.Length} nodes: {string.Join(" | ", v.Nodes.Take(3).Select(n => string.Join(",", n.Target)))})");
+        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical" || MustPass.Contains(v.Id)).ToList();
         Assert.True(bad.Count == 0, $"{name} @{width}: " + string.Join("; ", bad.Select(v => $"{v.Id} ({v.Nodes.Length})")));
     }
 
     private async Task<IPage> PageAsync(int width, int height)
     {
-        var ctx = await f.Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, Locale = "nl-NL" });
-        return await ctx.NewPageAsync();
+        var phone = width < 600;
+        var ctx = await f.Browser.NewContextAsync(new()
+        {
+            ViewportSize = new() { Width = width, Height = height }, Locale = "nl-NL", IsMobile = phone, HasTouch = phone,
+        });
+        var page = await ctx.NewPageAsync();
+        page.Dialog += async (_, d) => await d.AcceptAsync();
+        return page;
+    }
+
+    private async Task<IPage> ConsoleAsync(int width, int height)
+    {
+        var console = await PageAsync(width, height);
+        await console.GotoAsync(f.BaseUrl + "/console");
+        await BrowserFixture.SignInAsync(console, "coordinator", "Demo-Coordinator-1");
+        await Expect(console.GetByRole(AriaRole.Radio, new() { Name = "Beschikbaar" })).ToBeEnabledAsync();
+        return console;
+    }
+
+    private static async Task SetAvailabilityAsync(IPage console, string name)
+    {
+        var radio = console.GetByRole(AriaRole.Radio, new() { Name = name });
+        await radio.ClickAsync();
+        await Expect(radio).ToHaveAttributeAsync("aria-checked", "true");
     }
 
     [Theory]
     [MemberData(nameof(Sizes))]
-    public async Task WidgetAndConsolePagesHaveNoSeriousViolations(int width, int height)
+    public async Task EveryWidgetAndConsoleStateHasNoSeriousViolations(int width, int height)
     {
         var widget = await PageAsync(width, height);
-        await widget.GotoAsync(f.BaseUrl + "/widget/");
-        await Expect(widget.GetByRole(AriaRole.Button, new() { Name = "Snel weg" })).ToBeVisibleAsync();
-        await CheckAsync(widget, "widget-start", width);
+        var console = await ConsoleAsync(width, height);
+        await SetAvailabilityAsync(console, "Offline");
 
-        var console = await PageAsync(width, height);
-        await console.GotoAsync(f.BaseUrl + "/console");
-        await CheckAsync(console, "console-login", width);
-        await BrowserFixture.SignInAsync(console, "coordinator", "Demo-Coordinator-1");
-        await Expect(console.GetByRole(AriaRole.Radio, new() { Name = "Beschikbaar" })).ToBeVisibleAsync();
-        await CheckAsync(console, "console", width);
+        // Nobody on shift: the widget is closed.
+        await widget.GotoAsync(f.BaseUrl + "/widget/");
+        await Expect(widget.GetByRole(AriaRole.Heading, new() { Name = "De chat is nu gesloten" })).ToBeVisibleAsync();
+        await CheckAsync(widget, "widget-closed", width);
+        await CheckAsync(console, "console-offline", width);
+
+        // On shift but on a break: the start form, then waiting in the queue.
+        await SetAvailabilityAsync(console, "Pauze");
+        await CheckAsync(console, "console-paused", width);
+        await widget.ReloadAsync();
+        await Expect(widget.GetByRole(AriaRole.Button, new() { Name = "Start de chat" })).ToBeVisibleAsync();
+        await CheckAsync(widget, "widget-start", width);
+        await widget.GetByRole(AriaRole.Button, new() { Name = "Start de chat" }).ClickAsync();
+        await Expect(widget.GetByText("Je bent de volgende")).ToBeVisibleAsync();
+        await CheckAsync(widget, "widget-queued", width);
+
+        // Available: the chat starts; both sides with a few messages.
+        await SetAvailabilityAsync(console, "Beschikbaar");
+        await Expect(widget.GetByText("Je praat met")).ToBeVisibleAsync();
+        await widget.GetByLabel("Je bericht").FillAsync("Ik weet niet waar ik moet beginnen.");
+        await widget.GetByLabel("Je bericht").PressAsync("Enter");
+        await Expect(console.Locator("li.msg.visitor")).ToHaveCountAsync(1);
+        await console.Locator("#reply").FillAsync("Neem je tijd, ik lees mee.");
+        await console.Locator("#reply").PressAsync("Enter");
+        await Expect(widget.Locator("li.msg.expert")).ToHaveCountAsync(1);
+        await CheckAsync(widget, "widget-chatting", width);
+        await CheckAsync(console, "console-active-chat", width);
+
+        // The expert ends it: the ended banner above the conversation, then the ended screen; the contact form opens.
+        await console.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" }).ClickAsync();
+        await Expect(widget.GetByRole(AriaRole.Heading, new() { Name = "Het gesprek is beëindigd" })).ToBeVisibleAsync();
+        await CheckAsync(widget, "widget-ended-transcript", width);
+        await widget.GetByRole(AriaRole.Button, new() { Name = "Gesprek sluiten" }).ClickAsync();
+        await Expect(widget.Locator("li.msg")).ToHaveCountAsync(0);
+        await CheckAsync(widget, "widget-ended", width);
+        var form = console.GetByRole(AriaRole.Dialog, new() { Name = "Contactformulier na de chat" });
+        await Expect(form).ToBeVisibleAsync();
+        await CheckAsync(console, "console-contact-form", width);
+        await form.GetByRole(AriaRole.Button, new() { Name = "Later invullen" }).ClickAsync();
+        await Expect(console.GetByRole(AriaRole.Heading, new() { Name = "Nog in te vullen" })).ToBeVisibleAsync();
+        await CheckAsync(console, "console-pending-form", width);
+
+        // A new chat that the expert blocks (the dialog), after which a new start is refused.
+        await widget.GetByRole(AriaRole.Button, new() { Name = "Nieuw gesprek" }).ClickAsync();
+        await widget.GetByRole(AriaRole.Button, new() { Name = "Start de chat" }).ClickAsync();
+        await Expect(widget.GetByText("Je praat met")).ToBeVisibleAsync();
+        await console.GetByRole(AriaRole.Button, new() { Name = "Blokkeren", Exact = true }).ClickAsync();
+        var block = console.GetByRole(AriaRole.Dialog, new() { Name = "Contactzoeker blokkeren" });
+        await block.GetByRole(AriaRole.Radio, new() { Name = "Nepgesprek of grap" }).CheckAsync();
+        await CheckAsync(console, "console-block-dialog", width);
+        await block.GetByRole(AriaRole.Button, new() { Name = "Blokkeren en beëindigen" }).ClickAsync();
+        await Expect(widget.GetByRole(AriaRole.Heading, new() { Name = "Het gesprek is beëindigd" })).ToBeVisibleAsync();
+        await widget.GetByRole(AriaRole.Button, new() { Name = "Nieuw gesprek" }).ClickAsync();
+        await widget.GetByRole(AriaRole.Button, new() { Name = "Start de chat" }).ClickAsync();
+        await Expect(widget.GetByRole(AriaRole.Heading, new() { Name = "Het lukt nu niet om een nieuw gesprek te starten" })).ToBeVisibleAsync();
+        await CheckAsync(widget, "widget-refused", width);
+        await LiftBlocksAsync();
+
+        // The expert's connection drops during a chat.
+        await widget.GetByRole(AriaRole.Button, new() { Name = "Probeer opnieuw" }).ClickAsync();
+        await widget.GetByRole(AriaRole.Button, new() { Name = "Start de chat" }).ClickAsync();
+        await Expect(widget.GetByText("Je praat met")).ToBeVisibleAsync();
+        await Expect(console.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" })).ToBeVisibleAsync();
+        await console.Context.CloseAsync();
+        await Expect(widget.GetByText("De verbinding met de ervaringsdeskundige is even weg.")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await CheckAsync(widget, "widget-expert-away", width);
+        await widget.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" }).ClickAsync();
+        await Expect(widget.GetByRole(AriaRole.Heading, new() { Name = "Het gesprek is beëindigd" })).ToBeVisibleAsync();
+
+        // The coordinator's pages.
+        console = await ConsoleAsync(width, height);
+        await SetAvailabilityAsync(console, "Offline");
+        await console.GotoAsync(f.BaseUrl + "/console/statistics");
+        await Expect(console.GetByRole(AriaRole.Heading, new() { Name = "Belasting per ervaringsdeskundige" })).ToBeVisibleAsync();
+        await CheckAsync(console, "statistics", width);
+        await console.GotoAsync(f.BaseUrl + "/console/accounts");
+        await Expect(console.GetByRole(AriaRole.Rowheader, new() { Name = "expert1", Exact = true })).ToBeVisibleAsync();
+        await CheckAsync(console, "accounts", width);
         foreach (var (path, heading) in new[] { ("/console/blocks", "Blokkades"), ("/console/password", "Wachtwoord wijzigen"), ("/console/two-factor", "Tweestapsverificatie") })
         {
             await console.GotoAsync(f.BaseUrl + path);
@@ -52,5 +154,24 @@ public sealed class AccessibilityTests(BrowserFixture f, ITestOutputHelper outpu
         }
         await console.Context.CloseAsync();
         await widget.Context.CloseAsync();
+    }
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public async Task TheSignInPageHasNoSeriousViolations(int width, int height)
+    {
+        var page = await PageAsync(width, height);
+        await page.GotoAsync(f.BaseUrl + "/console");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Inloggen" })).ToBeVisibleAsync();
+        await CheckAsync(page, "console-login", width);
+        await page.Context.CloseAsync();
+    }
+
+    private async Task LiftBlocksAsync()
+    {
+        var coordinator = await f.App.CoordinatorClientAsync();
+        var blocks = await coordinator.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/blocks");
+        foreach (var b in blocks.EnumerateArray())
+            (await coordinator.DeleteAsync($"/api/blocks/{b.GetProperty("id").GetString()}")).EnsureSuccessStatusCode();
     }
 }

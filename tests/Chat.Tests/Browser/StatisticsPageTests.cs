@@ -10,7 +10,10 @@ public sealed class StatisticsPageTests(BrowserFixture f) : IClassFixture<Browse
 {
     private static string Shot(string name) => Path.Combine(BrowserFixture.ScreenshotDir, name + ".png");
 
-    private async Task SeedAsync()
+    private Task SeedAsync() => SeedAsync(f);
+
+    /// <summary>A generated quarter of contact forms by two experts (once per server).</summary>
+    internal static async Task SeedAsync(BrowserFixture f)
     {
         using var scope = f.App.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();

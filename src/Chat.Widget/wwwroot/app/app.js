@@ -29,6 +29,7 @@ const state = {
   queue: null,
   endedBy: null,
   expertAway: false,
+  unread: 0,            // stand-alone only: expert messages that arrived while this tab was hidden (shown in the title)
   leaving: false        // quick exit under way: nothing may reconnect or be stored again
 };
 
@@ -62,7 +63,7 @@ function applyTexts() {
   renderPhones();
   if (state.config) {
     $('org-name').textContent = state.config.organisationName;
-    document.title = state.config.organisationName;
+    renderTitle();
     $('opening-hours').textContent = state.config.openingHours[state.lang] || '';
     $('alternatives').textContent = state.config.alternatives[state.lang] || '';
     $('refused-alternatives').textContent = state.config.alternatives[state.lang] || '';
@@ -73,6 +74,23 @@ function applyTexts() {
   $('conn').textContent = t().reconnecting;
   if (state.status === 'ended') $('ended-text').textContent = endedText();
 }
+
+// The page title; "(2) name" while messages arrived in a hidden tab (stand-alone; embedded, the loader does this).
+function renderTitle() {
+  const name = state.config?.organisationName || 'Chat';
+  document.title = state.unread > 0 ? `(${state.unread}) ${name}` : name;
+}
+
+// The expert joined, wrote or ended while the visitor may not be looking. Embedded, the loader shows a badge on the
+// minimised launcher and a count in the host page's title; stand-alone, the title counts while the tab is hidden.
+function notice() {
+  if (state.leaving) return;
+  if (embedded) { window.parent.postMessage({ type: 'chat:notice' }, parentOrigin || '*'); return; }
+  if (document.hidden) { state.unread++; renderTitle(); }
+}
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden && state.unread > 0) { state.unread = 0; renderTitle(); }
+});
 
 // "In acute danger? Call <112>." : the numbers in angle brackets become tap-to-call links, built as DOM nodes.
 // While the refused screen shows its large call buttons for the same numbers, they stay bold text here, so that a
@@ -330,7 +348,7 @@ async function trySend(p) {
     }
     dropPending(p.id);
   } catch (err) {
-    if (isHubError(err) && !isRetry(err)) { markFailed(p.id, hubMessage(err)); return; }
+    if (isHubError(err) && !isRetry(err)) { markFailed(p.id, visitorError(err)); return; }
     // The connection broke or the server is briefly unavailable: it stays pending ("not sent yet") and is sent
     // again with the same id, after the reconnect or a few seconds from now. The server stores it once.
     if (isRetry(err) && !state.retryTimer) state.retryTimer = setTimeout(() => { state.retryTimer = null; flushPending(); }, 3000);
@@ -344,6 +362,23 @@ async function flushPending() {
 const isHubError = (err) => /HubException/.test(String(err?.message));
 const isRetry = (err) => /\[retry\]/.test(String(err?.message));
 const hubMessage = (err) => String(err.message).replace(/^.*HubException: /, '');
+// The hub answers in Dutch. The errors a visitor can meet are recognised and shown in the widget's own words (and
+// language); anything else falls back to the server's message.
+const hubErrors = [
+  [/al een gesprek open/i, 'alreadyOpen'],
+  [/bericht is leeg/i, 'empty'],
+  [/te lang/i, 'tooLong'],
+  [/maximale aantal berichten/i, 'chatFull'],
+  [/beëindigd; het bericht/i, 'chatEnded'],
+  [/geen gesprek/i, 'noChat'],
+  [/\[retry\]/, 'busy'],
+  [/ging iets mis/i, 'server']
+];
+function visitorError(err) {
+  const message = hubMessage(err);
+  const known = hubErrors.find(([pattern]) => pattern.test(message));
+  return known ? t().errors[known[1]] : message;
+}
 
 // ---- connection ---------------------------------------------------------------------------------
 
@@ -372,8 +407,12 @@ function buildConnection() {
     renderHead();
     $('text').placeholder = t().placeholderActive;
     systemLine(t().joined(state.expertName || t().expertFallback));
+    notice();
   });
-  c.on('MessageReceived', (m) => renderMessage(m));
+  c.on('MessageReceived', (m) => {
+    if (m.from === 'expert' && !state.seen.has(m.seq)) notice();
+    renderMessage(m);
+  });
   c.on('BackInQueue', () => {
     // Passed on to another expert (or the expert was lost): waiting again, at the front of the queue.
     state.status = 'queued';
@@ -394,7 +433,10 @@ function buildConnection() {
     state.expertAway = !e.connected;
     renderExpertAway();
   });
-  c.on('ChatEnded', (e) => showEnded(e.endedBy));
+  c.on('ChatEnded', (e) => {
+    if (e.endedBy !== 'visitor') notice();
+    showEnded(e.endedBy);
+  });
   // The server may have missed events for us (its link to the other servers was down): fetch what we lack.
   // Spread over a few seconds, so the clients of one server do not all ask at once.
   c.on('Resync', () => {
@@ -497,7 +539,7 @@ async function startChat(ev) {
     $('text').placeholder = state.status === 'active' ? t().placeholderActive : t().placeholderQueued;
     $('text').focus();
   } catch (err) {
-    $('start-error').textContent = isHubError(err) ? hubMessage(err) : t().startFailed;
+    $('start-error').textContent = isHubError(err) ? visitorError(err) : t().startFailed;
     $('start-error').hidden = false;
   } finally {
     btn.disabled = false;

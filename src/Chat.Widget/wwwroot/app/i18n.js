@@ -61,7 +61,19 @@ export const texts = {
     refusedPhone: 'Wil je nu met iemand praten? Bellen kan altijd:',
     phoneVeiligThuis: 'Veilig Thuis', phoneVeiligThuisNote: 'gratis, dag en nacht, voor advies of een melding',
     phoneEmergency: 'In acuut gevaar', phoneEmergencyNote: 'politie, brandweer, ambulance',
-    retry: 'Probeer opnieuw'
+    retry: 'Probeer opnieuw',
+    // Errors the server answers in Dutch; the widget recognises these and shows its own text (else the server's).
+    errors: {
+      alreadyOpen: 'Je hebt al een gesprek open in dit venster.',
+      empty: 'Het bericht is leeg.',
+      tooLong: 'Het bericht is te lang. Maak het korter of verstuur het in delen.',
+      chatEnded: 'Het gesprek is beëindigd; het bericht is niet verstuurd.',
+      chatFull: 'Dit gesprek heeft het maximale aantal berichten bereikt. Start een nieuw gesprek als je verder wilt praten.',
+      noChat: 'Er is geen gesprek meer. Start een nieuw gesprek.',
+      busy: 'Het is even druk. Probeer het zo opnieuw.',
+      server: 'Er ging iets mis. Probeer het opnieuw.'
+    },
+    newMessages: (n) => n === 1 ? '1 nieuw bericht' : `${n} nieuwe berichten`
   },
   en: {
     langSwitch: 'Nederlands', langSwitchLabel: 'Schakel naar Nederlands',
@@ -124,6 +136,17 @@ export const texts = {
     refusedPhone: 'Would you like to talk to someone now? You can always call:',
     phoneVeiligThuis: 'Veilig Thuis', phoneVeiligThuisNote: 'free, day and night, for advice or to report',
     phoneEmergency: 'In immediate danger', phoneEmergencyNote: 'police, fire brigade, ambulance',
-    retry: 'Try again'
+    retry: 'Try again',
+    errors: {
+      alreadyOpen: 'You already have a conversation open in this window.',
+      empty: 'The message is empty.',
+      tooLong: 'The message is too long. Make it shorter or send it in parts.',
+      chatEnded: 'The conversation has ended; the message was not sent.',
+      chatFull: 'This conversation has reached the maximum number of messages. Start a new conversation if you want to talk further.',
+      noChat: 'There is no conversation any more. Start a new conversation.',
+      busy: 'It is busy for a moment. Please try again shortly.',
+      server: 'Something went wrong. Please try again.'
+    },
+    newMessages: (n) => n === 1 ? '1 new message' : `${n} new messages`
   }
 };
