@@ -413,12 +413,17 @@ public sealed partial class ChatRouter(
     private DateTimeOffset? CoolDownAfter(DateTimeOffset end) => Options.CoolDown > TimeSpan.Zero ? end + Options.CoolDown : null;
 
     /// <summary>The queue, the experts, the planned shift ends and the time: what the matching rules decide on.</summary>
-    private async Task<MatchSituation> SituationAsync()
+    /// <param name="onlyIfSomeoneIsFree">Skip reading the queue (null) when no expert takes new chats: a routing pass has nothing to do.</param>
+    private async Task<MatchSituation?> SituationAsync(bool onlyIfSomeoneIsFree)
     {
         var now = time.GetUtcNow();
-        return new MatchSituation(await store.GetQueueAsync(), await store.GetPresencesAsync(), await roster.ShiftEndsAsync(now), now,
+        var m = new MatchSituation([], await store.GetPresencesAsync(), await roster.ShiftEndsAsync(now), now,
             new MatchRules(Options.PreferenceFallback, rosterOptions.CurrentValue.NoNewChatsBeforeShiftEnd));
+        if (onlyIfSomeoneIsFree && !m.Experts.Any(e => Matchmaking.TakesNewChats(e, m))) return null;
+        return m with { Queue = await store.GetQueueAsync() };
     }
+
+    private async Task<MatchSituation> SituationAsync() => (await SituationAsync(onlyIfSomeoneIsFree: false))!;
 
     /// <summary>
     /// Assigns waiting visitors to experts until no pair is left, each pair chosen by <see cref="Matchmaking.Next"/>.
@@ -434,8 +439,7 @@ public sealed partial class ChatRouter(
             // Bounded: each successful pass assigns one visitor; a failed TryAssign means state moved, so read again.
             for (var attempts = 0; attempts < 10_000; attempts++)
             {
-                var m = await SituationAsync();
-                if (Matchmaking.Next(m) is not var (visitor, expert)) break;
+                if (await SituationAsync(onlyIfSomeoneIsFree: true) is not { } m || Matchmaking.Next(m) is not var (visitor, expert)) break;
                 var outcome = await store.TryAssignAsync(visitor.SessionId, expert.ExpertId, m.Now);
                 if (outcome != AssignOutcome.Assigned) continue; // someone else changed it: read again
                 changed = true;
