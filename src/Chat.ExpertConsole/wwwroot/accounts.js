@@ -79,9 +79,10 @@ function row(a) {
 
 async function load() {
   const accounts = await call('GET', '/api/accounts');
-  fill(list, h('table', { class: 'report-table accounts-table' },
+  // Wide on a small screen: the table scrolls inside its box, the page does not.
+  fill(list, h('div', { class: 'table-scroll' }, h('table', { class: 'report-table accounts-table' },
     h('thead', {}, h('tr', {}, [t.userName, t.displayName, t.experience, t.gender, t.languages, t.maxChats, t.coordinator, t.disabled, '', t.newPassword].map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', {}, accounts.map(row))));
+    h('tbody', {}, accounts.map(row)))));
 }
 
 function addForm() {

@@ -18,7 +18,7 @@ const t = {
     repeatHelp: '0 = alleen deze dag. Herhalingen houden dezelfde klokuren, ook na de overgang naar zomer- of wintertijd.',
     overnight: 'Tot ligt voor Van: de dienst loopt door tot de volgende dag.',
     save: 'Inplannen', added: (n) => n === 0 ? 'De dienst is ingepland.' : `De dienst is ingepland, en ${n} ${n === 1 ? 'week' : 'weken'} erna.`,
-    remove: 'Verwijderen', removeLabel: (s) => `Verwijder dienst: ${s}`, removeTitle: 'Dienst verwijderen',
+    remove: 'Verwijderen', removeLabel: (s) => `Verwijderen: dienst ${s}`, removeTitle: 'Dienst verwijderen',
     removeOne: 'Alleen deze dienst', removeSeries: 'Deze en de volgende van de reeks', cancel: 'Annuleren',
     confirmOne: 'Wil je deze dienst verwijderen?', series: 'herhaalt wekelijks',
     removed: (n) => n === 1 ? 'De dienst is verwijderd.' : `${n} diensten zijn verwijderd.`, gone: 'Deze dienst was al verwijderd.',
@@ -33,7 +33,7 @@ const t = {
     repeatHelp: '0 = this day only. Repeats keep the same clock times, also after the change to summer or winter time.',
     overnight: 'Until is before From: the shift runs on into the next day.',
     save: 'Plan', added: (n) => n === 0 ? 'The shift is planned.' : `The shift is planned, and ${n} ${n === 1 ? 'week' : 'weeks'} after.`,
-    remove: 'Delete', removeLabel: (s) => `Delete shift: ${s}`, removeTitle: 'Delete shift',
+    remove: 'Delete', removeLabel: (s) => `Delete: shift ${s}`, removeTitle: 'Delete shift',
     removeOne: 'Only this shift', removeSeries: 'This one and the next of the series', cancel: 'Cancel',
     confirmOne: 'Do you want to delete this shift?', series: 'repeats weekly',
     removed: (n) => n === 1 ? 'The shift was deleted.' : `${n} shifts were deleted.`, gone: 'This shift had already been deleted.',
@@ -81,7 +81,7 @@ const state = { monday: mondayOf(today), experts: [], colours: new Map() };
 const heading = h('h1', { tabindex: '-1' }, t.title);
 const weekTitle = h('h2', { class: 'week-title', id: 'week-title' });
 const status = h('p', { class: 'status-line', role: 'status', 'aria-live': 'polite' });
-const grid = h('div', { class: 'week', 'aria-labelledby': 'week-title', 'aria-busy': 'true' }, t.loading);
+const grid = h('div', { class: 'week', 'aria-busy': 'true' }, t.loading);
 const mineBox = h('section', { class: 'table-block mine', 'aria-labelledby': 'mine-title', hidden: true });
 const dialog = h('dialog', { class: 'remove-dialog', 'aria-labelledby': 'remove-title' });
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Chat.Server.Accounts;
 using Chat.Server.Roster;
 using Chat.Server.Storage;
+using Deque.AxeCore.Playwright;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -15,6 +16,13 @@ public sealed class RosterUiTests(BrowserFixture f) : IClassFixture<BrowserFixtu
     private static string Shot(string name) => Path.Combine(BrowserFixture.ScreenshotDir, name + ".png");
 
     private static DateOnly TodayInAmsterdam() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Amsterdam).DateTime);
+
+    /// <summary>axe-core on the page as it is: no serious or critical violation.</summary>
+    internal static async Task AssertAccessibleAsync(IPage page, string name)
+    {
+        var bad = (await page.RunAxe()).Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(bad.Count == 0, $"{name}: " + string.Join("; ", bad.Select(v => $"{v.Id} ({string.Join(" | ", v.Nodes.Take(3).Select(n => string.Join(",", n.Target)))})")));
+    }
 
     internal static async Task AssertNoSidewaysScrollAsync(IPage page) =>
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
@@ -62,16 +70,20 @@ public sealed class RosterUiTests(BrowserFixture f) : IClassFixture<BrowserFixtu
         await Expect(page.Locator("#r-day-error")).ToContainTextAsync("heeft dan al een dienst");
         await Expect(page.GetByLabel("Dag", new() { Exact = true })).ToHaveAttributeAsync("aria-invalid", "true");
         await page.ScreenshotAsync(new() { Path = Shot("roster-coordinator"), FullPage = true });
+        await AssertAccessibleAsync(page, "roster (coordinator)");
 
         // Deleting one of the weekly copies, by keyboard, from the next week.
         await page.GetByRole(AriaRole.Button, new() { Name = "Volgende week" }).ClickAsync();
-        await Expect(page.Locator(".day").First).ToContainTextAsync("Sanne");
-        var remove = page.GetByRole(AriaRole.Button, new() { Name = "Verwijder dienst: Sanne" });
+        await Expect(page.Locator(".day").First).Not.ToContainTextAsync("Ruben");
+        await Expect(page.Locator(".week")).ToHaveAttributeAsync("aria-busy", "false");
+        var remove = page.GetByRole(AriaRole.Button, new() { Name = "Verwijderen: dienst Sanne" });
         await remove.FocusAsync();
         await page.Keyboard.PressAsync("Enter");
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Dienst verwijderen" });
         await Expect(dialog).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Shot("roster-delete-dialog") });
+        await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Annuleren" })).ToBeFocusedAsync();
+        await AssertAccessibleAsync(page, "roster delete dialog");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Alleen deze dienst" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("De dienst is verwijderd.");
         await Expect(page.Locator(".day.closed")).ToHaveCountAsync(7);
@@ -97,11 +109,38 @@ public sealed class RosterUiTests(BrowserFixture f) : IClassFixture<BrowserFixtu
         await Expect(expert.Locator(".day").First).ToContainTextAsync("Sanne (jij)");
         await AssertNoSidewaysScrollAsync(expert);
         await expert.ScreenshotAsync(new() { Path = Shot("roster-expert-390"), FullPage = true });
+        await AssertAccessibleAsync(expert, "roster (expert, 390)");
 
         // The console links the roster for experts too.
         await expert.GotoAsync(f.BaseUrl + "/console");
         await Expect(expert.GetByRole(AriaRole.Link, new() { Name = "Rooster" })).ToHaveAttributeAsync("href", "/console/roster");
         await expertCtx.CloseAsync();
+    }
+
+    [Fact]
+    public async Task TheCoordinatorEditsGenderAndLanguagesForRosterMatchingOnTheAccountsPage()
+    {
+        var ctx = await f.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 }, Locale = "nl-NL" });
+        var page = await ctx.NewPageAsync();
+        await page.GotoAsync(f.BaseUrl + "/console/login?ReturnUrl=/console/accounts");
+        await BrowserFixture.SignInAsync(page, "coordinator", "Demo-Coordinator-1");
+        await Expect(page.GetByLabel("Talen (expert1)")).ToHaveValueAsync("nl, en");
+        await Expect(page.GetByLabel("Gender (expert1)")).ToHaveValueAsync("woman");
+
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = "expert2", Exact = true }) });
+        await page.GetByLabel("Talen (expert2)").FillAsync("nl, NL1");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Opslaan" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Taalcodes van twee kleine letters");
+
+        await page.GetByLabel("Talen (expert2)").FillAsync("nl, ar");
+        await page.GetByLabel("Gender (expert2)").SelectOptionAsync("other");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Opslaan" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Opgeslagen.");
+        await page.ReloadAsync();
+        await Expect(page.GetByLabel("Talen (expert2)")).ToHaveValueAsync("nl, ar");
+        await Expect(page.GetByLabel("Gender (expert2)")).ToHaveValueAsync("other");
+        await page.ScreenshotAsync(new() { Path = Shot("accounts-gender-languages"), FullPage = true });
+        await ctx.CloseAsync();
     }
 }
 
@@ -154,6 +193,7 @@ public sealed class RosterWidgetUiTests(BrowserFixture f) : IClassFixture<Browse
             await Expect(page.Locator("#emergency a[href='tel:08002000']")).ToBeVisibleAsync();
             await RosterUiTests.AssertNoSidewaysScrollAsync(page);
             await page.ScreenshotAsync(new() { Path = Shot($"widget-closed-next-opening-{suffix}"), FullPage = true });
+            await RosterUiTests.AssertAccessibleAsync(page, $"widget closed ({suffix})");
             if (suffix == "desktop")
             {
                 await page.GetByRole(AriaRole.Button, new() { Name = "Switch to English" }).ClickAsync();
