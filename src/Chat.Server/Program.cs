@@ -3,6 +3,7 @@ using Chat.Server.Abuse;
 using Chat.Server.Accounts;
 using Chat.Server.ContactForms;
 using Chat.Server.Conversations;
+using Chat.Server.Roster;
 using Chat.Server.Statistics;
 using Chat.Server.Storage;
 using Chat.Server.Wellbeing;
@@ -51,6 +52,7 @@ app.MapWidget();
 app.MapBlocks();
 app.MapConversations();
 app.MapContactForms();
+app.MapRoster();                                            // planned shifts (coordinator plans, everyone reads)
 app.MapStatistics();
 app.MapWellbeing();
 app.MapRazorPages();

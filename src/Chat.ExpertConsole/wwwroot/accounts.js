@@ -11,7 +11,9 @@ const t = {
     disabled: 'Uitgeschakeld', password: 'Wachtwoord (minstens 12 tekens, hoofdletter, kleine letter, cijfer)',
     newPassword: 'Nieuw wachtwoord', setPassword: 'Wachtwoord instellen', save: 'Opslaan', create: 'Account aanmaken',
     saved: 'Opgeslagen.', created: 'Account aangemaakt.', passwordSet: 'Wachtwoord ingesteld.', failed: 'Dat lukte niet.',
-    experiences: { victim: 'als slachtoffer', perpetrator: 'als pleger', both: 'beide' }, yes: 'ja', no: 'nee'
+    experiences: { victim: 'als slachtoffer', perpetrator: 'als pleger', both: 'beide' }, yes: 'ja', no: 'nee',
+    gender: 'Gender', genders: { woman: 'vrouw', man: 'man', other: 'anders', unspecified: 'zegt het liever niet' },
+    languages: 'Talen', languagesHelp: 'Taalcodes, gescheiden door komma\'s (nl, en, ar, tr …)'
   },
   en: {
     title: 'Accounts', back: 'Back to the console', add: 'New account', list: 'Accounts (scrolls sideways on a narrow screen)', userName: 'User name',
@@ -19,7 +21,9 @@ const t = {
     disabled: 'Disabled', password: 'Password (12+ characters, upper case, lower case, digit)',
     newPassword: 'New password', setPassword: 'Set password', save: 'Save', create: 'Create account',
     saved: 'Saved.', created: 'Account created.', passwordSet: 'Password set.', failed: 'That did not work.',
-    experiences: { victim: 'as a victim', perpetrator: 'as a perpetrator', both: 'both' }, yes: 'yes', no: 'no'
+    experiences: { victim: 'as a victim', perpetrator: 'as a perpetrator', both: 'both' }, yes: 'yes', no: 'no',
+    gender: 'Gender', genders: { woman: 'woman', man: 'man', other: 'other', unspecified: 'rather not say' },
+    languages: 'Languages', languagesHelp: 'Language codes separated by commas (nl, en, ar, tr …)'
   }
 }[lang];
 
@@ -41,6 +45,13 @@ function experienceSelect(id, value) {
   return h('select', { id, name: 'experience' }, Object.entries(t.experiences).map(([k, v]) => h('option', { value: k, selected: k === value }, v)));
 }
 
+function genderSelect(id, value) {
+  return h('select', { id, name: 'gender' }, Object.entries(t.genders).map(([k, v]) => h('option', { value: k, selected: k === value }, v)));
+}
+
+// "nl, en" -> ['nl', 'en']; the server checks the codes and says what is wrong.
+const languageList = (text) => String(text).split(/[\s,;]+/).map((l) => l.trim()).filter(Boolean);
+
 function say(text, error = false) { status.textContent = text; status.classList.toggle('error', error); }
 
 function row(a) {
@@ -48,13 +59,16 @@ function row(a) {
   const exp = experienceSelect(`exp-${a.id}`, a.experience);
   exp.setAttribute('aria-label', `${t.experience} (${a.userName})`);
   const max = h('input', { type: 'number', min: 1, max: 5, value: String(a.maxChats), 'aria-label': `${t.maxChats} (${a.userName})` });
+  const gender = genderSelect(`gender-${a.id}`, a.gender);
+  gender.setAttribute('aria-label', `${t.gender} (${a.userName})`);
+  const langs = h('input', { type: 'text', class: 'langs', value: (a.languages || []).join(', '), 'aria-label': `${t.languages} (${a.userName})`, title: t.languagesHelp });
   const coord = h('input', { type: 'checkbox', checked: a.coordinator, 'aria-label': `${t.coordinator} (${a.userName})` });
   const dis = h('input', { type: 'checkbox', checked: a.disabled, 'aria-label': `${t.disabled} (${a.userName})` });
   const pwd = h('input', { type: 'password', autocomplete: 'new-password', 'aria-label': `${t.newPassword} (${a.userName})` });
   return h('tr', {},
-    h('th', { scope: 'row' }, a.userName), h('td', {}, name), h('td', {}, exp), h('td', {}, max), h('td', {}, coord), h('td', {}, dis),
+    h('th', { scope: 'row' }, a.userName), h('td', {}, name), h('td', {}, exp), h('td', {}, gender), h('td', {}, langs), h('td', {}, max), h('td', {}, coord), h('td', {}, dis),
     h('td', {}, h('button', { type: 'button', class: 'secondary', onclick: async () => {
-      try { await call('PUT', `/api/accounts/${a.id}`, { displayName: name.value, experience: exp.value, maxChats: Number(max.value), coordinator: coord.checked, disabled: dis.checked }); say(t.saved); }
+      try { await call('PUT', `/api/accounts/${a.id}`, { displayName: name.value, experience: exp.value, gender: gender.value, languages: languageList(langs.value), maxChats: Number(max.value), coordinator: coord.checked, disabled: dis.checked }); say(t.saved); }
       catch (e) { say(e.message, true); }
     } }, t.save)),
     h('td', { class: 'pwd' }, pwd, h('button', { type: 'button', class: 'secondary', onclick: async () => {
@@ -66,7 +80,7 @@ function row(a) {
 async function load() {
   const accounts = await call('GET', '/api/accounts');
   // Every column has a header; the one above the save buttons is for screen readers only.
-  const head = [t.userName, t.displayName, t.experience, t.maxChats, t.coordinator, t.disabled, h('span', { class: 'sr-only' }, t.save), t.newPassword];
+  const head = [t.userName, t.displayName, t.experience, t.gender, t.languages, t.maxChats, t.coordinator, t.disabled, h('span', { class: 'sr-only' }, t.save), t.newPassword];
   fill(list, h('div', { class: 'table-scroll', role: 'region', tabindex: '0', 'aria-label': t.list },
     h('table', { class: 'report-table accounts-table' },
       h('thead', {}, h('tr', {}, head.map((c) => h('th', { scope: 'col' }, c)))),
@@ -79,6 +93,9 @@ function addForm() {
     h('label', {}, t.userName, h('input', { name: 'userName', required: true, autocomplete: 'off' })),
     h('label', {}, t.displayName, h('input', { name: 'displayName', required: true, maxlength: 40 })),
     h('label', {}, t.experience, experienceSelect('new-exp', 'victim')),
+    h('label', {}, t.gender, genderSelect('new-gender', 'unspecified')),
+    h('label', {}, t.languages, h('input', { name: 'languages', value: 'nl', 'aria-describedby': 'new-langs-help' }),
+      h('span', { id: 'new-langs-help', class: 'muted small' }, t.languagesHelp)),
     h('label', {}, t.maxChats, h('input', { name: 'maxChats', type: 'number', min: 1, max: 5, value: '1' })),
     h('label', { class: 'inline' }, h('input', { name: 'coordinator', type: 'checkbox' }), ' ', t.coordinator),
     h('label', {}, t.password, h('input', { name: 'password', type: 'password', autocomplete: 'new-password', required: true })),
@@ -88,7 +105,7 @@ function addForm() {
     const d = new FormData(f);
     try {
       await call('POST', '/api/accounts', { userName: d.get('userName'), displayName: d.get('displayName'), experience: d.get('experience'),
-        maxChats: Number(d.get('maxChats')), coordinator: d.get('coordinator') === 'on', password: d.get('password') });
+        gender: d.get('gender'), languages: languageList(d.get('languages')), maxChats: Number(d.get('maxChats')), coordinator: d.get('coordinator') === 'on', password: d.get('password') });
       f.reset();
       say(t.created);
       await load();

@@ -45,6 +45,7 @@ function layout() {
   els.nav = h('nav', { class: 'bar-right', id: 'console-menu', 'aria-label': t.menu },
     h('button', { type: 'button', class: 'secondary', onclick: registerOther }, t.register),
     h('button', { type: 'button', class: 'secondary', onclick: showMyForms }, t.myForms),
+    h('a', { class: 'secondary button', href: '/console/roster' }, t.roster),
     app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/statistics' }, t.statistics) : null,
     app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/accounts' }, t.accounts) : null,
     app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/blocks' }, t.blocks) : null,

@@ -20,7 +20,7 @@ export const statsTexts = {
     days: ['ma', 'di', 'wo', 'do', 'vr', 'za', 'zo'],
     workload: 'Belasting per ervaringsdeskundige',
     workloadNote: 'Bedoeld om te zien wie het zwaar heeft en wie ruimte heeft, niet om te vergelijken.',
-    expert: 'Ervaringsdeskundige', chats: 'Chats', chatHours: 'Uren chat', otherHours: 'Uren ander contact', shiftHours: 'Uren dienst',
+    expert: 'Ervaringsdeskundige', chats: 'Chats', chatHours: 'Uren chat', otherHours: 'Uren ander contact', shiftHours: 'Uren dienst', plannedHours: 'Uren ingepland',
     noData: 'Geen gegevens in deze periode.', failed: 'Laden lukte niet.',
     seconds: (s) => s == null ? '–' : s < 60 ? `${s} s` : `${Math.round(s / 60)} min`
   },
@@ -44,7 +44,7 @@ export const statsTexts = {
     days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
     workload: 'Workload per expert',
     workloadNote: 'Meant to see who carries a lot and who has room, not to compare.',
-    expert: 'Expert', chats: 'Chats', chatHours: 'Chat hours', otherHours: 'Other contact hours', shiftHours: 'Shift hours',
+    expert: 'Expert', chats: 'Chats', chatHours: 'Chat hours', otherHours: 'Other contact hours', shiftHours: 'Shift hours', plannedHours: 'Planned hours',
     noData: 'No data in this period.', failed: 'Loading failed.',
     seconds: (s) => s == null ? '–' : s < 60 ? `${s} s` : `${Math.round(s / 60)} min`
   }

@@ -8,11 +8,15 @@ namespace Chat.Server.Accounts;
 /// <summary>The coordinator manages the accounts of experts (and of other coordinators).</summary>
 public static class AccountsApi
 {
+    /// <param name="Gender">For visitors who prefer a woman or a man: <c>woman</c>, <c>man</c>, <c>other</c>, <c>unspecified</c>.</param>
+    /// <param name="Languages">Lower-case two-letter codes the expert chats in, e.g. <c>["nl","en"]</c>.</param>
     public sealed record AccountDto(string Id, string UserName, string DisplayName, string Experience, int MaxChats,
-        bool Coordinator, bool Disabled);
+        bool Coordinator, bool Disabled, string Gender, IReadOnlyList<string> Languages);
 
-    public sealed record CreateAccount(string? UserName, string? DisplayName, string? Experience, int? MaxChats, string? Password, bool? Coordinator);
-    public sealed record UpdateAccount(string? DisplayName, string? Experience, int? MaxChats, bool? Coordinator, bool? Disabled);
+    public sealed record CreateAccount(string? UserName, string? DisplayName, string? Experience, int? MaxChats, string? Password, bool? Coordinator,
+        string? Gender = null, string[]? Languages = null);
+    public sealed record UpdateAccount(string? DisplayName, string? Experience, int? MaxChats, bool? Coordinator, bool? Disabled,
+        string? Gender = null, string[]? Languages = null);
     public sealed record SetPassword(string? Password);
 
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
@@ -35,6 +39,7 @@ public static class AccountsApi
             if (userName.Length is < 3 or > 32 || !userName.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
                 errors["userName"] = ["3 tot 32 tekens: letters, cijfers, punt, streepje of liggend streepje."];
             Validate(body?.DisplayName, body?.Experience, body?.MaxChats, errors, required: true);
+            ValidateMatching(body?.Gender, body?.Languages, errors);
             if (string.IsNullOrEmpty(body?.Password)) errors["password"] = ["Vul een wachtwoord in."];
             if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
             if (await users.FindByNameAsync(userName) is not null)
@@ -43,6 +48,7 @@ public static class AccountsApi
             var user = new ChatUser
             {
                 UserName = userName, DisplayName = body!.DisplayName!.Trim(), Experience = body.Experience!, MaxChats = body.MaxChats ?? 1,
+                Gender = body.Gender ?? Genders.Unspecified, Languages = body.Languages is { } langs ? string.Join(',', langs) : "nl",
             };
             var created = await users.CreateAsync(user, body.Password!);
             if (!created.Succeeded)
@@ -59,6 +65,7 @@ public static class AccountsApi
             if (user is null) return TypedResults.NotFound();
             var errors = new Dictionary<string, string[]>();
             Validate(body?.DisplayName, body?.Experience, body?.MaxChats, errors, required: false);
+            ValidateMatching(body?.Gender, body?.Languages, errors);
             var self = users.GetUserId(me) == id;
             if (self && (body?.Coordinator == false || body?.Disabled == true))
                 errors["coordinator"] = ["Je kunt jezelf niet de coördinatorrol afnemen of uitschakelen."];
@@ -67,6 +74,8 @@ public static class AccountsApi
             if (body?.DisplayName is { } name) user.DisplayName = name.Trim();
             if (body?.Experience is { } exp) user.Experience = exp;
             if (body?.MaxChats is { } max) user.MaxChats = max;
+            if (body?.Gender is { } gender) user.Gender = gender;
+            if (body?.Languages is { } languages) user.Languages = string.Join(',', languages);
             var disabling = body?.Disabled == true && !user.Disabled;
             if (body?.Disabled is { } disabled) user.Disabled = disabled; // its own state; records stay
             await users.UpdateAsync(user);
@@ -118,8 +127,22 @@ public static class AccountsApi
             errors["maxChats"] = ["1 tot en met 5 gesprekken tegelijk."];
     }
 
+    /// <summary>Gender and languages, when given (null leaves them as they are, or the default on create).</summary>
+    private static void ValidateMatching(string? gender, string[]? languages, Dictionary<string, string[]> errors)
+    {
+        if (gender is not null && !Genders.All.Contains(gender))
+            errors["gender"] = [$"Een van: {string.Join(", ", Genders.All)} (vrouw, man, anders, zegt het liever niet)."];
+        if (languages is null) return;
+        if (languages.Length is < 1 or > 5)
+            errors["languages"] = ["1 tot en met 5 talen."];
+        else if (languages.Any(l => l is not { Length: 2 } || !l.All(char.IsAsciiLetterLower)))
+            errors["languages"] = ["Taalcodes van twee kleine letters, zoals nl, en, ar, tr."];
+        else if (languages.Distinct().Count() != languages.Length)
+            errors["languages"] = ["Noem elke taal één keer."];
+    }
+
     private static string[] Describe(IdentityResult r) => r.Errors.Select(e => e.Description).ToArray();
 
     private static async Task<AccountDto> ToDtoAsync(UserManager<ChatUser> users, ChatUser u) => new(u.Id, u.UserName ?? "",
-        u.DisplayName, u.Experience, u.MaxChats, await users.IsInRoleAsync(u, Roles.Coordinator), u.Disabled);
+        u.DisplayName, u.Experience, u.MaxChats, await users.IsInRoleAsync(u, Roles.Coordinator), u.Disabled, u.Gender, u.LanguageList);
 }

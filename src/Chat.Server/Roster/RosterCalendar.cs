@@ -68,4 +68,52 @@ public sealed class RosterCalendar(IServiceScopeFactory scopes, TimeProvider tim
         }
         return ends;
     }
+
+    /// <summary>How far ahead <c>nextOpening</c> looks.</summary>
+    public static readonly TimeSpan NextOpeningHorizon = TimeSpan.FromDays(14);
+    /// <summary>How far ahead <c>upcoming</c> (the planned opening hours) reaches.</summary>
+    public static readonly TimeSpan UpcomingHorizon = TimeSpan.FromDays(7);
+
+    /// <summary>The next opening and the week's planned hours for <c>GET /api/status</c>, from the cached roster.</summary>
+    public async Task<(DateTimeOffset? NextOpening, IReadOnlyList<OpeningHours> Upcoming)> OpeningsAsync(DateTimeOffset now)
+    {
+        var shifts = await AroundNowAsync();
+        return (NextOpening(shifts, now), Upcoming(shifts, now));
+    }
+
+    /// <summary>
+    /// The start of the next planned shift that starts after <paramref name="now"/> (any expert), or null when none starts
+    /// within <see cref="NextOpeningHorizon"/>. Per shift, not per merged block: when the chat is closed although a shift is
+    /// running (nobody came), a colleague's shift that starts later in that block is still the next chance.
+    /// </summary>
+    public static DateTimeOffset? NextOpening(IEnumerable<PlannedShift> shifts, DateTimeOffset now)
+    {
+        DateTimeOffset? next = null;
+        foreach (var p in shifts)
+            if (p.Start > now && p.Start <= now + NextOpeningHorizon && (next is null || p.Start < next)) next = p.Start;
+        return next;
+    }
+
+    /// <summary>
+    /// The planned opening hours that have not ended yet and start within <see cref="UpcomingHorizon"/>: shifts of all
+    /// experts merged where they overlap or follow on without a gap, ordered by start. A block keeps its planned start even
+    /// when that is already past (the visitor reads "19:00-22:00", not "20:13-22:00").
+    /// </summary>
+    public static IReadOnlyList<OpeningHours> Upcoming(IEnumerable<PlannedShift> shifts, DateTimeOffset now)
+    {
+        var until = now + UpcomingHorizon;
+        var blocks = new List<OpeningHours>();
+        foreach (var p in shifts.Where(p => p.End > now && p.Start < until && p.End > p.Start).OrderBy(p => p.Start))
+        {
+            if (blocks.Count > 0 && p.Start <= blocks[^1].End)
+            {
+                if (p.End > blocks[^1].End) blocks[^1] = blocks[^1] with { End = p.End };
+            }
+            else blocks.Add(new OpeningHours(p.Start, p.End));
+        }
+        return blocks;
+    }
 }
+
+/// <summary>A stretch of planned opening hours (one or more shifts merged).</summary>
+public sealed record OpeningHours(DateTimeOffset Start, DateTimeOffset End);

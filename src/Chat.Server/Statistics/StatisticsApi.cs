@@ -84,7 +84,7 @@ public static class StatisticsApi
             if (p is null) return TypedResults.ValidationProblem(errors);
             var id = user.FindFirstValue(ClaimTypes.NameIdentifier)!;
             var mine = await q.WorkloadAsync(p, id, ct);
-            return TypedResults.Ok(mine.FirstOrDefault() ?? new ExpertWorkload(id, "", 0, 0, 0, 0, 0, 0));
+            return TypedResults.Ok(mine.FirstOrDefault() ?? new ExpertWorkload(id, "", 0, 0, 0, 0, 0, 0, 0));
         }).WithTags("Statistics").RequireAuthorization(p => p.RequireRole(Roles.Expert, Roles.Coordinator));
 
         return app;

@@ -21,5 +21,7 @@ public sealed record TrendPoint(string Week, string From, string To, int Contact
 /// <summary>Monday-first days by 24 local hours: chat requests and expert-hours on shift.</summary>
 public sealed record HeatMap(string From, string To, int[][] Requests, int[][] RequestsWhileClosed, double[][] StaffedHours);
 
+/// <param name="ShiftHours">Hours really on shift (available, paused or in chats) in the period.</param>
+/// <param name="PlannedHours">Hours planned in the roster in the period (shifts clipped to it).</param>
 public sealed record ExpertWorkload(string ExpertId, string DisplayName, int Contacts, int Chats, int ChatMinutes,
-    int OtherContactMinutes, int FormsMissing, double ShiftHours);
+    int OtherContactMinutes, int FormsMissing, double ShiftHours, double PlannedHours);

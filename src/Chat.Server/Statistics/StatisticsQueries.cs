@@ -261,6 +261,10 @@ public sealed class StatisticsQueries(RecordsDbContext db, ReportingZone zone, T
             if (b > end) b = end;
             return Math.Max(0, (b - a).TotalHours);
         }));
+        var planned = db.PlannedShifts.Where(s => s.Start < end && s.End > start);
+        if (onlyExpertId is not null) planned = planned.Where(s => s.ExpertId == onlyExpertId);
+        var plannedHours = (await planned.ToListAsync(ct)).GroupBy(s => s.ExpertId).ToDictionary(g => g.Key, g => g.Sum(s =>
+            ((s.End > end ? end : s.End) - (s.Start < start ? start : s.Start)).TotalHours));
 
         var experts = await (from u in db.Users
                              join ur in db.UserRoles on u.Id equals ur.UserId
@@ -271,7 +275,8 @@ public sealed class StatisticsQueries(RecordsDbContext db, ReportingZone zone, T
         {
             var w = perExpert.FirstOrDefault(x => x.ExpertId == e.Id);
             return new ExpertWorkload(e.Id, e.DisplayName, w?.Contacts ?? 0, w?.Chats ?? 0, w?.ChatMinutes ?? 0, w?.OtherMinutes ?? 0,
-                missing.FirstOrDefault(m => m.ExpertId == e.Id)?.Count ?? 0, Math.Round(shiftHours.GetValueOrDefault(e.Id), 1));
+                missing.FirstOrDefault(m => m.ExpertId == e.Id)?.Count ?? 0, Math.Round(shiftHours.GetValueOrDefault(e.Id), 1),
+                Math.Round(plannedHours.GetValueOrDefault(e.Id), 1));
         }).ToList();
     }
 }

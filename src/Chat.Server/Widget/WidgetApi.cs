@@ -1,9 +1,13 @@
 using Chat.Server.Conversations;
+using Chat.Server.Roster;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Server.Widget;
 
-public sealed record StatusResponse(bool Open, int Waiting, int? EstimatedWaitSeconds, DateTimeOffset? NextOpening);
+/// <param name="NextOpening">Start of the next planned shift (null when none within 14 days).</param>
+/// <param name="Upcoming">The planned opening hours of the next 7 days, shifts merged. Planning never opens the chat: <c>Open</c> does.</param>
+public sealed record StatusResponse(bool Open, int Waiting, int? EstimatedWaitSeconds, DateTimeOffset? NextOpening,
+    IReadOnlyList<OpeningHours> Upcoming);
 
 public sealed record WidgetConfig(string OrganisationName, string QuickExitUrl, Dictionary<string, string> OpeningHours,
     Dictionary<string, string> Alternatives, int MaxMessageLength);
@@ -14,13 +18,14 @@ public static class WidgetApi
     {
         var api = app.MapGroup("/api").WithTags("Widget").AllowAnonymous();
 
-        api.MapGet("/status", async (ChatRouter router, HttpContext http) =>
+        api.MapGet("/status", async (ChatRouter router, RosterCalendar roster, TimeProvider time, HttpContext http) =>
         {
             // The widget's host page is another origin: allow it to read the status, without credentials.
             http.Response.Headers.AccessControlAllowOrigin = "*";
             http.Response.Headers.CacheControl = "no-store";
             var (open, waiting, estimate) = await router.StatusAsync();
-            return TypedResults.Ok(new StatusResponse(open, waiting, estimate, null));
+            var (next, upcoming) = await roster.OpeningsAsync(time.GetUtcNow());
+            return TypedResults.Ok(new StatusResponse(open, waiting, estimate, next, upcoming));
         });
 
         api.MapGet("/widget/config", (IOptionsSnapshot<WidgetOptions> o, IOptionsSnapshot<ChatOptions> chat, HttpContext http) =>

@@ -15,9 +15,11 @@
   var lang = (script.getAttribute('data-lang') || document.documentElement.lang || 'nl').slice(0, 2) === 'en' ? 'en' : 'nl';
   var texts = {
     nl: { open: 'Chat anoniem met een ervaringsdeskundige', closed: 'Chat nu gesloten: bekijk de openingstijden',
+          closedUntil: 'Chat nu gesloten. Weer open: ', tonight: 'vanavond', today: 'vandaag', tomorrow: 'morgen', from: 'vanaf',
           stateOpen: 'Open', stateClosed: 'Gesloten', close: 'Chat verkleinen', title: 'Anonieme chat',
           unread: function (n) { return n === 1 ? '1 nieuw bericht' : n + ' nieuwe berichten'; } },
     en: { open: 'Chat anonymously with an expert by experience', closed: 'Chat closed now: see the opening hours',
+          closedUntil: 'Chat closed now. Open again ', tonight: 'tonight', today: 'today', tomorrow: 'tomorrow', from: 'from',
           stateOpen: 'Open', stateClosed: 'Closed', close: 'Minimise chat', title: 'Anonymous chat',
           unread: function (n) { return n === 1 ? '1 new message' : n + ' new messages'; } }
   }[lang];
@@ -164,11 +166,36 @@
   }, true);
 
   var lastStatus;
+  // "morgen vanaf 10:00" in the project's time zone: the chat's own nextOpeningText (app/opening.js), in words that
+  // follow on after "Weer open: ".
+  var zone = 'Europe/Amsterdam';
+  function zoned(date, opts) {
+    var o = { timeZone: zone, hourCycle: 'h23' };
+    for (var k in opts) o[k] = opts[k];
+    var out = {};
+    new Intl.DateTimeFormat('en-GB', o).formatToParts(date).forEach(function (p) { out[p.type] = p.value; });
+    return out;
+  }
+  function dayNumber(date) {
+    var p = zoned(date, { year: 'numeric', month: '2-digit', day: '2-digit' });
+    return Date.UTC(+p.year, p.month - 1, +p.day) / 86400000;
+  }
+  function nextOpeningText(iso) {
+    var at = new Date(iso);
+    if (isNaN(at)) return null;
+    var days = dayNumber(at) - dayNumber(new Date());
+    var t = zoned(at, { hour: '2-digit', minute: '2-digit' });
+    var locale = lang === 'en' ? 'en-GB' : 'nl-NL';
+    var day = days <= 0 ? (+t.hour >= 18 ? texts.tonight : texts.today) : days === 1 ? texts.tomorrow
+      : at.toLocaleDateString(locale, days < 7 ? { timeZone: zone, weekday: 'long' } : { timeZone: zone, weekday: 'long', day: 'numeric', month: 'long' });
+    return day + ' ' + texts.from + ' ' + t.hour + ':' + t.minute;
+  }
   function showStatus(s) {
     lastStatus = s;
     var open = !!(s && s.open);
     launcher.classList.toggle('closed', !open);
-    label.textContent = open ? texts.open : texts.closed;
+    var next = !open && s && s.nextOpening ? nextOpeningText(s.nextOpening) : null;
+    label.textContent = open ? texts.open : next ? texts.closedUntil + next : texts.closed;
     launcher.setAttribute('aria-label', label.textContent + ' (' + (open ? texts.stateOpen : texts.stateClosed) + ')' +
       (unread > 0 ? ', ' + texts.unread(unread) : ''));
   }

@@ -3,6 +3,7 @@
 // the end of the chat.
 // Messages are rendered with textContent only, never as HTML.
 import { texts } from './i18n.js';
+import { nextOpeningText, weekHours } from './opening.js';
 
 const STORE_KEY = 'chat.session';
 const params = new URLSearchParams(location.search);
@@ -30,7 +31,8 @@ const state = {
   endedBy: null,
   expertAway: false,
   unread: 0,            // stand-alone only: expert messages that arrived while this tab was hidden (shown in the title)
-  leaving: false        // quick exit under way: nothing may reconnect or be stored again
+  leaving: false,       // quick exit under way: nothing may reconnect or be stored again
+  openings: null        // { nextOpening, upcoming } from /api/status, for the closed screen
 };
 
 // ---- storage (sessionStorage only) ----------------------------------------------------------------
@@ -64,10 +66,10 @@ function applyTexts() {
   if (state.config) {
     $('org-name').textContent = state.config.organisationName;
     renderTitle();
-    $('opening-hours').textContent = state.config.openingHours[state.lang] || '';
     $('alternatives').textContent = state.config.alternatives[state.lang] || '';
     $('refused-alternatives').textContent = state.config.alternatives[state.lang] || '';
   }
+  renderOpenings();
   renderChoices();
   renderHead();
   $('text').placeholder = state.status === 'active' ? t().placeholderActive : t().placeholderQueued;
@@ -643,6 +645,31 @@ function onShiftThrice(handler) {
   }, true);
 }
 
+// The closed screen: when the chat opens next and the planned hours of the coming seven days (from the roster). Without
+// a roster the organisation's configured opening-hours text shows instead.
+function renderOpenings() {
+  const now = new Date();
+  const next = nextOpeningText(state.openings?.nextOpening, now, state.lang);
+  $('next-opening').hidden = !next;
+  $('next-opening-text').textContent = next || '';
+  const planned = state.openings?.upcoming?.length > 0;
+  $('week-hours-box').hidden = !planned;
+  $('week-hours').replaceChildren(...(planned ? weekHours(state.openings.upcoming, now, state.lang) : []).map((d) => {
+    const li = document.createElement('li');
+    if (!d.hours) li.className = 'closed';
+    const day = document.createElement('span');
+    day.className = 'wh-day';
+    day.textContent = d.label;
+    const hours = document.createElement('span');
+    hours.className = 'wh-hours';
+    hours.textContent = d.hours || d.closedText;
+    li.append(day, ' ', hours);
+    return li;
+  }));
+  $('opening-hours').textContent = planned ? '' : state.config?.openingHours?.[state.lang] || '';
+  $('opening-hours').hidden = planned;
+}
+
 // While the closed screen shows, look again every 30 seconds: the chat opens as soon as an expert starts a shift.
 let closedPoll = null;
 async function refreshStatus() {
@@ -651,8 +678,10 @@ async function refreshStatus() {
   try {
     const s = await (await fetch('/api/status', { cache: 'no-store' })).json();
     open = !!s.open;
+    state.openings = { nextOpening: s.nextOpening ?? null, upcoming: Array.isArray(s.upcoming) ? s.upcoming : [] };
   } catch { /* shown as closed; tried again below */ }
   $('status-dot').classList.toggle('open', open);
+  if (!open) renderOpenings();
   show(open ? 'intro' : 'closed');
   if (!open) closedPoll = setTimeout(() => { if (!$('screen-closed').hidden) refreshStatus(); }, 30000);
 }
