@@ -158,7 +158,8 @@ function renderCoolDown() {
     h('p', {}, t.coolDown(clock(until))),
     h('div', { class: 'cool-down-actions' },
       h('button', { type: 'button', class: 'primary', onclick: endCoolDown }, t.coolDownReady),
-      heavyControl(state.lastEnded)));
+      // Once said, the confirmation stays with the chat itself; the pause does not repeat it.
+      state.heavyAsked.has(state.lastEnded) ? null : heavyControl(state.lastEnded)));
 }
 
 async function endCoolDown() {
@@ -180,9 +181,9 @@ async function requestDebrief(conversationId) {
     state.heavyAsked.add(conversationId);
     const hadFocus = document.activeElement?.classList.contains('heavy');
     renderCoolDown(); renderMain(false);
-    toast(t.heavyAsked);
-    if (hadFocus) document.querySelector('.heavy-asked')?.setAttribute('tabindex', '-1');
-    if (hadFocus) document.querySelector('.heavy-asked')?.focus();
+    // The button became the confirmation: focus goes there (read out), or to the chat when the pause asked it.
+    const said = document.querySelector('.chat-actions .heavy-asked');
+    if (said) { said.tabIndex = -1; if (hadFocus) said.focus(); } else if (hadFocus) toast(t.heavyAsked);
     if (els.debriefs) loadDebriefs();
   } catch { toast(t.heavyFailed); }
 }

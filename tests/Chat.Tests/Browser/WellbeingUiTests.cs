@@ -172,9 +172,15 @@ public sealed class WellbeingUiTests(CoolDownBrowserFixture f, ITestOutputHelper
         await Expect(question).ToBeVisibleAsync();
         await CheckAsync(widget, "widget-feedback");
 
-        // Keyboard only: Tab to the marks, arrows to 8, Tab to "geholpen?", arrow to "Een beetje", Tab, Enter.
-        await widget.Keyboard.PressAsync("Tab");
-        Assert.Equal("score", await widget.EvaluateAsync<string>("() => document.activeElement?.name"));
+        // Keyboard only: Tab past "Nieuw gesprek" and "Gesprek sluiten" to the marks, arrows to 8, Tab to "geholpen?",
+        // arrow to "Een beetje", Tab, Enter.
+        string[] passed = [];
+        for (var i = 0; i < 3; i++)
+        {
+            await widget.Keyboard.PressAsync("Tab");
+            passed = [.. passed, await widget.EvaluateAsync<string>("() => document.activeElement?.name || document.activeElement?.textContent")];
+        }
+        Assert.Equal(["Nieuw gesprek", "Gesprek sluiten", "score"], passed);
         for (var i = 0; i < 7; i++) await widget.Keyboard.PressAsync("ArrowRight");
         await Expect(widget.GetByRole(AriaRole.Radio, new() { Name = "8", Exact = true })).ToBeCheckedAsync();
         await widget.Keyboard.PressAsync("Tab");
