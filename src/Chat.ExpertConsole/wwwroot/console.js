@@ -12,6 +12,11 @@ const state = {
   me: null,
   availability: 'offline',
   queue: { waiting: 0, longestWaitSeconds: 0 },
+  queueStatus: null,     // GetQueueStatus: why the waiting visitors are not mine (null while nobody waits)
+  coolDownUntil: null,   // the pause after a chat: no new chat until then (iso), or null
+  heavyAsked: new Set(), // conversations of which "dit gesprek was zwaar" was sent
+  lastEnded: null,       // the chat that ended last (the pause after it offers the same button)
+  debriefs: [],          // coordinators: who asked to talk a conversation over
   chats: new Map(),      // conversationId -> { visitor, startedAt, messages: Map(seq -> msg), connected, typing, ended, pending: Map }
   selected: null,
   pendingForms: [],
@@ -33,6 +38,9 @@ function layout() {
   els.name = h('span', { class: 'who' });
   els.conn = h('div', { class: 'conn', role: 'status', hidden: true }, t.reconnecting);
   els.queue = h('div', { class: 'queue-summary', 'aria-live': 'polite' });
+  els.coolDown = h('section', { class: 'cool-down', hidden: true, 'aria-labelledby': 'cool-down-title' });
+  els.debriefs = app.dataset.coordinator === 'true'
+    ? h('section', { class: 'side-box debriefs', 'aria-labelledby': 'debriefs-title' }) : null;
   els.chatList = h('ul', { class: 'chat-list' });
   els.formsList = h('ul', { class: 'forms-list' });
   els.formsBox = h('section', { class: 'side-box reminders', hidden: true, 'aria-labelledby': 'forms-title' },
@@ -64,11 +72,13 @@ function layout() {
       h('div', { class: 'bar-mid' }, els.availability, menuButton),
       els.nav),
     els.conn,
+    els.coolDown,
     h('div', { class: 'columns' },
       h('aside', { class: 'side' },
-        h('section', { class: 'side-box', 'aria-labelledby': 'queue-title' }, h('h2', { id: 'queue-title' }, t.queue), els.queue),
+        h('section', { class: 'side-box', 'aria-labelledby': 'queue-title' }, h('h2', { id: 'queue-title', tabindex: '-1' }, t.queue), els.queue),
         h('section', { class: 'side-box', 'aria-labelledby': 'chats-title' }, h('h2', { id: 'chats-title' }, t.myChats), els.chatList),
         els.formsBox,
+        els.debriefs,
         h('p', { class: 'muted small' }, t.availabilityHelp)),
       els.main),
     els.toast, els.announce);
@@ -101,11 +111,119 @@ function renderAvailability() {
   }
 }
 
+const locale = lang === 'en' ? 'en-GB' : 'nl-NL';
+const clock = (iso) => new Date(iso).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+
 function renderQueue() {
   const q = state.queue;
+  const why = q.waiting > 0 && state.queueStatus?.notYours ? t.notYours(state.queueStatus, clock) : null;
   fill(els.queue,
     h('p', { class: 'big' }, t.waiting(q.waiting)),
-    q.waiting > 0 ? h('p', { class: 'muted' }, t.longest(q.longestWaitSeconds)) : null);
+    q.waiting > 0 ? h('p', { class: 'muted' }, t.longest(q.longestWaitSeconds)) : null,
+    why ? h('p', { class: 'why-not' }, why) : null);
+}
+
+// Why the waiting visitors are not mine: asked again (debounced) whenever the queue or my own situation changes.
+function refreshQueueStatus() {
+  clearTimeout(refreshQueueStatus.timer);
+  refreshQueueStatus.timer = setTimeout(async () => {
+    if (state.queue.waiting === 0) { state.queueStatus = null; renderQueue(); return; }
+    try { state.queueStatus = await state.connection.invoke('GetQueueStatus'); } catch { state.queueStatus = null; }
+    renderQueue();
+  }, 400);
+}
+
+// The pause after a chat: a calm line with the time it ends and a button to end it early. Gone by itself when the time
+// has passed (the server then routes to me again; the queue line is asked again).
+function setCoolDown(until) {
+  state.coolDownUntil = until && new Date(until) > new Date() ? until : null;
+  clearTimeout(setCoolDown.timer);
+  if (state.coolDownUntil) {
+    setCoolDown.timer = setTimeout(() => setCoolDown(null), Math.min(new Date(state.coolDownUntil) - new Date() + 250, 2 ** 31 - 1));
+  }
+  renderCoolDown();
+  refreshQueueStatus();
+}
+
+function renderCoolDown() {
+  const until = state.coolDownUntil;
+  const hadFocus = els.coolDown.contains(document.activeElement);
+  els.coolDown.hidden = !until;
+  if (!until) {
+    els.coolDown.replaceChildren();
+    if (hadFocus) document.getElementById('queue-title')?.focus();
+    return;
+  }
+  fill(els.coolDown,
+    h('h2', { id: 'cool-down-title', class: 'sr-only' }, t.coolDownTitle),
+    h('p', {}, t.coolDown(clock(until))),
+    h('div', { class: 'cool-down-actions' },
+      h('button', { type: 'button', class: 'primary', onclick: endCoolDown }, t.coolDownReady),
+      // Once said, the confirmation stays with the chat itself; the pause does not repeat it.
+      state.heavyAsked.has(state.lastEnded) ? null : heavyControl(state.lastEnded)));
+}
+
+async function endCoolDown() {
+  try {
+    await state.connection.invoke('EndCoolDown');
+    setCoolDown(null);
+  } catch (err) { toast(String(err?.message || err).replace(/^.*HubException: /, '')); }
+}
+
+// "Dit gesprek was zwaar": a button, and once asked a calm line saying the coordinator will get in touch.
+function heavyControl(conversationId) {
+  if (state.heavyAsked.has(conversationId)) return h('p', { class: 'heavy-asked' }, t.heavyAsked);
+  return h('button', { type: 'button', class: 'secondary heavy', onclick: () => requestDebrief(conversationId) }, t.heavy);
+}
+
+async function requestDebrief(conversationId) {
+  try {
+    await state.connection.invoke('RequestDebrief', conversationId);
+    state.heavyAsked.add(conversationId);
+    const hadFocus = document.activeElement?.classList.contains('heavy');
+    renderCoolDown(); renderMain(false);
+    // The button became the confirmation: focus goes there (read out), or to the chat when the pause asked it.
+    const said = document.querySelector('.chat-actions .heavy-asked');
+    if (said) { said.tabIndex = -1; if (hadFocus) said.focus(); } else if (hadFocus) toast(t.heavyAsked);
+    if (els.debriefs) loadDebriefs();
+  } catch { toast(t.heavyFailed); }
+}
+
+// Coordinators: who asked to talk a conversation over, and when (to the hour). Nothing of any chat.
+async function loadDebriefs() {
+  if (!els.debriefs) return;
+  try {
+    const r = await fetch('/api/debriefs', { credentials: 'same-origin' });
+    if (!r.ok) return;
+    state.debriefs = await r.json();
+  } catch { return; }
+  renderDebriefs();
+}
+
+function renderDebriefs(focusIndex = null) {
+  const when = (iso) => roundedHour(iso);
+  fill(els.debriefs,
+    h('h2', { id: 'debriefs-title', tabindex: '-1' }, t.debriefsTitle),
+    state.debriefs.length === 0 ? h('p', { class: 'muted' }, t.debriefsNone) : [
+      h('p', { class: 'muted small' }, t.debriefsIntro),
+      h('ul', { class: 'debrief-list' }, state.debriefs.map((d, i) => h('li', {},
+        h('span', {}, h('strong', {}, d.displayName), ' · ', h('time', { datetime: d.requestedAt }, when(d.requestedAt))),
+        h('button', { type: 'button', class: 'secondary small', 'aria-label': t.debriefDoneLabel(d.displayName, when(d.requestedAt)),
+          onclick: () => debriefDone(d, i) }, t.debriefDone))))]);
+  if (focusIndex !== null) {
+    const buttons = els.debriefs.querySelectorAll('button');
+    (buttons[Math.min(focusIndex, buttons.length - 1)] || document.getElementById('debriefs-title')).focus();
+  }
+}
+
+async function debriefDone(d, index) {
+  try {
+    const r = await fetch(`/api/debriefs/${encodeURIComponent(d.id)}`, { method: 'DELETE', credentials: 'same-origin' });
+    if (r.status === 404) toast(t.debriefGone);
+    else if (!r.ok) { toast(t.heavyFailed); return; }
+  } catch { toast(t.heavyFailed); return; }
+  state.debriefs = state.debriefs.filter((x) => x.id !== d.id);
+  renderDebriefs(index);
 }
 
 const chatName = (c) => `${t.visitor} · ${new Date(c.startedAt).toLocaleTimeString(lang === 'en' ? 'en-GB' : 'nl-NL', { hour: '2-digit', minute: '2-digit' })}`;
@@ -137,7 +255,7 @@ function roundedHour(iso) {
 
 function label(map, key) { return map[key] ?? key ?? t.unknown; }
 
-function renderMain() {
+function renderMain(focus = true) {
   const c = state.chats.get(state.selected);
   if (!c) {
     els.main.replaceChildren(h('div', { class: 'empty' },
@@ -148,6 +266,7 @@ function renderMain() {
   const info = h('dl', { class: 'visitor-info' },
     h('div', {}, h('dt', {}, t.about), h('dd', {}, label(t.aboutLabels, v.about))),
     h('div', {}, h('dt', {}, t.preferred), h('dd', {}, label(t.preferredLabels, v.preferredExperience))),
+    h('div', {}, h('dt', {}, t.preferredGender), h('dd', {}, label(t.genderLabels, v.preferredGender ?? 'any'))),
     h('div', {}, h('dt', {}, t.followUp), h('dd', {}, v.followUp === true ? t.yes : v.followUp === false ? t.no : t.unknown)),
     h('div', {}, h('dt', {}, t.referral), h('dd', {}, v.referral || t.unknown)),
     h('div', {}, h('dt', {}, t.waited), h('dd', {}, duration(v.waitedSeconds))));
@@ -165,14 +284,19 @@ function renderMain() {
     box, h('button', { type: 'submit', class: 'primary', disabled: c.ended }, t.send));
   fill(els.main,
     h('div', { class: 'chat-top' }, h('h2', {}, t.visitor), info,
-      c.ended ? null : h('div', { class: 'chat-actions' },
+      c.ended ? h('div', { class: 'chat-actions' }, heavyControl(state.selected),
+        formFor(state.selected) ? h('button', { type: 'button', class: 'secondary', onclick: () => fillForm(formFor(state.selected)) }, t.fillIn) : null)
+      : h('div', { class: 'chat-actions' },
         h('button', { type: 'button', class: 'secondary', onclick: () => transferChat(state.selected) }, t.transfer),
         h('button', { type: 'button', class: 'danger', onclick: () => endChat(state.selected) }, t.endChat),
-        h('button', { type: 'button', class: 'secondary block', onclick: (e) => blockChat(state.selected, e.currentTarget) }, t.block))),
+        h('button', { type: 'button', class: 'secondary block', onclick: (e) => blockChat(state.selected, e.currentTarget) }, t.block),
+        heavyControl(state.selected))),
     status, c.list, c.typingEl, composer);
   c.list.scrollTop = c.list.scrollHeight;
-  if (!c.ended) box.focus();
+  if (!c.ended && focus) box.focus();
 }
+
+const formFor = (conversationId) => state.pendingForms.find((p) => p.conversationId === conversationId);
 
 function messageItem(m, chat) {
   // After a transfer the history holds a colleague's words: written before this chat came to me.
@@ -314,13 +438,15 @@ function connect() {
     if (form && !state.pendingForms.some((p) => p.conversationId === form.conversationId)) state.pendingForms.push(form);
     renderChatList(); renderForms();
     if (state.selected === e.conversationId) renderMain();
+    if (!e.transferred) state.lastEnded = e.conversationId;
+    setCoolDown(e.coolDownUntil ?? null);
     // The form opens at once only when no other chat is running: it must never cover a conversation or take its typing.
     const othersRunning = [...state.chats.entries()].some(([id, other]) => id !== e.conversationId && !other.ended);
     if (form && othersRunning) toast(t.formWaiting);
     else if (form) fillForm(form);
   });
-  c.on('QueueChanged', (q) => { state.queue = q; renderQueue(); });
-  c.on('AvailabilityChanged', (a) => { state.availability = a.availability; renderAvailability(); renderMain(); });
+  c.on('QueueChanged', (q) => { state.queue = q; renderQueue(); refreshQueueStatus(); });
+  c.on('AvailabilityChanged', (a) => { state.availability = a.availability; renderAvailability(); renderMain(); refreshQueueStatus(); });
   // The server may have missed events for us (its link to the other servers was down): reload the whole state.
   c.on('Resync', () => setTimeout(() => loadState().catch(() => {}), Math.random() * 3000));
   // This account's sessions were ended (password, roles or disabled changed): sign in again, unless this browser is
@@ -365,6 +491,7 @@ async function loadState() {
   for (const [id, c] of state.chats) if (!live.has(id) && !c.ended) { c.ended = true; c.endedBy = 'system'; }
   if (!state.chats.has(state.selected)) state.selected = s.conversations[0]?.conversationId ?? null;
   renderAvailability(); renderQueue(); renderChatList(); renderForms(); renderMain();
+  setCoolDown(s.coolDownUntil ?? null);
   // Resend what was typed but not acknowledged before the connection broke (same ids: stored once).
   for (const [id, c] of state.chats) for (const p of c.pending.values()) trySend(id, p);
 }
@@ -377,6 +504,7 @@ async function setAvailability(a) {
     state.availability = r.availability;
     renderAvailability(); renderMain();
     focusSeg(a);
+    refreshQueueStatus();
   } catch { toast(t.reconnecting); }
 }
 
@@ -535,6 +663,8 @@ async function showMyForms() {
 async function init() {
   layout();
   renderAvailability(); renderQueue(); renderChatList(); renderMain();
+  loadDebriefs();
+  if (els.debriefs) setInterval(() => { if (!document.hidden) loadDebriefs(); }, 60000);
   const me = await fetch('/api/auth/me', { credentials: 'same-origin' });
   if (me.status === 401) { location.href = '/console/login'; return; }
   state.me = await me.json();

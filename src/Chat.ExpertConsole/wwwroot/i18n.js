@@ -71,7 +71,35 @@ export const texts = {
     blockChooseReason: 'Kies een reden.',
     blocked: (until) => `Geblokkeerd tot ${until}.`,
     myFigures: (m) => `${m.contacts} contacten, ${Math.round((m.chatMinutes + m.otherContactMinutes) / 6) / 10} uur in gesprek, ${m.shiftHours} uur dienst.`,
-    col: { when: 'Wanneer', type: 'Soort', seeker: 'Contactzoeker', minutes: 'Minuten', conversation: 'Gesprek' }
+    col: { when: 'Wanneer', type: 'Soort', seeker: 'Contactzoeker', minutes: 'Minuten', conversation: 'Gesprek' },
+    // Wellbeing: the pause after a chat, "dit gesprek was zwaar", and why a waiting visitor is not yours.
+    coolDownTitle: 'Even op adem komen',
+    coolDown: (until) => `Even op adem komen — je krijgt tot ${until} geen nieuw gesprek.`,
+    coolDownReady: 'Ik ben er klaar voor',
+    preferredGender: 'Liefst met', genderLabels: { any: 'maakt niet uit', woman: 'een vrouw', man: 'een man' },
+    heavy: 'Dit gesprek was zwaar',
+    heavyAsked: 'Goed dat je het zegt. De coördinator weet het en neemt contact met je op om erover te praten.',
+    heavyFailed: 'Dat lukte niet. Probeer het zo nog eens, of bel de coördinator.',
+    notYours: (s, at) => {
+      const until = s.until ? at(s.until) : null;
+      switch (s.notYours) {
+        case 'preference': return `Wacht op ${wishText(s.wish, 'nl')}` + (until ? ` (tot ${until}, daarna iedereen).` : '.');
+        case 'transferred': return 'Overgedragen door jou: gaat eerst naar een collega' + (until ? ` (tot ${until}, daarna iedereen).` : '.');
+        case 'cool-down': return until ? `Niet naar jou: je afkoelpauze loopt tot ${until}.` : 'Niet naar jou: je afkoelpauze loopt nog.';
+        case 'shift-ending': return 'Niet naar jou: je dienst eindigt bijna' + (until ? ` (om ${until}).` : '.');
+        case 'paused': return 'Niet naar jou: je staat op pauze.';
+        case 'offline': return 'Niet naar jou: je staat op offline.';
+        case 'not-connected': return 'Niet naar jou: je console is niet verbonden.';
+        case 'full': return 'Niet naar jou: je hebt al het maximale aantal gesprekken.';
+        default: return null;
+      }
+    },
+    debriefsTitle: 'Na te bespreken',
+    debriefsIntro: 'Deze ervaringsdeskundigen vonden een gesprek zwaar. Neem contact met ze op; de inhoud van het gesprek staat hier niet.',
+    debriefWhen: (day, hour) => `${day}, rond ${hour}`,
+    debriefDone: 'Afgehandeld', debriefDoneLabel: (name, when) => `Afgehandeld: ${name}, ${when}`,
+    debriefsNone: 'Niemand heeft gevraagd om na te praten.',
+    debriefGone: 'Dit verzoek was al afgehandeld.'
   },
   en: {
     console: 'Console',
@@ -144,7 +172,34 @@ export const texts = {
     blockChooseReason: 'Choose a reason.',
     blocked: (until) => `Blocked until ${until}.`,
     myFigures: (m) => `${m.contacts} contacts, ${Math.round((m.chatMinutes + m.otherContactMinutes) / 6) / 10} hours in conversation, ${m.shiftHours} hours on shift.`,
-    col: { when: 'When', type: 'Type', seeker: 'Contact seeker', minutes: 'Minutes', conversation: 'Conversation' }
+    col: { when: 'When', type: 'Type', seeker: 'Contact seeker', minutes: 'Minutes', conversation: 'Conversation' },
+    coolDownTitle: 'Take a breather',
+    coolDown: (until) => `Take a breather — you get no new conversation until ${until}.`,
+    coolDownReady: "I'm ready",
+    preferredGender: 'Prefers', genderLabels: { any: "doesn't mind", woman: 'a woman', man: 'a man' },
+    heavy: 'This conversation was hard',
+    heavyAsked: 'Good that you say so. The coordinator knows and will get in touch with you to talk it over.',
+    heavyFailed: 'That did not work. Try again shortly, or call the coordinator.',
+    notYours: (s, at) => {
+      const until = s.until ? at(s.until) : null;
+      switch (s.notYours) {
+        case 'preference': return `Waiting for ${wishText(s.wish, 'en')}` + (until ? ` (until ${until}, then anyone).` : '.');
+        case 'transferred': return 'Passed on by you: goes to a colleague first' + (until ? ` (until ${until}, then anyone).` : '.');
+        case 'cool-down': return until ? `Not for you: your breather lasts until ${until}.` : 'Not for you: your breather is still on.';
+        case 'shift-ending': return 'Not for you: your shift ends soon' + (until ? ` (at ${until}).` : '.');
+        case 'paused': return 'Not for you: you are paused.';
+        case 'offline': return 'Not for you: you are offline.';
+        case 'not-connected': return 'Not for you: your console is not connected.';
+        case 'full': return 'Not for you: you already have the maximum number of conversations.';
+        default: return null;
+      }
+    },
+    debriefsTitle: 'To talk over',
+    debriefsIntro: 'These experts found a conversation hard. Get in touch with them; nothing of the conversation is shown here.',
+    debriefWhen: (day, hour) => `${day}, around ${hour}`,
+    debriefDone: 'Done', debriefDoneLabel: (name, when) => `Done: ${name}, ${when}`,
+    debriefsNone: 'Nobody asked to talk a conversation over.',
+    debriefGone: 'This request had already been dealt with.'
   }
 };
 
@@ -207,4 +262,18 @@ export function duration(seconds) {
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);
   return m < 60 ? `${m} min` : `${Math.floor(m / 60)} u ${m % 60} min`;
+}
+
+// What the first waiting visitor asked for, in words: "een man met ervaring als slachtoffer die Engels spreekt".
+const wishWords = {
+  nl: { who: { woman: 'een vrouw', man: 'een man' }, anyone: 'iemand', exp: { victim: ' met ervaring als slachtoffer', perpetrator: ' met ervaring als pleger' },
+    lang: (l) => ` die ${({ en: 'Engels', nl: 'Nederlands' })[l] ?? l} spreekt` },
+  en: { who: { woman: 'a woman', man: 'a man' }, anyone: 'someone', exp: { victim: ' with experience as a victim', perpetrator: ' with experience as a perpetrator' },
+    lang: (l) => ` who speaks ${({ en: 'English', nl: 'Dutch' })[l] ?? l}` }
+};
+export function wishText(wish, lang) {
+  const w = wishWords[lang];
+  if (!wish) return w.anyone;
+  return (w.who[wish.preferredGender] ?? w.anyone) + (w.exp[wish.preferredExperience] ?? '')
+    + (wish.language && wish.language !== 'nl' ? w.lang(wish.language) : '');
 }

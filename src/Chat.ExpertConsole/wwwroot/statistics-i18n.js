@@ -22,6 +22,10 @@ export const statsTexts = {
     workloadNote: 'Bedoeld om te zien wie het zwaar heeft en wie ruimte heeft, niet om te vergelijken.',
     expert: 'Ervaringsdeskundige', chats: 'Chats', chatHours: 'Uren chat', otherHours: 'Uren ander contact', shiftHours: 'Uren dienst', plannedHours: 'Uren ingepland',
     noData: 'Geen gegevens in deze periode.', failed: 'Laden lukte niet.',
+    feedback: 'Feedback van bezoekers', feedbackNone: 'Nog geen reacties in deze periode.',
+    feedbackResponses: 'Reacties', feedbackAverage: 'Gemiddeld rapportcijfer', feedbackHelped: 'Heeft het gesprek geholpen?',
+    helped: { yes: 'Ja', somewhat: 'Een beetje', no: 'Nee' },
+    feedbackNote: 'Anoniem: een reactie is niet gekoppeld aan een gesprek, formulier of ervaringsdeskundige. Percentages van wie deze vraag beantwoordde.',
     seconds: (s) => s == null ? '–' : s < 60 ? `${s} s` : `${Math.round(s / 60)} min`
   },
   en: {
@@ -46,6 +50,10 @@ export const statsTexts = {
     workloadNote: 'Meant to see who carries a lot and who has room, not to compare.',
     expert: 'Expert', chats: 'Chats', chatHours: 'Chat hours', otherHours: 'Other contact hours', shiftHours: 'Shift hours', plannedHours: 'Planned hours',
     noData: 'No data in this period.', failed: 'Loading failed.',
+    feedback: 'Feedback from visitors', feedbackNone: 'No responses in this period yet.',
+    feedbackResponses: 'Responses', feedbackAverage: 'Average mark', feedbackHelped: 'Did the conversation help?',
+    helped: { yes: 'Yes', somewhat: 'A little', no: 'No' },
+    feedbackNote: 'Anonymous: a response is not linked to a conversation, form or expert. Percentages of those who answered this question.',
     seconds: (s) => s == null ? '–' : s < 60 ? `${s} s` : `${Math.round(s / 60)} min`
   }
 };

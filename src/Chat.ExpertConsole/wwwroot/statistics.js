@@ -184,6 +184,27 @@ function workload(list) {
         h('td', { class: 'num' }, (e.plannedHours ?? 0).toLocaleString(locale)), h('td', { class: 'num' + (e.formsMissing ? ' warn' : '') }, String(e.formsMissing))))))));
 }
 
+// What visitors said after their chat: responses, the average mark (one decimal) and "did it help" with percentages.
+function feedbackSection(fb) {
+  const n = fb?.responses ?? 0;
+  const helped = fb?.helped ?? { yes: 0, somewhat: 0, no: 0 };
+  const answered = helped.yes + helped.somewhat + helped.no;
+  const pct = (v) => answered === 0 ? 0 : Math.round((v / answered) * 100);
+  const mark = fb?.averageScore == null ? '–' : fb.averageScore.toLocaleString(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  return h('section', { class: 'table-block feedback', 'aria-labelledby': 't-feedback' },
+    h('h2', { id: 't-feedback' }, t.feedback),
+    n === 0 ? h('p', { class: 'muted' }, t.feedbackNone) : [
+      h('div', { class: 'cards' }, card(t.feedbackResponses, n), card(t.feedbackAverage, mark)),
+      h('table', { class: 'report-table' },
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t.feedbackHelped), h('th', { scope: 'col', class: 'num' }, t.count),
+          h('th', { scope: 'col', class: 'num' }, t.percent), h('th', { scope: 'col', class: 'bar-col' }, h('span', { class: 'sr-only' }, t.percent)))),
+        h('tbody', {}, ['yes', 'somewhat', 'no'].map((k) => h('tr', {},
+          h('th', { scope: 'row' }, t.helped[k]), h('td', { class: 'num' }, String(helped[k])), h('td', { class: 'num' }, `${pct(helped[k])}%`),
+          h('td', { class: 'bar-col', 'aria-hidden': 'true' }, h('span', { class: 'pct-bar', dataset: { w: String(pct(helped[k])) } }))))),
+        h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, t.n), h('td', { class: 'num' }, String(answered)), h('td', {}), h('td', {})))),
+      h('p', { class: 'muted small' }, t.feedbackNote)]);
+}
+
 // A wide table scrolls sideways in its own box on a narrow screen (never the page): a named region that the keyboard
 // can reach and scroll.
 function scroller(label, table) {
@@ -223,6 +244,7 @@ async function load() {
         card(t.formsMissing, c.formsMissing), card(t.blocked, c.blocked)),
       report.contacts === 0 ? h('p', { class: 'muted' }, t.noData) : null,
       h('div', { class: 'tables' }, Object.entries(report.tables).map(([k, tb]) => table(k, tb))),
+      feedbackSection(report.feedback),
       trendChart(trend), heatMap(heat), workload(experts));
     sizeBars();
   } catch {

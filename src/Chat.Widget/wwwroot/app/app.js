@@ -30,6 +30,8 @@ const state = {
   queue: null,
   endedBy: null,
   expertAway: false,
+  hadExpert: false,     // an expert joined this chat: only then is the feedback question asked after it
+  feedbackConnection: null, // the ended chat's connection, kept open for the one feedback answer
   unread: 0,            // stand-alone only: expert messages that arrived while this tab was hidden (shown in the title)
   leaving: false,       // quick exit under way: nothing may reconnect or be stored again
   openings: null        // { nextOpening, upcoming } from /api/status, for the closed screen
@@ -75,6 +77,63 @@ function applyTexts() {
   $('text').placeholder = state.status === 'active' ? t().placeholderActive : t().placeholderQueued;
   $('conn').textContent = t().reconnecting;
   if (state.status === 'ended') $('ended-text').textContent = endedText();
+  renderFeedbackChoices();
+}
+
+// ---- feedback after the chat (one optional question; the answer goes to the day's counts only) ---------------------
+
+function renderFeedbackChoices() {
+  const score = document.querySelector('input[name=score]:checked')?.value;
+  const helped = document.querySelector('input[name=helped]:checked')?.value;
+  $('score-choices').replaceChildren(...[...Array(10).keys()].map((i) => radio('score', String(i + 1), String(i + 1), score === String(i + 1))));
+  $('helped-choices').replaceChildren(...Object.entries(t().helped).map(([k, v]) => radio('helped', k, v, k === helped)));
+}
+
+function offerFeedback(offer) {
+  renderFeedbackChoices();
+  $('feedback').querySelectorAll('input').forEach((i) => { i.checked = false; });
+  $('feedback-error').hidden = true;
+  $('feedback-done').hidden = true;
+  $('feedback').hidden = !offer;
+}
+
+function closeFeedback() {
+  const c = state.feedbackConnection;
+  state.feedbackConnection = null;
+  if (c) { c.onclose(() => {}); c.stop().catch(() => {}); }
+  $('feedback').hidden = true;
+}
+
+async function sendFeedback(ev) {
+  ev.preventDefault();
+  const score = document.querySelector('input[name=score]:checked')?.value;
+  const helped = document.querySelector('input[name=helped]:checked')?.value || null;
+  if (!score && !helped) {
+    $('feedback-error').textContent = t().feedbackEmpty;
+    $('feedback-error').hidden = false;
+    return;
+  }
+  $('feedback-send').disabled = true;
+  let text = t().feedbackThanks;
+  try {
+    await state.feedbackConnection.invoke('GiveFeedback', { score: score ? Number(score) : null, helped });
+  } catch (err) {
+    // Already answered (another tab) is thanked too; anything else is said calmly.
+    text = isHubError(err) && /al iets laten weten/i.test(hubMessage(err)) ? t().feedbackThanks : t().feedbackFailed;
+  } finally {
+    $('feedback-send').disabled = false;
+  }
+  closeFeedback();
+  $('feedback-done').textContent = text;
+  $('feedback-done').hidden = false;
+  $('feedback-done').focus();
+}
+
+function skipFeedback() {
+  closeFeedback();
+  const heading = $('ended-title');
+  heading.tabIndex = -1;
+  heading.focus();
 }
 
 // The page title; "(2) name" while messages arrived in a hidden tab (stand-alone; embedded, the loader does this).
@@ -131,8 +190,10 @@ function renderChoices(fresh = false) {
   const about = keep('about', 'unspecified');
   const pref = keep('pref', 'any');
   const follow = keep('follow', 'unknown');
+  const gender = keep('gender', 'any');
   $('about-choices').replaceChildren(...Object.entries(t().about).map(([k, v]) => radio('about', k, v, k === about)));
   $('pref-choices').replaceChildren(...Object.entries(t().pref).map(([k, v]) => radio('pref', k, v, k === pref)));
+  $('gender-choices').replaceChildren(...Object.entries(t().gender).map(([k, v]) => radio('gender', k, v, k === gender)));
   $('follow-choices').replaceChildren(...Object.entries(t().follow).map(([k, v]) => radio('follow', k, v, k === follow)));
 }
 
@@ -222,7 +283,16 @@ function showEnded(endedBy) {
   state.endedBy = endedBy;
   state.expertAway = false;
   clearSession();
-  stopConnection();
+  // After a chat with an expert the connection stays open for the one optional feedback answer (the server knows the
+  // chat by this connection); otherwise it closes now.
+  const offer = state.hadExpert && !!state.connection && !state.leaving;
+  if (offer) {
+    closeFeedback();
+    state.feedbackConnection = state.connection;
+    state.connection = null;
+    state.feedbackConnection.onclose(() => {});
+  } else stopConnection();
+  offerFeedback(offer);
   clearTimeout(state.gapTimer); state.gapTimer = null;
   $('conn').hidden = true;
   $('typing').hidden = true;
@@ -406,6 +476,7 @@ function buildConnection() {
     state.status = 'active';
     state.expertAway = false;
     state.expertName = e.expert?.displayName || null;
+    state.hadExpert = true;
     renderHead();
     $('text').placeholder = t().placeholderActive;
     systemLine(t().joined(state.expertName || t().expertFallback));
@@ -493,8 +564,10 @@ async function resume(afterSeq) {
   } catch {
     return; // connection broke again; onreconnected calls us once more
   }
-  if (r.status === 'ended') { showEnded('system'); return; }
+  // Ended while the page was away: the feedback question only if an expert's words are in the transcript.
+  if (r.status === 'ended') { state.hadExpert ||= r.messages.some((m) => m.from === 'expert') || r.expert != null; showEnded('system'); return; }
   state.status = r.status;
+  if (r.status === 'active') state.hadExpert = true;
   state.expertName = r.expert?.displayName || null;
   if (r.status === 'queued') state.queue = { position: r.position, estimatedWaitSeconds: r.estimatedWaitSeconds };
   renderHead();
@@ -514,13 +587,17 @@ async function startChat(ev) {
   state.endedBy = null;
   state.expertAway = false;
   $('start-error').hidden = true;
+  closeFeedback();
+  offerFeedback(false);
+  state.hadExpert = false;
   const follow = document.querySelector('input[name=follow]:checked')?.value;
   const request = {
     about: document.querySelector('input[name=about]:checked')?.value || 'unspecified',
     preferredExperience: document.querySelector('input[name=pref]:checked')?.value || 'any',
     followUp: follow === 'yes' ? true : follow === 'no' ? false : null,
     referral: params.get('referral') || null,
-    language: state.lang
+    language: state.lang,
+    preferredGender: document.querySelector('input[name=gender]:checked')?.value || 'any'
   };
   try {
     try {
@@ -589,6 +666,7 @@ async function leave() {
 // tells us when the server has it: the promise settles then, or after at most `waitMs`, whichever comes first.
 function forgetAndEnd(waitMs) {
   state.leaving = true;
+  closeFeedback();
   const token = state.session?.resumeToken || loadSession()?.resumeToken;
   clearSession();
   stopConnection();
@@ -720,9 +798,13 @@ async function init() {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) sendFromComposer(e);
   });
   $('leave').addEventListener('click', leave);
+  $('feedback').addEventListener('submit', sendFeedback);
+  $('feedback-skip').addEventListener('click', skipFeedback);
   // The button that was pressed disappears with its screen: move focus to the heading of the one that follows.
   // A new conversation starts empty: no earlier messages, no earlier answers selected.
   const startOver = async () => {
+    closeFeedback();
+    offerFeedback(false);
     clearTranscript();
     state.endedBy = null;
     state.status = 'none';

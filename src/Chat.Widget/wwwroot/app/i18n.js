@@ -26,6 +26,8 @@ export const texts = {
       victim: 'Iemand die zelf geweld heeft meegemaakt',
       perpetrator: 'Iemand die zelf geweld heeft gebruikt en ermee gestopt is'
     },
+    genderLegend: 'Liever een vrouw of een man?',
+    gender: { any: 'Maakt niet uit', woman: 'Een vrouw', man: 'Een man' },
     followLegend: 'Heb je eerder contact met ons gehad?',
     follow: { unknown: 'Zeg ik liever niet', no: 'Nee', yes: 'Ja' },
     skipHint: 'Alle vragen mogen leeg blijven. Het gesprek wordt niet bewaard.',
@@ -37,9 +39,10 @@ export const texts = {
     send: 'Verstuur',
     leave: 'Gesprek beëindigen',
     leaveConfirm: 'Wil je het gesprek beëindigen?',
-    queued: (pos) => pos <= 1 ? 'Je bent de volgende. Er komt zo iemand bij je.' : `Je bent nummer ${pos} in de wachtrij.`,
-    wait: (secs) => secs == null ? 'We weten nog niet hoe lang het duurt.'
-      : secs < 60 ? 'Geschatte wachttijd: minder dan een minuut.'
+    // Only a known, short estimate promises someone soon; without one the visitor hears plainly that nobody is free.
+    queued: (pos) => pos <= 1 ? 'Je bent de volgende in de wachtrij.' : `Je bent nummer ${pos} in de wachtrij.`,
+    wait: (secs) => secs == null ? 'Er is op dit moment niemand vrij. Je houdt je plek in de wachtrij; je kunt alvast typen wat je kwijt wilt.'
+      : secs < 60 ? 'Er komt zo iemand bij je: minder dan een minuut.'
       : secs > 3600 ? 'Geschatte wachttijd: meer dan een uur.'
       : `Geschatte wachttijd: ongeveer ${Math.ceil(secs / 60)} minuten.`,
     talkingWith: (name) => `Je praat met ${name}, ervaringsdeskundige.`,
@@ -55,6 +58,14 @@ export const texts = {
     endedBySystem: 'Het gesprek is beëindigd.',
     endedPrivacy: 'Het gesprek is niet op dit apparaat bewaard. Je bent altijd welkom om opnieuw te chatten.',
     endedPrivacyTranscript: 'Het gesprek staat hieronder nog, alleen op dit scherm. Het is niet op dit apparaat bewaard: sluit je het, dan is het weg.',
+    feedbackLegend: 'Wil je iets over dit gesprek laten weten? (mag je overslaan)',
+    feedbackScore: 'Welk rapportcijfer geef je dit gesprek?', feedbackScoreHint: '1 is heel slecht, 10 is heel goed',
+    feedbackHelped: 'Heeft dit gesprek je geholpen?', helped: { yes: 'Ja', somewhat: 'Een beetje', no: 'Nee' },
+    feedbackPrivacy: 'Je antwoord is anoniem en wordt niet aan dit gesprek of aan de ervaringsdeskundige gekoppeld.',
+    feedbackSend: 'Versturen', feedbackSkip: 'Overslaan',
+    feedbackEmpty: 'Kies een cijfer of een antwoord, of kies Overslaan.',
+    feedbackThanks: 'Dank je wel voor je antwoord.',
+    feedbackFailed: 'Versturen lukte niet. Dat geeft niet: je hoeft niets te doen.',
     again: 'Nieuw gesprek',
     closeTranscript: 'Gesprek sluiten',
     expertAway: 'De verbinding met de ervaringsdeskundige is even weg. Je berichten blijven bewaard.',
@@ -103,6 +114,8 @@ export const texts = {
       victim: 'Someone who has experienced violence',
       perpetrator: 'Someone who has used violence and stopped'
     },
+    genderLegend: 'A woman or a man?',
+    gender: { any: "I don't mind", woman: 'A woman', man: 'A man' },
     followLegend: 'Have you been in touch with us before?',
     follow: { unknown: "I'd rather not say", no: 'No', yes: 'Yes' },
     skipHint: 'Every question may stay empty. The conversation is not kept.',
@@ -114,9 +127,9 @@ export const texts = {
     send: 'Send',
     leave: 'End conversation',
     leaveConfirm: 'Do you want to end the conversation?',
-    queued: (pos) => pos <= 1 ? 'You are next. Someone will be with you shortly.' : `You are number ${pos} in the queue.`,
-    wait: (secs) => secs == null ? "We don't know yet how long it will take."
-      : secs < 60 ? 'Estimated wait: less than a minute.'
+    queued: (pos) => pos <= 1 ? 'You are next in the queue.' : `You are number ${pos} in the queue.`,
+    wait: (secs) => secs == null ? 'Nobody is free right now. You keep your place in the queue; you can already type what is on your mind.'
+      : secs < 60 ? 'Someone will be with you shortly: less than a minute.'
       : secs > 3600 ? 'Estimated wait: more than an hour.'
       : `Estimated wait: about ${Math.ceil(secs / 60)} minutes.`,
     talkingWith: (name) => `You are talking with ${name}, expert by experience.`,
@@ -132,6 +145,14 @@ export const texts = {
     endedBySystem: 'The conversation has ended.',
     endedPrivacy: 'The conversation was not saved on this device. You are always welcome to chat again.',
     endedPrivacyTranscript: 'The conversation is still below, only on this screen. It was not saved on this device: once you close it, it is gone.',
+    feedbackLegend: 'Would you like to tell us about this conversation? (you may skip this)',
+    feedbackScore: 'What mark out of 10 do you give this conversation?', feedbackScoreHint: '1 is very bad, 10 is very good',
+    feedbackHelped: 'Did this conversation help you?', helped: { yes: 'Yes', somewhat: 'A little', no: 'No' },
+    feedbackPrivacy: 'Your answer is anonymous and is not linked to this conversation or to the expert.',
+    feedbackSend: 'Send', feedbackSkip: 'Skip',
+    feedbackEmpty: 'Choose a mark or an answer, or choose Skip.',
+    feedbackThanks: 'Thank you for your answer.',
+    feedbackFailed: 'Sending did not work. That is all right: you do not need to do anything.',
     again: 'New conversation',
     closeTranscript: 'Close conversation',
     expertAway: 'The connection with the expert is briefly lost. Your messages are kept.',
