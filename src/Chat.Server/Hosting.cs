@@ -67,6 +67,13 @@ public static class Hosting
         var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
         await using var startup = await RecordsSchema.StartupLockAsync(db); // nodes starting together take turns
         await RecordsSchema.EnsureAsync(db, app.Logger);
+        // Embedded mode: what was live at a planned stop comes back before any connection (and before open shifts are
+        // closed, so experts on shift keep theirs); it is written again when the host has stopped.
+        if (app.Services.GetService<Live.LiveStateFile>() is { } state)
+        {
+            state.Restore();
+            app.Lifetime.ApplicationStopped.Register(state.Save);
+        }
         await Roster.ShiftLog.CloseLeftOpenAsync(db, app.Services.GetRequiredService<Live.ILiveStore>(), app.Logger);
         await Statistics.ContactAggregates.EnsureAsync(db, app.Services.GetRequiredService<ReportingZone>(), app.Logger);
         await scope.ServiceProvider.GetRequiredService<AccountSeeder>().SeedAsync();

@@ -62,6 +62,15 @@ public sealed class ChatOptions
     [Range(typeof(TimeSpan), "00:01:00", "05:00:00")]
     public TimeSpan TypicalChatLength { get; set; } = TimeSpan.FromMinutes(25);
 
+    /// <summary>
+    /// Embedded mode: keep the live state (queue, running chats, presence) across a planned restart, encrypted in
+    /// <see cref="LiveStateFile"/> and deleted when read back at start.
+    /// </summary>
+    public bool KeepLiveStateOnRestart { get; set; } = true;
+
+    /// <summary>Where the embedded live state waits for the restart (default: live-state.bin beside the SQLite records file).</summary>
+    public string? LiveStateFile { get; set; }
+
     /// <summary>How often timeouts are checked (reconnect graces, preference fallback, purging ended logs).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);

@@ -100,4 +100,10 @@ public sealed class ConnectionTracker(TimeProvider time) : IConnectionTracker
     public void RaiseExpertGone(string expertId) => ExpertGone?.Invoke(expertId);
 
     public Task<DeadNodeSweep> SweepDeadNodesAsync() => Task.FromResult(DeadNodeSweep.None);
+
+    /// <summary>Sessions restored after a restart have no connection yet: gone since <paramref name="at"/>, until they reconnect.</summary>
+    public void Restored(IEnumerable<string> sessionIds, DateTimeOffset at)
+    {
+        foreach (var id in sessionIds) _visitorGoneSince.TryAdd(id, at);
+    }
 }

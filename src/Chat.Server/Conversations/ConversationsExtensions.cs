@@ -33,8 +33,11 @@ public static class ConversationsExtensions
             services.AddRedisScaleout(config.GetConnectionString("Redis")!);
         else
         {
-            services.AddSingleton<ILiveStore, InMemoryLiveStore>();
-            services.AddSingleton<IConnectionTracker, ConnectionTracker>();
+            services.AddSingleton<InMemoryLiveStore>();
+            services.AddSingleton<ILiveStore>(sp => sp.GetRequiredService<InMemoryLiveStore>());
+            services.AddSingleton<ConnectionTracker>();
+            services.AddSingleton<IConnectionTracker>(sp => sp.GetRequiredService<ConnectionTracker>());
+            services.AddSingleton<LiveStateFile>();
             services.AddSingleton<IEventFanout, LocalFanout>();
         }
         services.AddSingleton<LocalFanout>();

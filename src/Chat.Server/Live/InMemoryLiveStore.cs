@@ -267,4 +267,55 @@ public sealed class InMemoryLiveStore : ILiveStore
     {
         lock (_gate) return Task.FromResult<IReadOnlyList<ExpertPresence>>(_experts.Values.ToList());
     }
+
+    // ---- Across a planned restart (embedded mode; see LiveStateFile) --------------------------------
+
+    /// <summary>Everything the store holds, as one consistent copy.</summary>
+    public LiveSnapshot Export()
+    {
+        lock (_gate)
+            return new LiveSnapshot(
+                _sessions.Values.ToList(),
+                _logs.ToDictionary(kv => kv.Key, kv => kv.Value.Messages.ToList()),
+                _experts.Values.ToList(),
+                _byToken.Keys.ToList(),
+                _startsByAddress.ToDictionary(kv => kv.Key, kv => kv.Value.ToList()));
+    }
+
+    /// <summary>Fills an empty store from a snapshot (at start, before any connection is taken).</summary>
+    public void Import(LiveSnapshot snapshot)
+    {
+        lock (_gate)
+        {
+            if (_sessions.Count > 0 || _experts.Count > 0) throw new InvalidOperationException("The live store is not empty.");
+            var liveTokens = snapshot.ResumeTokenHashes.ToHashSet(StringComparer.Ordinal);
+            foreach (var s in snapshot.Sessions)
+            {
+                _sessions[s.SessionId] = s;
+                _byConversation[s.ConversationId] = s.SessionId;
+                // A token forgotten before the stop (the visitor left or fled) stays dead.
+                if (liveTokens.Contains(s.ResumeTokenHash)) _byToken[s.ResumeTokenHash] = s.SessionId;
+                var log = new Log();
+                foreach (var m in snapshot.Logs.GetValueOrDefault(s.ConversationId) ?? [])
+                {
+                    log.Messages.Add(m);
+                    log.ByClientId[m.From + ":" + m.ClientMessageId] = m;
+                }
+                _logs[s.ConversationId] = log;
+                if (s.State == ChatState.Queued) _queued++;
+                if (s.State != ChatState.Ended && s.AddressHash is { } address)
+                    (_openByAddress.TryGetValue(address, out var open) ? open : _openByAddress[address] = []).Add(s.SessionId);
+            }
+            foreach (var e in snapshot.Experts) _experts[e.ExpertId] = e;
+            foreach (var (address, starts) in snapshot.StartsByAddress) _startsByAddress[address] = new Queue<DateTimeOffset>(starts);
+        }
+    }
 }
+
+/// <summary>The in-process live state as data: kept across a planned restart, encrypted, and deleted once read.</summary>
+public sealed record LiveSnapshot(
+    IReadOnlyList<ChatSession> Sessions,
+    IReadOnlyDictionary<string, List<ChatMessage>> Logs,
+    IReadOnlyList<ExpertPresence> Experts,
+    IReadOnlyList<string> ResumeTokenHashes,
+    IReadOnlyDictionary<string, List<DateTimeOffset>> StartsByAddress);

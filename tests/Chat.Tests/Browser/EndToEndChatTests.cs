@@ -48,7 +48,7 @@ public sealed class EndToEndChatTests(BrowserFixture f) : IClassFixture<BrowserF
         await Expect(chat.GetByText("Veilig Thuis")).ToBeVisibleAsync();
         await visitor.ScreenshotAsync(new() { Path = Shot("widget-intro") });
         await chat.GetByLabel("Ik voel me thuis niet veilig").CheckAsync();
-        await chat.GetByLabel("Nee").CheckAsync();
+        await chat.Locator("input[name=follow][value=no]").CheckAsync();
         await chat.GetByRole(AriaRole.Button, new() { Name = "Start de chat" }).ClickAsync();
         await Expect(chat.GetByText("Je bent de volgende")).ToBeVisibleAsync();
 

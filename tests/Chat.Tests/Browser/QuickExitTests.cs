@@ -53,7 +53,7 @@ internal static class Visit
     {
         await OpenWidgetAsync(page);
         await chat.GetByLabel("Ik voel me thuis niet veilig").CheckAsync();
-        await chat.GetByLabel("Nee").CheckAsync();
+        await chat.Locator("input[name=follow][value=no]").CheckAsync();
         await chat.GetByRole(AriaRole.Button, new() { Name = "Start de chat" }).ClickAsync();
         await Expect(chat.GetByText("Je praat met Sanne, ervaringsdeskundige.")).ToBeVisibleAsync();
         await Expect(expert.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" })).ToBeVisibleAsync();
@@ -203,7 +203,7 @@ public sealed class ExpertEndsChatTests(BrowserFixture f) : IClassFixture<Browse
         await Expect(chat.GetByRole(AriaRole.Button, new() { Name = "Start de chat" })).ToBeVisibleAsync();
         await Expect(chat.Locator("li.msg")).ToHaveCountAsync(0);
         await Expect(chat.GetByLabel("Ik voel me thuis niet veilig")).Not.ToBeCheckedAsync();
-        await Expect(chat.GetByLabel("Nee")).Not.ToBeCheckedAsync();
+        await Expect(chat.Locator("input[name=follow][value=no]")).Not.ToBeCheckedAsync();
         await Expect(chat.Locator("input[name=about][value=unspecified]")).ToBeCheckedAsync();
         await Expect(chat.Locator("input[name=follow][value=unknown]")).ToBeCheckedAsync();
 

@@ -113,6 +113,7 @@ public sealed class RosterUiTests(BrowserFixture f) : IClassFixture<BrowserFixtu
 
         // The console links the roster for experts too.
         await expert.GotoAsync(f.BaseUrl + "/console");
+        await expert.GetByRole(AriaRole.Button, new() { Name = "Menu" }).ClickAsync(); // folded away on a phone
         await Expect(expert.GetByRole(AriaRole.Link, new() { Name = "Rooster" })).ToHaveAttributeAsync("href", "/console/roster");
         await expertCtx.CloseAsync();
     }

@@ -1,0 +1,105 @@
+using System.Text.Json;
+using Chat.Server.Conversations;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Server.Live;
+
+/// <summary>
+/// Embedded mode across a planned restart (SIGTERM, an upgrade): when the host has stopped, the in-process live state
+/// (queue, running chats and their messages, experts' presence) is written to one file, encrypted with Data Protection;
+/// at the next start it is read back before any connection is taken and the file is deleted at once. Visitors keep
+/// their place and running chats go on when both sides reconnect (the clients reconnect and Resume / GetState by
+/// themselves). Never left behind: a file that cannot be read (other keys, damaged) is deleted too, and what it held
+/// expires as it would have in memory (the grace periods count from the restart).
+/// </summary>
+public sealed class LiveStateFile(
+    InMemoryLiveStore store,
+    ConnectionTracker connections,
+    IDataProtectionProvider protection,
+    IOptions<ChatOptions> options,
+    IConfiguration config,
+    IHostEnvironment env,
+    TimeProvider time,
+    ILogger<LiveStateFile> logger)
+{
+    private const string Purpose = "Chat.LiveState.v1";
+
+    /// <summary>Chat:LiveStateFile, or live-state.bin beside the SQLite records file, or data/live-state.bin.</summary>
+    public string Path
+    {
+        get
+        {
+            if (options.Value.LiveStateFile is { Length: > 0 } configured) return Full(configured);
+            var records = config.GetConnectionString("Records");
+            if (config["Records:Provider"] is not { } provider || provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+            {
+                try
+                {
+                    var source = new SqliteConnectionStringBuilder(records ?? "Data Source=data/chat.db").DataSource;
+                    if (source is { Length: > 0 } && source != ":memory:")
+                        return System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Full(source)) ?? ".", "live-state.bin");
+                }
+                catch (ArgumentException) { /* not a SQLite connection string: the default below */ }
+            }
+            return Full("data/live-state.bin");
+        }
+    }
+
+    private string Full(string path) => System.IO.Path.GetFullPath(path, env.ContentRootPath);
+
+    /// <summary>After the host stopped (every connection closed): the state, encrypted, to the file.</summary>
+    public void Save()
+    {
+        if (!options.Value.KeepLiveStateOnRestart) return;
+        var snapshot = store.Export();
+        if (snapshot.Sessions.Count == 0 && snapshot.Experts.All(e => !e.OnShift)) return;
+        var path = Path;
+        try
+        {
+            var bytes = protection.CreateProtector(Purpose).Protect(JsonSerializer.SerializeToUtf8Bytes(snapshot, RedisLiveStore.Json));
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            var temp = path + ".tmp";
+            File.WriteAllBytes(temp, bytes);
+            File.Move(temp, path, overwrite: true); // whole or not at all
+            logger.LogInformation("Live state kept for the restart: {Sessions} chats, {Experts} experts", snapshot.Sessions.Count, snapshot.Experts.Count);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            logger.LogError("Could not keep the live state for the restart ({Error}): waiting visitors must start again", ex.GetType().Name);
+        }
+    }
+
+    /// <summary>At start, before connections: read back, delete, and restore. Returns the number of chats restored.</summary>
+    public int Restore()
+    {
+        var path = Path;
+        File.Delete(path + ".tmp"); // a write the stop did not finish
+        if (!File.Exists(path)) return 0;
+        LiveSnapshot? snapshot = null;
+        try
+        {
+            var bytes = protection.CreateProtector(Purpose).Unprotect(File.ReadAllBytes(path));
+            snapshot = JsonSerializer.Deserialize<LiveSnapshot>(bytes, RedisLiveStore.Json);
+        }
+        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or JsonException or IOException)
+        {
+            logger.LogWarning("The kept live state could not be read ({Error}) and is deleted", ex.GetType().Name);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+        if (snapshot is null) return 0;
+        var now = time.GetUtcNow();
+        // Nobody is connected yet: every grace (a visitor's reconnect, an expert's) counts from now.
+        store.Import(snapshot with
+        {
+            Experts = snapshot.Experts.Select(e => e with { Connected = false, ChangedAt = now }).ToList(),
+        });
+        connections.Restored(snapshot.Sessions.Where(s => s.State != ChatState.Ended).Select(s => s.SessionId), now);
+        logger.LogInformation("Live state restored after a restart: {Sessions} chats, {Experts} experts", snapshot.Sessions.Count, snapshot.Experts.Count);
+        return snapshot.Sessions.Count;
+    }
+}
