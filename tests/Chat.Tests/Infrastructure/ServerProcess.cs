@@ -21,10 +21,13 @@ public sealed class ServerProcess : IAsyncDisposable
     public int Port => new Uri(BaseUrl).Port;
     public int ProcessId => _process.Id;
 
-    private ServerProcess(Process process, string baseUrl)
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output;
+
+    private ServerProcess(Process process, string baseUrl, System.Collections.Concurrent.ConcurrentQueue<string> output)
     {
         _process = process;
         BaseUrl = baseUrl;
+        _output = output;
     }
 
     /// <summary>
@@ -76,8 +79,22 @@ public sealed class ServerProcess : IAsyncDisposable
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        return new ServerProcess(p, $"http://127.0.0.1:{port}");
+        return new ServerProcess(p, $"http://127.0.0.1:{port}", output);
     }
+
+    /// <summary>kill -TERM (a planned stop, as systemd or docker stop sends it); how long the process took to exit.</summary>
+    public async Task<TimeSpan> StopAsync(TimeSpan timeout)
+    {
+        var started = Stopwatch.StartNew();
+        if (_process.HasExited) return TimeSpan.Zero;
+        using (var kill = Process.Start(new ProcessStartInfo("kill", $"-TERM {_process.Id}") { UseShellExecute = false })!)
+            await kill.WaitForExitAsync();
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        return started.Elapsed;
+    }
+
+    /// <summary>What the process wrote to stdout and stderr so far.</summary>
+    public string Output => string.Join("\n", _output);
 
     /// <summary>kill -9.</summary>
     public async Task KillAsync()

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Chat.Server.Conversations;
+using Chat.Tests.Infrastructure;
+
+namespace Chat.Tests.Live;
+
+/// <summary>
+/// The embedded default across a planned restart (kill -TERM, as an upgrade does), with real processes: the process
+/// stops within 30 s, and the queue, the running chat with its messages and a dead resume token all come back as they
+/// were; the kept state is encrypted and gone once read.
+/// </summary>
+public sealed class PlannedRestartTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "chat-tests", Guid.NewGuid().ToString("n"));
+
+    private Dictionary<string, string> Env() => new()
+    {
+        ["ConnectionStrings__Records"] = $"Data Source={Path.Combine(_dir, "chat.db")}",
+        ["DataProtection__KeysPath"] = Path.Combine(_dir, "keys"),
+    };
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { /* best effort */ }
+    }
+
+    [Fact]
+    public async Task QueuedVisitorsKeepTheirPlaceAndARunningChatGoesOnAfterARestart()
+    {
+        Directory.CreateDirectory(_dir);
+        var state = Path.Combine(_dir, "live-state.bin");
+        string token1, token2, token3, conversationId;
+        TimeSpan stopped;
+        await using (var first = await ServerProcess.StartAsync(Env()))
+        {
+            var expertHub = first.Hub("/hubs/expert", await first.CookieAsync("expert1", "Demo-Expert-1"));
+            var expert = new Expert(expertHub);
+            await expertHub.StartAsync();
+            await expertHub.InvokeAsync<AvailabilityResult>("SetAvailability", "available");
+
+            var v1 = new Visitor(first.Hub("/hubs/visitor"));
+            await v1.Hub.StartAsync();
+            token1 = (await v1.StartAsync()).ResumeToken!;
+            conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+            await v1.SendAsync("v1", "Hallo, is daar iemand?");
+            await expert.SendAsync(conversationId, "e1", "Ja, ik ben er. Neem je tijd.");
+            await v1.Inbox.Until("MessageReceived", m => m.GetProperty("clientMessageId").GetString() == "e1");
+
+            var v2 = new Visitor(first.Hub("/hubs/visitor"));
+            await v2.Hub.StartAsync();
+            var queued = await v2.StartAsync();
+            Assert.Equal("queued", queued.Status);
+            token2 = queued.ResumeToken!;
+
+            var v3 = new Visitor(first.Hub("/hubs/visitor"));
+            await v3.Hub.StartAsync();
+            token3 = (await v3.StartAsync()).ResumeToken!;
+            await v3.Hub.InvokeAsync("LeaveChat"); // fled: nothing may come back for this token
+
+            stopped = await first.StopAsync(TimeSpan.FromSeconds(40));
+            Assert.True(stopped < TimeSpan.FromSeconds(30), $"stopped after {stopped.TotalSeconds:0.0} s\n{first.Output}");
+        }
+        Assert.True(File.Exists(state), "the live state was kept for the restart");
+        var kept = await File.ReadAllBytesAsync(state);
+        Assert.DoesNotContain("Hallo", System.Text.Encoding.UTF8.GetString(kept));
+        Assert.DoesNotContain(token1, System.Text.Encoding.UTF8.GetString(kept));
+
+        await using var second = await ServerProcess.StartAsync(Env());
+        Assert.False(File.Exists(state), "read back and deleted at start");
+
+        // The visitor's widget reconnects by itself and resumes: the chat is active with both messages.
+        var again = new Visitor(second.Hub("/hubs/visitor"));
+        await again.Hub.StartAsync();
+        var resumed = await again.Hub.InvokeAsync<JsonElement>("Resume", token1, 0);
+        Assert.Equal("active", resumed.GetProperty("status").GetString());
+        Assert.Equal(["Hallo, is daar iemand?", "Ja, ik ben er. Neem je tijd."],
+            resumed.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString()!).ToArray());
+        // A resend of an acknowledged message is still recognised (same seq, nothing new).
+        Assert.Equal(1, (await again.SendAsync("v1", "Hallo, is daar iemand?")).Seq);
+
+        var waiting = await (await ConnectAsync(second)).Hub.InvokeAsync<JsonElement>("Resume", token2, 0);
+        Assert.Equal("queued", waiting.GetProperty("status").GetString());
+        Assert.Equal(1, waiting.GetProperty("position").GetInt32());
+        var fled = await (await ConnectAsync(second)).Hub.InvokeAsync<JsonElement>("Resume", token3, 0);
+        Assert.Equal("ended", fled.GetProperty("status").GetString());
+        Assert.Empty(fled.GetProperty("messages").EnumerateArray());
+
+        // The console reconnects (the sign-in cookie survives: the keys are kept) and finds its chat.
+        var expertHub2 = second.Hub("/hubs/expert", await second.CookieAsync("expert1", "Demo-Expert-1"));
+        var expert2 = new Expert(expertHub2);
+        await expertHub2.StartAsync();
+        var stateOfExpert = await expertHub2.InvokeAsync<JsonElement>("GetState");
+        Assert.Equal("available", stateOfExpert.GetProperty("availability").GetString());
+        var chat = Assert.Single(stateOfExpert.GetProperty("conversations").EnumerateArray());
+        Assert.Equal(conversationId, chat.GetProperty("conversationId").GetString());
+        Assert.Equal(2, chat.GetProperty("messages").GetArrayLength());
+        await expert2.SendAsync(conversationId, "e2", "Fijn dat je er weer bent.");
+        await again.Inbox.Until("MessageReceived", m => m.GetProperty("clientMessageId").GetString() == "e2");
+        output.WriteLine($"The first process stopped {stopped.TotalSeconds:0.0} s after kill -TERM.");
+    }
+
+    private static async Task<Visitor> ConnectAsync(ServerProcess server)
+    {
+        var v = new Visitor(server.Hub("/hubs/visitor"));
+        await v.Hub.StartAsync();
+        return v;
+    }
+}
