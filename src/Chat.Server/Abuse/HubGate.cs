@@ -9,13 +9,20 @@ namespace Chat.Server.Abuse;
 /// WebSocket request lasts as long as its connection, so the slot is held exactly that long, on every node.
 /// </summary>
 public sealed class HubGate(RequestDelegate next, IAbuseStore store, IOptionsMonitor<AbuseOptions> abuse,
-    IOptionsMonitor<SecurityOptions> security, RefusalLog refusals, IProblemDetailsService problems)
+    IOptionsMonitor<SecurityOptions> security, RefusalLog refusals, IProblemDetailsService problems, IHostApplicationLifetime lifetime)
 {
     public async Task InvokeAsync(HttpContext http)
     {
         if (!http.Request.Path.StartsWithSegments("/hubs"))
         {
             await next(http);
+            return;
+        }
+        // A node that is stopping takes no new connection: the client tries again and the load balancer sends it elsewhere.
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            http.Response.Headers.RetryAfter = "1";
+            await Problem(http, StatusCodes.Status503ServiceUnavailable, "De server start opnieuw", "Probeer het zo opnieuw.");
             return;
         }
         if (http.Request.Headers.Origin is [{ } origin] && !IsAllowedOrigin(http, origin))

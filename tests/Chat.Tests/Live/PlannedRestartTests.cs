@@ -106,3 +106,43 @@ public sealed class PlannedRestartTests(Xunit.Abstractions.ITestOutputHelper out
         return v;
     }
 }
+
+/// <summary>Redis mode: a node stopped with kill -TERM lets go of its clients within 30 s; they move to another node and lose nothing.</summary>
+[Collection(RedisCollection.Name)]
+public sealed class PlannedNodeStopTests(RedisServer redis)
+{
+    [Fact]
+    public async Task AStoppingNodesVisitorMovesToAnotherNodeAndTheChatGoesOn()
+    {
+        using var nodes = new NodeEnvironment(redis);
+        await using var nodeA = await ServerProcess.StartAsync(nodes.Env);
+        await using var nodeB = await ServerProcess.StartAsync(nodes.Env);
+
+        var expertHub = nodeB.Hub("/hubs/expert", await nodeB.CookieAsync("expert1", "Demo-Expert-1"));
+        var expert = new Expert(expertHub);
+        await expertHub.StartAsync();
+        await expertHub.InvokeAsync<AvailabilityResult>("SetAvailability", "available");
+
+        var visitor = new Visitor(nodeA.Hub("/hubs/visitor"));
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        visitor.Hub.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
+        await visitor.Hub.StartAsync();
+        var token = (await visitor.StartAsync()).ResumeToken!;
+        var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+        await visitor.SendAsync("v1", "Ben je er nog?");
+
+        var stopped = await nodeA.StopAsync(TimeSpan.FromSeconds(40));
+        Assert.True(stopped < TimeSpan.FromSeconds(30), $"stopped after {stopped.TotalSeconds:0.0} s");
+        await closed.Task.WaitAsync(Inbox.Timeout); // the node let go of its client, which moves on
+
+        var moved = new Visitor(nodeB.Hub("/hubs/visitor"));
+        await moved.Hub.StartAsync();
+        var resumed = await moved.Hub.InvokeAsync<JsonElement>("Resume", token, 0);
+        Assert.Equal("active", resumed.GetProperty("status").GetString());
+        Assert.Equal("Ben je er nog?", Assert.Single(resumed.GetProperty("messages").EnumerateArray()).GetProperty("text").GetString());
+        await expert.SendAsync(conversationId, "e1", "Ja, ik ben er.");
+        await moved.Inbox.Until("MessageReceived", m => m.GetProperty("clientMessageId").GetString() == "e1");
+        await moved.SendAsync("v2", "Gelukkig.");
+        await expert.Inbox.Until("MessageReceived", m => m.GetProperty("clientMessageId").GetString() == "v2");
+    }
+}
