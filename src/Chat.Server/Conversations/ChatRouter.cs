@@ -542,6 +542,11 @@ public sealed partial class ChatRouter(
         var now = time.GetUtcNow();
         var o = Options;
 
+        // First, and apart from everything below that needs the records database: message logs are deleted after the
+        // grace period (only the contact form remains), also while that database is unreachable.
+        var purged = await store.PurgeEndedAsync(now - o.GracePeriod);
+        if (purged.Count > 0) Log.Purged(logger, purged.Count);
+
         // Visitors who closed the browser while waiting leave the queue.
         // Connections held by nodes that died are forgotten; experts left without any are disconnected.
         var dead = await connections.SweepDeadNodesAsync();
@@ -581,10 +586,6 @@ public sealed partial class ChatRouter(
         await RouteAsync();
         await PublishQueueAsync();
         await shifts.TouchOpenAsync(now);
-
-        // Message logs are deleted after the grace period; only the contact form remains.
-        var purged = await store.PurgeEndedAsync(now - o.GracePeriod);
-        if (purged.Count > 0) Log.Purged(logger, purged.Count);
     }
 
     // ---- Helpers ------------------------------------------------------------------------------------

@@ -117,3 +117,31 @@ public sealed class LeavingTests
         Assert.True(again.GetProperty("connected").GetBoolean());
     }
 }
+
+public sealed class PurgeWithoutRecordsTests
+{
+    [Fact]
+    public async Task EndedTranscriptsArePurgedAfterTheGraceEvenWhileTheRecordsDatabaseIsGone()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var dir = Path.Combine(Path.GetTempPath(), "chat-tests", Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(dir);
+        var db = Path.Combine(dir, "records.db");
+        await using var app = new ChatApp(new() { ["ConnectionStrings:Records"] = $"Data Source={db};Pooling=false" }) { Clock = clock };
+        await using var expert = await app.ExpertAsync(1);
+        await using var visitor = await app.VisitorAsync();
+        await visitor.StartAsync();
+        var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+        await visitor.SendAsync("v1", "iets persoonlijks");
+        await visitor.Hub.InvokeAsync("LeaveChat");
+        await expert.Inbox.Next("ChatEnded");
+
+        File.Delete(db); // the records database is gone (every later call to it fails)
+        clock.Advance(TimeSpan.FromMinutes(16));
+        await Assert.ThrowsAnyAsync<Exception>(() => app.Router.SweepAsync()); // the sweep's records work fails ...
+        var store = app.Services.GetRequiredService<Chat.Server.Live.ILiveStore>();
+        Assert.Null(await store.FindByConversationAsync(conversationId)); // ... but the transcript went first
+        Assert.Empty(await store.GetMessagesAsync(conversationId, 0));
+        try { Directory.Delete(dir, true); } catch (IOException) { /* best effort */ }
+    }
+}
