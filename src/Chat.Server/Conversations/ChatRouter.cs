@@ -206,7 +206,7 @@ public sealed partial class ChatRouter(
     {
         foreach (var sessionId in e.ActiveChats)
         {
-            var requeued = await store.TryRequeueAsync(sessionId);
+            var requeued = await store.TryRequeueAsync(sessionId, onlyIfWith: e.ExpertId);
             if (requeued is null) continue;
             Log.ChatRequeued(logger, sessionId);
             await BackInQueueAsync(requeued, "expert-lost", VisitorTexts.ExpertLost(requeued.Visitor.Language), now);
@@ -274,7 +274,7 @@ public sealed partial class ChatRouter(
     public Task ExpertTypingAsync(ChatSession session, bool isTyping) =>
         notify.Visitor(session.SessionId).TypingChanged(new(session.ConversationId, Senders.Expert, isTyping));
 
-    public Task EndByExpertAsync(ChatSession session) => EndAsync(session.SessionId, Senders.Expert);
+    public Task EndByExpertAsync(ChatSession session) => EndAsync(session.SessionId, Senders.Expert, onlyIfWith: session.ExpertId);
 
     /// <summary>
     /// The expert stops an abusive, threatening or prank visitor: the chat ends as EndChat ends it, and the visitor's
@@ -294,7 +294,7 @@ public sealed partial class ChatRouter(
         if (session.AddressHash is { } address)
             foreach (var queued in (await store.GetQueueAsync()).Where(q => q.AddressHash == address))
                 await EndAsync(queued.SessionId, Senders.System);
-        await EndAsync(session.SessionId, Senders.Expert, blocked: true);
+        await EndAsync(session.SessionId, Senders.Expert, blocked: true, onlyIfWith: session.ExpertId);
         return new BlockResult(block.Id, block.Until);
     }
 
@@ -306,7 +306,7 @@ public sealed partial class ChatRouter(
     public async Task TransferAsync(ChatSession session)
     {
         var now = time.GetUtcNow();
-        var requeued = await store.TryRequeueAsync(session.SessionId, session.ExpertId, now);
+        var requeued = await store.TryRequeueAsync(session.SessionId, session.ExpertId, now, onlyIfWith: session.ExpertId);
         if (requeued is null) return;
         Log.ChatTransferred(logger, session.SessionId);
         var duration = (int)Math.Max(0, (now - (session.StartedAt ?? now)).TotalSeconds);
@@ -378,10 +378,11 @@ public sealed partial class ChatRouter(
         return new SendResult(m.Seq, m.SentAt);
     }
 
-    private async Task EndAsync(string sessionId, string endedBy, bool blocked = false)
+    /// <param name="onlyIfWith">An expert's end: only while the chat is still theirs (checked atomically by the store).</param>
+    private async Task EndAsync(string sessionId, string endedBy, bool blocked = false, string? onlyIfWith = null)
     {
         var now = time.GetUtcNow();
-        var ended = await store.TryEndAsync(sessionId, endedBy, now, Options.CoolDown);
+        var ended = await store.TryEndAsync(sessionId, endedBy, now, Options.CoolDown, onlyIfWith);
         if (ended is null) return;
         await connections.ForgetAsync(sessionId);
         Log.ChatEnded(logger, ended.SessionId, endedBy, ended.ExpertId is not null);

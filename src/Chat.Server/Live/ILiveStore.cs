@@ -28,9 +28,12 @@ public interface ILiveStore
     /// <summary>
     /// Queued or active to ended; frees the expert's slot and, for an active chat and a positive <paramref name="coolDown"/>,
     /// gives the expert a cool-down until <paramref name="at"/> + <paramref name="coolDown"/> (in the same atomic step, so no
-    /// routing pass anywhere can hand them a new chat in between). Null when already ended or unknown.
+    /// routing pass anywhere can hand them a new chat in between). With <paramref name="onlyIfWith"/>, only while the chat is
+    /// still with that expert (an expert's EndChat cannot end a chat that was passed on a moment ago). Null when already
+    /// ended, unknown, or no longer with that expert.
     /// </summary>
-    Task<ChatSession?> TryEndAsync(string sessionId, string endedBy, DateTimeOffset at, TimeSpan coolDown = default, CancellationToken ct = default);
+    Task<ChatSession?> TryEndAsync(string sessionId, string endedBy, DateTimeOffset at, TimeSpan coolDown = default, string? onlyIfWith = null,
+        CancellationToken ct = default);
 
     /// <summary>The expert is ready again before the cool-down is over ("Ik ben er klaar voor").</summary>
     Task EndCoolDownAsync(string expertId, CancellationToken ct = default);
@@ -40,9 +43,11 @@ public interface ILiveStore
 
     /// <summary>
     /// Active back to queued (keeping its place by request time) when the expert was lost, or passed it on
-    /// (<paramref name="transferredFrom"/>, recorded with <paramref name="at"/>).
+    /// (<paramref name="transferredFrom"/>, recorded with <paramref name="at"/>). With <paramref name="onlyIfWith"/>, only while
+    /// the chat is still with that expert.
     /// </summary>
-    Task<ChatSession?> TryRequeueAsync(string sessionId, string? transferredFrom = null, DateTimeOffset? at = null, CancellationToken ct = default);
+    Task<ChatSession?> TryRequeueAsync(string sessionId, string? transferredFrom = null, DateTimeOffset? at = null, string? onlyIfWith = null,
+        CancellationToken ct = default);
 
     /// <summary>The resume token stops finding its session (the visitor left or fled): nothing can be read back with it.</summary>
     Task ForgetResumeTokenAsync(string tokenHash, CancellationToken ct = default);

@@ -113,11 +113,12 @@ public sealed class InMemoryLiveStore : ILiveStore
         }
     }
 
-    public Task<ChatSession?> TryEndAsync(string sessionId, string endedBy, DateTimeOffset at, TimeSpan coolDown = default, CancellationToken ct = default)
+    public Task<ChatSession?> TryEndAsync(string sessionId, string endedBy, DateTimeOffset at, TimeSpan coolDown = default, string? onlyIfWith = null,
+        CancellationToken ct = default)
     {
         lock (_gate)
         {
-            if (!_sessions.TryGetValue(sessionId, out var s) || s.State == ChatState.Ended)
+            if (!_sessions.TryGetValue(sessionId, out var s) || s.State == ChatState.Ended || onlyIfWith is not null && s.ExpertId != onlyIfWith)
                 return Task.FromResult<ChatSession?>(null);
             var ended = s with { State = ChatState.Ended, EndedAt = at, EndedBy = endedBy };
             _sessions[sessionId] = ended;
@@ -153,11 +154,12 @@ public sealed class InMemoryLiveStore : ILiveStore
         }
     }
 
-    public Task<ChatSession?> TryRequeueAsync(string sessionId, string? transferredFrom = null, DateTimeOffset? at = null, CancellationToken ct = default)
+    public Task<ChatSession?> TryRequeueAsync(string sessionId, string? transferredFrom = null, DateTimeOffset? at = null, string? onlyIfWith = null,
+        CancellationToken ct = default)
     {
         lock (_gate)
         {
-            if (!_sessions.TryGetValue(sessionId, out var s) || s.State != ChatState.Active)
+            if (!_sessions.TryGetValue(sessionId, out var s) || s.State != ChatState.Active || onlyIfWith is not null && s.ExpertId != onlyIfWith)
                 return Task.FromResult<ChatSession?>(null);
             var queued = s with
             {

@@ -151,6 +151,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         if not sj then return false end
         local s = cjson.decode(sj)
         if s.state == 'Ended' then return false end
+        if ARGV[9] ~= '' and s.expertId ~= ARGV[9] then return false end
         if s.state == 'Active' and type(s.expertId) == 'string' and ARGV[7] ~= '' then
           local key = p..'cd:'..s.expertId
           local old = redis.call('GET', key)
@@ -172,14 +173,15 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         return json
         """;
 
-    public async Task<ChatSession?> TryEndAsync(string sessionId, string endedBy, DateTimeOffset at, TimeSpan coolDown = default, CancellationToken ct = default)
+    public async Task<ChatSession?> TryEndAsync(string sessionId, string endedBy, DateTimeOffset at, TimeSpan coolDown = default, string? onlyIfWith = null,
+        CancellationToken ct = default)
     {
         var grace = (long)chat.CurrentValue.GracePeriod.TotalMilliseconds;
         // The cool-down key outlives its end by a day (it holds no visitor data): expiry only tidies up, the end time decides.
         RedisValue until = coolDown > TimeSpan.Zero ? (at + coolDown).ToUnixTimeMilliseconds() : "";
         var ttl = (long)(coolDown + TimeSpan.FromDays(1)).TotalMilliseconds;
         return Session((RedisValue)await redis.EvalAsync(EndScript,
-            values: [_p, sessionId, endedBy, Iso(at), at.ToUnixTimeMilliseconds(), grace, until, ttl]));
+            values: [_p, sessionId, endedBy, Iso(at), at.ToUnixTimeMilliseconds(), grace, until, ttl, onlyIfWith ?? ""]));
     }
 
     public Task EndCoolDownAsync(string expertId, CancellationToken ct = default) => Db.KeyDeleteAsync(_p + "cd:" + expertId);
@@ -204,6 +206,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         if not sj then return false end
         local s = cjson.decode(sj)
         if s.state ~= 'Active' then return false end
+        if ARGV[6] ~= '' and s.expertId ~= ARGV[6] then return false end
         if type(s.expertId) == 'string' then redis.call('SREM', p..'ec:'..s.expertId, sid) end
         s.state = 'Queued'
         s.expertId = cjson.null
@@ -221,12 +224,13 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         return json
         """;
 
-    public async Task<ChatSession?> TryRequeueAsync(string sessionId, string? transferredFrom = null, DateTimeOffset? at = null, CancellationToken ct = default)
+    public async Task<ChatSession?> TryRequeueAsync(string sessionId, string? transferredFrom = null, DateTimeOffset? at = null, string? onlyIfWith = null,
+        CancellationToken ct = default)
     {
         var current = await GetSessionAsync(sessionId, ct);
         if (current is null) return null;
         return Session((RedisValue)await redis.EvalAsync(RequeueScript,
-            values: [_p, sessionId, current.RequestedAt.ToUnixTimeMilliseconds(), transferredFrom ?? "", at is { } t ? Iso(t) : ""]));
+            values: [_p, sessionId, current.RequestedAt.ToUnixTimeMilliseconds(), transferredFrom ?? "", at is { } t ? Iso(t) : "", onlyIfWith ?? ""]));
     }
 
     public Task ForgetResumeTokenAsync(string tokenHash, CancellationToken ct = default) => Db.KeyDeleteAsync(_p + "t:" + tokenHash);

@@ -319,6 +319,23 @@ public abstract class LiveStoreContract
     }
 
     [Fact]
+    public async Task AnExpertsEndOrTransferTakesEffectOnlyWhileTheChatIsStillTheirs()
+    {
+        await ExpertAsync("e1");
+        await ExpertAsync("e2");
+        await Store.AddQueuedAsync(Session("a"));
+        await Store.TryAssignAsync("a", "e1", T0);
+        // Passed on and taken by a colleague in between: the first expert's late end or transfer changes nothing.
+        Assert.NotNull(await Store.TryRequeueAsync("a", "e1", T0.AddMinutes(1), onlyIfWith: "e1"));
+        Assert.Equal(AssignOutcome.Assigned, await Store.TryAssignAsync("a", "e2", T0.AddMinutes(2)));
+        Assert.Null(await Store.TryEndAsync("a", "expert", T0.AddMinutes(3), onlyIfWith: "e1"));
+        Assert.Null(await Store.TryRequeueAsync("a", "e1", T0.AddMinutes(3), onlyIfWith: "e1"));
+        var s = (await Store.GetSessionAsync("a"))!;
+        Assert.Equal((ChatState.Active, "e2"), (s.State, s.ExpertId));
+        Assert.NotNull(await Store.TryEndAsync("a", "expert", T0.AddMinutes(4), onlyIfWith: "e2"));
+    }
+
+    [Fact]
     public async Task FeedbackIsMarkedOnceAndOnlyAfterTheEnd()
     {
         await ExpertAsync("e");
