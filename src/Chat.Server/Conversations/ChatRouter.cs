@@ -32,8 +32,6 @@ public sealed partial class ChatRouter(
     // Routing runs one pass at a time on this node: a pass reads the queue and the experts and assigns in order.
     // Correctness across passes does not depend on this gate (TryAssign is atomic); it only avoids wasted work.
     private readonly SemaphoreSlim _routeGate = new(1, 1);
-    private readonly Lock _durationsGate = new();
-    private readonly Queue<TimeSpan> _recentChatLengths = new();
 
     private ChatOptions Options => options.CurrentValue;
 
@@ -391,7 +389,7 @@ public sealed partial class ChatRouter(
         if (blocked) await counters.BlockedAsync(now);
         if (ended.ExpertId is not null && ended.StartedAt is { } started)
         {
-            RecordChatLength(now - started);
+            await store.RecordChatLengthAsync(now - started);
             var duration = (int)Math.Max(0, (now - started).TotalSeconds);
             if (blocked)
             {
@@ -474,7 +472,7 @@ public sealed partial class ChatRouter(
     public async Task PublishQueueAsync()
     {
         var m = await SituationAsync();
-        var length = TypicalChatLength();
+        var length = await TypicalChatLengthAsync();
         for (var i = 0; i < m.Queue.Count; i++)
             await notify.Visitor(m.Queue[i].SessionId).QueueUpdated(new(i + 1, Matchmaking.EstimateSeconds(m.Queue[i], i + 1, m, length)));
         await notify.Experts.QueueChanged(Summary(m.Queue));
@@ -505,7 +503,7 @@ public sealed partial class ChatRouter(
     {
         var open = await IsOpenAsync();
         var m = await SituationAsync();
-        return (open, m.Queue.Count, open ? Matchmaking.EstimateSeconds(null, m.Queue.Count + 1, m, TypicalChatLength()) : null);
+        return (open, m.Queue.Count, open ? Matchmaking.EstimateSeconds(null, m.Queue.Count + 1, m, await TypicalChatLengthAsync()) : null);
     }
 
     private async Task<(int Position, int? Estimate)> PositionAsync(ChatSession s)
@@ -514,24 +512,14 @@ public sealed partial class ChatRouter(
         var m = await SituationAsync();
         var index = m.Queue.ToList().FindIndex(q => q.SessionId == s.SessionId);
         var position = index < 0 ? m.Queue.Count : index + 1;
-        return (position, Matchmaking.EstimateSeconds(s, position, m, TypicalChatLength()));
+        return (position, Matchmaking.EstimateSeconds(s, position, m, await TypicalChatLengthAsync()));
     }
 
-    private TimeSpan TypicalChatLength()
+    /// <summary>The average of the last chats (every node the same), or Chat:TypicalChatLength until three have ended.</summary>
+    private async Task<TimeSpan> TypicalChatLengthAsync()
     {
-        lock (_durationsGate)
-            return _recentChatLengths.Count < 3
-                ? Options.TypicalChatLength
-                : TimeSpan.FromSeconds(_recentChatLengths.Average(t => t.TotalSeconds));
-    }
-
-    private void RecordChatLength(TimeSpan length)
-    {
-        lock (_durationsGate)
-        {
-            _recentChatLengths.Enqueue(length);
-            while (_recentChatLengths.Count > 20) _recentChatLengths.Dequeue();
-        }
+        var recent = await store.RecentChatLengthsAsync();
+        return recent.Count < 3 ? Options.TypicalChatLength : TimeSpan.FromSeconds(recent.Average(t => t.TotalSeconds));
     }
 
     // ---- Timeouts (called by the sweeper) -----------------------------------------------------------

@@ -38,6 +38,13 @@ public interface ILiveStore
     /// <summary>The expert is ready again before the cool-down is over ("Ik ben er klaar voor").</summary>
     Task EndCoolDownAsync(string expertId, CancellationToken ct = default);
 
+    /// <summary>
+    /// The lengths of the last chats (at most 20, newest first), shared by every node so that every node gives a waiting
+    /// visitor the same estimate. Durations only: nothing about who chatted.
+    /// </summary>
+    Task RecordChatLengthAsync(TimeSpan length, CancellationToken ct = default);
+    Task<IReadOnlyList<TimeSpan>> RecentChatLengthsAsync(CancellationToken ct = default);
+
     /// <summary>Records that the visitor of this ended chat gave feedback; false when the chat is unknown, not ended, or already did.</summary>
     Task<bool> TryMarkFeedbackAsync(string sessionId, CancellationToken ct = default);
 

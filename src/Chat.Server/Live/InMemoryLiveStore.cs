@@ -137,6 +137,23 @@ public sealed class InMemoryLiveStore : ILiveStore
 
     private static DateTimeOffset Later(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x > b ? x : b;
 
+    private readonly LinkedList<TimeSpan> _chatLengths = new();
+
+    public Task RecordChatLengthAsync(TimeSpan length, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            _chatLengths.AddFirst(length);
+            while (_chatLengths.Count > 20) _chatLengths.RemoveLast();
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<TimeSpan>> RecentChatLengthsAsync(CancellationToken ct = default)
+    {
+        lock (_gate) return Task.FromResult<IReadOnlyList<TimeSpan>>(_chatLengths.ToList());
+    }
+
     public Task EndCoolDownAsync(string expertId, CancellationToken ct = default)
     {
         lock (_gate)

@@ -18,6 +18,7 @@ namespace Chat.Server.Live;
 ///   P ao:{addressHash}      set of the address's open sessions    P ah:{addressHash}  zset of its starts (1 h TTL)
 ///   P mr:{conversationId}   the visitor's messages this minute (2 min TTL)
 ///   P cd:{expertId}         the expert's cool-down: until (ms); set by the end of a chat, read by the assignment
+///   P lengths               the last 20 chats' lengths (seconds), for one wait estimate on every node
 /// When a chat ends, its session, index and log keys get a TTL of the grace period: nothing about a visitor
 /// outlives it, even if no node is running to purge.
 /// </summary>
@@ -183,6 +184,18 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         return Session((RedisValue)await redis.EvalAsync(EndScript,
             values: [_p, sessionId, endedBy, Iso(at), at.ToUnixTimeMilliseconds(), grace, until, ttl, onlyIfWith ?? ""]));
     }
+
+    public async Task RecordChatLengthAsync(TimeSpan length, CancellationToken ct = default)
+    {
+        var batch = Db.CreateBatch();
+        var push = batch.ListLeftPushAsync(_p + "lengths", (long)length.TotalSeconds);
+        var trim = batch.ListTrimAsync(_p + "lengths", 0, 19);
+        batch.Execute();
+        await Task.WhenAll(push, trim);
+    }
+
+    public async Task<IReadOnlyList<TimeSpan>> RecentChatLengthsAsync(CancellationToken ct = default) =>
+        (await Db.ListRangeAsync(_p + "lengths", 0, 19)).Select(v => TimeSpan.FromSeconds((long)v)).ToList();
 
     public Task EndCoolDownAsync(string expertId, CancellationToken ct = default) => Db.KeyDeleteAsync(_p + "cd:" + expertId);
 

@@ -336,6 +336,17 @@ public abstract class LiveStoreContract
     }
 
     [Fact]
+    public async Task TheLastTwentyChatLengthsAreKeptNewestFirst()
+    {
+        Assert.Empty(await Store.RecentChatLengthsAsync());
+        for (var i = 1; i <= 25; i++) await Store.RecordChatLengthAsync(TimeSpan.FromMinutes(i));
+        var recent = await Store.RecentChatLengthsAsync();
+        Assert.Equal(20, recent.Count);
+        Assert.Equal(TimeSpan.FromMinutes(25), recent[0]);
+        Assert.Equal(TimeSpan.FromMinutes(6), recent[^1]);
+    }
+
+    [Fact]
     public async Task FeedbackIsMarkedOnceAndOnlyAfterTheEnd()
     {
         await ExpertAsync("e");
