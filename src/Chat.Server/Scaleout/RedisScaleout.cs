@@ -51,6 +51,9 @@ public sealed partial class RedisFanout(RedisConnection redis, LocalFanout local
     private readonly Lock _gate = new();
     private readonly Queue<byte[]> _outbox = new();
     private bool _draining;
+    // Events were dropped (outbox full, or a batch that could not be published): the other nodes' clients missed them, so
+    // with the next publish that gets through the other nodes are told to have their clients reload.
+    private bool _dropped;
 
     private sealed record Outgoing(IReadOnlyList<Target> T, string M, object P);
     private sealed record Incoming(IReadOnlyList<Target> T, string M, JsonElement P);
@@ -73,6 +76,7 @@ public sealed partial class RedisFanout(RedisConnection redis, LocalFanout local
             if (_outbox.Count >= MaxOutbox)
             {
                 _outbox.Dequeue();
+                _dropped = true;
                 OutboxFull(logger, MaxOutbox);
             }
             _outbox.Enqueue(bytes);
@@ -91,9 +95,11 @@ public sealed partial class RedisFanout(RedisConnection redis, LocalFanout local
         while (true)
         {
             var batch = new List<byte[]>();
+            bool resync;
             lock (_gate)
             {
-                if (_outbox.Count == 0)
+                resync = _dropped;
+                if (_outbox.Count == 0 && !resync)
                 {
                     _draining = false;
                     return;
@@ -108,6 +114,13 @@ public sealed partial class RedisFanout(RedisConnection redis, LocalFanout local
             }
             try
             {
+                if (resync)
+                {
+                    await redis.Subscriber.PublishAsync(_channel, (byte[])[.. _origin, .. ResyncMarker]);
+                    lock (_gate) _dropped = false;
+                    DroppedResync(logger);
+                    if (batch.Count == 0) continue;
+                }
                 await redis.Subscriber.PublishAsync(_channel, Frame(batch));
                 lock (_gate)
                 {
@@ -132,8 +145,11 @@ public sealed partial class RedisFanout(RedisConnection redis, LocalFanout local
                 // Not a passing failure: drop this batch (its clients recover from the log) rather than stop the outbox.
                 BatchDropped(logger, ex, batch.Count);
                 lock (_gate)
+                {
+                    _dropped = true;
                     foreach (var b in batch)
                         if (_outbox.TryPeek(out var head) && ReferenceEquals(head, b)) _outbox.Dequeue();
+                }
             }
         }
     }
@@ -154,13 +170,17 @@ public sealed partial class RedisFanout(RedisConnection redis, LocalFanout local
         return frame;
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         redis.SubscriptionRestored += () => _ = ResyncWhenSubscribedAsync();
-        return redis.Subscriber.SubscribeAsync(_channel, (channel, message) => { _ = DeliverAsync(message); });
+        // An ordered queue (as the framework's own Redis backplane uses): frames are handed on one at a time, in the order
+        // Redis delivered them, so a node's events reach its clients in the order they were published.
+        var queue = await redis.Subscriber.SubscribeAsync(_channel);
+        queue.OnMessage(m => DeliverAsync(m.Message));
     }
 
     private static readonly byte[] Probe = "probe:"u8.ToArray();
+    private static readonly byte[] ResyncMarker = "resync"u8.ToArray();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> _probes = new();
 
     /// <summary>
@@ -205,6 +225,11 @@ public sealed partial class RedisFanout(RedisConnection redis, LocalFanout local
                 return;
             }
             if (frame.Span.StartsWith(_origin)) return; // our own: delivered here already
+            if (body.Span.SequenceEqual(ResyncMarker))
+            {
+                await local.ResyncAllAsync("events-missed"); // another node dropped events its clients never sent us
+                return;
+            }
             foreach (var e in JsonSerializer.Deserialize<Incoming[]>(body.Span, LocalFanout.Json) ?? [])
                 await local.Deliver(e.T, e.M, e.P);
         }
@@ -231,6 +256,9 @@ public sealed partial class RedisFanout(RedisConnection redis, LocalFanout local
 
     [LoggerMessage(43, LogLevel.Warning, "Subscribed to Redis again after a loss; told this node's clients to reload what they show")]
     private static partial void Resynced(ILogger logger);
+
+    [LoggerMessage(45, LogLevel.Warning, "Told the other nodes to have their clients reload after events were dropped")]
+    private static partial void DroppedResync(ILogger logger);
 
     [LoggerMessage(42, LogLevel.Error, "Could not deliver an event from Redis ({Error})")]
     private static partial void DeliveryFailed(ILogger logger, string error);
