@@ -144,11 +144,10 @@ public sealed partial class ChatRouter(
     public async Task ExpertConnectedAsync(ExpertIdentity expert)
     {
         await connections.ExpertConnectedAsync(expert.Id);
-        var existing = await store.GetPresenceAsync(expert.Id);
-        await store.UpsertPresenceAsync(expert.Presence(existing?.Availability ?? Availability.Offline, connected: true, time.GetUtcNow()));
-        if (existing is { Connected: false })
+        var (before, after) = await store.ConnectExpertAsync(expert.Presence(Availability.Offline, connected: true, time.GetUtcNow()), time.GetUtcNow());
+        if (before is { Connected: false } && after is not null)
         {
-            await TellVisitorsOfAsync(existing, connected: true);
+            await TellVisitorsOfAsync(after, connected: true);
             if (await RouteAsync()) await PublishQueueAsync();
         }
     }
@@ -164,19 +163,16 @@ public sealed partial class ChatRouter(
     public async Task ExpertDisconnectedAsync(string expertId)
     {
         if (!await connections.ExpertDisconnectedAsync(expertId)) return;
-        var existing = await store.GetPresenceAsync(expertId);
-        if (existing is null) return;
         // No new chats while no console is open; the sweeper hands their chats on after the reconnect grace.
-        await store.UpsertPresenceAsync(existing with { Connected = false, ChangedAt = time.GetUtcNow() });
-        await TellVisitorsOfAsync(existing, connected: false);
+        if ((await store.DisconnectExpertAsync(expertId, time.GetUtcNow())).After is not { } gone) return;
+        await TellVisitorsOfAsync(gone, connected: false);
         connections.RaiseExpertGone(expertId);
         await PublishQueueAsync();
     }
 
     public async Task<string> SetAvailabilityAsync(ExpertIdentity expert, string availability)
     {
-        var existing = await store.GetPresenceAsync(expert.Id);
-        await store.UpsertPresenceAsync(expert.Presence(availability, existing?.Connected ?? true, time.GetUtcNow()));
+        await store.SetAvailabilityAsync(expert.Presence(availability, connected: true, time.GetUtcNow()), availability, time.GetUtcNow());
         Log.AvailabilityChanged(logger, expert.Id, availability);
         await shifts.OnShiftAsync(expert.Id, availability != Availability.Offline, time.GetUtcNow());
         await notify.Expert(expert.Id).AvailabilityChanged(new(availability));
@@ -192,8 +188,7 @@ public sealed partial class ChatRouter(
     public async Task TakeOffShiftAsync(string expertId)
     {
         var now = time.GetUtcNow();
-        if (await store.GetPresenceAsync(expertId) is not { } e) return;
-        await store.UpsertPresenceAsync(e with { Availability = Availability.Offline, ChangedAt = now });
+        if ((await store.GoOfflineAsync(expertId, now)).After is not { } e) return;
         await shifts.OnShiftAsync(expertId, false, now);
         await RequeueChatsOfAsync(e, now);
         await RouteAsync();
@@ -540,8 +535,7 @@ public sealed partial class ChatRouter(
         // Connections held by nodes that died are forgotten; experts left without any are disconnected.
         var dead = await connections.SweepDeadNodesAsync();
         foreach (var expertId in dead.ExpertsGone)
-            if (await store.GetPresenceAsync(expertId) is { Connected: true } lost)
-                await store.UpsertPresenceAsync(lost with { Connected = false, ChangedAt = now });
+            await store.DisconnectExpertAsync(expertId, now);
         // What a dead node acknowledged but had not published yet never reached the other side: that side reloads.
         foreach (var sessionId in dead.SessionsHit)
             if (await store.GetSessionAsync(sessionId) is { State: ChatState.Active, ExpertId: { } expertId })
@@ -567,9 +561,10 @@ public sealed partial class ChatRouter(
         {
             if (e.Connected || now - e.ChangedAt < o.ExpertReconnectGrace) continue;
             if (e.Availability == Availability.Offline && e.ActiveChats.Count == 0) continue;
-            await store.UpsertPresenceAsync(e with { Availability = Availability.Offline, ChangedAt = now });
+            // Only if still gone since before the grace: a console that came back in between (on any node) keeps its shift.
+            if ((await store.GoOfflineAsync(e.ExpertId, now, ifGoneBefore: now - o.ExpertReconnectGrace)).After is not { } off) continue;
             await shifts.OnShiftAsync(e.ExpertId, false, now);
-            await RequeueChatsOfAsync(e, now);
+            await RequeueChatsOfAsync(off, now);
         }
 
         await RouteAsync();

@@ -72,7 +72,26 @@ public interface ILiveStore
         string? assignedTo = null, MessageLimits? limits = null, CancellationToken ct = default);
     Task<IReadOnlyList<ChatMessage>> GetMessagesAsync(string conversationId, long afterSeq, CancellationToken ct = default);
 
-    // Expert presence. Upsert keeps ActiveChats, LastAssignedAt and CoolDownUntil as the store has them.
+    // Expert presence, changed by intent: each is one atomic change of the fields it names (never a read, then a write
+    // back of the whole record, which two nodes could interleave). Each returns the presence before and after; After is
+    // null when the expert is unknown (or, for GoOffline with a condition, when the condition no longer holds).
+
+    /// <summary>A console connected: the account's fields refreshed, Connected; availability kept (offline for a new one).</summary>
+    Task<PresenceUpdate> ConnectExpertAsync(ExpertPresence account, DateTimeOffset at, CancellationToken ct = default);
+
+    /// <summary>The expert's last console connection closed.</summary>
+    Task<PresenceUpdate> DisconnectExpertAsync(string expertId, DateTimeOffset at, CancellationToken ct = default);
+
+    /// <summary>The expert chose available / paused / offline; the account's fields refreshed; connected if new.</summary>
+    Task<PresenceUpdate> SetAvailabilityAsync(ExpertPresence account, string availability, DateTimeOffset at, CancellationToken ct = default);
+
+    /// <summary>
+    /// Off shift (offline). With <paramref name="ifGoneBefore"/>, only if the expert is still without a connection and
+    /// has been since before then (the sweep: a console that came back in between keeps its shift).
+    /// </summary>
+    Task<PresenceUpdate> GoOfflineAsync(string expertId, DateTimeOffset at, DateTimeOffset? ifGoneBefore = null, CancellationToken ct = default);
+
+    // Upsert (tests and tools) keeps ActiveChats, LastAssignedAt and CoolDownUntil as the store has them.
     Task<ExpertPresence> UpsertPresenceAsync(ExpertPresence presence, CancellationToken ct = default);
     Task<ExpertPresence?> GetPresenceAsync(string expertId, CancellationToken ct = default);
     Task<IReadOnlyList<ExpertPresence>> GetPresencesAsync(CancellationToken ct = default);

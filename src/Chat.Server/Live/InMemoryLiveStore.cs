@@ -277,6 +277,41 @@ public sealed class InMemoryLiveStore : ILiveStore
         }
     }
 
+    public Task<PresenceUpdate> ConnectExpertAsync(ExpertPresence account, DateTimeOffset at, CancellationToken ct = default) =>
+        Change(account.ExpertId, e => (e is null ? account with { Availability = Live.Availability.Offline } : WithAccount(e, account))
+            with { Connected = true, ChangedAt = at });
+
+    public Task<PresenceUpdate> DisconnectExpertAsync(string expertId, DateTimeOffset at, CancellationToken ct = default) =>
+        Change(expertId, e => e is null ? null : e with { Connected = false, ChangedAt = at });
+
+    public Task<PresenceUpdate> SetAvailabilityAsync(ExpertPresence account, string availability, DateTimeOffset at, CancellationToken ct = default) =>
+        Change(account.ExpertId, e => (e is null ? account with { Connected = true } : WithAccount(e, account))
+            with { Availability = availability, ChangedAt = at });
+
+    public Task<PresenceUpdate> GoOfflineAsync(string expertId, DateTimeOffset at, DateTimeOffset? ifGoneBefore = null, CancellationToken ct = default) =>
+        Change(expertId, e => e is null || ifGoneBefore is { } before && (e.Connected || e.ChangedAt > before)
+            ? null
+            : e with { Availability = Live.Availability.Offline, ChangedAt = at });
+
+    private static ExpertPresence WithAccount(ExpertPresence e, ExpertPresence account) => e with
+    {
+        DisplayName = account.DisplayName, Experience = account.Experience, MaxChats = account.MaxChats, Gender = account.Gender,
+        Languages = account.Languages,
+    };
+
+    private Task<PresenceUpdate> Change(string expertId, Func<ExpertPresence?, ExpertPresence?> change)
+    {
+        lock (_gate)
+        {
+            var before = _experts.GetValueOrDefault(expertId);
+            var after = change(before);
+            if (after is null) return Task.FromResult(new PresenceUpdate(before, null));
+            after = before is null ? after with { ActiveChats = [], CoolDownUntil = null } : after;
+            _experts[expertId] = after;
+            return Task.FromResult(new PresenceUpdate(before, after));
+        }
+    }
+
     public Task<ExpertPresence?> GetPresenceAsync(string expertId, CancellationToken ct = default)
     {
         lock (_gate) return Task.FromResult(_experts.GetValueOrDefault(expertId));

@@ -75,6 +75,9 @@ public sealed record ExpertPresence
     public bool CoolingDownAt(DateTimeOffset now) => CoolDownUntil > now;
 }
 
+/// <summary>An expert's presence before and after one change (After null: unknown, or the change's condition did not hold).</summary>
+public sealed record PresenceUpdate(ExpertPresence? Before, ExpertPresence? After);
+
 public static class Senders
 {
     public const string Visitor = "visitor";

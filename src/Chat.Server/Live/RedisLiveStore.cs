@@ -396,6 +396,70 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         return Presence((RedisValue)r[0], (RedisValue[]?)r[1] ?? [], (RedisValue)r[2])!;
     }
 
+    // ARGV: prefix, expertId, mode (connect | disconnect | availability | offline), time (ISO), then for connect and
+    // availability the account's presence JSON (used whole for a new expert) and the availability; for offline the
+    // "gone before" time (ISO, or ''). ISO times of one format compare as strings. Returns {before or nil, after or nil,
+    // the active chats, the cool-down or nil}.
+    private const string PresenceScript = """
+        local p, eid, mode, at = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+        local key = p..'e:'..eid
+        local old = redis.call('GET', key)
+        local chats = redis.call('SMEMBERS', p..'ec:'..eid)
+        local cd = redis.call('GET', p..'cd:'..eid)
+        local e
+        if mode == 'connect' or mode == 'availability' then
+          local account = cjson.decode(ARGV[5])
+          if old then
+            e = cjson.decode(old)
+            e.displayName = account.displayName
+            e.experience = account.experience
+            e.maxChats = account.maxChats
+            e.gender = account.gender
+            e.languages = account.languages
+            if mode == 'connect' then e.connected = true else e.availability = ARGV[6] end
+          else
+            e = account
+          end
+        else
+          if not old then return {false, false, chats, cd} end
+          e = cjson.decode(old)
+          if mode == 'disconnect' then
+            e.connected = false
+          else
+            if ARGV[5] ~= '' and (e.connected == true or e.changedAt > ARGV[5]) then return {old, false, chats, cd} end
+            e.availability = 'offline'
+          end
+        end
+        e.changedAt = at
+        local json = cjson.encode(e)
+        redis.call('SET', key, json)
+        redis.call('SADD', p..'experts', eid)
+        return {old or false, json, chats, cd}
+        """;
+
+    private async Task<PresenceUpdate> PresenceChangeAsync(string expertId, string mode, DateTimeOffset at, params RedisValue[] more)
+    {
+        var r = (RedisResult[]?)await redis.EvalAsync(PresenceScript, values: [_p, expertId, mode, Iso(at), .. more]) ?? [];
+        var chats = (RedisValue[]?)r[2] ?? [];
+        return new PresenceUpdate(Presence((RedisValue)r[0], chats, (RedisValue)r[3]), Presence((RedisValue)r[1], chats, (RedisValue)r[3]));
+    }
+
+    private static string AccountJson(ExpertPresence p) => JsonSerializer.Serialize(StoredPresence.From(p), Json);
+
+    public Task<PresenceUpdate> ConnectExpertAsync(ExpertPresence account, DateTimeOffset at, CancellationToken ct = default) =>
+        PresenceChangeAsync(account.ExpertId, "connect", at,
+            AccountJson(account with { Availability = Live.Availability.Offline, Connected = true, ChangedAt = at }), "");
+
+    public Task<PresenceUpdate> DisconnectExpertAsync(string expertId, DateTimeOffset at, CancellationToken ct = default) =>
+        PresenceChangeAsync(expertId, "disconnect", at);
+
+    public Task<PresenceUpdate> SetAvailabilityAsync(ExpertPresence account, string availability, DateTimeOffset at, CancellationToken ct = default) =>
+        PresenceChangeAsync(account.ExpertId, "availability", at,
+            AccountJson(account with { Availability = availability, Connected = true, ChangedAt = at }), availability);
+
+    public Task<PresenceUpdate> GoOfflineAsync(string expertId, DateTimeOffset at, DateTimeOffset? ifGoneBefore = null, CancellationToken ct = default) =>
+        PresenceChangeAsync(expertId, "offline", at, ifGoneBefore is { } before ? Iso(before) : "");
+
     private const string PresencesScript = """
         local p = ARGV[1]
         local ids = ARGV[2] and {ARGV[2]} or redis.call('SMEMBERS', p..'experts')

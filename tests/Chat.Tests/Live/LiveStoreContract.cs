@@ -346,6 +346,48 @@ public abstract class LiveStoreContract
         Assert.Equal(TimeSpan.FromMinutes(6), recent[^1]);
     }
 
+    private static ExpertPresence Account(string id, string name = "Sanne") => new()
+    {
+        ExpertId = id, DisplayName = name, Experience = "victim", MaxChats = 2, Gender = "woman", Languages = ["nl", "en"],
+    };
+
+    [Fact]
+    public async Task PresenceChangesByIntentTouchOnlyWhatTheyName()
+    {
+        // A first connection: known, connected, offline until the expert chooses.
+        var (before, after) = await Store.ConnectExpertAsync(Account("e"), T0);
+        Assert.Null(before);
+        Assert.Equal((true, "offline", 2, "woman"), (after!.Connected, after.Availability, after.MaxChats, after.Gender));
+
+        after = (await Store.SetAvailabilityAsync(Account("e"), "available", T0.AddMinutes(1))).After!;
+        Assert.Equal(("available", true), (after.Availability, after.Connected));
+        await Store.AddQueuedAsync(Session("a"));
+        await Store.TryAssignAsync("a", "e", T0.AddMinutes(1));
+
+        // The console drops and comes back: availability, chats and the last assignment are kept; the account's fields refresh.
+        var gone = await Store.DisconnectExpertAsync("e", T0.AddMinutes(2));
+        Assert.Equal((true, false), (gone.Before!.Connected, gone.After!.Connected));
+        (before, after) = await Store.ConnectExpertAsync(Account("e", "Sanne B."), T0.AddMinutes(3));
+        Assert.False(before!.Connected);
+        Assert.Equal(("available", "Sanne B.", 1), (after!.Availability, after.DisplayName, after.ActiveChats.Count));
+        Assert.Equal(T0.AddMinutes(1), after.LastAssignedAt);
+
+        // The sweep takes an expert off shift only if still gone since before the grace.
+        await Store.DisconnectExpertAsync("e", T0.AddMinutes(4));
+        Assert.Null((await Store.GoOfflineAsync("e", T0.AddMinutes(5), ifGoneBefore: T0.AddMinutes(3))).After); // gone only since 4
+        await Store.ConnectExpertAsync(Account("e"), T0.AddMinutes(5));
+        Assert.Null((await Store.GoOfflineAsync("e", T0.AddMinutes(9), ifGoneBefore: T0.AddMinutes(7))).After); // back: keeps the shift
+        await Store.DisconnectExpertAsync("e", T0.AddMinutes(10));
+        var off = (await Store.GoOfflineAsync("e", T0.AddMinutes(13), ifGoneBefore: T0.AddMinutes(11))).After!;
+        Assert.Equal(("offline", 1), (off.Availability, off.ActiveChats.Count)); // the chat is the router's to requeue
+        Assert.Equal("offline", (await Store.GoOfflineAsync("e", T0.AddMinutes(14))).After!.Availability);
+
+        // Unknown experts change nothing.
+        Assert.Equal(new PresenceUpdate(null, null), await Store.DisconnectExpertAsync("nobody", T0));
+        Assert.Equal(new PresenceUpdate(null, null), await Store.GoOfflineAsync("nobody", T0));
+        Assert.Null(await Store.GetPresenceAsync("nobody"));
+    }
+
     [Fact]
     public async Task FeedbackIsMarkedOnceAndOnlyAfterTheEnd()
     {
