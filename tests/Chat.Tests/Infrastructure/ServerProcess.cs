@@ -17,13 +17,18 @@ namespace Chat.Tests.Infrastructure;
 public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output;
     public string BaseUrl { get; }
+
+    /// <summary>Every line the process wrote so far, stdout and stderr.</summary>
+    public IReadOnlyCollection<string> Output => _output;
     public int Port => new Uri(BaseUrl).Port;
     public int ProcessId => _process.Id;
 
-    private ServerProcess(Process process, string baseUrl)
+    private ServerProcess(Process process, string baseUrl, System.Collections.Concurrent.ConcurrentQueue<string> output)
     {
         _process = process;
+        _output = output;
         BaseUrl = baseUrl;
     }
 
@@ -76,7 +81,7 @@ public sealed class ServerProcess : IAsyncDisposable
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        return new ServerProcess(p, $"http://127.0.0.1:{port}");
+        return new ServerProcess(p, $"http://127.0.0.1:{port}", output);
     }
 
     /// <summary>kill -9.</summary>
@@ -96,8 +101,9 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>The official HubConnection over a real ClientWebSocket, negotiation skipped (as the browser clients).</summary>
-    public HubConnection Hub(string path, string? cookie = null) =>
-        WebSocketConnectionFactory.Hub(BaseUrl, path, o => { if (cookie is not null) o.SetRequestHeader("Cookie", cookie); });
+    /// <param name="from">The local address the client's socket leaves from (default: the loopback address).</param>
+    public HubConnection Hub(string path, string? cookie = null, IPAddress? from = null) =>
+        HubClient.Hub(BaseUrl, path, o => { if (cookie is not null) o.SetRequestHeader("Cookie", cookie); }, from);
 
     public async ValueTask DisposeAsync()
     {
