@@ -57,7 +57,7 @@ public sealed class MetricsEndpointTests
             var text = await scraper.GetStringAsync("/metrics");
             // Labels hold fixed codes only: nothing that looks like an id, an address or a text.
             foreach (Match label in Regex.Matches(text, @"(\w+)=""([^""]*)"""))
-                Assert.Matches(@"^[\w.:\- ]{0,60}$", label.Groups[2].Value);
+                Assert.Matches(@"^[\w.:\-+ ]{0,60}$", label.Groups[2].Value);
             Assert.DoesNotContain(conversationId, text);
             Assert.DoesNotContain("127.0.0.1", text);
 
