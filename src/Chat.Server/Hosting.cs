@@ -109,12 +109,17 @@ public static class Hosting
                                       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; " +
                                       $"form-action 'self'; frame-ancestors {frameAncestors}";
             if (!isWidgetApp && !isLoader) h.XFrameOptions = "SAMEORIGIN";
-            if (isLoader)
-            {
-                h["Cross-Origin-Resource-Policy"] = "cross-origin";
-                h.CacheControl = "public, max-age=300";
-            }
-            if (isWidgetApp) h.CacheControl = "no-cache";
+            if (isLoader) h["Cross-Origin-Resource-Policy"] = "cross-origin";
+            // Set when the response starts, after the static assets' own headers (which cache fingerprinted files for a
+            // year and revalidate the rest): the loader that other sites include is cached 5 minutes, so a new version
+            // reaches every embedding page soon; the widget's files under /widget/ keep their fixed names and revalidate
+            // (ETag, 304) so a deployment shows at once.
+            if (isLoader || isWidgetApp)
+                http.Response.OnStarting(() =>
+                {
+                    h.CacheControl = isLoader ? "public, max-age=300" : "no-cache";
+                    return Task.CompletedTask;
+                });
             await next();
         });
     }

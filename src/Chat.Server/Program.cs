@@ -3,6 +3,7 @@ using Chat.Server.Abuse;
 using Chat.Server.Accounts;
 using Chat.Server.ContactForms;
 using Chat.Server.Conversations;
+using Chat.Server.Operations;
 using Chat.Server.Roster;
 using Chat.Server.Statistics;
 using Chat.Server.Storage;
@@ -11,7 +12,7 @@ using Chat.Server.Widget;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.Logging.AddLogHygiene();                             // what a log line may hold (no visitor text, address, token)
+builder.AddChatLogging();                                    // Serilog to the console (text or compact JSON), through the privacy sink (Abuse/LogHygiene)
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddProblemDetails();
 builder.Services.AddRecords(builder.Configuration);          // SQLite records: accounts, contact forms
@@ -25,19 +26,21 @@ builder.Services.AddWidget(builder.Environment);             // widget configura
 builder.Services.AddAbuseResistance(builder.Configuration);  // client address (hashed), per-address limits, blocks
 builder.Services.AddSecurity();                              // rate limits, headers
 builder.Services.AddConsolePages();                          // console pages (Chat.ExpertConsole)
+builder.Services.AddOperations(builder.Configuration);       // health checks, meter Chat.Server, Prometheus and OTLP export
 
 var app = builder.Build();
 
 await app.InitialiseAsync();                                 // schema, roles, first coordinator, demo accounts
 
 app.UseForwardedHeaders();                                   // real client address and scheme behind trusted proxies only
+app.UseRequestLogging();                                     // one line a request: method, path, status, time (no query, address, agent)
 app.UseExceptionHandler();
 if (!app.Environment.IsDevelopment()) app.UseHsts();        // browsers keep to HTTPS (sent on HTTPS requests, also behind the proxy)
 app.UseStatusCodePages();
 app.UseClientAddress();                                      // ... kept only as a keyed hash
+app.UseMetricsGate();                                        // /metrics for Metrics:AllowedNetworks only
 app.UseSecurityHeaders();
 app.UseSiteRewrites();                                       // /widget.js, /widget/, /demo
-app.UseStaticFiles();
 app.UseRouting();
 app.UseRateLimiter();
 app.UseHubGate();                                            // hubs: origin check, connections per address
@@ -45,6 +48,8 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseTwoFactorRequirement();                               // a coordinator without two-factor sets it up first
 
+app.MapStaticAssets();                                       // widget and console files: compressed, fingerprinted, ETags
+app.MapOperations();                                         // /health/live, /health/ready, /metrics
 app.MapAuth();
 app.MapTwoFactor();
 app.MapAccounts();

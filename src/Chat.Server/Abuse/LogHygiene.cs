@@ -1,3 +1,9 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Parsing;
+
 namespace Chat.Server.Abuse;
 
 /// <summary>
@@ -6,9 +12,88 @@ namespace Chat.Server.Abuse;
 /// (a reason code, rate-limited). The framework's own line for every failed hub call is switched off: it is written at
 /// Error with a stack trace for each HubException (a refusal meant for the caller), so a script could fill the disk with
 /// it; every failure that is not a refusal is logged by the hub filter (Conversations/HubFilters.cs) instead.
+/// Whatever still gets through (a framework's line, a library's exception text) passes <see cref="PrivacySink"/> on its
+/// way to the console: the one place that enforces the rule for every line the process writes.
 /// </summary>
-public static class LogHygiene
+public static partial class LogHygiene
 {
     public static ILoggingBuilder AddLogHygiene(this ILoggingBuilder logging) =>
         logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.None);
+
+    /// <summary>Fields that are dropped from every line whatever they hold (a visitor's text, a token, an address, a browser).</summary>
+    private static readonly HashSet<string> Forbidden = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Text", "MessageText", "Body", "ResumeToken", "Token", "AccessToken", "Cookie", "Authorization", "Password",
+        "RemoteIpAddress", "RemoteIp", "ClientIp", "IpAddress", "ClientAddress", "XForwardedFor", "UserAgent",
+        "QueryString", "Query",
+    };
+
+    // Candidates only: each is checked with IPAddress.TryParse before it is replaced.
+    [GeneratedRegex(@"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.])|(?<![\w:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:%\w+)?(?![\w:])")]
+    private static partial Regex AddressLike();
+
+    // A resume token (32 random bytes, base64url: 43 characters) or anything as long and as random.
+    [GeneratedRegex(@"[A-Za-z0-9_\-]{40,}")]
+    private static partial Regex TokenLike();
+
+    // A URL's or a path's query string (a framework line may log the whole URL): the visitor's page could have put anything there.
+    [GeneratedRegex(@"((?:https?|wss?)://[^\s?#""]+|(?<![\w/])/[\w\-./%]*)\?[^\s""#]+")]
+    private static partial Regex QueryString();
+
+    public const string RedactedQuery = "?[query]";
+
+    // A name built around a GUID (a data-protection key's file, say) is no secret.
+    [GeneratedRegex(@"^[\w\-]*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+    private static partial Regex Guid();
+
+    public const string RedactedAddress = "[address]";
+    public const string RedactedToken = "[token]";
+    public const string Redacted = "[redacted]";
+
+    /// <summary>A text with every query string, IP address and token-like run replaced.</summary>
+    public static string Scrub(string text)
+    {
+        if (text.Length < 3) return text;
+        text = QueryString().Replace(text, m => m.Groups[1].Value + RedactedQuery);
+        text = AddressLike().Replace(text, m => IPAddress.TryParse(m.Value, out _) ? RedactedAddress : m.Value);
+        return TokenLike().Replace(text, m => Guid().IsMatch(m.Value) ? m.Value : RedactedToken);
+    }
+
+    /// <summary>
+    /// Wraps the console sink: drops the forbidden fields and scrubs addresses and tokens out of every string field and
+    /// out of the message template (for a library line built from its input) before anything is written.
+    /// </summary>
+    public sealed class PrivacySink(ILogEventSink inner) : ILogEventSink, IDisposable
+    {
+        private static readonly MessageTemplateParser Parser = new();
+
+        public void Emit(LogEvent e)
+        {
+            var template = Scrub(e.MessageTemplate.Text);
+            var properties = e.Properties
+                .Select(p => new LogEventProperty(p.Key, Forbidden.Contains(p.Key) ? new ScalarValue(Redacted) : Clean(p.Value)));
+            inner.Emit(new LogEvent(e.Timestamp, e.Level, e.Exception is null ? null : new ScrubbedException(e.Exception),
+                template == e.MessageTemplate.Text ? e.MessageTemplate : Parser.Parse(template), properties, e.TraceId ?? default, e.SpanId ?? default));
+        }
+
+        private static LogEventPropertyValue Clean(LogEventPropertyValue value) => value switch
+        {
+            ScalarValue { Value: string s } => new ScalarValue(Scrub(s)),
+            ScalarValue { Value: IPAddress or IPEndPoint } => new ScalarValue(RedactedAddress),
+            SequenceValue q => new SequenceValue(q.Elements.Select(Clean)),
+            StructureValue st => new StructureValue(st.Properties.Select(p =>
+                new LogEventProperty(p.Name, Forbidden.Contains(p.Name) ? new ScalarValue(Redacted) : Clean(p.Value))), st.TypeTag),
+            DictionaryValue d => new DictionaryValue(d.Elements.Select(kv => new KeyValuePair<ScalarValue, LogEventPropertyValue>(kv.Key, Clean(kv.Value)))),
+            _ => value,
+        };
+
+        public void Dispose() => (inner as IDisposable)?.Dispose();
+    }
+
+    /// <summary>An exception as written to the log: its type, scrubbed message and stack trace (a library may put its input in the message).</summary>
+    private sealed class ScrubbedException(Exception original) : Exception(Scrub(original.Message))
+    {
+        public override string? StackTrace => original.StackTrace;
+        public override string ToString() => Scrub(original.ToString());
+    }
 }

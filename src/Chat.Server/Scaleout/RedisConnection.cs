@@ -57,6 +57,9 @@ public sealed partial class RedisConnection : IDisposable
     public ISubscriber Subscriber => _mux.GetSubscriber();
     public bool IsConnected => _mux.IsConnected;
 
+    /// <summary>For the packages that take the connection itself (the Redis health check).</summary>
+    public IConnectionMultiplexer Multiplexer => _mux;
+
     public void Dispose() => _mux.Dispose();
 
     [LoggerMessage(30, LogLevel.Error, "Redis at {Endpoints} is unreachable; retrying in the background. Chats cannot start until it is back.")]

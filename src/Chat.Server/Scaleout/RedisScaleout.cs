@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Chat.Server.Conversations;
 using Chat.Server.Live;
-using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using System.Xml.Linq;
 
 namespace Chat.Server.Scaleout;
 
@@ -22,11 +22,16 @@ public static class RedisScaleoutExtensions
         services.AddSingleton<IEventFanout>(sp => sp.GetRequiredService<RedisFanout>());
         services.AddHostedService(sp => sp.GetRequiredService<RedisFanout>());
         services.AddHostedService<NodeHeartbeat>();
-        // Sign-in cookies must be readable on every node: the data-protection keys live in Redis too.
-        services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>(sp =>
-            new ConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o =>
-                o.XmlRepository = new RedisXmlRepository(sp.GetRequiredService<RedisConnection>(),
-                    sp.GetRequiredService<IOptions<RedisOptions>>().Value.KeyPrefix + "dataprotection")));
+        // Sign-in cookies must be readable on every node: the data-protection keys live in Redis too (the package's
+        // repository, on our connection; the same list and format as the hand-written one it replaces). A certificate set
+        // with DataProtection:CertificatePath still encrypts them at rest (Accounts/AccountsExtensions.cs).
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o =>
+            {
+                var redis = sp.GetRequiredService<RedisConnection>();
+                o.XmlRepository = new RedisXmlRepository(() => redis.Db,
+                    sp.GetRequiredService<IOptions<RedisOptions>>().Value.KeyPrefix + "dataprotection");
+            }));
         return services;
     }
 }
@@ -262,14 +267,4 @@ public sealed partial class RedisFanout(RedisConnection redis, LocalFanout local
 
     [LoggerMessage(42, LogLevel.Error, "Could not deliver an event from Redis ({Error})")]
     private static partial void DeliveryFailed(ILogger logger, string error);
-}
-
-/// <summary>Data-protection keys in a Redis list, so a cookie issued by one node is valid on the others.</summary>
-public sealed class RedisXmlRepository(RedisConnection redis, string key) : IXmlRepository
-{
-    public IReadOnlyCollection<XElement> GetAllElements() =>
-        redis.Db.ListRange(key).Select(v => XElement.Parse((string)v!)).ToList();
-
-    public void StoreElement(XElement element, string friendlyName) =>
-        redis.Db.ListRightPush(key, element.ToString(SaveOptions.DisableFormatting));
 }

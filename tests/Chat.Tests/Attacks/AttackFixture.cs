@@ -65,7 +65,7 @@ public class AttackFixture : IAsyncLifetime
     public HubConnection Hub(string path, string? address, string? origin = null, string? cookie = null) => Hub(BaseUrl, path, address, origin, cookie);
 
     public static HubConnection Hub(string baseUrl, string path, string? address, string? origin = null, string? cookie = null) =>
-        WebSocketConnectionFactory.Hub(baseUrl, path, o => Headers(o, address, origin, cookie));
+        HubClient.Hub(baseUrl, path, o => Headers(o, address, origin, cookie));
 
     private static void Headers(ClientWebSocketOptions o, string? address, string? origin, string? cookie)
     {

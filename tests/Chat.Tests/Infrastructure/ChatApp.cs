@@ -2,9 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using Chat.Server.Conversations;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.TestHost;
@@ -31,7 +29,8 @@ public class ChatApp : WebApplicationFactory<Program>
         _settings["ConnectionStrings:Records"] = $"Data Source={Path.Combine(_dir, "chat.db")}";
         _settings["DataProtection:KeysPath"] = Path.Combine(_dir, "keys");
         _settings["Chat:SweepInterval"] = "00:10:00"; // tests call SweepAsync themselves
-        _settings["Logging:Console:LogLevel:Default"] = "Warning"; // CapturedLogs still sees everything
+        _settings["Logging:Serilog:LogLevel:Default"] = "Warning"; // the console; CapturedLogs still sees everything
+        _settings["Logging:LogLevel:Serilog.AspNetCore"] = "Warning"; // request lines (written by Serilog itself)
         foreach (var (k, v) in ServerProcess.RelaxedLimits) _settings[k.Replace("__", ":")] = v;
         foreach (var (k, v) in settings ?? []) _settings[k] = v;
     }
@@ -72,16 +71,12 @@ public class ChatApp : WebApplicationFactory<Program>
     public HubConnection Hub(string path, string? cookie = null)
     {
         var server = Server;
-        var factory = new WebSocketConnectionFactory(async (uri, ct) =>
+        return HubClient.Build(new Uri(server.BaseAddress, path.TrimStart('/')), async (uri, ct) =>
         {
             var ws = server.CreateWebSocketClient();
             if (cookie is not null) ws.ConfigureRequest = req => req.Headers["Cookie"] = cookie;
             return await ws.ConnectAsync(uri, ct);
         });
-        var builder = new HubConnectionBuilder();
-        builder.Services.AddSingleton<IConnectionFactory>(factory);
-        builder.Services.AddSingleton<System.Net.EndPoint>(new UriEndPoint(new Uri(server.BaseAddress, path.TrimStart('/')).ToWs()));
-        return builder.Build();
     }
 
     public async Task<Visitor> VisitorAsync()

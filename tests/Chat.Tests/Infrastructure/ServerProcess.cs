@@ -17,17 +17,19 @@ namespace Chat.Tests.Infrastructure;
 public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output;
     public string BaseUrl { get; }
+
+    /// <summary>Every line the process wrote so far, stdout and stderr.</summary>
+    public IReadOnlyCollection<string> Output => _output;
     public int Port => new Uri(BaseUrl).Port;
     public int ProcessId => _process.Id;
-
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output;
 
     private ServerProcess(Process process, string baseUrl, System.Collections.Concurrent.ConcurrentQueue<string> output)
     {
         _process = process;
-        BaseUrl = baseUrl;
         _output = output;
+        BaseUrl = baseUrl;
     }
 
     /// <summary>
@@ -93,8 +95,6 @@ public sealed class ServerProcess : IAsyncDisposable
         return started.Elapsed;
     }
 
-    /// <summary>What the process wrote to stdout and stderr so far.</summary>
-    public string Output => string.Join("\n", _output);
 
     /// <summary>kill -9.</summary>
     public async Task KillAsync()
@@ -113,8 +113,9 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>The official HubConnection over a real ClientWebSocket, negotiation skipped (as the browser clients).</summary>
-    public HubConnection Hub(string path, string? cookie = null) =>
-        WebSocketConnectionFactory.Hub(BaseUrl, path, o => { if (cookie is not null) o.SetRequestHeader("Cookie", cookie); });
+    /// <param name="from">The local address the client's socket leaves from (default: the loopback address).</param>
+    public HubConnection Hub(string path, string? cookie = null, IPAddress? from = null) =>
+        HubClient.Hub(BaseUrl, path, o => { if (cookie is not null) o.SetRequestHeader("Cookie", cookie); }, from);
 
     public async ValueTask DisposeAsync()
     {

@@ -58,7 +58,7 @@ public sealed class PlannedRestartTests(Xunit.Abstractions.ITestOutputHelper out
             await v3.Hub.InvokeAsync("LeaveChat"); // fled: nothing may come back for this token
 
             stopped = await first.StopAsync(TimeSpan.FromSeconds(40));
-            Assert.True(stopped < TimeSpan.FromSeconds(30), $"stopped after {stopped.TotalSeconds:0.0} s\n{first.Output}");
+            Assert.True(stopped < TimeSpan.FromSeconds(30), $"stopped after {stopped.TotalSeconds:0.0} s\n{string.Join("\n", first.Output)}");
         }
         Assert.True(File.Exists(state), "the live state was kept for the restart");
         var kept = await File.ReadAllBytesAsync(state);

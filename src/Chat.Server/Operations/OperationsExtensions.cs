@@ -1,0 +1,86 @@
+using Chat.Server.Scaleout;
+using Chat.Server.Storage;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+
+namespace Chat.Server.Operations;
+
+/// <summary>What an operator watches: health for the load balancer and the orchestrator, metrics for the dashboards.</summary>
+public static class OperationsExtensions
+{
+    private const string Ready = "ready";
+
+    /// <summary>
+    /// Health checks (the records database; Redis in Redis mode) and the <c>Chat.Server</c> meter, exported as Prometheus
+    /// text at /metrics and, when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, over OTLP.
+    /// </summary>
+    public static IServiceCollection AddOperations(this IServiceCollection services, IConfiguration config)
+    {
+        var health = services.AddHealthChecks().AddDbContextCheck<RecordsDbContext>("records", tags: [Ready]);
+        if (!string.IsNullOrWhiteSpace(config.GetConnectionString("Redis")))
+            health.AddRedis(sp => sp.GetRequiredService<RedisConnection>().Multiplexer, "redis", tags: [Ready]);
+
+        services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section)
+            .Validate(o => o.AllowedNetworks.All(n => System.Net.IPNetwork.TryParse(n, out _)),
+                "Metrics:AllowedNetworks: each entry is a network such as 10.0.0.0/8 or fd00::/8.")
+            .ValidateOnStart();
+        services.AddSingleton<ChatMetrics>();
+        services.AddOpenTelemetry().WithMetrics(m =>
+        {
+            m.ConfigureResource(r => r.AddService("chat"));
+            m.AddMeter(ChatMetrics.MeterName);
+            m.AddPrometheusExporter();
+            // The standard variable names the collector; without it nothing leaves the process.
+            if (!string.IsNullOrWhiteSpace(config["OTEL_EXPORTER_OTLP_ENDPOINT"])) m.AddOtlpExporter();
+        });
+        // The gauges are created with the meter: make sure it exists before the first scrape or export.
+        services.AddHostedService<MetricsStarter>();
+        return services;
+    }
+
+    /// <summary><c>/metrics</c> answers only callers in <see cref="MetricsOptions.AllowedNetworks"/> (404 for anyone else).</summary>
+    public static IApplicationBuilder UseMetricsGate(this IApplicationBuilder app)
+    {
+        var options = app.ApplicationServices.GetRequiredService<IOptionsMonitor<MetricsOptions>>();
+        return app.Use(async (http, next) =>
+        {
+            if (http.Request.Path.StartsWithSegments("/metrics"))
+            {
+                // After the forwarded headers: behind a trusted proxy this is the client the proxy names, never the proxy.
+                var from = http.Connection.RemoteIpAddress;
+                if (from is { IsIPv4MappedToIPv6: true }) from = from.MapToIPv4();
+                if (from is null || !options.CurrentValue.Networks().Any(n => n.Contains(from)))
+                {
+                    http.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return;
+                }
+            }
+            await next(http);
+        });
+    }
+
+    /// <summary>
+    /// <c>/health/live</c>: the process answers. <c>/health/ready</c>: it can serve (records database, and Redis in Redis
+    /// mode). 200 or 503 with one word, never the checks' details. <c>/metrics</c>: Prometheus text.
+    /// </summary>
+    public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready) });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+
+    private sealed class MetricsStarter(ChatMetrics metrics) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            GC.KeepAlive(metrics);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
