@@ -27,6 +27,7 @@ public sealed partial class ChatRouter(
     IOptionsMonitor<ChatOptions> options,
     IOptionsMonitor<AbuseOptions> abuseOptions,
     IOptionsMonitor<RosterOptions> rosterOptions,
+    Operations.ChatMetrics metrics,
     ILogger<ChatRouter> logger)
 {
     // Routing runs one pass at a time on this node: a pass reads the queue and the experts and assigns in order.
@@ -366,6 +367,7 @@ public sealed partial class ChatRouter(
         if (!appended.Duplicate)
         {
             // The expert as the append saw it: the chat may have been assigned since the caller looked.
+            metrics.MessageStored(from);
             await notify.MessageReceived(appended.SessionId, appended.ExpertId, MessageDto.Of(conversationId, m));
         }
         return new SendResult(m.Seq, m.SentAt);
@@ -434,11 +436,13 @@ public sealed partial class ChatRouter(
             for (var attempts = 0; attempts < 10_000; attempts++)
             {
                 if (await SituationAsync(onlyIfSomeoneIsFree: true) is not { } m || Matchmaking.Next(m) is not var (visitor, expert)) break;
+                var assigning = System.Diagnostics.Stopwatch.GetTimestamp();
                 var outcome = await store.TryAssignAsync(visitor.SessionId, expert.ExpertId, m.Now);
                 if (outcome != AssignOutcome.Assigned) continue; // someone else changed it: read again
                 changed = true;
                 var assigned = await store.GetSessionAsync(visitor.SessionId);
                 if (assigned is not null) await AnnounceAssignmentAsync(assigned, fallback: !Matchmaking.MeetsPreferences(expert, visitor.Visitor));
+                metrics.AssignmentTook(System.Diagnostics.Stopwatch.GetElapsedTime(assigning));
             }
         }
         finally
@@ -452,6 +456,7 @@ public sealed partial class ChatRouter(
     private async Task AnnounceAssignmentAsync(ChatSession s, bool fallback)
     {
         Log.ChatAssigned(logger, s.SessionId, s.ExpertId!, (int)(s.StartedAt!.Value - s.RequestedAt).TotalMilliseconds);
+        if (!s.Requeued) metrics.Assigned(s.StartedAt.Value - s.RequestedAt);
         if (!s.Requeued) await counters.AnsweredAsync(s.StartedAt.Value, s.StartedAt.Value - s.RequestedAt);
         var note = fallback
             ? await store.AppendAsync(s.ConversationId, Senders.System, "preference-fallback-" + s.StartedAt.Value.ToUnixTimeMilliseconds(),

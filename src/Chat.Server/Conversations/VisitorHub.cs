@@ -10,7 +10,7 @@ namespace Chat.Server.Conversations;
 /// ever acts on that session: the session id lives in <c>Context.Items</c>, never in the caller's arguments.
 /// </summary>
 public sealed class VisitorHub(ChatRouter router, ILiveStore store, IOptionsMonitor<ChatOptions> options, InvocationTurn turn,
-    RefusalLog refusals, Wellbeing.Feedback feedback)
+    RefusalLog refusals, Wellbeing.Feedback feedback, Operations.ChatMetrics metrics)
     : Hub<IVisitorClient>
 {
     private const string SessionKey = "sessionId";
@@ -26,6 +26,7 @@ public sealed class VisitorHub(ChatRouter router, ILiveStore store, IOptionsMoni
         var firstWhileClosed = !Context.Items.ContainsKey(ClosedCountedKey);
         var result = await router.StartChatAsync(profile, Context.GetHttpContext().ClientAddress(), BindAsync, firstWhileClosed);
         if (result.Status == "closed") Context.Items[ClosedCountedKey] = true;
+        metrics.RequestOutcome(result.Status is "closed" or "refused" ? result.Status : Operations.ChatMetrics.Outcomes.Queued);
         if (result.Reason is { } reason) refusals.Refused(Context.ConnectionId, reason, "VisitorHub.StartChat");
         return result;
     }

@@ -50,9 +50,15 @@ public sealed class MetricsEndpointTests
             await Scraped(scraper, "chat_queue_waiting", 0);
             await Scraped(scraper, "chat_conversations_active", 1);
 
+            await visitor.SendAsync("v1", "hallo");
+            await expert.Inbox.Next("MessageReceived");
+            await Scraped(scraper, "chat_messages_total", 1);
+            await Scraped(scraper, "chat_requests_total", 1); // outcome "queued"
+
             await expertHub.InvokeAsync("EndChat", conversationId);
             await visitor.Inbox.Next("ChatEnded");
             await Scraped(scraper, "chat_conversations_active", 0);
+            Assert.Contains("chat_queue_wait_seconds_count", await scraper.GetStringAsync("/metrics"));
 
             var text = await scraper.GetStringAsync("/metrics");
             // Labels hold fixed codes only: nothing that looks like an id, an address or a text.
