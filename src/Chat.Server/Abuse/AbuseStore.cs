@@ -44,6 +44,12 @@ public sealed class InMemoryAbuseStore : IAbuseStore
         return Task.CompletedTask;
     }
 
+    /// <summary>The blocks, to keep across a planned restart (see Live/LiveStateFile).</summary>
+    public IReadOnlyList<Block> ExportBlocks()
+    {
+        lock (_gate) return _blocks.Values.ToList();
+    }
+
     public Task<bool> IsBlockedAsync(IReadOnlyList<string> addressHashes, DateTimeOffset now)
     {
         lock (_gate) return Task.FromResult(_blocks.Values.Any(b => b.Until > now && addressHashes.Contains(b.AddressHash)));

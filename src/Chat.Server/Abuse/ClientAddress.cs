@@ -34,6 +34,14 @@ public sealed class InMemoryAddressKeys : IAddressKeys
             .Select(i => _keys.GetOrAdd(currentPeriod - i, _ => RandomNumberGenerator.GetBytes(32))).ToList();
         return ValueTask.FromResult(keys);
     }
+
+    /// <summary>The keys, to keep across a planned restart (see Live/LiveStateFile): blocks and limits keep holding.</summary>
+    public IReadOnlyDictionary<long, byte[]> Export() => _keys.ToDictionary(kv => kv.Key, kv => kv.Value);
+
+    public void Import(IReadOnlyDictionary<long, byte[]> keys)
+    {
+        foreach (var (period, key) in keys) _keys.TryAdd(period, key);
+    }
 }
 
 /// <summary>

@@ -372,4 +372,9 @@ public sealed record LiveSnapshot(
     IReadOnlyDictionary<string, List<ChatMessage>> Logs,
     IReadOnlyList<ExpertPresence> Experts,
     IReadOnlyList<string> ResumeTokenHashes,
-    IReadOnlyDictionary<string, List<DateTimeOffset>> StartsByAddress);
+    IReadOnlyDictionary<string, List<DateTimeOffset>> StartsByAddress)
+{
+    /// <summary>The address-hash keys and the blocks made under them (embedded mode), so a block outlives a restart.</summary>
+    public IReadOnlyDictionary<long, byte[]>? AddressKeys { get; init; }
+    public IReadOnlyList<Abuse.Block>? Blocks { get; init; }
+}

@@ -17,6 +17,8 @@ namespace Chat.Server.Live;
 public sealed class LiveStateFile(
     InMemoryLiveStore store,
     ConnectionTracker connections,
+    Abuse.IAbuseStore abuse,
+    Abuse.IAddressKeys addressKeys,
     IDataProtectionProvider protection,
     IOptions<ChatOptions> options,
     IConfiguration config,
@@ -26,7 +28,10 @@ public sealed class LiveStateFile(
 {
     private const string Purpose = "Chat.LiveState.v1";
 
-    /// <summary>Chat:LiveStateFile, or live-state.bin beside the SQLite records file, or data/live-state.bin.</summary>
+    /// <summary>
+    /// Chat:LiveStateFile, or live-state.bin beside the SQLite records file, or (records elsewhere) beside the
+    /// data-protection keys folder (default data/).
+    /// </summary>
     public string Path
     {
         get
@@ -43,7 +48,8 @@ public sealed class LiveStateFile(
                 }
                 catch (ArgumentException) { /* not a SQLite connection string: the default below */ }
             }
-            return Full("data/live-state.bin");
+            var keys = Full(config["DataProtection:KeysPath"] is { Length: > 0 } k ? k : "data/keys");
+            return System.IO.Path.Combine(System.IO.Path.GetDirectoryName(keys.TrimEnd(System.IO.Path.DirectorySeparatorChar)) ?? ".", "live-state.bin");
         }
     }
 
@@ -53,8 +59,12 @@ public sealed class LiveStateFile(
     public void Save()
     {
         if (!options.Value.KeepLiveStateOnRestart) return;
-        var snapshot = store.Export();
-        if (snapshot.Sessions.Count == 0 && snapshot.Experts.All(e => !e.OnShift)) return;
+        var snapshot = store.Export() with
+        {
+            AddressKeys = (addressKeys as Abuse.InMemoryAddressKeys)?.Export(),
+            Blocks = (abuse as Abuse.InMemoryAbuseStore)?.ExportBlocks(),
+        };
+        if (snapshot.Sessions.Count == 0 && snapshot.Experts.All(e => !e.OnShift) && snapshot.Blocks is null or { Count: 0 }) return;
         var path = Path;
         try
         {
@@ -75,6 +85,7 @@ public sealed class LiveStateFile(
     public int Restore()
     {
         var path = Path;
+        if (!Directory.Exists(System.IO.Path.GetDirectoryName(path))) return 0; // a first start: nothing was kept
         File.Delete(path + ".tmp"); // a write the stop did not finish
         if (!File.Exists(path)) return 0;
         LiveSnapshot? snapshot = null;
@@ -99,6 +110,8 @@ public sealed class LiveStateFile(
             Experts = snapshot.Experts.Select(e => e with { Connected = false, ChangedAt = now }).ToList(),
         });
         connections.Restored(snapshot.Sessions.Where(s => s.State != ChatState.Ended).Select(s => s.SessionId), now);
+        if (snapshot.AddressKeys is { } keys) (addressKeys as Abuse.InMemoryAddressKeys)?.Import(keys);
+        foreach (var block in snapshot.Blocks?.Where(b => b.Until > now) ?? []) abuse.AddBlockAsync(block).GetAwaiter().GetResult();
         logger.LogInformation("Live state restored after a restart: {Sessions} chats, {Experts} experts", snapshot.Sessions.Count, snapshot.Experts.Count);
         return snapshot.Sessions.Count;
     }

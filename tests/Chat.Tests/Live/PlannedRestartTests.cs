@@ -99,6 +99,30 @@ public sealed class PlannedRestartTests(Xunit.Abstractions.ITestOutputHelper out
         output.WriteLine($"The first process stopped {stopped.TotalSeconds:0.0} s after kill -TERM.");
     }
 
+    [Fact]
+    public async Task ABlockOutlivesTheRestart()
+    {
+        Directory.CreateDirectory(_dir);
+        await using (var first = await ServerProcess.StartAsync(Env()))
+        {
+            var expertHub = first.Hub("/hubs/expert", await first.CookieAsync("expert1", "Demo-Expert-1"));
+            var expert = new Expert(expertHub);
+            await expertHub.StartAsync();
+            await expertHub.InvokeAsync<AvailabilityResult>("SetAvailability", "available");
+            var prank = await ConnectAsync(first);
+            await prank.StartAsync();
+            var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+            await expertHub.InvokeAsync<JsonElement>("BlockVisitor", conversationId, "prank");
+            await first.StopAsync(TimeSpan.FromSeconds(40));
+        }
+        await using var second = await ServerProcess.StartAsync(Env());
+        var expert2 = second.Hub("/hubs/expert", await second.CookieAsync("expert1", "Demo-Expert-1"));
+        await expert2.StartAsync();
+        await expert2.InvokeAsync<AvailabilityResult>("SetAvailability", "available");
+        var again = await (await ConnectAsync(second)).StartAsync();
+        Assert.Equal(("refused", "blocked"), (again.Status, again.Reason));
+    }
+
     private static async Task<Visitor> ConnectAsync(ServerProcess server)
     {
         var v = new Visitor(server.Hub("/hubs/visitor"));
