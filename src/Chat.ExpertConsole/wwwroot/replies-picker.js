@@ -27,13 +27,15 @@ export function attachReplyPicker({ box, t, lang, anchor }) {
     box.removeAttribute('aria-activedescendant');
   }
 
+  // Synchronous once the replies are here (fetched when the box is made), so Enter always acts on what is on screen.
   async function show(query) {
-    const { replies } = await load();
+    const { replies } = cache.replies ? cache : await load();
     const q = query.trim().toLowerCase();
-    // The console's language first, then the rest; a query matches the title or the text.
+    // A query matches the title or the text; a match in the title ranks first, then the console's language.
+    const rank = (r) => (!q || r.title.toLowerCase().includes(q) ? 0 : 2) + (r.language === lang ? 0 : 1);
     shown = replies
       .filter((r) => !q || r.title.toLowerCase().includes(q) || r.text.toLowerCase().includes(q))
-      .sort((a, b) => (a.language === lang ? 0 : 1) - (b.language === lang ? 0 : 1))
+      .map((r, i) => ({ r, i })).sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i).map((x) => x.r)
       .slice(0, 8);
     open = true;
     index = Math.min(index, Math.max(0, shown.length - 1));
@@ -75,6 +77,7 @@ export function attachReplyPicker({ box, t, lang, anchor }) {
     box.focus();
   }
 
+  load().catch(() => {});
   box.addEventListener('input', () => {
     if (box.value.startsWith('/')) { byButton = false; index = 0; show(box.value.slice(1)).catch(close); }
     else if (open && !byButton) close();
@@ -89,6 +92,7 @@ export function attachReplyPicker({ box, t, lang, anchor }) {
       mark();
     } else if (e.key === 'Enter' && !e.isComposing) {
       e.preventDefault(); e.stopImmediatePropagation();
+      if (!byButton && box.value.startsWith('/') && cache.replies) show(box.value.slice(1)); // the latest query, at once
       choose(index);
     } else if (e.key === 'Escape') {
       // Closes the list only: never the chat, a dialog or anything else.
