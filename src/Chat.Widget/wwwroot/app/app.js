@@ -361,11 +361,12 @@ function cardElement(card, text, meta) {
   let url = null;
   try { url = card.url ? new URL(card.url) : null; } catch { url = null; }
   if (url && url.protocol === 'https:') {
-    const a = el('a', 'card-link', url.hostname.replace(/^www\./, ''));
+    const shown = url.hostname.replace(/^www\./, '');
+    const a = el('a', 'card-link', shown);
     a.href = url.href;
     a.target = '_blank';
     a.rel = 'noopener noreferrer';
-    a.setAttribute('aria-label', t().cardLinkLabel(card.name, url.hostname));
+    a.setAttribute('aria-label', t().cardLinkLabel(shown, card.name)); // starts with the visible text (voice control)
     actions.append(a);
   }
   if (actions.childElementCount) body.append(actions);
