@@ -129,7 +129,7 @@ function editor({ key, url, heading: title, none, newTitle, editTitle, fields, c
     fill(list, h('table', { class: 'report-table manage-table' },
       h('thead', {}, h('tr', {}, [...columns.map((c) => c.label), t.actions].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, items.map((item, i) => h('tr', {},
-        columns.map((c) => h('td', { class: c.class || null }, c.value(item))),
+        columns.map((c) => h('td', { class: c.class || null, dataset: { label: c.label } }, c.value(item))),
         h('td', { class: 'actions-cell' },
           h('button', { type: 'button', class: 'secondary small', 'aria-label': t.editLabel(name(item)), onclick: () => startEdit(item) }, t.edit),
           h('button', { type: 'button', class: 'secondary small remove', 'aria-label': t.removeLabel(name(item)), onclick: () => remove(item, i) }, t.remove)))))));

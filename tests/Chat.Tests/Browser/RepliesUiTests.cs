@@ -193,6 +193,11 @@ public sealed class RepliesUiTests(BrowserFixture f) : IClassFixture<BrowserFixt
         await page.ScreenshotAsync(new() { Path = Shot("console-replies-page.png"), FullPage = true });
         var list = await (await f.App.ExpertClientAsync(1)).GetFromJsonAsync<JsonElement>("/api/replies");
         Assert.Contains(list.EnumerateArray(), r => r.GetProperty("text").GetString() == "Hoi, fijn dat je er bent.");
+
+        // On a phone the lists fold into one block per item, nothing wider than the screen.
+        await page.SetViewportSizeAsync(390, 844);
+        await page.ScreenshotAsync(new() { Path = Shot("console-replies-page-390.png"), FullPage = true });
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 390"), "the page is wider than the phone");
         await ctx.CloseAsync();
     }
 }
