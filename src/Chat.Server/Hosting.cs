@@ -77,6 +77,7 @@ public static class Hosting
         await Roster.ShiftLog.CloseLeftOpenAsync(db, app.Services.GetRequiredService<Live.ILiveStore>(), app.Logger);
         await Statistics.ContactAggregates.EnsureAsync(db, app.Services.GetRequiredService<ReportingZone>(), app.Logger);
         await scope.ServiceProvider.GetRequiredService<AccountSeeder>().SeedAsync();
+        await scope.ServiceProvider.GetRequiredService<Replies.RepliesSeeder>().SeedAsync(); // referral cards (and Development's replies), first start only
     }
 
     /// <summary>The public paths of the widget and the demo site, served from the Razor class libraries' static assets.</summary>

@@ -4,6 +4,7 @@ using Chat.Server.Accounts;
 using Chat.Server.ContactForms;
 using Chat.Server.Conversations;
 using Chat.Server.Operations;
+using Chat.Server.Replies;
 using Chat.Server.Roster;
 using Chat.Server.Statistics;
 using Chat.Server.Storage;
@@ -22,6 +23,7 @@ builder.Services.AddConversations(builder.Configuration);     // hubs, queue and
 builder.Services.AddContactForms();                          // contactformulier
 builder.Services.AddStatistics();                            // weekly tables, queue figures, exports
 builder.Services.AddWellbeing();                             // debrief requests, visitors' feedback
+builder.Services.AddReplies();                               // canned replies and referral cards
 builder.Services.AddWidget(builder.Environment);             // widget configuration
 builder.Services.AddAbuseResistance(builder.Configuration);  // client address (hashed), per-address limits, blocks
 builder.Services.AddSecurity();                              // rate limits, headers
@@ -60,6 +62,7 @@ app.MapContactForms();
 app.MapRoster();                                            // planned shifts (coordinator plans, everyone reads)
 app.MapStatistics();
 app.MapWellbeing();
+app.MapReplies();                                            // canned replies and referral cards (coordinator keeps, experts read)
 app.MapRazorPages();
 
 app.Run();

@@ -3,6 +3,7 @@
 import { texts, duration } from './i18n.js';
 import { h, fill } from './dom.js';
 import { openContactForm } from './contact-form.js';
+import { attachReplyPicker, openReferralDialog } from './replies-picker.js';
 
 const app = document.getElementById('app');
 const lang = app.dataset.lang === 'en' ? 'en' : 'nl';
@@ -57,6 +58,7 @@ function layout() {
     app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/statistics' }, t.statistics) : null,
     app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/accounts' }, t.accounts) : null,
     app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/blocks' }, t.blocks) : null,
+    app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/replies' }, t.repliesPage) : null,
     h('a', { class: 'link', href: '/console/password' }, t.changePassword),
     h('a', { class: 'link', href: '/console/two-factor' }, t.twoFactor),
     h('button', { type: 'button', class: 'link', onclick: () => document.getElementById('logout-form').submit() }, t.signOut));
@@ -279,9 +281,18 @@ function renderMain(focus = true) {
   const box = h('textarea', { id: 'reply', rows: 3, maxlength: 2000, placeholder: t.messagePlaceholder, 'aria-label': t.messagePlaceholder, disabled: c.ended });
   box.value = c.draft || '';
   box.addEventListener('input', () => { c.draft = box.value; typing(state.selected, true); });
+  const replyAnchor = h('div', { class: 'reply-anchor' });
+  const toggleReplies = attachReplyPicker({ box, t, lang, anchor: replyAnchor }); // its keys go before Enter-to-send
   box.addEventListener('keydown', (e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); } });
+  const conversationId = state.selected;
   const composer = h('form', { class: 'composer', onsubmit: (e) => { e.preventDefault(); send(); } },
-    box, h('button', { type: 'submit', class: 'primary', disabled: c.ended }, t.send));
+    replyAnchor, box,
+    h('div', { class: 'composer-buttons' },
+      h('button', { type: 'submit', class: 'primary', disabled: c.ended }, t.send),
+      h('button', { type: 'button', class: 'secondary small replies-button', 'aria-controls': 'reply-list', disabled: c.ended,
+        title: t.repliesButtonHint, onclick: toggleReplies }, t.repliesButton),
+      h('button', { type: 'button', class: 'secondary small refer-button', disabled: c.ended,
+        onclick: (e) => openReferralDialog({ t, opener: e.currentTarget, send: (card) => sendReferral(conversationId, card) }) }, t.refer)));
   fill(els.main,
     h('div', { class: 'chat-top' }, h('h2', {}, t.visitor), info,
       c.ended ? h('div', { class: 'chat-actions' }, heavyControl(state.selected),
@@ -303,8 +314,8 @@ function messageItem(m, chat) {
   const mine = m.from === 'expert' && !(chat?.startedAt && new Date(m.sentAt) < new Date(chat.startedAt));
   const who = m.from === 'expert' ? (mine ? t.me : t.colleague) : m.from === 'visitor' ? t.them : t.system;
   const time = new Date(m.sentAt).toLocaleTimeString(lang === 'en' ? 'en-GB' : 'nl-NL', { hour: '2-digit', minute: '2-digit' });
-  return h('li', { class: `msg ${m.from}${m.from === 'expert' && !mine ? ' colleague' : ''}`, dataset: { seq: String(m.seq) } },
-    h('span', { class: 'text' }, m.text), h('span', { class: 'meta' }, `${who} · ${time}`));
+  return h('li', { class: `msg ${m.from}${m.from === 'expert' && !mine ? ' colleague' : ''}${m.card ? ' card' : ''}`, dataset: { seq: String(m.seq) } },
+    h('span', { class: 'text' }, m.text), h('span', { class: 'meta' }, `${who} · ${time}${m.card ? ' · ' + t.referralSent : ''}`));
 }
 function pendingItem(p) {
   return h('li', { class: 'msg expert pending', dataset: { clientId: p.id } },
@@ -557,6 +568,17 @@ function typing(id, isTyping) {
     typingState = { id, at: now, timer: typingState.timer };
   } else typingState = { id: null, at: 0, timer: null };
   c.invoke('Typing', id, isTyping).catch(() => {});
+}
+
+// A referral card goes out as it is (the coordinator keeps its words); the message comes back as MessageReceived.
+async function sendReferral(conversationId, card) {
+  try {
+    await state.connection.invoke('SendReferral', conversationId, newId(), card.id);
+    return true;
+  } catch (err) {
+    toast(String(err?.message || err).replace(/^.*HubException: /, ''));
+    return false;
+  }
 }
 
 async function endChat(id) {

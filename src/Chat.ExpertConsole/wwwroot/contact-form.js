@@ -63,8 +63,9 @@ export async function openContactForm({ t, lang, prefill }) {
     choiceGroup('contactSeeker', { type: 'radio', selected: [prefill?.contactSeeker || 'unknown'] }),
     choiceGroup('referralSources', { type: 'checkbox', selected: prefill?.referralSources || [] }),
     referralOtherWrap,
-    choiceGroup('support', { type: 'checkbox', selected: [] }),
-    choiceGroup('professionalHelp', { type: 'checkbox', selected: [] }),
+    // A referral card sent in the chat: "advice to seek professional help" and its kind, already checked (still changeable).
+    choiceGroup('support', { type: 'checkbox', selected: prefill?.support || [] }),
+    choiceGroup('professionalHelp', { type: 'checkbox', selected: prefill?.professionalHelp || [] }),
     choiceGroup('safety', { type: 'radio', selected: ['none'] }),
     errorsBox,
     h('div', { class: 'actions' },

@@ -2,6 +2,12 @@
 export const texts = {
   nl: {
     console: 'Console',
+    repliesPage: 'Antwoorden en verwijzingen',
+    repliesButton: 'Antwoorden', repliesButtonHint: 'Kies een standaardantwoord (of typ / aan het begin van het bericht)',
+    repliesTitle: 'Standaardantwoorden', repliesNone: 'Geen antwoord gevonden.', repliesEmpty: 'Er zijn nog geen standaardantwoorden.',
+    repliesHint: (n) => `${n} ${n === 1 ? 'antwoord' : 'antwoorden'}: kies met de pijltjes, Enter zet de tekst in je bericht, Esc sluit de lijst.`,
+    refer: 'Verwijzen', referTitle: 'Verwijzen naar', referIntro: 'De contactzoeker krijgt de gekozen kaart met het telefoonnummer en de website.',
+    referNone: 'Er zijn nog geen verwijzingen. De coördinator kan ze toevoegen.', referCancel: 'Annuleren', referralSent: 'verwijzing',
     availability: 'Beschikbaarheid',
     available: 'Beschikbaar', paused: 'Pauze', offline: 'Offline',
     availabilityHelp: 'Beschikbaar: je krijgt chats. Pauze: je lopende gesprekken gaan door, je krijgt geen nieuwe. Offline: je dienst is voorbij.',
@@ -102,6 +108,12 @@ export const texts = {
     debriefGone: 'Dit verzoek was al afgehandeld.'
   },
   en: {
+    repliesPage: 'Replies and referrals',
+    repliesButton: 'Replies', repliesButtonHint: 'Pick a canned reply (or type / at the start of the message)',
+    repliesTitle: 'Canned replies', repliesNone: 'No reply found.', repliesEmpty: 'There are no canned replies yet.',
+    repliesHint: (n) => `${n} ${n === 1 ? 'reply' : 'replies'}: choose with the arrow keys, Enter puts the text in your message, Esc closes the list.`,
+    refer: 'Refer', referTitle: 'Refer to', referIntro: 'The contact seeker gets the chosen card with the phone number and the website.',
+    referNone: 'There are no referrals yet. The coordinator can add them.', referCancel: 'Cancel', referralSent: 'referral',
     console: 'Console',
     availability: 'Availability',
     available: 'Available', paused: 'Paused', offline: 'Offline',

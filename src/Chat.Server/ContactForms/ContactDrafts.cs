@@ -8,14 +8,24 @@ namespace Chat.Server.ContactForms;
 /// <summary>Keeps the drafts of forms to fill after answered chats (singleton; opens a scope per call).</summary>
 public sealed class ContactDrafts(IServiceScopeFactory scopes, ILogger<ContactDrafts> logger)
 {
-    public static ContactPrefill Prefill(ChatSession s, DateTimeOffset endedAt) => new(
-        s.ConversationId,
-        Hour(s.StartedAt ?? s.RequestedAt),
-        DurationMinutes(s.StartedAt ?? endedAt, endedAt),
-        "website-chat",
-        ContactCodes.ConversationFromFollowUp(s.Visitor.FollowUp),
-        ContactCodes.ContactSeekerFromAbout(s.Visitor.About),
-        ContactCodes.ReferralFromPage(s.Visitor.Referral));
+    /// <param name="log">The chat's messages: a referral card sent in it means advice to seek professional help, of its kind.</param>
+    public static ContactPrefill Prefill(ChatSession s, DateTimeOffset endedAt, IReadOnlyList<ChatMessage>? log = null)
+    {
+        var kinds = ContactCodes.ProfessionalHelp.Mask((log ?? []).Where(m => m.Card is not null).Select(m => m.Card!.Kind));
+        var sent = (log ?? []).Any(m => m.Card is not null);
+        return new(
+            s.ConversationId,
+            Hour(s.StartedAt ?? s.RequestedAt),
+            DurationMinutes(s.StartedAt ?? endedAt, endedAt),
+            "website-chat",
+            ContactCodes.ConversationFromFollowUp(s.Visitor.FollowUp),
+            ContactCodes.ContactSeekerFromAbout(s.Visitor.About),
+            ContactCodes.ReferralFromPage(s.Visitor.Referral),
+            sent ? [ReferredSupport] : [],
+            ContactCodes.ProfessionalHelp.Keys(kinds));
+    }
+
+    private const string ReferredSupport = "advice-professional-help";
 
     /// <summary>ceiling(seconds / 60), at least 1, at most the form's 600.</summary>
     public static int DurationMinutes(DateTimeOffset start, DateTimeOffset end) =>
@@ -40,6 +50,7 @@ public sealed class ContactDrafts(IServiceScopeFactory scopes, ILogger<ContactDr
                 ConversationId = p.ConversationId, ExpertId = expertId, OccurredAt = p.OccurredAt,
                 DurationMinutes = p.DurationMinutes, Conversation = p.Conversation, ContactSeeker = p.ContactSeeker,
                 ReferralSource = p.ReferralSources.FirstOrDefault(), EndedAt = endedAt,
+                Support = ContactCodes.Support.Mask(p.Support), ProfessionalHelp = ContactCodes.ProfessionalHelp.Mask(p.ProfessionalHelp),
             });
             await db.SaveChangesAsync();
         }
@@ -54,6 +65,7 @@ public sealed class ContactDrafts(IServiceScopeFactory scopes, ILogger<ContactDr
     {
         var drafts = await db.ContactDrafts.Where(d => d.ExpertId == expertId).ToListAsync();
         return drafts.OrderBy(d => d.EndedAt).Select(d => new ContactPrefill(d.ConversationId, d.OccurredAt, d.DurationMinutes,
-            "website-chat", d.Conversation, d.ContactSeeker, d.ReferralSource is null ? [] : [d.ReferralSource])).ToList();
+            "website-chat", d.Conversation, d.ContactSeeker, d.ReferralSource is null ? [] : [d.ReferralSource],
+            ContactCodes.Support.Keys(d.Support), ContactCodes.ProfessionalHelp.Keys(d.ProfessionalHelp))).ToList();
     }
 }

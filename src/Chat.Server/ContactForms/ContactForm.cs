@@ -39,4 +39,7 @@ public sealed class ContactDraft
     public string ContactSeeker { get; set; } = "";
     public string? ReferralSource { get; set; }
     public DateTimeOffset EndedAt { get; set; }
+    /// <summary>Bit masks as in <see cref="ContactForm"/>: what the chat itself says (a referral card sent).</summary>
+    public int Support { get; set; }
+    public int ProfessionalHelp { get; set; }
 }

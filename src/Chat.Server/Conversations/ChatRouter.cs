@@ -262,8 +262,10 @@ public sealed partial class ChatRouter(
     }
 
     /// <summary>One round trip to the store: the append itself checks that the chat is this expert's and still open.</summary>
-    public Task<SendResult> ExpertSendAsync(string expertId, string conversationId, string clientMessageId, string text, Action? placed = null) =>
-        SendAsync(conversationId, Senders.Expert, clientMessageId, text, expertId, placed);
+    /// <param name="card">A referral card (SendReferral), stored with the message; <paramref name="text"/> is its text form.</param>
+    public Task<SendResult> ExpertSendAsync(string expertId, string conversationId, string clientMessageId, string text, Action? placed = null,
+        ReferralCard? card = null) =>
+        SendAsync(conversationId, Senders.Expert, clientMessageId, text, expertId, placed, card);
 
     public Task ExpertTypingAsync(ChatSession session, bool isTyping) =>
         notify.Visitor(session.SessionId).TypingChanged(new(session.ConversationId, Senders.Expert, isTyping));
@@ -322,7 +324,7 @@ public sealed partial class ChatRouter(
     /// <param name="assignedTo">An expert's send: stored only while the chat is with this expert (checked by the store,
     /// atomically with the append: a chat passed on a moment ago takes nothing more from its former expert).</param>
     private async Task<SendResult> SendAsync(string conversationId, string from, string clientMessageId, string text, string? assignedTo,
-        Action? placed)
+        Action? placed, ReferralCard? card = null)
     {
         // The store takes the message in call order before its first await; after that, the next send may go.
         Task<AppendResult> append;
@@ -330,7 +332,7 @@ public sealed partial class ChatRouter(
         {
             var o = Options;
             append = store.AppendAsync(conversationId, from, clientMessageId, text, time.GetUtcNow(), assignedTo,
-                new MessageLimits(o.MaxMessagesPerChat, o.VisitorMessagesPerMinute));
+                new MessageLimits(o.MaxMessagesPerChat, o.VisitorMessagesPerMinute), card: card);
         }
         catch (Exception ex)
         {
@@ -396,7 +398,7 @@ public sealed partial class ChatRouter(
             }
             else
             {
-                var prefill = ContactDrafts.Prefill(ended, now);
+                var prefill = ContactDrafts.Prefill(ended, now, await store.GetMessagesAsync(ended.ConversationId, 0));
                 await drafts.SaveAsync(ended.ExpertId, prefill, now);
                 await notify.Expert(ended.ExpertId).ChatEnded(new(ended.ConversationId, endedBy, duration, prefill, CoolDownUntil: CoolDownAfter(now)));
             }

@@ -19,9 +19,11 @@ public sealed record ExpertInfo(string DisplayName, string Experience);
 public sealed record ResumeResult(string Status, int? Position, int? EstimatedWaitSeconds, string? ConversationId, ExpertInfo? Expert, IReadOnlyList<MessageDto> Messages);
 public sealed record SendResult(long Seq, DateTimeOffset SentAt);
 
-public sealed record MessageDto(string ConversationId, long Seq, string ClientMessageId, string From, string Text, DateTimeOffset SentAt)
+/// <param name="Card">A referral card (expert hub SendReferral), or null; <see cref="Text"/> is then its plain-text form.</param>
+public sealed record MessageDto(string ConversationId, long Seq, string ClientMessageId, string From, string Text, DateTimeOffset SentAt,
+    ReferralCard? Card = null)
 {
-    public static MessageDto Of(string conversationId, ChatMessage m) => new(conversationId, m.Seq, m.ClientMessageId, m.From, m.Text, m.SentAt);
+    public static MessageDto Of(string conversationId, ChatMessage m) => new(conversationId, m.Seq, m.ClientMessageId, m.From, m.Text, m.SentAt, m.Card);
 }
 
 public sealed record QueueUpdated(int Position, int? EstimatedWaitSeconds);
@@ -75,9 +77,12 @@ public sealed record DebriefResult(long Id, DateTimeOffset RequestedAt);
 public sealed record FeedbackRequest(int? Score, string? Helped);
 
 /// <summary>What the system knows for the contact form after a chat: codes only, nothing about the person.</summary>
+/// <param name="Support">With a referral card sent in the chat: <c>advice-professional-help</c>.</param>
+/// <param name="ProfessionalHelp">The kinds of the referral cards sent in the chat.</param>
 public sealed record ContactPrefill(
     string ConversationId, DateTimeOffset OccurredAt, int DurationMinutes, string ContactType,
-    string Conversation, string ContactSeeker, IReadOnlyList<string> ReferralSources);
+    string Conversation, string ContactSeeker, IReadOnlyList<string> ReferralSources,
+    IReadOnlyList<string>? Support = null, IReadOnlyList<string>? ProfessionalHelp = null);
 
 /// <summary>Events the visitor's browser receives; the widget follows these names.</summary>
 public interface IVisitorClient

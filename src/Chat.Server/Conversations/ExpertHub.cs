@@ -5,6 +5,7 @@ using Chat.Server.Storage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Server.Conversations;
@@ -50,6 +51,20 @@ public sealed class ExpertHub(ChatRouter router, UserManager<ChatUser> users, Re
         ChatValidation.ConversationId(conversationId);
         ChatValidation.Message(clientMessageId, text, options.CurrentValue.MaxMessageLength);
         return await router.ExpertSendAsync(Me.Id, conversationId!, clientMessageId!, text!, turn.End);
+    }
+
+    /// <summary>
+    /// Sends a referral card: a message like any other, its text the card's plain-text form, the card stored with it.
+    /// The append checks atomically that the chat is this expert's and still open; an unknown card sends nothing.
+    /// </summary>
+    public async Task<SendResult> SendReferral(string? conversationId, string? clientMessageId, long referralId)
+    {
+        ChatValidation.ConversationId(conversationId);
+        ChatValidation.Message(clientMessageId, "card", options.CurrentValue.MaxMessageLength);
+        var referral = await db.Referrals.AsNoTracking().FirstOrDefaultAsync(r => r.Id == referralId)
+                       ?? throw new HubException("Deze verwijzing bestaat niet (meer); er is niets verstuurd.");
+        var card = referral.Card();
+        return await router.ExpertSendAsync(Me.Id, conversationId!, clientMessageId!, Replies.Referral.TextOf(card), turn.End, card);
     }
 
     public async Task Typing(string? conversationId, bool isTyping)

@@ -68,8 +68,9 @@ public interface ILiveStore
     // longer: passed on, put back in the queue) with that expert; all checked atomically with the append. A resend of
     // a stored message is acknowledged again whatever happened since. With limits, a new visitor or expert message
     // beyond them throws MessageLimitException (checked atomically too; a resend of a stored message is never refused).
+    // A card (a referral, from an expert) is stored with the message; a resend returns the stored one.
     Task<AppendResult> AppendAsync(string conversationId, string from, string clientMessageId, string text, DateTimeOffset at,
-        string? assignedTo = null, MessageLimits? limits = null, CancellationToken ct = default);
+        string? assignedTo = null, MessageLimits? limits = null, CancellationToken ct = default, ReferralCard? card = null);
     Task<IReadOnlyList<ChatMessage>> GetMessagesAsync(string conversationId, long afterSeq, CancellationToken ct = default);
 
     // Expert presence, changed by intent: each is one atomic change of the fields it names (never a read, then a write

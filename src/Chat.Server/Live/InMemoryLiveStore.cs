@@ -221,7 +221,7 @@ public sealed class InMemoryLiveStore : ILiveStore
     }
 
     public Task<AppendResult> AppendAsync(string conversationId, string from, string clientMessageId, string text, DateTimeOffset at,
-        string? assignedTo = null, MessageLimits? limits = null, CancellationToken ct = default)
+        string? assignedTo = null, MessageLimits? limits = null, CancellationToken ct = default, ReferralCard? card = null)
     {
         lock (_gate)
         {
@@ -248,7 +248,7 @@ public sealed class InMemoryLiveStore : ILiveStore
                     log.VisitorInMinute++;
                 }
             }
-            var message = new ChatMessage(log.Messages.Count + 1, clientMessageId, from, text, at);
+            var message = new ChatMessage(log.Messages.Count + 1, clientMessageId, from, text, at, card);
             log.Messages.Add(message);
             log.ByClientId[key] = message;
             return Task.FromResult(new AppendResult(message, Duplicate: false, sid, _sessions[sid].ExpertId));

@@ -85,7 +85,11 @@ public static class Senders
     public const string System = "system";
 }
 
-public sealed record ChatMessage(long Seq, string ClientMessageId, string From, string Text, DateTimeOffset SentAt);
+/// <param name="Card">A referral card sent by the expert (Replies/): shown as a card; <see cref="Text"/> is its plain-text form.</param>
+public sealed record ChatMessage(long Seq, string ClientMessageId, string From, string Text, DateTimeOffset SentAt, ReferralCard? Card = null);
+
+/// <summary>An organisation the expert refers the visitor to, as sent in the chat (a copy: later edits do not change it).</summary>
+public sealed record ReferralCard(string Name, string Kind, string Phone, string Url, string Hours, string Description);
 
 /// <summary>
 /// The stored message, whether it was there already, and who the chat was with at the append (the session and

@@ -273,8 +273,9 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
     }
 
     // Appends a batch of messages (see GroupCommit), each checked and appended as a single append would be:
-    // ARGV = prefix, then nine values per message (conversation, from, client id, text, time, the expert it must be
-    // assigned to or '', the chat's message cap or '', the visitor's messages per minute or '', the minute). Returns one reply per
+    // ARGV = prefix, then ten values per message (conversation, from, client id, text, time, the expert it must be
+    // assigned to or '', the chat's message cap or '', the visitor's messages per minute or '', the minute, the card's
+    // JSON or ''). Returns one reply per
     // message, in order: {'new', seq, sessionId, expertId or ''}, {'duplicate', the stored message's JSON, sessionId,
     // expertId or ''}, {'missing'}, {'ended'}, {'not-assigned'}, {'full'} or {'rate'}. The visitor's count per minute is
     // P mr:{conversationId} (minute, count), expiring with the minute.
@@ -291,7 +292,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
           redis.call('PEXPIRE', key, 120000)
           return true
         end
-        for b = 2, #ARGV, 9 do
+        for b = 2, #ARGV, 10 do
           local cid, from, clientId = ARGV[b], ARGV[b + 1], ARGV[b + 2]
           local reply
           local sid = redis.call('GET', p..'c:'..cid)
@@ -317,7 +318,9 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
               reply = {'rate'}
             else
               local seq = redis.call('LLEN', p..'log:'..cid) + 1
-              local m = cjson.encode({seq = seq, clientMessageId = clientId, from = from, text = ARGV[b + 3], sentAt = ARGV[b + 4]})
+              local m = {seq = seq, clientMessageId = clientId, from = from, text = ARGV[b + 3], sentAt = ARGV[b + 4]}
+              if ARGV[b + 9] ~= '' then m.card = cjson.decode(ARGV[b + 9]) end
+              m = cjson.encode(m)
               redis.call('RPUSH', p..'log:'..cid, m)
               redis.call('HSET', p..'ids:'..cid, from..':'..clientId, seq)
               reply = {'new', seq, sid, eid}
@@ -329,30 +332,31 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         """;
 
     private sealed record PendingAppend(string ConversationId, string From, string ClientMessageId, string Text, string At, string AssignedTo,
-        string MaxMessages, string PerMinute, long Minute);
+        string MaxMessages, string PerMinute, long Minute, string Card);
 
     // Messages sent at the same moment (many chats on this node) share one round trip to Redis.
     private GroupCommit<PendingAppend, RedisResult>? _appends;
 
     private GroupCommit<PendingAppend, RedisResult> Appends => _appends ??= new(async batch =>
     {
-        var values = new RedisValue[1 + batch.Count * 9];
+        var values = new RedisValue[1 + batch.Count * 10];
         values[0] = _p;
         for (var i = 0; i < batch.Count; i++)
         {
-            var (a, at) = (batch[i], 1 + i * 9);
+            var (a, at) = (batch[i], 1 + i * 10);
             (values[at], values[at + 1], values[at + 2], values[at + 3], values[at + 4], values[at + 5]) =
                 (a.ConversationId, a.From, a.ClientMessageId, a.Text, a.At, a.AssignedTo);
-            (values[at + 6], values[at + 7], values[at + 8]) = (a.MaxMessages, a.PerMinute, a.Minute);
+            (values[at + 6], values[at + 7], values[at + 8], values[at + 9]) = (a.MaxMessages, a.PerMinute, a.Minute, a.Card);
         }
         return (RedisResult[]?)await redis.EvalAsync(AppendScript, values: values) ?? [];
     });
 
     public async Task<AppendResult> AppendAsync(string conversationId, string from, string clientMessageId, string text, DateTimeOffset at,
-        string? assignedTo = null, MessageLimits? limits = null, CancellationToken ct = default)
+        string? assignedTo = null, MessageLimits? limits = null, CancellationToken ct = default, ReferralCard? card = null)
     {
         var r = (RedisValue[]?)await Appends.RunAsync(new(conversationId, from, clientMessageId, text, Iso(at), assignedTo ?? "",
-            limits?.MaxMessages.ToString() ?? "", limits?.VisitorPerMinute.ToString() ?? "", at.ToUnixTimeSeconds() / 60));
+            limits?.MaxMessages.ToString() ?? "", limits?.VisitorPerMinute.ToString() ?? "", at.ToUnixTimeSeconds() / 60,
+            card is null ? "" : JsonSerializer.Serialize(card, Json)));
         if (r is not { Length: > 0 }) throw new InvalidOperationException("Unexpected reply to the append.");
         switch ((string?)r[0])
         {
@@ -363,7 +367,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
             case "rate": throw new MessageLimitException(full: false);
             case "new" when r.Length == 4:
                 // The new message is what was sent, with the seq Redis gave it: no need to read it back.
-                return new AppendResult(new ChatMessage((long)r[1], clientMessageId, from, text, at.ToUniversalTime()), false, (string)r[2]!, ExpertOf(r[3]));
+                return new AppendResult(new ChatMessage((long)r[1], clientMessageId, from, text, at.ToUniversalTime(), card), false, (string)r[2]!, ExpertOf(r[3]));
             case "duplicate" when r.Length == 4:
                 return new AppendResult(Message(r[1]) ?? throw new InvalidOperationException("Malformed message in Redis."),
                     true, (string)r[2]!, ExpertOf(r[3]));

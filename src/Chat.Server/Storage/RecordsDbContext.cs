@@ -1,5 +1,6 @@
 using Chat.Server.Accounts;
 using Chat.Server.ContactForms;
+using Chat.Server.Replies;
 using Chat.Server.Roster;
 using Chat.Server.Statistics;
 using Chat.Server.Wellbeing;
@@ -29,6 +30,8 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options,
     public DbSet<PlannedShift> PlannedShifts => Set<PlannedShift>();
     public DbSet<DebriefRequest> DebriefRequests => Set<DebriefRequest>();
     public DbSet<FeedbackDay> FeedbackDays => Set<FeedbackDay>();
+    public DbSet<Reply> Replies => Set<Reply>();
+    public DbSet<Referral> Referrals => Set<Referral>();
 
     /// <summary>New contact forms update the daily counts in the same transaction: the statistics never drift.</summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken ct = default)
@@ -104,6 +107,27 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options,
             d.Property(x => x.ReferralSource).HasMaxLength(32);
             d.Property(x => x.OccurredAt).HasConversion(UnixSeconds);
             d.Property(x => x.EndedAt).HasConversion(UnixSeconds);
+        });
+
+        builder.Entity<Reply>(r =>
+        {
+            r.ToTable("Replies");
+            r.HasKey(x => x.Id);
+            r.Property(x => x.Title).HasMaxLength(RepliesApi.MaxTitle).IsRequired();
+            r.Property(x => x.Text).HasMaxLength(RepliesApi.MaxText).IsRequired();
+            r.Property(x => x.Language).HasMaxLength(8).IsRequired();
+        });
+
+        builder.Entity<Referral>(r =>
+        {
+            r.ToTable("Referrals");
+            r.HasKey(x => x.Id);
+            r.Property(x => x.Name).HasMaxLength(RepliesApi.MaxName).IsRequired();
+            r.Property(x => x.Kind).HasMaxLength(32).IsRequired();
+            r.Property(x => x.Phone).HasMaxLength(RepliesApi.MaxPhone).IsRequired();
+            r.Property(x => x.Url).HasMaxLength(RepliesApi.MaxUrl).IsRequired();
+            r.Property(x => x.Hours).HasMaxLength(RepliesApi.MaxHours).IsRequired();
+            r.Property(x => x.Description).HasMaxLength(RepliesApi.MaxDescription).IsRequired();
         });
 
         builder.Entity<QueueHour>(q =>

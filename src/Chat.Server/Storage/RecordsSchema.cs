@@ -10,12 +10,13 @@ namespace Chat.Server.Storage;
 /// </summary>
 public static class RecordsSchema
 {
-    public const int Current = 4;
+    public const int Current = 5;
 
     /// <summary>Tables a step adds: a database at an earlier version lacks them and is not taken for an early build's.</summary>
     private static readonly IReadOnlyDictionary<int, string[]> TablesAddedBy = new Dictionary<int, string[]>
     {
         [4] = ["PlannedShifts", "DebriefRequests", "FeedbackDays"],
+        [5] = ["Replies", "Referrals"],
     };
 
     // Steps from version N-1 to N, for N >= 2. Keep them small and additive. A step that adds tables takes their
@@ -31,6 +32,10 @@ public static class RecordsSchema
         [4] = db => "ALTER TABLE \"AspNetUsers\" ADD COLUMN \"Gender\" VARCHAR(16) NOT NULL DEFAULT 'unspecified';\n" +
                     "ALTER TABLE \"AspNetUsers\" ADD COLUMN \"Languages\" VARCHAR(64) NOT NULL DEFAULT 'nl';\n" +
                     TablesOfModel(db, TablesAddedBy[4]),
+        // 5: canned replies and referral cards; a draft remembers the help a card in the chat advised.
+        [5] = db => "ALTER TABLE \"ContactDrafts\" ADD COLUMN \"Support\" INTEGER NOT NULL DEFAULT 0;\n" +
+                    "ALTER TABLE \"ContactDrafts\" ADD COLUMN \"ProfessionalHelp\" INTEGER NOT NULL DEFAULT 0;\n" +
+                    TablesOfModel(db, TablesAddedBy[5]),
     };
 
 

@@ -95,6 +95,19 @@ public sealed class AccessibilityTests(BrowserFixture f, ITestOutputHelper outpu
         await Expect(widget.Locator("li.msg.expert")).ToHaveCountAsync(1);
         await CheckAsync(widget, "widget-chatting", width);
         await CheckAsync(console, "console-active-chat", width);
+        // The canned replies' list ("/" in the box), the referral dialog, and the card in the widget.
+        await console.Locator("#reply").PressSequentiallyAsync("/");
+        await Expect(console.GetByRole(AriaRole.Listbox, new() { Name = "Standaardantwoorden" })).ToBeVisibleAsync();
+        await CheckAsync(console, "console-reply-list", width);
+        await console.Locator("#reply").PressAsync("Escape");
+        await console.Locator("#reply").FillAsync("");
+        await console.GetByRole(AriaRole.Button, new() { Name = "Verwijzen" }).ClickAsync();
+        var refer = console.GetByRole(AriaRole.Dialog, new() { Name = "Verwijzen naar" });
+        await Expect(refer).ToBeVisibleAsync();
+        await CheckAsync(console, "console-referral-dialog", width);
+        await refer.Locator(".referral-choice").Filter(new() { HasText = "Veilig Thuis" }).ClickAsync();
+        await Expect(widget.Locator("li.msg.card")).ToHaveCountAsync(1);
+        await CheckAsync(widget, "widget-referral-card", width);
 
         // The expert ends it: the ended banner above the conversation, then the ended screen; the contact form opens.
         await console.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" }).ClickAsync();
@@ -146,7 +159,7 @@ public sealed class AccessibilityTests(BrowserFixture f, ITestOutputHelper outpu
         await console.GotoAsync(f.BaseUrl + "/console/accounts");
         await Expect(console.GetByRole(AriaRole.Rowheader, new() { Name = "expert1", Exact = true })).ToBeVisibleAsync();
         await CheckAsync(console, "accounts", width);
-        foreach (var (path, heading) in new[] { ("/console/blocks", "Blokkades"), ("/console/password", "Wachtwoord wijzigen"), ("/console/two-factor", "Tweestapsverificatie") })
+        foreach (var (path, heading) in new[] { ("/console/blocks", "Blokkades"), ("/console/replies", "Antwoorden en verwijzingen"), ("/console/password", "Wachtwoord wijzigen"), ("/console/two-factor", "Tweestapsverificatie") })
         {
             await console.GotoAsync(f.BaseUrl + path);
             await Expect(console.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync();

@@ -61,7 +61,9 @@ public sealed class RecordsSchemaTests
                 await using var cmd = conn.CreateCommand();
                 cmd.CommandText = "ALTER TABLE \"QueueHours\" DROP COLUMN \"Blocked\"; ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Disabled\"; " +
                     "ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Gender\"; ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Languages\"; " +
-                    "DROP TABLE \"PlannedShifts\"; DROP TABLE \"DebriefRequests\"; DROP TABLE \"FeedbackDays\"; DELETE FROM \"SchemaVersion\"; INSERT INTO \"SchemaVersion\" VALUES (1, '2026-11-01T00:00:00Z');" +
+                    "DROP TABLE \"PlannedShifts\"; DROP TABLE \"DebriefRequests\"; DROP TABLE \"FeedbackDays\"; " +
+                    "DROP TABLE \"Replies\"; DROP TABLE \"Referrals\"; ALTER TABLE \"ContactDrafts\" DROP COLUMN \"Support\"; " +
+                    "ALTER TABLE \"ContactDrafts\" DROP COLUMN \"ProfessionalHelp\"; DELETE FROM \"SchemaVersion\"; INSERT INTO \"SchemaVersion\" VALUES (1, '2026-11-01T00:00:00Z');" +
                     "INSERT INTO \"QueueHours\" (\"HourStart\", \"Requests\", \"RequestsWhileClosed\", \"Answered\", \"Abandoned\") VALUES (3600, 7, 1, 5, 2);";
                 await cmd.ExecuteNonQueryAsync();
             }
@@ -70,7 +72,11 @@ public sealed class RecordsSchemaTests
             await check.OpenAsync();
             await using var q = check.CreateCommand();
             q.CommandText = "SELECT (SELECT MAX(\"Version\") FROM \"SchemaVersion\") || ' ' || \"Requests\" || ' ' || \"Blocked\" FROM \"QueueHours\" WHERE \"HourStart\" = 3600";
-            Assert.Equal("4 7 0", (string?)await q.ExecuteScalarAsync());
+            Assert.Equal("5 7 0", (string?)await q.ExecuteScalarAsync());
+            q.CommandText = "SELECT COUNT(*) FROM \"Replies\"";
+            Assert.Equal(0L, (long?)await q.ExecuteScalarAsync()); // the first start's seed marker stays: a seed is never repeated
+            q.CommandText = "SELECT COUNT(*) FROM \"ContactDrafts\" WHERE \"Support\" = 0 AND \"ProfessionalHelp\" = 0";
+            Assert.Equal(0L, (long?)await q.ExecuteScalarAsync());
             q.CommandText = "SELECT COUNT(*) FROM \"PlannedShifts\"";
             Assert.Equal(0L, (long?)await q.ExecuteScalarAsync());
             q.CommandText = "SELECT \"Gender\" || ',' || \"Languages\" FROM \"AspNetUsers\" WHERE \"UserName\" = 'coordinator'";

@@ -336,6 +336,44 @@ function messageElement(from, text, meta) {
   return li;
 }
 
+// A referral card from the expert: the organisation's name, what it does, when it is reachable, a tap-to-call number and
+// its site (a new tab that is not told where the visitor came from). Every part is set as text; the link only when https.
+function cardElement(card, text, meta) {
+  const li = document.createElement('li');
+  li.className = 'msg expert card';
+  const el = (tag, className, content) => {
+    const x = document.createElement(tag);
+    x.className = className;
+    if (content) x.textContent = content;
+    return x;
+  };
+  const body = el('div', 'card-body');
+  body.append(el('span', 'card-label', t().cardLabel), el('strong', 'card-name', card.name || text));
+  if (card.description) body.append(el('span', 'card-description', card.description));
+  if (card.hours) body.append(el('span', 'card-hours', t().cardHours(card.hours)));
+  const actions = el('div', 'card-actions');
+  const tel = String(card.phone || '').replace(/[^0-9+]/g, '');
+  if (tel) {
+    const a = el('a', 'card-call', t().cardCall(card.phone));
+    a.href = 'tel:' + tel;
+    actions.append(a);
+  }
+  let url = null;
+  try { url = card.url ? new URL(card.url) : null; } catch { url = null; }
+  if (url && url.protocol === 'https:') {
+    const shown = url.hostname.replace(/^www\./, '');
+    const a = el('a', 'card-link', shown);
+    a.href = url.href;
+    a.target = '_blank';
+    a.rel = 'noopener noreferrer';
+    a.setAttribute('aria-label', t().cardLinkLabel(shown, card.name)); // starts with the visible text (voice control)
+    actions.append(a);
+  }
+  if (actions.childElementCount) body.append(actions);
+  li.append(body, el('span', 'meta', meta));
+  return li;
+}
+
 function scrollDown() {
   const list = $('messages');
   list.scrollTop = list.scrollHeight;
@@ -356,7 +394,7 @@ function renderMessage(msg) {
   see(msg.seq);
   const pendingEl = msg.from === 'visitor' ? document.querySelector(`li[data-client-id="${CSS.escape(msg.clientMessageId)}"]`) : null;
   const who = msg.from === 'expert' ? (state.expertName || t().expertFallback) + ' · ' : '';
-  const el = messageElement(msg.from, msg.text, who + time(msg.sentAt));
+  const el = msg.card && msg.from === 'expert' ? cardElement(msg.card, msg.text, who + time(msg.sentAt)) : messageElement(msg.from, msg.text, who + time(msg.sentAt));
   el.dataset.seq = String(msg.seq);
   if (pendingEl) pendingEl.replaceWith(el);
   else insertInOrder(el, msg.seq);

@@ -1,6 +1,8 @@
 // All texts of the visitor's chat, per language. Dutch is the default.
 export const texts = {
   nl: {
+    cardLabel: 'Verwijzing', cardHours: (h) => `Bereikbaar: ${h}`, cardCall: (p) => `Bel ${p}`,
+    cardLinkLabel: (shown, name) => `${shown}: website van ${name}, opent in een nieuw tabblad`,
     langSwitch: 'English', langSwitchLabel: 'Switch to English',
     quickExit: 'Snel weg', quickExitLabel: 'Snel weg: sluit de chat en ga naar een andere website (of druk 3 keer op Shift)',
     emergency: 'In acuut gevaar? Bel <112>. Voor advies of een melding: Veilig Thuis <0800-2000>, gratis, dag en nacht.',
@@ -89,6 +91,8 @@ export const texts = {
     newMessages: (n) => n === 1 ? '1 nieuw bericht' : `${n} nieuwe berichten`
   },
   en: {
+    cardLabel: 'Where to get help', cardHours: (h) => `Available: ${h}`, cardCall: (p) => `Call ${p}`,
+    cardLinkLabel: (shown, name) => `${shown}: website of ${name}, opens in a new tab`,
     langSwitch: 'Nederlands', langSwitchLabel: 'Schakel naar Nederlands',
     quickExit: 'Leave now', quickExitLabel: 'Leave now: close the chat and go to another website (or press Shift 3 times)',
     emergency: 'In immediate danger? Call <112>. For advice or to report: Veilig Thuis <0800-2000>, free, day and night.',
