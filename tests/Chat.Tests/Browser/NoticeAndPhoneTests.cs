@@ -192,10 +192,7 @@ public sealed class ConsoleUnreadTests(BrowserFixture f) : IClassFixture<Browser
     [Fact]
     public async Task AMessageInAnotherChatGetsACountOnItsItemAndAHiddenTabCountsInTheTitle()
     {
-        var coordinator = await f.App.CoordinatorClientAsync();
-        var accounts = await coordinator.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/accounts");
-        var id = accounts.EnumerateArray().Single(a => a.GetProperty("userName").GetString() == "coordinator").GetProperty("id").GetString();
-        (await coordinator.PutAsJsonAsync($"/api/accounts/{id}", new { maxChats = 2 })).EnsureSuccessStatusCode();
+        await TransferUiTests.CoordinatorTakesTwoChatsAsync(f);
         var page = await TransferUiTests.ConsoleAsync(f, "coordinator", "Demo-Coordinator-1");
         await using var first = new Visitor(AttackFixture.Hub(f.BaseUrl, "/hubs/visitor", address: null));
         await using var second = new Visitor(AttackFixture.Hub(f.BaseUrl, "/hubs/visitor", address: null));

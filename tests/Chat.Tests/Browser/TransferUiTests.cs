@@ -11,6 +11,15 @@ namespace Chat.Tests.Browser;
 public sealed class TransferUiTests(BrowserFixture f) : IClassFixture<BrowserFixture>
 {
     /// <summary>A console signed in and available, in a browser context of its own.</summary>
+    /// <summary>The demo coordinator takes two chats at once (for the tests of one chat beside another).</summary>
+    internal static async Task CoordinatorTakesTwoChatsAsync(BrowserFixture f)
+    {
+        var coordinator = await f.App.CoordinatorClientAsync();
+        var accounts = await coordinator.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/accounts");
+        var id = accounts.EnumerateArray().Single(a => a.GetProperty("userName").GetString() == "coordinator").GetProperty("id").GetString();
+        (await coordinator.PutAsJsonAsync($"/api/accounts/{id}", new { maxChats = 2 })).EnsureSuccessStatusCode();
+    }
+
     internal static async Task<IPage> ConsoleAsync(BrowserFixture f, string user, string password)
     {
         var ctx = await f.Browser.NewContextAsync(new() { Locale = "nl-NL", ViewportSize = new() { Width = 1280, Height = 800 } });
@@ -58,10 +67,7 @@ public sealed class FormWhileChattingTests(BrowserFixture f) : IClassFixture<Bro
     [Fact]
     public async Task AChatEndingBesideARunningOneNeverCoversItOrTakesItsTyping()
     {
-        var coordinator = await f.App.CoordinatorClientAsync();
-        var accounts = await coordinator.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/accounts");
-        var id = accounts.EnumerateArray().Single(a => a.GetProperty("userName").GetString() == "coordinator").GetProperty("id").GetString();
-        (await coordinator.PutAsJsonAsync($"/api/accounts/{id}", new { maxChats = 2 })).EnsureSuccessStatusCode();
+        await TransferUiTests.CoordinatorTakesTwoChatsAsync(f);
         var page = await ConsoleAsync("coordinator", "Demo-Coordinator-1");
         await using var first = new Visitor(AttackFixture.Hub(f.BaseUrl, "/hubs/visitor", address: null));
         await using var second = new Visitor(AttackFixture.Hub(f.BaseUrl, "/hubs/visitor", address: null));

@@ -128,6 +128,19 @@ public sealed class Expert(HubConnection hub) : IAsyncDisposable
     public ValueTask DisposeAsync() => Hub.DisposeAsync();
 }
 
+public static class ServerProcessExtensions
+{
+    /// <summary>A demo expert's console connection (signed in, started, availability set), as ChatApp.ExpertAsync.</summary>
+    public static async Task<Expert> ExpertAsync(this ServerProcess server, int n = 1, string availability = "available")
+    {
+        var hub = server.Hub("/hubs/expert", await server.CookieAsync($"expert{n}", $"Demo-Expert-{n}"));
+        var expert = new Expert(hub);
+        await hub.StartAsync();
+        if (availability != "offline") await hub.InvokeAsync<AvailabilityResult>("SetAvailability", availability);
+        return expert;
+    }
+}
+
 internal static class UriExtensions
 {
     public static Uri ToWs(this Uri uri) => new UriBuilder(uri) { Scheme = uri.Scheme == "https" ? "wss" : "ws" }.Uri;

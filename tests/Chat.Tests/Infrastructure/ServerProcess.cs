@@ -84,6 +84,13 @@ public sealed class ServerProcess : IAsyncDisposable
         return new ServerProcess(p, $"http://127.0.0.1:{port}", output);
     }
 
+    /// <summary>The settings that give a server its own records file and keys in <paramref name="dir"/>.</summary>
+    public static Dictionary<string, string> OwnData(string dir) => new()
+    {
+        ["ConnectionStrings__Records"] = $"Data Source={Path.Combine(dir, "chat.db")}",
+        ["DataProtection__KeysPath"] = Path.Combine(dir, "keys"),
+    };
+
     /// <summary>kill -TERM (a planned stop, as systemd or docker stop sends it); how long the process took to exit.</summary>
     public async Task<TimeSpan> StopAsync(TimeSpan timeout)
     {

@@ -13,11 +13,7 @@ public sealed class PlannedRestartTests(Xunit.Abstractions.ITestOutputHelper out
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "chat-tests", Guid.NewGuid().ToString("n"));
 
-    private Dictionary<string, string> Env() => new()
-    {
-        ["ConnectionStrings__Records"] = $"Data Source={Path.Combine(_dir, "chat.db")}",
-        ["DataProtection__KeysPath"] = Path.Combine(_dir, "keys"),
-    };
+    private Dictionary<string, string> Env() => ServerProcess.OwnData(_dir);
 
     public void Dispose()
     {
@@ -33,10 +29,8 @@ public sealed class PlannedRestartTests(Xunit.Abstractions.ITestOutputHelper out
         TimeSpan stopped;
         await using (var first = await ServerProcess.StartAsync(Env()))
         {
-            var expertHub = first.Hub("/hubs/expert", await first.CookieAsync("expert1", "Demo-Expert-1"));
-            var expert = new Expert(expertHub);
-            await expertHub.StartAsync();
-            await expertHub.InvokeAsync<AvailabilityResult>("SetAvailability", "available");
+            var expert = await first.ExpertAsync(1);
+            var expertHub = expert.Hub;
 
             var v1 = new Visitor(first.Hub("/hubs/visitor"));
             await v1.Hub.StartAsync();
@@ -86,9 +80,8 @@ public sealed class PlannedRestartTests(Xunit.Abstractions.ITestOutputHelper out
         Assert.Empty(fled.GetProperty("messages").EnumerateArray());
 
         // The console reconnects (the sign-in cookie survives: the keys are kept) and finds its chat.
-        var expertHub2 = second.Hub("/hubs/expert", await second.CookieAsync("expert1", "Demo-Expert-1"));
-        var expert2 = new Expert(expertHub2);
-        await expertHub2.StartAsync();
+        var expert2 = await second.ExpertAsync(1, "offline");
+        var expertHub2 = expert2.Hub;
         var stateOfExpert = await expertHub2.InvokeAsync<JsonElement>("GetState");
         Assert.Equal("available", stateOfExpert.GetProperty("availability").GetString());
         var chat = Assert.Single(stateOfExpert.GetProperty("conversations").EnumerateArray());
@@ -105,10 +98,8 @@ public sealed class PlannedRestartTests(Xunit.Abstractions.ITestOutputHelper out
         Directory.CreateDirectory(_dir);
         await using (var first = await ServerProcess.StartAsync(Env()))
         {
-            var expertHub = first.Hub("/hubs/expert", await first.CookieAsync("expert1", "Demo-Expert-1"));
-            var expert = new Expert(expertHub);
-            await expertHub.StartAsync();
-            await expertHub.InvokeAsync<AvailabilityResult>("SetAvailability", "available");
+            var expert = await first.ExpertAsync(1);
+            var expertHub = expert.Hub;
             var prank = await ConnectAsync(first);
             await prank.StartAsync();
             var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
@@ -116,9 +107,7 @@ public sealed class PlannedRestartTests(Xunit.Abstractions.ITestOutputHelper out
             await first.StopAsync(TimeSpan.FromSeconds(40));
         }
         await using var second = await ServerProcess.StartAsync(Env());
-        var expert2 = second.Hub("/hubs/expert", await second.CookieAsync("expert1", "Demo-Expert-1"));
-        await expert2.StartAsync();
-        await expert2.InvokeAsync<AvailabilityResult>("SetAvailability", "available");
+        await using var expert2 = await second.ExpertAsync(1);
         var again = await (await ConnectAsync(second)).StartAsync();
         Assert.Equal(("refused", "blocked"), (again.Status, again.Reason));
     }
@@ -142,10 +131,7 @@ public sealed class PlannedNodeStopTests(RedisServer redis)
         await using var nodeA = await ServerProcess.StartAsync(nodes.Env);
         await using var nodeB = await ServerProcess.StartAsync(nodes.Env);
 
-        var expertHub = nodeB.Hub("/hubs/expert", await nodeB.CookieAsync("expert1", "Demo-Expert-1"));
-        var expert = new Expert(expertHub);
-        await expertHub.StartAsync();
-        await expertHub.InvokeAsync<AvailabilityResult>("SetAvailability", "available");
+        await using var expert = await nodeB.ExpertAsync(1);
 
         var visitor = new Visitor(nodeA.Hub("/hubs/visitor"));
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

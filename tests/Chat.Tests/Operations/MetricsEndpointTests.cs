@@ -17,10 +17,8 @@ public sealed class MetricsEndpointTests
         Directory.CreateDirectory(dir);
         try
         {
-            await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
+            await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>(ServerProcess.OwnData(dir))
             {
-                ["ConnectionStrings__Records"] = $"Data Source={Path.Combine(dir, "chat.db")}",
-                ["DataProtection__KeysPath"] = Path.Combine(dir, "keys"),
                 ["Metrics__AllowedNetworks__0"] = "127.0.0.1/32",
                 ["Metrics__SnapshotInterval"] = "00:00:00",
             });

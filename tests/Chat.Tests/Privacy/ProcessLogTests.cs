@@ -22,10 +22,8 @@ public sealed class ProcessLogTests
         Directory.CreateDirectory(dir);
         try
         {
-            await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
+            await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>(ServerProcess.OwnData(dir))
             {
-                ["ConnectionStrings__Records"] = $"Data Source={Path.Combine(dir, "chat.db")}",
-                ["DataProtection__KeysPath"] = Path.Combine(dir, "keys"),
                 ["Logging__Format"] = "json",
                 // Everything the framework and our code write down to Debug: the rule must hold at any level an operator sets.
                 ["Logging__LogLevel__Default"] = "Debug",
