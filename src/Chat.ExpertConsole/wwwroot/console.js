@@ -603,7 +603,7 @@ function blockChat(id, opener) {
   const form = h('form', { class: 'contact-form block-form', novalidate: true },
     h('fieldset', { class: 'field', 'aria-describedby': 'block-error' }, h('legend', {}, t.blockReason),
       h('div', { class: 'choices' }, radios), error),
-    h('p', { id: 'block-explain' }, t.blockExplain),
+    h('p', { id: 'block-explain' }, t.blockExplain(Number(app.dataset.blockHours) || 24)),
     h('div', { class: 'actions' }, cancelButton, confirmButton));
   const dialog = h('dialog', { class: 'form-dialog narrow', 'aria-labelledby': 'block-title', 'aria-describedby': 'block-explain' },
     h('h2', { id: 'block-title' }, t.blockTitle), form);
