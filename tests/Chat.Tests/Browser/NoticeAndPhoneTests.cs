@@ -192,15 +192,9 @@ public sealed class ConsoleUnreadTests(BrowserFixture f) : IClassFixture<Browser
     [Fact]
     public async Task AMessageInAnotherChatGetsACountOnItsItemAndAHiddenTabCountsInTheTitle()
     {
-        await TransferUiTests.CoordinatorTakesTwoChatsAsync(f);
-        var page = await TransferUiTests.ConsoleAsync(f, "coordinator", "Demo-Coordinator-1");
-        await using var first = new Visitor(AttackFixture.Hub(f.BaseUrl, "/hubs/visitor", address: null));
-        await using var second = new Visitor(AttackFixture.Hub(f.BaseUrl, "/hubs/visitor", address: null));
-        await first.Hub.StartAsync();
-        await second.Hub.StartAsync();
-        await first.StartAsync();
-        await Expect(page.Locator("#reply")).ToBeVisibleAsync();
-        await second.StartAsync();
+        var (page, first, second) = await TransferUiTests.TwoChatsInTheCoordinatorsConsoleAsync(f);
+        await using var _ = first;
+        await using var __ = second;
         var items = page.Locator("button.chat-item");
         await Expect(items).ToHaveCountAsync(2);
         await Expect(items.Nth(0)).ToHaveAttributeAsync("aria-current", "true");

@@ -11,8 +11,25 @@ namespace Chat.Tests.Browser;
 public sealed class TransferUiTests(BrowserFixture f) : IClassFixture<BrowserFixture>
 {
     /// <summary>A console signed in and available, in a browser context of its own.</summary>
-    /// <summary>The demo coordinator takes two chats at once (for the tests of one chat beside another).</summary>
-    internal static async Task CoordinatorTakesTwoChatsAsync(BrowserFixture f)
+    /// <summary>
+    /// The coordinator's console (two chats at once) with a first chat open on screen and a second one arriving beside it
+    /// (for the tests of one chat beside another). The caller disposes the two visitors.
+    /// </summary>
+    internal static async Task<(IPage Page, Visitor First, Visitor Second)> TwoChatsInTheCoordinatorsConsoleAsync(BrowserFixture f)
+    {
+        await CoordinatorTakesTwoChatsAsync(f);
+        var page = await ConsoleAsync(f, "coordinator", "Demo-Coordinator-1");
+        var first = new Visitor(AttackFixture.Hub(f.BaseUrl, "/hubs/visitor", address: null));
+        var second = new Visitor(AttackFixture.Hub(f.BaseUrl, "/hubs/visitor", address: null));
+        await first.Hub.StartAsync();
+        await second.Hub.StartAsync();
+        await first.StartAsync();
+        await Expect(page.Locator("#reply")).ToBeVisibleAsync();
+        await second.StartAsync();
+        return (page, first, second);
+    }
+
+    private static async Task CoordinatorTakesTwoChatsAsync(BrowserFixture f)
     {
         var coordinator = await f.App.CoordinatorClientAsync();
         var accounts = await coordinator.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/accounts");
@@ -67,15 +84,9 @@ public sealed class FormWhileChattingTests(BrowserFixture f) : IClassFixture<Bro
     [Fact]
     public async Task AChatEndingBesideARunningOneNeverCoversItOrTakesItsTyping()
     {
-        await TransferUiTests.CoordinatorTakesTwoChatsAsync(f);
-        var page = await ConsoleAsync("coordinator", "Demo-Coordinator-1");
-        await using var first = new Visitor(AttackFixture.Hub(f.BaseUrl, "/hubs/visitor", address: null));
-        await using var second = new Visitor(AttackFixture.Hub(f.BaseUrl, "/hubs/visitor", address: null));
-        await first.Hub.StartAsync();
-        await second.Hub.StartAsync();
-        await first.StartAsync();
-        await Expect(page.Locator("#reply")).ToBeVisibleAsync();
-        await second.StartAsync();
+        var (page, first, second) = await TransferUiTests.TwoChatsInTheCoordinatorsConsoleAsync(f);
+        await using var _ = first;
+        await using var __ = second;
         await Expect(page.GetByText("Contactzoeker ·")).ToHaveCountAsync(2);
 
         // Typing in the chat on screen while the other one ends.
