@@ -498,13 +498,15 @@ public sealed partial class ChatRouter(
         return new QueueChanged(queue.Count, longest);
     }
 
-    public async Task<bool> IsOpenAsync() =>
-        (await store.GetPresencesAsync()).Any(e => e.OnShift && (e.Connected || e.ActiveChats.Count > 0));
+    public async Task<bool> IsOpenAsync() => IsOpen(await store.GetPresencesAsync());
 
+    private static bool IsOpen(IEnumerable<ExpertPresence> experts) => experts.Any(e => e.OnShift && (e.Connected || e.ActiveChats.Count > 0));
+
+    /// <summary>For /api/status (polled by every widget): one read of the experts and the queue; the chat lengths only when open.</summary>
     public async Task<(bool Open, int Waiting, int? EstimatedWaitSeconds)> StatusAsync()
     {
-        var open = await IsOpenAsync();
         var m = await SituationAsync();
+        var open = IsOpen(m.Experts);
         return (open, m.Queue.Count, open ? Matchmaking.EstimateSeconds(null, m.Queue.Count + 1, m, await TypicalChatLengthAsync()) : null);
     }
 
