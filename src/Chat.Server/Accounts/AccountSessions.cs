@@ -11,13 +11,13 @@ namespace Chat.Server.Accounts;
 /// request), its expert-hub connections are closed on every node (an event through the fan-out; each node closes its
 /// own), and a disabled expert is taken off shift (their chats go to the front of the queue).
 /// </summary>
-public sealed partial class AccountSessions(UserManager<ChatUser> users, ChatNotifier notify, ChatRouter router, ILogger<AccountSessions> logger)
+public sealed partial class AccountSessions(UserManager<ChatUser> users, ChatNotifier notify, Presence presence, ILogger<AccountSessions> logger)
 {
     public async Task EndAsync(ChatUser user, bool takeOffShift)
     {
         await users.UpdateSecurityStampAsync(user);
         await notify.Expert(user.Id).SignedOut(new SignedOut("account-changed"));
-        if (takeOffShift) await router.TakeOffShiftAsync(user.Id);
+        if (takeOffShift) await presence.TakeOffShiftAsync(user.Id);
         SessionsEnded(logger, user.Id, takeOffShift);
     }
 

@@ -46,8 +46,13 @@ public static class ConversationsExtensions
         services.AddSingleton<Statistics.QueueCounters>();
         services.AddSingleton<Roster.ShiftLog>();
         services.AddSingleton<Roster.RosterCalendar>();
+        services.AddSingleton<QueueView>();
         services.AddSingleton<ChatRouter>();
-        services.AddHostedService<LiveSweeper>();
+        services.AddSingleton<ChatLifecycle>();
+        services.AddSingleton<ChatMessaging>();
+        services.AddSingleton<Presence>();
+        services.AddSingleton<LiveSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveSweeper>());
         return services;
     }
 

@@ -12,7 +12,7 @@ namespace Chat.Server.Conversations;
 
 /// <summary>The expert console's hub: signed-in experts and coordinators only.</summary>
 [Authorize(Roles = Roles.ExpertOrCoordinator)]
-public sealed class ExpertHub(ChatRouter router, UserManager<ChatUser> users, RecordsDbContext db, IOptionsMonitor<ChatOptions> options,
+public sealed class ExpertHub(Presence presence, ChatLifecycle lifecycle, ChatMessaging messaging, QueueView queue, UserManager<ChatUser> users, RecordsDbContext db, IOptionsMonitor<ChatOptions> options,
     InvocationTurn turn, ExpertConnections connections, Wellbeing.Debriefs debriefs)
     : Hub<IExpertClient>
 {
@@ -26,7 +26,7 @@ public sealed class ExpertHub(ChatRouter router, UserManager<ChatUser> users, Re
         var identity = new ExpertIdentity(user.Id, user.DisplayName, user.Experience, Math.Max(1, user.MaxChats), user.Gender, user.LanguageList);
         Context.Items[IdentityKey] = identity;
         await Groups.AddToGroupAsync(Context.ConnectionId, ChatNotifier.AllExperts);
-        await router.ExpertConnectedAsync(identity);
+        await presence.ExpertConnectedAsync(identity);
         await base.OnConnectedAsync();
     }
 
@@ -35,22 +35,22 @@ public sealed class ExpertHub(ChatRouter router, UserManager<ChatUser> users, Re
         if (Context.Items.TryGetValue(IdentityKey, out var v) && v is ExpertIdentity e)
         {
             connections.Remove(e.Id, Context.ConnectionId);
-            await router.ExpertDisconnectedAsync(e.Id);
+            await presence.ExpertDisconnectedAsync(e.Id);
         }
         await base.OnDisconnectedAsync(exception);
     }
 
     public async Task<AvailabilityResult> SetAvailability(string? availability) =>
-        new(await router.SetAvailabilityAsync(Me, ChatValidation.Availability(availability)));
+        new(await presence.SetAvailabilityAsync(Me, ChatValidation.Availability(availability)));
 
     public async Task<ExpertState> GetState() =>
-        await router.GetStateAsync(Me.Id, await ContactDrafts.PendingAsync(db, Me.Id));
+        await presence.GetStateAsync(Me.Id, await ContactDrafts.PendingAsync(db, Me.Id));
 
     public async Task<SendResult> SendMessage(string? conversationId, string? clientMessageId, string? text)
     {
         ChatValidation.ConversationId(conversationId);
         ChatValidation.Message(clientMessageId, text, options.CurrentValue.MaxMessageLength);
-        return await router.ExpertSendAsync(Me.Id, conversationId!, clientMessageId!, text!, turn.End);
+        return await messaging.ExpertSendAsync(Me.Id, conversationId!, clientMessageId!, text!, turn.End);
     }
 
     /// <summary>
@@ -64,20 +64,20 @@ public sealed class ExpertHub(ChatRouter router, UserManager<ChatUser> users, Re
         var referral = await db.Referrals.AsNoTracking().FirstOrDefaultAsync(r => r.Id == referralId)
                        ?? throw new HubException("Deze verwijzing bestaat niet (meer); er is niets verstuurd.");
         var card = referral.Card();
-        return await router.ExpertSendAsync(Me.Id, conversationId!, clientMessageId!, Replies.Referral.TextOf(card), turn.End, card);
+        return await messaging.ExpertSendAsync(Me.Id, conversationId!, clientMessageId!, Replies.Referral.TextOf(card), turn.End, card);
     }
 
     public async Task Typing(string? conversationId, bool isTyping)
     {
         ChatValidation.ConversationId(conversationId);
-        await router.ExpertTypingAsync(await router.ExpertConversationAsync(Me.Id, conversationId!), isTyping);
+        await messaging.ExpertTypingAsync(await messaging.ExpertConversationAsync(Me.Id, conversationId!), isTyping);
     }
 
     /// <summary>Passes the chat on to a colleague: the visitor goes to the front of the queue with the history.</summary>
     public async Task TransferChat(string? conversationId)
     {
         ChatValidation.ConversationId(conversationId);
-        await router.TransferAsync(await router.ExpertConversationAsync(Me.Id, conversationId!));
+        await lifecycle.TransferAsync(await messaging.ExpertConversationAsync(Me.Id, conversationId!));
     }
 
     /// <summary>Ends an abusive, threatening or prank chat and keeps that visitor's address out for a while.</summary>
@@ -85,14 +85,14 @@ public sealed class ExpertHub(ChatRouter router, UserManager<ChatUser> users, Re
     {
         ChatValidation.ConversationId(conversationId);
         var code = ChatValidation.BlockReason(reason);
-        return await router.BlockAsync(await router.ExpertConversationAsync(Me.Id, conversationId!), Me, code);
+        return await lifecycle.BlockAsync(await messaging.ExpertConversationAsync(Me.Id, conversationId!), Me, code);
     }
 
     /// <summary>"Ik ben er klaar voor": ends the pause after a chat early.</summary>
-    public Task EndCoolDown() => router.EndCoolDownAsync(Me.Id);
+    public Task EndCoolDown() => presence.EndCoolDownAsync(Me.Id);
 
     /// <summary>Addition to the contract: whether the waiting visitors can be this expert's, and if not, why.</summary>
-    public Task<QueueStatus> GetQueueStatus() => router.QueueStatusAsync(Me.Id);
+    public Task<QueueStatus> GetQueueStatus() => queue.StatusForAsync(Me.Id);
 
     /// <summary>"Dit gesprek was zwaar": the coordinator sees who asked to talk it through, and when; nothing of the chat.</summary>
     public async Task<DebriefResult> RequestDebrief(string? conversationId = null)
@@ -104,7 +104,7 @@ public sealed class ExpertHub(ChatRouter router, UserManager<ChatUser> users, Re
     public async Task EndChat(string? conversationId)
     {
         ChatValidation.ConversationId(conversationId);
-        await router.EndByExpertAsync(await router.ExpertConversationAsync(Me.Id, conversationId!));
+        await lifecycle.EndByExpertAsync(await messaging.ExpertConversationAsync(Me.Id, conversationId!));
     }
 
     private ExpertIdentity Me => (ExpertIdentity)Context.Items[IdentityKey]!;

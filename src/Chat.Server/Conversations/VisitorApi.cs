@@ -14,7 +14,7 @@ public static class VisitorApi
     public static IEndpointRouteBuilder MapVisitorApi(this IEndpointRouteBuilder app)
     {
         // 204 whatever the token: the answer tells nothing about whether a chat existed.
-        app.MapPost("/api/visitor/leave", async (HttpRequest request, ChatRouter router) =>
+        app.MapPost("/api/visitor/leave", async (HttpRequest request, ChatLifecycle lifecycle) =>
         {
             var buffer = new byte[MaxTokenBytes + 1];
             var read = 0;
@@ -22,7 +22,7 @@ public static class VisitorApi
             if (read is > 0 and <= MaxTokenBytes)
             {
                 var token = Encoding.UTF8.GetString(buffer, 0, read).Trim();
-                if (token.Length is > 0 and <= 128) await router.LeaveByTokenAsync(token);
+                if (token.Length is > 0 and <= 128) await lifecycle.LeaveByTokenAsync(token);
             }
             return TypedResults.NoContent();
         }).AllowAnonymous().DisableAntiforgery();

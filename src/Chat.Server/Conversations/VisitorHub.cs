@@ -9,7 +9,7 @@ namespace Chat.Server.Conversations;
 /// The anonymous visitor's hub. A connection is bound to one chat session (by StartChat or Resume) and only
 /// ever acts on that session: the session id lives in <c>Context.Items</c>, never in the caller's arguments.
 /// </summary>
-public sealed class VisitorHub(ChatRouter router, ILiveStore store, IOptionsMonitor<ChatOptions> options, InvocationTurn turn,
+public sealed class VisitorHub(ChatLifecycle lifecycle, ChatMessaging messaging, Presence presence, ILiveStore store, IOptionsMonitor<ChatOptions> options, InvocationTurn turn,
     RefusalLog refusals, Wellbeing.Feedback feedback, Operations.ChatMetrics metrics)
     : Hub<IVisitorClient>
 {
@@ -24,7 +24,7 @@ public sealed class VisitorHub(ChatRouter router, ILiveStore store, IOptionsMoni
             throw new HubException("Je hebt al een gesprek open in dit venster.");
         var profile = ChatValidation.Profile(request);
         var firstWhileClosed = !Context.Items.ContainsKey(ClosedCountedKey);
-        var result = await router.StartChatAsync(profile, Context.GetHttpContext().ClientAddress(), BindAsync, firstWhileClosed);
+        var result = await lifecycle.StartAsync(profile, Context.GetHttpContext().ClientAddress(), BindAsync, firstWhileClosed);
         if (result.Status == "closed") Context.Items[ClosedCountedKey] = true;
         metrics.RequestOutcome(result.Status is "closed" or "refused" ? result.Status : Operations.ChatMetrics.Outcomes.Queued);
         if (result.Reason is { } reason) refusals.Refused(Context.ConnectionId, reason, "VisitorHub.StartChat");
@@ -36,7 +36,7 @@ public sealed class VisitorHub(ChatRouter router, ILiveStore store, IOptionsMoni
         if (string.IsNullOrWhiteSpace(resumeToken) || resumeToken.Length > 128)
             throw new HubException("resumeToken ontbreekt.");
         if (lastSeenSeq < 0) throw new HubException("lastSeenSeq kan niet negatief zijn.");
-        var (result, session) = await router.ResumeAsync(resumeToken, lastSeenSeq);
+        var (result, session) = await lifecycle.ResumeAsync(resumeToken, lastSeenSeq);
         if (session is not null && session.State != ChatState.Ended) await BindAsync(session);
         // A chat that ended while the page was away can still be given feedback from this connection.
         else if (session is not null) Context.Items[EndedKey] = session;
@@ -49,19 +49,19 @@ public sealed class VisitorHub(ChatRouter router, ILiveStore store, IOptionsMoni
         // The ids bound to this connection are enough: the append itself checks, atomically, that the chat has not
         // ended (one round trip to the store per message in Redis mode, not two).
         if (Context.Items.TryGetValue(BoundKey, out var bound) && bound is ChatSession session)
-            return await router.VisitorSendAsync(session, clientMessageId!, text!, turn.End);
+            return await messaging.VisitorSendAsync(session, clientMessageId!, text!, turn.End);
         throw new HubException("Er is geen gesprek: start eerst een chat.");
     }
 
     public async Task Typing(bool isTyping)
     {
-        if (await BoundSessionAsync() is { } session) await router.VisitorTypingAsync(session, isTyping);
+        if (await BoundSessionAsync() is { } session) await messaging.VisitorTypingAsync(session, isTyping);
     }
 
     public async Task LeaveChat()
     {
         if (Context.Items.TryGetValue(SessionKey, out var id) && id is string sessionId)
-            await router.LeaveAsync(sessionId);
+            await lifecycle.LeaveAsync(sessionId);
     }
 
     /// <summary>After the chat ended: a mark 1..10 and "did it help", both optional; once per chat, within the grace period.</summary>
@@ -75,7 +75,7 @@ public sealed class VisitorHub(ChatRouter router, ILiveStore store, IOptionsMoni
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         if (Context.Items.TryGetValue(SessionKey, out var id) && id is string sessionId)
-            await router.VisitorDisconnectedAsync(sessionId);
+            await presence.VisitorDisconnectedAsync(sessionId);
         await base.OnDisconnectedAsync(exception);
     }
 
@@ -84,7 +84,7 @@ public sealed class VisitorHub(ChatRouter router, ILiveStore store, IOptionsMoni
         if (Context.Items.TryGetValue(SessionKey, out var old) && old is string oldId && oldId != session.SessionId)
         {
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, ChatNotifier.VisitorGroup(oldId));
-            await router.VisitorDisconnectedAsync(oldId);
+            await presence.VisitorDisconnectedAsync(oldId);
         }
         else if (old is string same && same == session.SessionId)
         {
@@ -93,7 +93,7 @@ public sealed class VisitorHub(ChatRouter router, ILiveStore store, IOptionsMoni
         Context.Items[SessionKey] = session.SessionId;
         Context.Items[BoundKey] = session;
         await Groups.AddToGroupAsync(Context.ConnectionId, ChatNotifier.VisitorGroup(session.SessionId));
-        await router.VisitorConnectedAsync(session);
+        await presence.VisitorConnectedAsync(session);
     }
 
     private async Task<ChatSession?> BoundSessionAsync() =>

@@ -18,12 +18,12 @@ public static class WidgetApi
     {
         var api = app.MapGroup("/api").WithTags("Widget").AllowAnonymous();
 
-        api.MapGet("/status", async (ChatRouter router, RosterCalendar roster, TimeProvider time, HttpContext http) =>
+        api.MapGet("/status", async (QueueView queue, RosterCalendar roster, TimeProvider time, HttpContext http) =>
         {
             // The widget's host page is another origin: allow it to read the status, without credentials.
             http.Response.Headers.AccessControlAllowOrigin = "*";
             http.Response.Headers.CacheControl = "no-store";
-            var (open, waiting, estimate) = await router.StatusAsync();
+            var (open, waiting, estimate) = await queue.StatusAsync();
             var (next, upcoming) = await roster.OpeningsAsync(time.GetUtcNow());
             return TypedResults.Ok(new StatusResponse(open, waiting, estimate, next, upcoming));
         });

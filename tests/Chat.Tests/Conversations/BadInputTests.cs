@@ -75,7 +75,7 @@ public sealed class BadInputTests : IAsyncLifetime
         var request = new Dictionary<string, object?> { [field] = value };
         var ex = await Assert.ThrowsAsync<HubException>(() => visitor.StartAsync(request));
         Assert.Contains(field, ex.Message);
-        var status = await _app.Router.StatusAsync();
+        var status = await _app.Queue.StatusAsync();
         Assert.Equal(0, status.Waiting);
     }
 
@@ -85,7 +85,7 @@ public sealed class BadInputTests : IAsyncLifetime
         await using var expert = await _app.ExpertAsync(1, "offline");
         var ex = await Assert.ThrowsAsync<HubException>(() => expert.Hub.InvokeAsync<object>("SetAvailability", "busy"));
         Assert.Contains("beschikbaarheid", ex.Message);
-        Assert.False((await _app.Router.StatusAsync()).Open);
+        Assert.False((await _app.Queue.StatusAsync()).Open);
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class BadInputTests : IAsyncLifetime
         await Assert.ThrowsAsync<HubException>(() => visitor.Hub.InvokeAsync<object>("SetAvailability", "available"));
         await Assert.ThrowsAsync<HubException>(() => visitor.Hub.InvokeAsync<object>("GetState"));
         await Assert.ThrowsAsync<HubException>(() => visitor.Hub.InvokeAsync("EndChat", "x"));
-        Assert.False((await _app.Router.StatusAsync()).Open);
+        Assert.False((await _app.Queue.StatusAsync()).Open);
     }
 
     [Fact]
@@ -127,6 +127,6 @@ public sealed class BadInputTests : IAsyncLifetime
         await using var visitor = await _app.VisitorAsync();
         await visitor.StartAsync();
         await Assert.ThrowsAsync<HubException>(() => visitor.StartAsync());
-        Assert.Equal(1, (await _app.Router.StatusAsync()).Waiting);
+        Assert.Equal(1, (await _app.Queue.StatusAsync()).Waiting);
     }
 }

@@ -89,10 +89,10 @@ public sealed class LeavingTests
         await gone.Task.WaitAsync(Inbox.Timeout);
 
         clock.Advance(TimeSpan.FromMinutes(5)); // past the reconnect grace: an active chat is kept
-        await app.Router.SweepAsync();
+        await app.Sweeper.SweepAsync();
         Assert.Empty(expert.Inbox.Drain("ChatEnded"));
         clock.Advance(TimeSpan.FromMinutes(6)); // past Chat:VisitorAbsentEnd (10 minutes)
-        await app.Router.SweepAsync();
+        await app.Sweeper.SweepAsync();
         var ended = await expert.Inbox.Until("ChatEnded", e => e.GetProperty("conversationId").GetString() == conversationId);
         Assert.Equal("system", ended.GetProperty("endedBy").GetString());
         Assert.NotEqual(JsonValueKindNull, ended.GetProperty("form").ValueKind); // an answered chat still gets its form
@@ -138,7 +138,7 @@ public sealed class PurgeWithoutRecordsTests
 
         File.Delete(db); // the records database is gone (every later call to it fails)
         clock.Advance(TimeSpan.FromMinutes(16));
-        await Assert.ThrowsAnyAsync<Exception>(() => app.Router.SweepAsync()); // the sweep's records work fails ...
+        await Assert.ThrowsAnyAsync<Exception>(() => app.Sweeper.SweepAsync()); // the sweep's records work fails ...
         var store = app.Services.GetRequiredService<Chat.Server.Live.ILiveStore>();
         Assert.Null(await store.FindByConversationAsync(conversationId)); // ... but the transcript went first
         Assert.Empty(await store.GetMessagesAsync(conversationId, 0));

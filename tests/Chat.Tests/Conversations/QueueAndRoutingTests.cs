@@ -156,7 +156,7 @@ public sealed class QueueAndRoutingTests : IAsyncLifetime
         Assert.Equal("queued", r.Status); // nobody with that experience is on shift
 
         clock.Advance(TimeSpan.FromMinutes(4)); // past the 3-minute fallback
-        await app.Router.SweepAsync();
+        await app.Sweeper.SweepAsync();
         await visitor.Inbox.Next("ChatStarted");
         await victimExpert.Inbox.Next("ChatAssigned");
     }
@@ -188,7 +188,7 @@ public sealed class QueueAndRoutingTests : IAsyncLifetime
         await gone.Task.WaitAsync(Inbox.Timeout);
 
         clock.Advance(TimeSpan.FromMinutes(3));
-        await app.Router.SweepAsync();
+        await app.Sweeper.SweepAsync();
         await expert.Inbox.Until("QueueChanged", q => q.GetProperty("waiting").GetInt32() == 0);
     }
 
@@ -208,7 +208,7 @@ public sealed class QueueAndRoutingTests : IAsyncLifetime
 
         await using var other = await app.ExpertAsync(2);
         clock.Advance(TimeSpan.FromMinutes(3));
-        await app.Router.SweepAsync();
+        await app.Sweeper.SweepAsync();
         var system = await visitor.Inbox.Until("MessageReceived", m => m.GetProperty("from").GetString() == "system");
         Assert.Contains("wachtrij", system.GetProperty("text").GetString());
         var started = await visitor.Inbox.Next("ChatStarted");

@@ -79,10 +79,10 @@ public abstract class WellbeingTests : IAsyncLifetime
         await using var next = await _app.VisitorAsync();
         Assert.Equal("queued", (await next.StartAsync()).Status);
         Clock.Advance(TimeSpan.FromSeconds(119));
-        await _app.Router.SweepAsync();
+        await _app.Sweeper.SweepAsync();
         Assert.Equal("cool-down", (await expert.Hub.InvokeAsync<JsonElement>("GetQueueStatus")).GetProperty("notYours").GetString());
         Clock.Advance(TimeSpan.FromSeconds(1));
-        await _app.Router.SweepAsync();
+        await _app.Sweeper.SweepAsync();
         await next.Inbox.Next("ChatStarted");
         Assert.NotEqual(conversationId, (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString());
         await first.DisposeAsync();
@@ -101,14 +101,14 @@ public abstract class WellbeingTests : IAsyncLifetime
 
         // Past the planned end the expert is still really on shift: a new chat may come again.
         Clock.Advance(TimeSpan.FromMinutes(9));
-        await _app.Router.SweepAsync();
+        await _app.Sweeper.SweepAsync();
         await visitor.Inbox.Next("ChatStarted");
         var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString();
 
         // A chat that runs into the last minutes of a (next) shift is never cut off.
         await PlanAsync("expert1", Clock.GetUtcNow().AddMinutes(1), Clock.GetUtcNow().AddMinutes(5));
         Clock.Advance(TimeSpan.FromMinutes(2));
-        await _app.Router.SweepAsync();
+        await _app.Sweeper.SweepAsync();
         await expert.SendAsync(conversationId!, "m1", "Ik ben er nog.");
         await visitor.Inbox.Until("MessageReceived", m => m.GetProperty("text").GetString() == "Ik ben er nog.");
     }
@@ -151,7 +151,7 @@ public abstract class WellbeingTests : IAsyncLifetime
         Assert.Equal("man", why.GetProperty("wish").GetProperty("preferredGender").GetString());
 
         Clock.Advance(TimeSpan.FromMinutes(3));
-        await _app.Router.SweepAsync();
+        await _app.Sweeper.SweepAsync();
         var started = await visitor.Inbox.Next("ChatStarted");
         Assert.Equal("Sanne", started.GetProperty("expert").GetProperty("displayName").GetString());
         var note = await visitor.Inbox.Until("MessageReceived", m => m.GetProperty("from").GetString() == "system");

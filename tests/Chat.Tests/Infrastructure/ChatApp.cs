@@ -46,7 +46,8 @@ public class ChatApp : WebApplicationFactory<Program>
         });
     }
 
-    public ChatRouter Router => Services.GetRequiredService<ChatRouter>();
+    public LiveSweeper Sweeper => Services.GetRequiredService<LiveSweeper>();
+    public QueueView Queue => Services.GetRequiredService<QueueView>();
 
     public async Task<HttpClient> SignedInClientAsync(string userName, string password)
     {

@@ -56,14 +56,14 @@ public sealed class PrivacyTests
 
         var store = app.Services.GetRequiredService<ILiveStore>();
         clock.Advance(TimeSpan.FromMinutes(14));
-        await app.Router.SweepAsync();
+        await app.Sweeper.SweepAsync();
         Assert.Single(await store.GetMessagesAsync(conversationId, 0)); // still there within the grace
 
         clock.Advance(TimeSpan.FromMinutes(2));
-        await app.Router.SweepAsync();
+        await app.Sweeper.SweepAsync();
         Assert.Empty(await store.GetMessagesAsync(conversationId, 0));
         Assert.Null(await store.FindByConversationAsync(conversationId));
-        Assert.Null(await store.FindByResumeTokenHashAsync(Chat.Server.Conversations.ChatRouter.HashToken(start.ResumeToken!)));
+        Assert.Null(await store.FindByResumeTokenHashAsync(Chat.Server.Conversations.ResumeTokens.Hash(start.ResumeToken!)));
     }
 
     [Fact]

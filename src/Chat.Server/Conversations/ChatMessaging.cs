@@ -1,0 +1,103 @@
+using Chat.Server.Live;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Server.Conversations;
+
+/// <summary>
+/// Messages and typing inside a running chat. A message is stored (in call order, once per client message id) before
+/// it is acknowledged and then pushed to both sides; the store's append checks atomically that the chat is open and,
+/// for an expert, still theirs.
+/// </summary>
+public sealed class ChatMessaging(
+    ILiveStore store,
+    ChatNotifier notify,
+    TimeProvider time,
+    IOptionsMonitor<ChatOptions> options,
+    Operations.ChatMetrics metrics)
+{
+    /// <param name="placed">Called once the message is handed to the store (its place in the log is fixed).</param>
+    public Task<SendResult> VisitorSendAsync(ChatSession session, string clientMessageId, string text, Action? placed = null) =>
+        SendAsync(session.ConversationId, Senders.Visitor, clientMessageId, text, null, placed);
+
+    /// <summary>One round trip to the store: the append itself checks that the chat is this expert's and still open.</summary>
+    /// <param name="card">A referral card (SendReferral), stored with the message; <paramref name="text"/> is its text form.</param>
+    public Task<SendResult> ExpertSendAsync(string expertId, string conversationId, string clientMessageId, string text, Action? placed = null,
+        ReferralCard? card = null) =>
+        SendAsync(conversationId, Senders.Expert, clientMessageId, text, expertId, placed, card);
+
+    public async Task VisitorTypingAsync(ChatSession session, bool isTyping)
+    {
+        var current = await store.GetSessionAsync(session.SessionId);
+        if (current is { State: ChatState.Active, ExpertId: not null })
+            await notify.Expert(current.ExpertId).TypingChanged(new(current.ConversationId, Senders.Visitor, isTyping));
+    }
+
+    public Task ExpertTypingAsync(ChatSession session, bool isTyping) =>
+        notify.Visitor(session.SessionId).TypingChanged(new(session.ConversationId, Senders.Expert, isTyping));
+
+    /// <summary>The expert's own active conversation, or a HubException that says it is not theirs.</summary>
+    public async Task<ChatSession> ExpertConversationAsync(string expertId, string conversationId)
+    {
+        var s = await store.FindByConversationAsync(conversationId);
+        if (s is null || s.ExpertId != expertId)
+            throw new HubException("Dit gesprek bestaat niet of is niet aan jou toegewezen.");
+        if (s.State == ChatState.Ended)
+            throw new HubException("Dit gesprek is al beëindigd.");
+        return s;
+    }
+
+    /// <param name="assignedTo">An expert's send: stored only while the chat is with this expert (checked by the store,
+    /// atomically with the append: a chat passed on a moment ago takes nothing more from its former expert).</param>
+    private async Task<SendResult> SendAsync(string conversationId, string from, string clientMessageId, string text, string? assignedTo,
+        Action? placed, ReferralCard? card = null)
+    {
+        var o = options.CurrentValue;
+        // The store takes the message in call order before its first await; after that, the next send may go.
+        Task<AppendResult> append;
+        try
+        {
+            append = store.AppendAsync(conversationId, from, clientMessageId, text, time.GetUtcNow(), assignedTo,
+                new MessageLimits(o.MaxMessagesPerChat, o.VisitorMessagesPerMinute), card: card);
+        }
+        catch (Exception ex)
+        {
+            append = Task.FromException<AppendResult>(ex);
+        }
+        finally
+        {
+            placed?.Invoke();
+        }
+        AppendResult appended;
+        try
+        {
+            appended = await append;
+        }
+        catch (Exception ex) when (ex is KeyNotFoundException or NotAssignedException && assignedTo is not null)
+        {
+            throw new HubException("Dit gesprek bestaat niet of is niet aan jou toegewezen.");
+        }
+        catch (Exception ex) when (ex is ConversationEndedException or KeyNotFoundException)
+        {
+            throw new HubException("Dit gesprek is beëindigd; het bericht is niet verstuurd.");
+        }
+        catch (MessageLimitException ex) when (ex.Full)
+        {
+            throw new ChatRefusal("chat-full", $"Dit gesprek heeft het maximale aantal berichten ({o.MaxMessagesPerChat}) bereikt. " +
+                "Begin een nieuw gesprek als je verder wilt praten.");
+        }
+        catch (MessageLimitException)
+        {
+            // "[retry]": the widget keeps the message and sends it again (same id) a little later; nothing is lost.
+            throw new ChatRefusal("message-rate", "Je stuurt veel berichten kort na elkaar. Je bericht wordt zo opnieuw verstuurd. [retry]");
+        }
+        var m = appended.Message;
+        if (!appended.Duplicate)
+        {
+            // The expert as the append saw it: the chat may have been assigned since the caller looked.
+            metrics.MessageStored(from);
+            await notify.MessageReceived(appended.SessionId, appended.ExpertId, MessageDto.Of(conversationId, m));
+        }
+        return new SendResult(m.Seq, m.SentAt);
+    }
+}

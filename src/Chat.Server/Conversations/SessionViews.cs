@@ -1,0 +1,18 @@
+using Chat.Server.Live;
+
+namespace Chat.Server.Conversations;
+
+/// <summary>What each side is shown of a chat session: the visitor sees the expert's name and experience, the expert
+/// sees what the visitor chose to tell (never an address or anything that identifies them).</summary>
+public static class SessionViews
+{
+    public static ExpertInfo? ExpertOf(ChatSession s) =>
+        s.ExpertDisplayName is null ? null : new ExpertInfo(s.ExpertDisplayName, s.ExpertExperience ?? "");
+
+    /// <param name="now">For a chat still waiting: how long it has waited so far.</param>
+    public static VisitorInfo VisitorInfoOf(ChatSession s, DateTimeOffset now) => new(s.Visitor.About, s.Visitor.PreferredExperience,
+        s.Visitor.FollowUp, s.Visitor.Referral, s.Visitor.Language, (int)Math.Max(0, ((s.StartedAt ?? now) - s.RequestedAt).TotalSeconds),
+        s.Visitor.PreferredGender);
+
+    public static string StatusOf(ChatSession s) => s.State switch { ChatState.Queued => "queued", ChatState.Active => "active", _ => "ended" };
+}
