@@ -1,4 +1,5 @@
 using Chat.Server.Live;
+using Chat.Server.Resources;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -41,9 +42,9 @@ public sealed class ChatMessaging(
     {
         var s = await store.FindByConversationAsync(conversationId);
         if (s is null || s.ExpertId != expertId)
-            throw new HubException("Dit gesprek bestaat niet of is niet aan jou toegewezen.");
+            throw new HubException(HubTextResources.NotYours);
         if (s.State == ChatState.Ended)
-            throw new HubException("Dit gesprek is al beëindigd.");
+            throw new HubException(HubTextResources.AlreadyEnded);
         return s;
     }
 
@@ -75,21 +76,20 @@ public sealed class ChatMessaging(
         }
         catch (Exception ex) when (ex is KeyNotFoundException or NotAssignedException && assignedTo is not null)
         {
-            throw new HubException("Dit gesprek bestaat niet of is niet aan jou toegewezen.");
+            throw new HubException(HubTextResources.NotYours);
         }
         catch (Exception ex) when (ex is ConversationEndedException or KeyNotFoundException)
         {
-            throw new HubException("Dit gesprek is beëindigd; het bericht is niet verstuurd.");
+            throw new HubException(HubTextResources.EndedNotSent);
         }
         catch (MessageLimitException ex) when (ex.Full)
         {
-            throw new ChatRefusal("chat-full", $"Dit gesprek heeft het maximale aantal berichten ({o.MaxMessagesPerChat}) bereikt. " +
-                "Begin een nieuw gesprek als je verder wilt praten.");
+            throw new ChatRefusal("chat-full", HubTexts.Format(HubTextResources.ChatFull, o.MaxMessagesPerChat));
         }
         catch (MessageLimitException)
         {
             // "[retry]": the widget keeps the message and sends it again (same id) a little later; nothing is lost.
-            throw new ChatRefusal("message-rate", "Je stuurt veel berichten kort na elkaar. Je bericht wordt zo opnieuw verstuurd. [retry]");
+            throw new ChatRefusal("message-rate", HubTextResources.MessageRate + " [retry]");
         }
         var m = appended.Message;
         if (!appended.Duplicate)

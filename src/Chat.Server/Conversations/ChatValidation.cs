@@ -1,4 +1,5 @@
 using Chat.Server.Live;
+using Chat.Server.Resources;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Chat.Server.Conversations;
@@ -23,7 +24,7 @@ public static class ChatValidation
         {
             referral = r.Referral.Trim();
             if (referral.Length > 40 || !referral.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-                throw new HubException("referral: alleen letters, cijfers en '-' (maximaal 40 tekens).");
+                throw new HubException(HubTextResources.ReferralCode);
             referral = referral.ToLowerInvariant();
         }
         return new VisitorProfile(about, preferred, r?.FollowUp, referral, language, gender);
@@ -34,37 +35,37 @@ public static class ChatValidation
         if (string.IsNullOrWhiteSpace(value)) return fallback;
         if (!allowed.Contains(value))
             // The value itself is not repeated: it may hold what a visitor typed, and refusals are logged.
-            throw new HubException($"{field}: onbekende waarde. Toegestaan: {string.Join(", ", allowed)}.");
+            throw new HubException(HubTexts.Format(HubTextResources.UnknownValue, field, string.Join(", ", allowed)));
         return value;
     }
 
     public static void Message(string? clientMessageId, string? text, int maxLength)
     {
         if (string.IsNullOrWhiteSpace(clientMessageId) || clientMessageId.Length > 64)
-            throw new HubException("clientMessageId ontbreekt of is langer dan 64 tekens.");
+            throw new HubException(HubTextResources.ClientMessageIdMissing);
         if (string.IsNullOrWhiteSpace(text))
-            throw new HubException("Het bericht is leeg.");
+            throw new HubException(HubTextResources.MessageEmpty);
         if (text.Length > maxLength)
-            throw new HubException($"Het bericht is te lang: maximaal {maxLength} tekens.");
+            throw new HubException(HubTexts.Format(HubTextResources.MessageTooLong, maxLength));
     }
 
     public static void ConversationId(string? conversationId)
     {
         if (string.IsNullOrWhiteSpace(conversationId) || conversationId.Length > 64)
-            throw new HubException("conversationId ontbreekt.");
+            throw new HubException(HubTextResources.ConversationIdMissing);
     }
 
     public static string Availability(string? availability)
     {
         if (availability is null || !Live.Availability.All.Contains(availability))
-            throw new HubException("Onbekende beschikbaarheid. Toegestaan: available, paused, offline.");
+            throw new HubException(HubTextResources.UnknownAvailability);
         return availability;
     }
 
     public static string BlockReason(string? reason)
     {
         if (reason is null || !BlockReasons.Contains(reason))
-            throw new HubException($"reason: onbekende reden. Toegestaan: {string.Join(", ", BlockReasons)}.");
+            throw new HubException(HubTexts.Format(HubTextResources.UnknownBlockReason, string.Join(", ", BlockReasons)));
         return reason;
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Chat.Server.Accounts;
 using Chat.Server.ContactForms;
+using Chat.Server.Resources;
 using Chat.Server.Storage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -20,8 +21,8 @@ public sealed class ExpertHub(Presence presence, ChatLifecycle lifecycle, ChatMe
 
     public override async Task OnConnectedAsync()
     {
-        var user = await users.GetUserAsync(Context.User!) ?? throw new HubException("Account niet gevonden.");
-        if (user.Disabled) throw new HubException("Dit account is uitgeschakeld.");
+        var user = await users.GetUserAsync(Context.User!) ?? throw new HubException(HubTextResources.AccountNotFound);
+        if (user.Disabled) throw new HubException(HubTextResources.AccountDisabled);
         connections.Add(user.Id, Context);
         var identity = new ExpertIdentity(user.Id, user.DisplayName, user.Experience, Math.Max(1, user.MaxChats), user.Gender, user.LanguageList);
         Context.Items[IdentityKey] = identity;
@@ -62,7 +63,7 @@ public sealed class ExpertHub(Presence presence, ChatLifecycle lifecycle, ChatMe
         ChatValidation.ConversationId(conversationId);
         ChatValidation.Message(clientMessageId, "card", options.CurrentValue.MaxMessageLength);
         var referral = await db.Referrals.AsNoTracking().FirstOrDefaultAsync(r => r.Id == referralId)
-                       ?? throw new HubException("Deze verwijzing bestaat niet (meer); er is niets verstuurd.");
+                       ?? throw new HubException(HubTextResources.ReferralGone);
         var card = referral.Card();
         return await messaging.ExpertSendAsync(Me.Id, conversationId!, clientMessageId!, Replies.Referral.TextOf(card), turn.End, card);
     }

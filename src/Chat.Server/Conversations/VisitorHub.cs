@@ -1,5 +1,6 @@
 using Chat.Server.Abuse;
 using Chat.Server.Live;
+using Chat.Server.Resources;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +22,7 @@ public sealed class VisitorHub(ChatLifecycle lifecycle, ChatMessaging messaging,
     public async Task<StartChatResult> StartChat(StartChatRequest? request)
     {
         if (await BoundSessionAsync() is { State: not ChatState.Ended })
-            throw new HubException("Je hebt al een gesprek open in dit venster.");
+            throw new HubException(HubTextResources.AlreadyInChat);
         var profile = ChatValidation.Profile(request);
         var firstWhileClosed = !Context.Items.ContainsKey(ClosedCountedKey);
         var result = await lifecycle.StartAsync(profile, Context.GetHttpContext().ClientAddress(), BindAsync, firstWhileClosed);
@@ -34,8 +35,8 @@ public sealed class VisitorHub(ChatLifecycle lifecycle, ChatMessaging messaging,
     public async Task<ResumeResult> Resume(string? resumeToken, long lastSeenSeq)
     {
         if (string.IsNullOrWhiteSpace(resumeToken) || resumeToken.Length > 128)
-            throw new HubException("resumeToken ontbreekt.");
-        if (lastSeenSeq < 0) throw new HubException("lastSeenSeq kan niet negatief zijn.");
+            throw new HubException(HubTextResources.ResumeTokenMissing);
+        if (lastSeenSeq < 0) throw new HubException(HubTextResources.LastSeenSeqNegative);
         var (result, session) = await lifecycle.ResumeAsync(resumeToken, lastSeenSeq);
         if (session is not null && session.State != ChatState.Ended) await BindAsync(session);
         // A chat that ended while the page was away can still be given feedback from this connection.
@@ -50,7 +51,7 @@ public sealed class VisitorHub(ChatLifecycle lifecycle, ChatMessaging messaging,
         // ended (one round trip to the store per message in Redis mode, not two).
         if (Context.Items.TryGetValue(BoundKey, out var bound) && bound is ChatSession session)
             return await messaging.VisitorSendAsync(session, clientMessageId!, text!, turn.End);
-        throw new HubException("Er is geen gesprek: start eerst een chat.");
+        throw new HubException(HubTextResources.NoChat);
     }
 
     public async Task Typing(bool isTyping)
