@@ -29,6 +29,9 @@ public interface IAbuseStore
     Task<long> CountInWindowAsync(string marker, TimeSpan window, DateTimeOffset now);
 }
 
+/// <summary>A count in a window (a marker of <see cref="IAbuseStore.CountInWindowAsync"/>).</summary>
+public sealed record WindowCount(long Count, DateTimeOffset Until);
+
 /// <summary>Embedded mode: one node, in process.</summary>
 public sealed class InMemoryAbuseStore : IAbuseStore
 {
@@ -48,6 +51,19 @@ public sealed class InMemoryAbuseStore : IAbuseStore
     public IReadOnlyList<Block> ExportBlocks()
     {
         lock (_gate) return _blocks.Values.ToList();
+    }
+
+    /// <summary>The counts in their windows (requests while closed per address), to keep across a planned restart.</summary>
+    public IReadOnlyDictionary<string, WindowCount> ExportCounts(DateTimeOffset now)
+    {
+        lock (_gate) return _markers.Where(kv => kv.Value.Until > now).ToDictionary(kv => kv.Key, kv => new WindowCount(kv.Value.Count, kv.Value.Until));
+    }
+
+    public void ImportCounts(IReadOnlyDictionary<string, WindowCount> counts, DateTimeOffset now)
+    {
+        lock (_gate)
+            foreach (var (marker, c) in counts.Where(kv => kv.Value.Until > now))
+                _markers[marker] = (c.Count, c.Until);
     }
 
     public Task<bool> IsBlockedAsync(IReadOnlyList<string> addressHashes, DateTimeOffset now)

@@ -377,4 +377,6 @@ public sealed record LiveSnapshot(
     /// <summary>The address-hash keys and the blocks made under them (embedded mode), so a block outlives a restart.</summary>
     public IReadOnlyDictionary<long, byte[]>? AddressKeys { get; init; }
     public IReadOnlyList<Abuse.Block>? Blocks { get; init; }
+    /// <summary>The per-address counts in their windows (requests while closed), so a restart does not reset them.</summary>
+    public IReadOnlyDictionary<string, Abuse.WindowCount>? Counts { get; init; }
 }

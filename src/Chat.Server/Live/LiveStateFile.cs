@@ -59,12 +59,17 @@ public sealed class LiveStateFile(
     public void Save()
     {
         if (!options.Value.KeepLiveStateOnRestart) return;
+        var now = time.GetUtcNow();
         var snapshot = store.Export() with
         {
             AddressKeys = (addressKeys as Abuse.InMemoryAddressKeys)?.Export(),
             Blocks = (abuse as Abuse.InMemoryAbuseStore)?.ExportBlocks(),
+            Counts = (abuse as Abuse.InMemoryAbuseStore)?.ExportCounts(now),
         };
-        if (snapshot.Sessions.Count == 0 && snapshot.Experts.All(e => !e.OnShift) && snapshot.Blocks is null or { Count: 0 }) return;
+        // The per-address limits count too: a script must not get a fresh hour of starts from a restart.
+        var startsThisHour = snapshot.StartsByAddress.Values.Any(starts => starts.Any(t => t > now.AddHours(-1)));
+        if (snapshot.Sessions.Count == 0 && snapshot.Experts.All(e => !e.OnShift) && snapshot.Blocks is null or { Count: 0 }
+            && !startsThisHour && snapshot.Counts is null or { Count: 0 }) return;
         var path = Path;
         try
         {
@@ -112,6 +117,7 @@ public sealed class LiveStateFile(
         connections.Restored(snapshot.Sessions.Where(s => s.State != ChatState.Ended).Select(s => s.SessionId), now);
         if (snapshot.AddressKeys is { } keys) (addressKeys as Abuse.InMemoryAddressKeys)?.Import(keys);
         foreach (var block in snapshot.Blocks?.Where(b => b.Until > now) ?? []) abuse.AddBlockAsync(block).GetAwaiter().GetResult();
+        if (snapshot.Counts is { } counts) (abuse as Abuse.InMemoryAbuseStore)?.ImportCounts(counts, now);
         logger.LogInformation("Live state restored after a restart: {Sessions} chats, {Experts} experts", snapshot.Sessions.Count, snapshot.Experts.Count);
         return snapshot.Sessions.Count;
     }

@@ -18,6 +18,7 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output;
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource Seen)> _watchers;
     public string BaseUrl { get; }
 
     /// <summary>Every line the process wrote so far, stdout and stderr.</summary>
@@ -25,10 +26,12 @@ public sealed class ServerProcess : IAsyncDisposable
     public int Port => new Uri(BaseUrl).Port;
     public int ProcessId => _process.Id;
 
-    private ServerProcess(Process process, string baseUrl, System.Collections.Concurrent.ConcurrentQueue<string> output)
+    private ServerProcess(Process process, string baseUrl, System.Collections.Concurrent.ConcurrentQueue<string> output,
+        List<(Func<string, bool>, TaskCompletionSource)> watchers)
     {
         _process = process;
         _output = output;
+        _watchers = watchers;
         BaseUrl = baseUrl;
     }
 
@@ -68,12 +71,19 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var (k, v) in environment) psi.Environment[k] = v;
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var watchers = new List<(Func<string, bool> Match, TaskCompletionSource Seen)>();
         var p = new Process { StartInfo = psi, EnableRaisingEvents = true };
         p.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null) return;
             output.Enqueue(e.Data);
             if (e.Data.Contains("Now listening on")) ready.TrySetResult();
+            lock (watchers)
+                foreach (var w in watchers.Where(w => w.Match(e.Data)).ToList())
+                {
+                    w.Seen.TrySetResult();
+                    watchers.Remove(w);
+                }
         };
         p.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
         p.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("Chat.Server exited:\n" + string.Join("\n", output)));
@@ -81,7 +91,19 @@ public sealed class ServerProcess : IAsyncDisposable
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        return new ServerProcess(p, $"http://127.0.0.1:{port}", output);
+        return new ServerProcess(p, $"http://127.0.0.1:{port}", output, watchers);
+    }
+
+    /// <summary>Completes when the process writes (or has written) a line on stdout that <paramref name="match"/> accepts.</summary>
+    public Task WaitForLineAsync(Func<string, bool> match, TimeSpan timeout)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_watchers)
+        {
+            if (_output.Any(match)) return Task.CompletedTask;
+            _watchers.Add((match, seen));
+        }
+        return seen.Task.WaitAsync(timeout);
     }
 
     /// <summary>The settings that give a server its own records file and keys in <paramref name="dir"/>.</summary>

@@ -112,6 +112,42 @@ public sealed class PlannedRestartTests(Xunit.Abstractions.ITestOutputHelper out
         Assert.Equal(("refused", "blocked"), (again.Status, again.Reason));
     }
 
+    [Fact]
+    public async Task AnAddressKeepsItsStartsPerHourAcrossTheRestart()
+    {
+        Directory.CreateDirectory(_dir);
+        // The ended chats' logs are deleted a second after the end, long before the hour of the limit is over.
+        var env = new Dictionary<string, string>(Env())
+        {
+            ["Abuse__ChatsPerAddressPerHour"] = "2", ["Chat__GracePeriod"] = "00:00:01", ["Chat__SweepInterval"] = "00:00:00.200",
+            ["Logging__LogLevel__Chat.Server.Conversations.LiveSweeper"] = "Information", // its "Deleted the message logs" line
+        };
+        await using (var first = await ServerProcess.StartAsync(env))
+        {
+            await using var expert = await first.ExpertAsync(1);
+            for (var i = 0; i < 2; i++)
+            {
+                var v = await ConnectAsync(first);
+                Assert.NotEqual("refused", (await v.StartAsync()).Status);
+                await v.Hub.InvokeAsync("LeaveChat");
+                await v.Hub.DisposeAsync();
+            }
+            // Nothing is live any more: the expert goes off shift and the two chats have ended and are deleted.
+            await expert.Hub.InvokeAsync<JsonElement>("SetAvailability", "offline");
+            var deleted = 0;
+            await first.WaitForLineAsync(l => (deleted += DeletedLogs(l)) >= 2, TimeSpan.FromSeconds(30));
+            await first.StopAsync(TimeSpan.FromSeconds(40));
+        }
+        await using var second = await ServerProcess.StartAsync(env);
+        await using var expert2 = await second.ExpertAsync(1);
+        var third = await (await ConnectAsync(second)).StartAsync();
+        Assert.Equal(("refused", "limit"), (third.Status, third.Reason));
+    }
+
+    private static int DeletedLogs(string line) =>
+        System.Text.RegularExpressions.Regex.Match(line, @"Deleted the message logs of (\d+) ended chats") is { Success: true } m
+            ? int.Parse(m.Groups[1].Value) : 0;
+
     private static async Task<Visitor> ConnectAsync(ServerProcess server)
     {
         var v = new Visitor(server.Hub("/hubs/visitor"));
