@@ -4,6 +4,7 @@ import { texts, duration } from './i18n.js';
 import { h, fill } from './dom.js';
 import { openContactForm } from './contact-form.js';
 import { attachReplyPicker, openReferralDialog } from './replies-picker.js';
+import { TRY_AGAIN, backoff, hubConnection, hubError, newId } from '/_content/Chat.Widget/shared/hub-client.js';
 
 const app = document.getElementById('app');
 const lang = app.dataset.lang === 'en' ? 'en' : 'nl';
@@ -169,7 +170,7 @@ async function endCoolDown() {
   try {
     await state.connection.invoke('EndCoolDown');
     setCoolDown(null);
-  } catch (err) { toast(String(err?.message || err).replace(/^.*HubException: /, '')); }
+  } catch (err) { toast(errorText(err)); }
 }
 
 // "Dit gesprek was zwaar": a button, and once asked a calm line saying the coordinator will get in touch.
@@ -322,6 +323,9 @@ function pendingItem(p) {
     h('span', { class: 'text' }, p.text), h('span', { class: 'meta' }, `${t.me} · ${t.notSent}`));
 }
 
+// What a failed hub call says to the expert: the hub's own text (without its code), or that the connection is being restored.
+const errorText = (err) => hubError(err)?.text ?? t.reconnecting;
+
 function toast(text) {
   els.toast.textContent = text;
   els.toast.hidden = false;
@@ -411,17 +415,8 @@ function addMessage(m) {
   if (m.from === 'visitor') notifyHiddenMessage();
 }
 
-function backoff(ctx) {
-  const base = Math.min(30000, 500 * 2 ** Math.min(ctx.previousRetryCount, 6));
-  return base / 2 + Math.random() * base / 2;
-}
-
 function connect() {
-  const c = new signalR.HubConnectionBuilder()
-    .withUrl('/hubs/expert', { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets })
-    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: backoff })
-    .configureLogging(signalR.LogLevel.None)
-    .build();
+  const c = hubConnection('/hubs/expert');
   c.on('ChatAssigned', (e) => {
     state.chats.set(e.conversationId, chatFrom({ ...e, visitorConnected: true }));
     notifyNewChat();
@@ -519,11 +514,6 @@ async function setAvailability(a) {
   } catch { toast(t.reconnecting); }
 }
 
-function newId() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  return [...crypto.getRandomValues(new Uint8Array(16))].map((x) => x.toString(16).padStart(2, '0')).join('');
-}
-
 function send() {
   const id = state.selected;
   const c = state.chats.get(id);
@@ -545,12 +535,13 @@ async function trySend(conversationId, p) {
     const c = state.chats.get(conversationId);
     if (c && !c.messages.has(ack.seq)) addMessage({ conversationId, seq: ack.seq, clientMessageId: p.id, from: 'expert', text: p.text, sentAt: ack.sentAt });
   } catch (err) {
-    if (/\[retry\]/.test(String(err?.message))) {
+    const e = hubError(err);
+    if (e?.code === TRY_AGAIN) {
       // Briefly unavailable: it stays "not sent yet" and goes again with the same id (stored once).
       setTimeout(() => { if (state.chats.get(conversationId)?.pending.has(p.id)) trySend(conversationId, p); }, 3000);
-    } else if (/HubException/.test(String(err?.message))) {
+    } else if (e) {
       state.chats.get(conversationId)?.pending.delete(p.id);
-      toast(String(err.message).replace(/^.*HubException: /, ''));
+      toast(e.text);
       if (state.selected === conversationId) renderMain();
     }
   }
@@ -576,19 +567,19 @@ async function sendReferral(conversationId, card) {
     await state.connection.invoke('SendReferral', conversationId, newId(), card.id);
     return true;
   } catch (err) {
-    toast(String(err?.message || err).replace(/^.*HubException: /, ''));
+    toast(errorText(err));
     return false;
   }
 }
 
 async function endChat(id) {
   if (!confirm(t.endConfirm)) return;
-  try { await state.connection.invoke('EndChat', id); } catch (err) { toast(String(err?.message || err).replace(/^.*HubException: /, '')); }
+  try { await state.connection.invoke('EndChat', id); } catch (err) { toast(errorText(err)); }
 }
 
 async function transferChat(id) {
   if (!confirm(t.transferConfirm)) return;
-  try { await state.connection.invoke('TransferChat', id); } catch (err) { toast(String(err?.message || err).replace(/^.*HubException: /, '')); }
+  try { await state.connection.invoke('TransferChat', id); } catch (err) { toast(errorText(err)); }
 }
 
 // Blocking ends the chat and keeps the visitor's address from starting a new one for a while. A modal <dialog>:
@@ -624,7 +615,7 @@ function blockChat(id, opener) {
         { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })));
     } catch (err) {
       dialog.close();
-      toast(String(err?.message || err).replace(/^.*HubException: /, ''));
+      toast(errorText(err));
     }
   });
   dialog.addEventListener('close', () => {

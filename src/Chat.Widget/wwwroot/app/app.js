@@ -4,6 +4,7 @@
 // Messages are rendered with textContent only, never as HTML.
 import { texts } from './i18n.js';
 import { nextOpeningText, weekHours } from './opening.js';
+import { TRY_AGAIN, backoff, hubConnection, hubError, newId } from '/_content/Chat.Widget/shared/hub-client.js';
 
 const STORE_KEY = 'chat.session';
 const params = new URLSearchParams(location.search);
@@ -119,7 +120,7 @@ async function sendFeedback(ev) {
     await state.feedbackConnection.invoke('GiveFeedback', { score: score ? Number(score) : null, helped });
   } catch (err) {
     // Already answered (another tab) is thanked too; anything else is said calmly.
-    text = isHubError(err) && /al iets laten weten/i.test(hubMessage(err)) ? t().feedbackThanks : t().feedbackFailed;
+    text = /al iets laten weten/i.test(hubError(err)?.text ?? '') ? t().feedbackThanks : t().feedbackFailed;
   } finally {
     $('feedback-send').disabled = false;
   }
@@ -436,12 +437,6 @@ function systemLine(text) {
   scrollDown();
 }
 
-function newId() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  return [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-}
-
 // Sends one pending message. An unacknowledged send stays pending (shown "not sent yet") and is sent again
 // with the same id after a reconnect; the server stores it once.
 async function trySend(p) {
@@ -458,10 +453,11 @@ async function trySend(p) {
     }
     dropPending(p.id);
   } catch (err) {
-    if (isHubError(err) && !isRetry(err)) { markFailed(p.id, visitorError(err)); return; }
+    const e = hubError(err);
+    if (e && e.code !== TRY_AGAIN) { markFailed(p.id, visitorError(e)); return; }
     // The connection broke or the server is briefly unavailable: it stays pending ("not sent yet") and is sent
     // again with the same id, after the reconnect or a few seconds from now. The server stores it once.
-    if (isRetry(err) && !state.retryTimer) state.retryTimer = setTimeout(() => { state.retryTimer = null; flushPending(); }, 3000);
+    if (e && !state.retryTimer) state.retryTimer = setTimeout(() => { state.retryTimer = null; flushPending(); }, 3000);
   }
 }
 
@@ -469,11 +465,8 @@ async function flushPending() {
   for (const p of [...(state.session?.pending || [])]) await trySend(p);
 }
 
-const isHubError = (err) => /HubException/.test(String(err?.message));
-const isRetry = (err) => /\[retry\]/.test(String(err?.message));
-const hubMessage = (err) => String(err.message).replace(/^.*HubException: /, '');
 // The hub answers in Dutch. The errors a visitor can meet are recognised and shown in the widget's own words (and
-// language); anything else falls back to the server's message.
+// language); anything else falls back to the server's message (its text, without a code).
 const hubErrors = [
   [/al een gesprek open/i, 'alreadyOpen'],
   [/bericht is leeg/i, 'empty'],
@@ -481,29 +474,19 @@ const hubErrors = [
   [/maximale aantal berichten/i, 'chatFull'],
   [/beëindigd; het bericht/i, 'chatEnded'],
   [/geen gesprek/i, 'noChat'],
-  [/\[retry\]/, 'busy'],
   [/ging iets mis/i, 'server']
 ];
-function visitorError(err) {
-  const message = hubMessage(err);
-  const known = hubErrors.find(([pattern]) => pattern.test(message));
-  return known ? t().errors[known[1]] : message;
+/** @param e a hub error as `hubError` reads it */
+function visitorError(e) {
+  if (e.code === TRY_AGAIN) return t().errors.busy;
+  const known = hubErrors.find(([pattern]) => pattern.test(e.text));
+  return known ? t().errors[known[1]] : e.text;
 }
 
 // ---- connection ---------------------------------------------------------------------------------
 
-function backoff(ctx) {
-  // 0.5 s, 1, 2, 4 … up to 30 s, with jitter; never gives up.
-  const base = Math.min(30000, 500 * 2 ** Math.min(ctx.previousRetryCount, 6));
-  return base / 2 + Math.random() * base / 2;
-}
-
 function buildConnection() {
-  const c = new signalR.HubConnectionBuilder()
-    .withUrl('/hubs/visitor', { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets })
-    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: backoff })
-    .configureLogging(signalR.LogLevel.None)
-    .build();
+  const c = hubConnection('/hubs/visitor');
 
   c.on('QueueUpdated', (e) => {
     if (state.status !== 'queued') return;
@@ -656,7 +639,8 @@ async function startChat(ev) {
     $('text').placeholder = state.status === 'active' ? t().placeholderActive : t().placeholderQueued;
     $('text').focus();
   } catch (err) {
-    $('start-error').textContent = isHubError(err) ? visitorError(err) : t().startFailed;
+    const e = hubError(err);
+    $('start-error').textContent = e ? visitorError(e) : t().startFailed;
     $('start-error').hidden = false;
   } finally {
     btn.disabled = false;
