@@ -25,7 +25,8 @@ const state = {
   unseen: 0,             // new chats not yet seen (title)
   unseenMessages: 0,     // visitor messages that came while the tab was hidden (title)
   connected: false,
-  connection: null
+  connection: null,
+  loaded: false          // GetState has answered once: what a later reload finds new came while events were missed
 };
 
 // ---- layout -------------------------------------------------------------------------------------
@@ -394,7 +395,7 @@ function addMessage(m) {
     state.reloading = true;
     setTimeout(() => {
       const hole = Math.max(0, ...c.messages.keys()) > c.messages.size;
-      (hole ? loadState() : Promise.resolve()).finally(() => { state.reloading = false; });
+      (hole ? reload() : Promise.resolve()).finally(() => { state.reloading = false; });
     }, 1500);
   }
   c.messages.set(m.seq, m);
@@ -454,7 +455,7 @@ function connect() {
   c.on('QueueChanged', (q) => { state.queue = q; renderQueue(); refreshQueueStatus(); });
   c.on('AvailabilityChanged', (a) => { state.availability = a.availability; renderAvailability(); renderMain(); refreshQueueStatus(); });
   // The server may have missed events for us (its link to the other servers was down): reload the whole state.
-  c.on('Resync', () => setTimeout(() => loadState().catch(() => {}), Math.random() * 3000));
+  c.on('Resync', () => setTimeout(reload, Math.random() * 3000));
   // This account's sessions were ended (password, roles or disabled changed): sign in again, unless this browser is
   // the one that changed the password (it holds the new cookie, and the closed connection simply reconnects).
   c.on('SignedOut', async () => {
@@ -462,7 +463,7 @@ function connect() {
     if (!me || me.status === 401) location.href = '/console/login?returnUrl=/console';
   });
   c.onreconnecting(() => setConnected(false));
-  c.onreconnected(async () => { await loadState(); setConnected(true); });
+  c.onreconnected(async () => { await reload(); setConnected(true); });
   c.onclose(() => { setConnected(false); setTimeout(start, 2000); });
   state.connection = c;
 }
@@ -470,7 +471,8 @@ function connect() {
 async function start() {
   for (let attempt = 0; ; attempt++) {
     try {
-      await state.connection.start();
+      // Started already when only the state failed to load (the store briefly unavailable): read that again.
+      if (state.connection.state === signalR.HubConnectionState.Disconnected) await state.connection.start();
       await loadState();
       setConnected(true);
       return;
@@ -482,24 +484,52 @@ async function start() {
   }
 }
 
+// Reads the whole state (at the start, after a reconnect, on Resync, when a message went missing) and brings the screen
+// in line with it. A ChatAssigned or ChatEnded that never arrived is made up for as the event would have done: a chat
+// that came meanwhile is announced (title, sound) and shown unless another runs on screen; one that ended meanwhile
+// shows as ended and its contact form opens (or waits in the list while another chat runs).
 async function loadState() {
   const s = await state.connection.invoke('GetState');
+  const announce = state.loaded;
+  state.loaded = true;
   state.availability = s.availability;
   state.queue = s.queue;
   state.pendingForms = s.pendingForms || [];
   const live = new Set(s.conversations.map((c) => c.conversationId));
+  const came = [];
   for (const conv of s.conversations) {
     const existing = state.chats.get(conv.conversationId);
     const fresh = chatFrom(conv);
-    if (existing) { fresh.pending = existing.pending; fresh.draft = existing.draft; }
+    if (existing) { fresh.pending = existing.pending; fresh.draft = existing.draft; fresh.unread = existing.unread; }
+    else came.push(conv.conversationId);
     state.chats.set(conv.conversationId, fresh);
   }
-  for (const [id, c] of state.chats) if (!live.has(id) && !c.ended) { c.ended = true; c.endedBy = 'system'; }
-  if (!state.chats.has(state.selected)) state.selected = s.conversations[0]?.conversationId ?? null;
+  const ended = [];
+  // Who ended it is not known here (the event with it was missed): the neutral "ended" text.
+  for (const [id, c] of state.chats) if (!live.has(id) && !c.ended) { c.ended = true; c.endedBy = null; ended.push(id); }
+  if (ended.length) state.lastEnded = ended.at(-1);
+  const onScreen = state.chats.get(state.selected);
+  if (!onScreen || (onScreen.ended && came.length)) state.selected = came[0] ?? s.conversations[0]?.conversationId ?? null;
+  const shown = state.chats.get(state.selected);
+  if (shown) shown.unread = 0;
+  if (announce && came.length) notifyNewChat();
   renderAvailability(); renderQueue(); renderChatList(); renderForms(); renderMain();
   setCoolDown(s.coolDownUntil ?? null);
+  const form = ended.map(formFor).find(Boolean);
+  if (form && [...state.chats.values()].some((c) => !c.ended)) toast(t.formWaiting);
+  else if (form) fillForm(form);
   // Resend what was typed but not acknowledged before the connection broke (same ids: stored once).
   for (const [id, c] of state.chats) for (const p of c.pending.values()) trySend(id, p);
+}
+
+// loadState, tried again a little later while it fails (the store briefly unavailable) and the connection stands; after
+// a reconnect it runs anyway.
+async function reload(attempt = 0) {
+  try {
+    await loadState();
+  } catch {
+    if (state.connection.state === signalR.HubConnectionState.Connected) setTimeout(() => reload(attempt + 1), backoff({ previousRetryCount: attempt }));
+  }
 }
 
 // ---- actions ------------------------------------------------------------------------------------

@@ -485,6 +485,30 @@ function visitorError(e) {
 
 // ---- connection ---------------------------------------------------------------------------------
 
+// An expert took the chat (ChatStarted, or Resume found it so after the event was missed).
+function expertJoined(expert) {
+  state.status = 'active';
+  state.expertAway = false;
+  state.expertName = expert?.displayName || null;
+  state.hadExpert = true;
+  renderHead();
+  $('text').placeholder = t().placeholderActive;
+  systemLine(t().joined(state.expertName || t().expertFallback));
+  notice();
+}
+
+// Passed on to another expert (or the expert was lost): waiting again, at the front of the queue (BackInQueue, or
+// Resume found it so).
+function backInQueue() {
+  state.status = 'queued';
+  state.expertName = null;
+  state.expertAway = false;
+  state.queue = { position: 1, estimatedWaitSeconds: null };
+  $('typing').hidden = true;
+  renderHead();
+  $('text').placeholder = t().placeholderQueued;
+}
+
 function buildConnection() {
   const c = hubConnection('/hubs/visitor');
 
@@ -493,30 +517,12 @@ function buildConnection() {
     state.queue = e;
     renderHead();
   });
-  c.on('ChatStarted', (e) => {
-    state.status = 'active';
-    state.expertAway = false;
-    state.expertName = e.expert?.displayName || null;
-    state.hadExpert = true;
-    renderHead();
-    $('text').placeholder = t().placeholderActive;
-    systemLine(t().joined(state.expertName || t().expertFallback));
-    notice();
-  });
+  c.on('ChatStarted', (e) => expertJoined(e.expert));
   c.on('MessageReceived', (m) => {
     if (m.from === 'expert' && !state.seen.has(m.seq)) notice();
     renderMessage(m);
   });
-  c.on('BackInQueue', () => {
-    // Passed on to another expert (or the expert was lost): waiting again, at the front of the queue.
-    state.status = 'queued';
-    state.expertName = null;
-    state.expertAway = false;
-    state.queue = { position: 1, estimatedWaitSeconds: null };
-    $('typing').hidden = true;
-    renderHead();
-    $('text').placeholder = t().placeholderQueued;
-  });
+  c.on('BackInQueue', backInQueue);
   c.on('TypingChanged', (e) => {
     if (e.from !== 'expert') return;
     const el = $('typing');
@@ -577,23 +583,42 @@ function stopConnection() {
   if (c) { c.onclose(() => {}); c.stop().catch(() => {}); }
 }
 
-async function resume(afterSeq) {
+// Reads the chat as the server has it (after a reconnect, a Resync or a reload of the page) and goes where the events
+// would have taken it: the messages missed, and the start, the way back into the queue or the end of the chat even
+// when that event itself was lost.
+async function resume(afterSeq, attempt = 0) {
   if (!state.session || !state.connection) return;
   let r;
   try {
     r = await state.connection.invoke('Resume', state.session.resumeToken, afterSeq);
-  } catch {
-    return; // connection broke again; onreconnected calls us once more
+  } catch (err) {
+    // Briefly unavailable: ask again a moment later. The connection broke: onreconnected calls us once more.
+    if (hubError(err)?.code === TRY_AGAIN) setTimeout(() => resume(state.contiguous, attempt + 1), backoff({ previousRetryCount: attempt }));
+    return;
   }
-  // Ended while the page was away: the feedback question only if an expert's words are in the transcript.
-  if (r.status === 'ended') { state.hadExpert ||= r.messages.some((m) => m.from === 'expert') || r.expert != null; showEnded('system'); return; }
+  if (!state.session || state.status === 'ended') return; // left or ended meanwhile
+  const was = state.status; // 'none' after a reload of the page: nothing to announce then
+  const news = was !== 'none' && r.messages.some((m) => m.from === 'expert' && !state.seen.has(m.seq));
+  if (r.status === 'ended') {
+    // The last words before the end (the expert's "bel 112 als ...") stay readable above the ended banner. The
+    // feedback question only if an expert's words are in the transcript.
+    for (const m of r.messages) renderMessage(m);
+    state.hadExpert ||= r.messages.some((m) => m.from === 'expert') || r.expert != null;
+    if (was !== 'none' && r.endedBy !== 'visitor') notice(); // as ChatEnded would have
+    showEnded(r.endedBy || 'system');
+    return;
+  }
+  const expertName = r.expert?.displayName || null;
+  if (r.status === 'active' && (was === 'queued' || (was === 'active' && expertName !== state.expertName))) expertJoined(r.expert);
+  if (r.status === 'queued' && was === 'active') backInQueue();
   state.status = r.status;
+  state.expertName = expertName;
   if (r.status === 'active') state.hadExpert = true;
-  state.expertName = r.expert?.displayName || null;
   if (r.status === 'queued') state.queue = { position: r.position, estimatedWaitSeconds: r.estimatedWaitSeconds };
   renderHead();
   $('text').placeholder = r.status === 'active' ? t().placeholderActive : t().placeholderQueued;
   for (const m of r.messages) renderMessage(m);
+  if (news) notice();
   await flushPending();
 }
 
