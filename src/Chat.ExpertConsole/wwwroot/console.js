@@ -4,6 +4,7 @@ import { texts, duration } from './i18n.js';
 import { h, fill } from './dom.js';
 import { openContactForm } from './contact-form.js';
 import { attachReplyPicker, openReferralDialog } from './replies-picker.js';
+import { TRY_AGAIN, backoff, hubConnection, hubError, newId } from '/_content/Chat.Widget/shared/hub-client.js';
 
 const app = document.getElementById('app');
 const lang = app.dataset.lang === 'en' ? 'en' : 'nl';
@@ -24,7 +25,8 @@ const state = {
   unseen: 0,             // new chats not yet seen (title)
   unseenMessages: 0,     // visitor messages that came while the tab was hidden (title)
   connected: false,
-  connection: null
+  connection: null,
+  loaded: false          // GetState has answered once: what a later reload finds new came while events were missed
 };
 
 // ---- layout -------------------------------------------------------------------------------------
@@ -169,7 +171,7 @@ async function endCoolDown() {
   try {
     await state.connection.invoke('EndCoolDown');
     setCoolDown(null);
-  } catch (err) { toast(String(err?.message || err).replace(/^.*HubException: /, '')); }
+  } catch (err) { toast(errorText(err)); }
 }
 
 // "Dit gesprek was zwaar": a button, and once asked a calm line saying the coordinator will get in touch.
@@ -322,6 +324,9 @@ function pendingItem(p) {
     h('span', { class: 'text' }, p.text), h('span', { class: 'meta' }, `${t.me} · ${t.notSent}`));
 }
 
+// What a failed hub call says to the expert: the hub's own text (without its code), or that the connection is being restored.
+const errorText = (err) => hubError(err)?.text ?? t.reconnecting;
+
 function toast(text) {
   els.toast.textContent = text;
   els.toast.hidden = false;
@@ -390,7 +395,7 @@ function addMessage(m) {
     state.reloading = true;
     setTimeout(() => {
       const hole = Math.max(0, ...c.messages.keys()) > c.messages.size;
-      (hole ? loadState() : Promise.resolve()).finally(() => { state.reloading = false; });
+      (hole ? reload() : Promise.resolve()).finally(() => { state.reloading = false; });
     }, 1500);
   }
   c.messages.set(m.seq, m);
@@ -411,17 +416,8 @@ function addMessage(m) {
   if (m.from === 'visitor') notifyHiddenMessage();
 }
 
-function backoff(ctx) {
-  const base = Math.min(30000, 500 * 2 ** Math.min(ctx.previousRetryCount, 6));
-  return base / 2 + Math.random() * base / 2;
-}
-
 function connect() {
-  const c = new signalR.HubConnectionBuilder()
-    .withUrl('/hubs/expert', { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets })
-    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: backoff })
-    .configureLogging(signalR.LogLevel.None)
-    .build();
+  const c = hubConnection('/hubs/expert');
   c.on('ChatAssigned', (e) => {
     state.chats.set(e.conversationId, chatFrom({ ...e, visitorConnected: true }));
     notifyNewChat();
@@ -459,7 +455,7 @@ function connect() {
   c.on('QueueChanged', (q) => { state.queue = q; renderQueue(); refreshQueueStatus(); });
   c.on('AvailabilityChanged', (a) => { state.availability = a.availability; renderAvailability(); renderMain(); refreshQueueStatus(); });
   // The server may have missed events for us (its link to the other servers was down): reload the whole state.
-  c.on('Resync', () => setTimeout(() => loadState().catch(() => {}), Math.random() * 3000));
+  c.on('Resync', () => setTimeout(reload, Math.random() * 3000));
   // This account's sessions were ended (password, roles or disabled changed): sign in again, unless this browser is
   // the one that changed the password (it holds the new cookie, and the closed connection simply reconnects).
   c.on('SignedOut', async () => {
@@ -467,7 +463,7 @@ function connect() {
     if (!me || me.status === 401) location.href = '/console/login?returnUrl=/console';
   });
   c.onreconnecting(() => setConnected(false));
-  c.onreconnected(async () => { await loadState(); setConnected(true); });
+  c.onreconnected(async () => { await reload(); setConnected(true); });
   c.onclose(() => { setConnected(false); setTimeout(start, 2000); });
   state.connection = c;
 }
@@ -475,7 +471,8 @@ function connect() {
 async function start() {
   for (let attempt = 0; ; attempt++) {
     try {
-      await state.connection.start();
+      // Started already when only the state failed to load (the store briefly unavailable): read that again.
+      if (state.connection.state === signalR.HubConnectionState.Disconnected) await state.connection.start();
       await loadState();
       setConnected(true);
       return;
@@ -487,24 +484,52 @@ async function start() {
   }
 }
 
+// Reads the whole state (at the start, after a reconnect, on Resync, when a message went missing) and brings the screen
+// in line with it. A ChatAssigned or ChatEnded that never arrived is made up for as the event would have done: a chat
+// that came meanwhile is announced (title, sound) and shown unless another runs on screen; one that ended meanwhile
+// shows as ended and its contact form opens (or waits in the list while another chat runs).
 async function loadState() {
   const s = await state.connection.invoke('GetState');
+  const announce = state.loaded;
+  state.loaded = true;
   state.availability = s.availability;
   state.queue = s.queue;
   state.pendingForms = s.pendingForms || [];
   const live = new Set(s.conversations.map((c) => c.conversationId));
+  const came = [];
   for (const conv of s.conversations) {
     const existing = state.chats.get(conv.conversationId);
     const fresh = chatFrom(conv);
-    if (existing) { fresh.pending = existing.pending; fresh.draft = existing.draft; }
+    if (existing) { fresh.pending = existing.pending; fresh.draft = existing.draft; fresh.unread = existing.unread; }
+    else came.push(conv.conversationId);
     state.chats.set(conv.conversationId, fresh);
   }
-  for (const [id, c] of state.chats) if (!live.has(id) && !c.ended) { c.ended = true; c.endedBy = 'system'; }
-  if (!state.chats.has(state.selected)) state.selected = s.conversations[0]?.conversationId ?? null;
+  const ended = [];
+  // Who ended it is not known here (the event with it was missed): the neutral "ended" text.
+  for (const [id, c] of state.chats) if (!live.has(id) && !c.ended) { c.ended = true; c.endedBy = null; ended.push(id); }
+  if (ended.length) state.lastEnded = ended.at(-1);
+  const onScreen = state.chats.get(state.selected);
+  if (!onScreen || (onScreen.ended && came.length)) state.selected = came[0] ?? s.conversations[0]?.conversationId ?? null;
+  const shown = state.chats.get(state.selected);
+  if (shown) shown.unread = 0;
+  if (announce && came.length) notifyNewChat();
   renderAvailability(); renderQueue(); renderChatList(); renderForms(); renderMain();
   setCoolDown(s.coolDownUntil ?? null);
+  const form = ended.map(formFor).find(Boolean);
+  if (form && [...state.chats.values()].some((c) => !c.ended)) toast(t.formWaiting);
+  else if (form) fillForm(form);
   // Resend what was typed but not acknowledged before the connection broke (same ids: stored once).
   for (const [id, c] of state.chats) for (const p of c.pending.values()) trySend(id, p);
+}
+
+// loadState, tried again a little later while it fails (the store briefly unavailable) and the connection stands; after
+// a reconnect it runs anyway.
+async function reload(attempt = 0) {
+  try {
+    await loadState();
+  } catch {
+    if (state.connection.state === signalR.HubConnectionState.Connected) setTimeout(() => reload(attempt + 1), backoff({ previousRetryCount: attempt }));
+  }
 }
 
 // ---- actions ------------------------------------------------------------------------------------
@@ -517,11 +542,6 @@ async function setAvailability(a) {
     focusSeg(a);
     refreshQueueStatus();
   } catch { toast(t.reconnecting); }
-}
-
-function newId() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  return [...crypto.getRandomValues(new Uint8Array(16))].map((x) => x.toString(16).padStart(2, '0')).join('');
 }
 
 function send() {
@@ -545,12 +565,13 @@ async function trySend(conversationId, p) {
     const c = state.chats.get(conversationId);
     if (c && !c.messages.has(ack.seq)) addMessage({ conversationId, seq: ack.seq, clientMessageId: p.id, from: 'expert', text: p.text, sentAt: ack.sentAt });
   } catch (err) {
-    if (/\[retry\]/.test(String(err?.message))) {
+    const e = hubError(err);
+    if (e?.code === TRY_AGAIN) {
       // Briefly unavailable: it stays "not sent yet" and goes again with the same id (stored once).
       setTimeout(() => { if (state.chats.get(conversationId)?.pending.has(p.id)) trySend(conversationId, p); }, 3000);
-    } else if (/HubException/.test(String(err?.message))) {
+    } else if (e) {
       state.chats.get(conversationId)?.pending.delete(p.id);
-      toast(String(err.message).replace(/^.*HubException: /, ''));
+      toast(e.text);
       if (state.selected === conversationId) renderMain();
     }
   }
@@ -576,19 +597,19 @@ async function sendReferral(conversationId, card) {
     await state.connection.invoke('SendReferral', conversationId, newId(), card.id);
     return true;
   } catch (err) {
-    toast(String(err?.message || err).replace(/^.*HubException: /, ''));
+    toast(errorText(err));
     return false;
   }
 }
 
 async function endChat(id) {
   if (!confirm(t.endConfirm)) return;
-  try { await state.connection.invoke('EndChat', id); } catch (err) { toast(String(err?.message || err).replace(/^.*HubException: /, '')); }
+  try { await state.connection.invoke('EndChat', id); } catch (err) { toast(errorText(err)); }
 }
 
 async function transferChat(id) {
   if (!confirm(t.transferConfirm)) return;
-  try { await state.connection.invoke('TransferChat', id); } catch (err) { toast(String(err?.message || err).replace(/^.*HubException: /, '')); }
+  try { await state.connection.invoke('TransferChat', id); } catch (err) { toast(errorText(err)); }
 }
 
 // Blocking ends the chat and keeps the visitor's address from starting a new one for a while. A modal <dialog>:
@@ -624,7 +645,7 @@ function blockChat(id, opener) {
         { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })));
     } catch (err) {
       dialog.close();
-      toast(String(err?.message || err).replace(/^.*HubException: /, ''));
+      toast(errorText(err));
     }
   });
   dialog.addEventListener('close', () => {

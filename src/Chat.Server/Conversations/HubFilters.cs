@@ -22,7 +22,7 @@ public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger, Microso
         if (!lease.IsAcquired)
         {
             refusals.Refused(ctx.Context.ConnectionId, "call-rate", ctx.Hub.GetType().Name + "." + ctx.HubMethodName);
-            throw new HubException("Je stuurt te snel achter elkaar. Wacht even en probeer het opnieuw. [retry]");
+            throw HubErrors.TryAgainLater("Je stuurt te snel achter elkaar. Wacht even en probeer het opnieuw.");
         }
         if (ctx.Hub is ExpertHub && !await sessions.StillValidAsync(ctx.Context))
         {
@@ -46,7 +46,7 @@ public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger, Microso
         {
             // Nothing was acknowledged: the client keeps the message and sends it again (same id) a moment later.
             HubMethodUnavailable(logger, ctx.Hub.GetType().Name, ctx.HubMethodName, ex.GetType().Name);
-            throw new HubException(Transient.Message);
+            throw HubErrors.TryAgainLater(Transient.Text);
         }
         catch (Exception ex)
         {
@@ -91,12 +91,12 @@ public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger, Microso
 }
 
 /// <summary>
-/// Failures that pass (Redis restarting or unreachable). Hub callers get a message ending in "[retry]": the
-/// clients keep such a message pending and send it again; HTTP callers get 503.
+/// Failures that pass (Redis restarting or unreachable). Hub callers get <see cref="Text"/> with the code
+/// <see cref="HubErrors.TryAgain"/>: the clients keep such a message pending and send it again; HTTP callers get 503.
 /// </summary>
 public static class Transient
 {
-    public const string Message = "Tijdelijk niet beschikbaar; probeer het zo opnieuw. [retry]";
+    public const string Text = "Tijdelijk niet beschikbaar; probeer het zo opnieuw.";
 
     public static bool Is(Exception ex) =>
         ex is StackExchange.Redis.RedisException or TimeoutException || ex.InnerException is { } inner && Is(inner);

@@ -179,7 +179,7 @@ public sealed class AttackTests : IAsyncLifetime
         await using var reader = await f.VisitorAsync("198.51.100.41"); // the flooding connections spent their call budget
         var log = await reader.Hub.InvokeAsync<ResumeResult>("Resume", a.ResumeToken, 0L);
         AttackTable.Row("message flood: 6 connections of one chat, 240 messages of 1500 characters",
-            "at most 30 stored in the minute (Chat:VisitorMessagesPerMinute), rest refused [retry]; other chat unaffected",
+            "at most 30 stored in the minute (Chat:VisitorMessagesPerMinute), rest refused (try again); other chat unaffected",
             $"{stored} stored, {refused} refused, log holds {log.Messages.Count}; other visitor: 10/10 sent, median {bystanderMs.Order().ElementAt(5):F1} ms");
         Assert.True(stored <= 30, $"{stored} stored");
         Assert.Equal(240, stored + refused);

@@ -1,4 +1,5 @@
 using System.Net;
+using Chat.Server.Conversations;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 
@@ -25,18 +26,19 @@ public sealed class RedisOutageTests(RedisServer redis)
         app.Services.GetRequiredService<Chat.Server.Scaleout.RedisConnection>().Restored += () => back.TrySetResult();
         await redis.KillAsync();
         var ex = await Assert.ThrowsAsync<HubException>(() => visitor.SendAsync("m2", "tijdens de storing"));
-        Assert.Contains("[retry]", ex.Message); // no false acknowledgement: the client keeps it and retries
+        // No false acknowledgement: the client keeps it and retries.
+        Assert.EndsWith("HubException: " + HubErrors.Format(HubErrors.TryAgain, Transient.Text), ex.Message);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await app.CreateClient().GetAsync("/api/status")).StatusCode);
 
         await redis.StartAsync();
         await back.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        // As the widget does: a "[retry]" answer keeps the message pending and it goes again, same id, after a pause.
+        // As the widget does: a "try again" answer keeps the message pending and it goes again, same id, after a pause.
         // (The first commands right after the reconnect can still fail for a moment.)
         long? seq = null;
         for (var attempt = 0; attempt < 40 && seq is null; attempt++)
         {
             try { seq = (await visitor.SendAsync("m2", "tijdens de storing")).Seq; }
-            catch (HubException e) when (e.Message.Contains("[retry]")) { await Task.Delay(TimeSpan.FromMilliseconds(250)); }
+            catch (HubException e) when (HubErrors.IsTryAgain(e.Message)) { await Task.Delay(TimeSpan.FromMilliseconds(250)); }
         }
         Assert.Equal(2, seq);
         Assert.Equal(2, (await visitor.SendAsync("m2", "tijdens de storing")).Seq);

@@ -78,7 +78,7 @@ public sealed class TwoNodeTests(RedisServer redis) : TwoNodeSuite(redis)
         for (var attempt = 0; attempt < 40 && seq is null; attempt++)
         {
             try { seq = (await visitor.SendAsync("after", "weer verbonden")).Seq; }
-            catch (Microsoft.AspNetCore.SignalR.HubException e) when (e.Message.Contains("[retry]")) { await Task.Delay(250); } // as the widget retries
+            catch (Microsoft.AspNetCore.SignalR.HubException e) when (Chat.Server.Conversations.HubErrors.IsTryAgain(e.Message)) { await Task.Delay(250); } // as the widget retries
         }
         var atExpert = await expert.Inbox.Until("MessageReceived", m => m.GetProperty("clientMessageId").GetString() == "after");
         Assert.Equal(seq, atExpert.GetProperty("seq").GetInt64());

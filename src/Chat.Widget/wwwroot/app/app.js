@@ -4,6 +4,7 @@
 // Messages are rendered with textContent only, never as HTML.
 import { texts } from './i18n.js';
 import { nextOpeningText, weekHours } from './opening.js';
+import { TRY_AGAIN, backoff, hubConnection, hubError, newId } from '/_content/Chat.Widget/shared/hub-client.js';
 
 const STORE_KEY = 'chat.session';
 const params = new URLSearchParams(location.search);
@@ -119,7 +120,7 @@ async function sendFeedback(ev) {
     await state.feedbackConnection.invoke('GiveFeedback', { score: score ? Number(score) : null, helped });
   } catch (err) {
     // Already answered (another tab) is thanked too; anything else is said calmly.
-    text = isHubError(err) && /al iets laten weten/i.test(hubMessage(err)) ? t().feedbackThanks : t().feedbackFailed;
+    text = /al iets laten weten/i.test(hubError(err)?.text ?? '') ? t().feedbackThanks : t().feedbackFailed;
   } finally {
     $('feedback-send').disabled = false;
   }
@@ -436,12 +437,6 @@ function systemLine(text) {
   scrollDown();
 }
 
-function newId() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  return [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-}
-
 // Sends one pending message. An unacknowledged send stays pending (shown "not sent yet") and is sent again
 // with the same id after a reconnect; the server stores it once.
 async function trySend(p) {
@@ -458,10 +453,11 @@ async function trySend(p) {
     }
     dropPending(p.id);
   } catch (err) {
-    if (isHubError(err) && !isRetry(err)) { markFailed(p.id, visitorError(err)); return; }
+    const e = hubError(err);
+    if (e && e.code !== TRY_AGAIN) { markFailed(p.id, visitorError(e)); return; }
     // The connection broke or the server is briefly unavailable: it stays pending ("not sent yet") and is sent
     // again with the same id, after the reconnect or a few seconds from now. The server stores it once.
-    if (isRetry(err) && !state.retryTimer) state.retryTimer = setTimeout(() => { state.retryTimer = null; flushPending(); }, 3000);
+    if (e && !state.retryTimer) state.retryTimer = setTimeout(() => { state.retryTimer = null; flushPending(); }, 3000);
   }
 }
 
@@ -469,11 +465,8 @@ async function flushPending() {
   for (const p of [...(state.session?.pending || [])]) await trySend(p);
 }
 
-const isHubError = (err) => /HubException/.test(String(err?.message));
-const isRetry = (err) => /\[retry\]/.test(String(err?.message));
-const hubMessage = (err) => String(err.message).replace(/^.*HubException: /, '');
 // The hub answers in Dutch. The errors a visitor can meet are recognised and shown in the widget's own words (and
-// language); anything else falls back to the server's message.
+// language); anything else falls back to the server's message (its text, without a code).
 const hubErrors = [
   [/al een gesprek open/i, 'alreadyOpen'],
   [/bericht is leeg/i, 'empty'],
@@ -481,59 +474,55 @@ const hubErrors = [
   [/maximale aantal berichten/i, 'chatFull'],
   [/beëindigd; het bericht/i, 'chatEnded'],
   [/geen gesprek/i, 'noChat'],
-  [/\[retry\]/, 'busy'],
   [/ging iets mis/i, 'server']
 ];
-function visitorError(err) {
-  const message = hubMessage(err);
-  const known = hubErrors.find(([pattern]) => pattern.test(message));
-  return known ? t().errors[known[1]] : message;
+/** @param e a hub error as `hubError` reads it */
+function visitorError(e) {
+  if (e.code === TRY_AGAIN) return t().errors.busy;
+  const known = hubErrors.find(([pattern]) => pattern.test(e.text));
+  return known ? t().errors[known[1]] : e.text;
 }
 
 // ---- connection ---------------------------------------------------------------------------------
 
-function backoff(ctx) {
-  // 0.5 s, 1, 2, 4 … up to 30 s, with jitter; never gives up.
-  const base = Math.min(30000, 500 * 2 ** Math.min(ctx.previousRetryCount, 6));
-  return base / 2 + Math.random() * base / 2;
+// An expert took the chat (ChatStarted, or Resume found it so after the event was missed).
+function expertJoined(expert) {
+  state.status = 'active';
+  state.expertAway = false;
+  state.expertName = expert?.displayName || null;
+  state.hadExpert = true;
+  renderHead();
+  $('text').placeholder = t().placeholderActive;
+  systemLine(t().joined(state.expertName || t().expertFallback));
+  notice();
+}
+
+// Passed on to another expert (or the expert was lost): waiting again, at the front of the queue (BackInQueue, or
+// Resume found it so).
+function backInQueue() {
+  state.status = 'queued';
+  state.expertName = null;
+  state.expertAway = false;
+  state.queue = { position: 1, estimatedWaitSeconds: null };
+  $('typing').hidden = true;
+  renderHead();
+  $('text').placeholder = t().placeholderQueued;
 }
 
 function buildConnection() {
-  const c = new signalR.HubConnectionBuilder()
-    .withUrl('/hubs/visitor', { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets })
-    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: backoff })
-    .configureLogging(signalR.LogLevel.None)
-    .build();
+  const c = hubConnection('/hubs/visitor');
 
   c.on('QueueUpdated', (e) => {
     if (state.status !== 'queued') return;
     state.queue = e;
     renderHead();
   });
-  c.on('ChatStarted', (e) => {
-    state.status = 'active';
-    state.expertAway = false;
-    state.expertName = e.expert?.displayName || null;
-    state.hadExpert = true;
-    renderHead();
-    $('text').placeholder = t().placeholderActive;
-    systemLine(t().joined(state.expertName || t().expertFallback));
-    notice();
-  });
+  c.on('ChatStarted', (e) => expertJoined(e.expert));
   c.on('MessageReceived', (m) => {
     if (m.from === 'expert' && !state.seen.has(m.seq)) notice();
     renderMessage(m);
   });
-  c.on('BackInQueue', () => {
-    // Passed on to another expert (or the expert was lost): waiting again, at the front of the queue.
-    state.status = 'queued';
-    state.expertName = null;
-    state.expertAway = false;
-    state.queue = { position: 1, estimatedWaitSeconds: null };
-    $('typing').hidden = true;
-    renderHead();
-    $('text').placeholder = t().placeholderQueued;
-  });
+  c.on('BackInQueue', backInQueue);
   c.on('TypingChanged', (e) => {
     if (e.from !== 'expert') return;
     const el = $('typing');
@@ -594,23 +583,42 @@ function stopConnection() {
   if (c) { c.onclose(() => {}); c.stop().catch(() => {}); }
 }
 
-async function resume(afterSeq) {
+// Reads the chat as the server has it (after a reconnect, a Resync or a reload of the page) and goes where the events
+// would have taken it: the messages missed, and the start, the way back into the queue or the end of the chat even
+// when that event itself was lost.
+async function resume(afterSeq, attempt = 0) {
   if (!state.session || !state.connection) return;
   let r;
   try {
     r = await state.connection.invoke('Resume', state.session.resumeToken, afterSeq);
-  } catch {
-    return; // connection broke again; onreconnected calls us once more
+  } catch (err) {
+    // Briefly unavailable: ask again a moment later. The connection broke: onreconnected calls us once more.
+    if (hubError(err)?.code === TRY_AGAIN) setTimeout(() => resume(state.contiguous, attempt + 1), backoff({ previousRetryCount: attempt }));
+    return;
   }
-  // Ended while the page was away: the feedback question only if an expert's words are in the transcript.
-  if (r.status === 'ended') { state.hadExpert ||= r.messages.some((m) => m.from === 'expert') || r.expert != null; showEnded('system'); return; }
+  if (!state.session || state.status === 'ended') return; // left or ended meanwhile
+  const was = state.status; // 'none' after a reload of the page: nothing to announce then
+  const news = was !== 'none' && r.messages.some((m) => m.from === 'expert' && !state.seen.has(m.seq));
+  if (r.status === 'ended') {
+    // The last words before the end (the expert's "bel 112 als ...") stay readable above the ended banner. The
+    // feedback question only if an expert's words are in the transcript.
+    for (const m of r.messages) renderMessage(m);
+    state.hadExpert ||= r.messages.some((m) => m.from === 'expert') || r.expert != null;
+    if (was !== 'none' && r.endedBy !== 'visitor') notice(); // as ChatEnded would have
+    showEnded(r.endedBy || 'system');
+    return;
+  }
+  const expertName = r.expert?.displayName || null;
+  if (r.status === 'active' && (was === 'queued' || (was === 'active' && expertName !== state.expertName))) expertJoined(r.expert);
+  if (r.status === 'queued' && was === 'active') backInQueue();
   state.status = r.status;
+  state.expertName = expertName;
   if (r.status === 'active') state.hadExpert = true;
-  state.expertName = r.expert?.displayName || null;
   if (r.status === 'queued') state.queue = { position: r.position, estimatedWaitSeconds: r.estimatedWaitSeconds };
   renderHead();
   $('text').placeholder = r.status === 'active' ? t().placeholderActive : t().placeholderQueued;
   for (const m of r.messages) renderMessage(m);
+  if (news) notice();
   await flushPending();
 }
 
@@ -656,7 +664,8 @@ async function startChat(ev) {
     $('text').placeholder = state.status === 'active' ? t().placeholderActive : t().placeholderQueued;
     $('text').focus();
   } catch (err) {
-    $('start-error').textContent = isHubError(err) ? visitorError(err) : t().startFailed;
+    const e = hubError(err);
+    $('start-error').textContent = e ? visitorError(e) : t().startFailed;
     $('start-error').hidden = false;
   } finally {
     btn.disabled = false;
