@@ -81,7 +81,8 @@ public sealed partial class ChatLifecycle(
         var messages = (await store.GetMessagesAsync(session.ConversationId, lastSeenSeq))
             .Select(m => MessageDto.Of(session.ConversationId, m)).ToList();
         var (position, estimate) = await queue.PositionAsync(session);
-        return (new ResumeResult(SessionViews.StatusOf(session), position, estimate, session.ConversationId, SessionViews.ExpertOf(session), messages), session);
+        return (new ResumeResult(SessionViews.StatusOf(session), position, estimate, session.ConversationId, SessionViews.ExpertOf(session), messages,
+            session.State == ChatState.Ended ? session.EndedBy : null), session);
     }
 
     /// <summary>The visitor leaves: the chat ends (if it had not already) and its resume token reads nothing back, ever.</summary>

@@ -88,8 +88,8 @@ public sealed class ChatMessaging(
         }
         catch (MessageLimitException)
         {
-            // "[retry]": the widget keeps the message and sends it again (same id) a little later; nothing is lost.
-            throw new ChatRefusal("message-rate", HubTextResources.MessageRate + " [retry]");
+            // "Try again": the widget keeps the message and sends it again (same id) a little later; nothing is lost.
+            throw ChatRefusal.TryAgain("message-rate", HubTextResources.MessageRate);
         }
         var m = appended.Message;
         if (!appended.Duplicate)

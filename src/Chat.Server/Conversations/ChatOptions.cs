@@ -27,7 +27,7 @@ public sealed class ChatOptions
 
     /// <summary>
     /// The visitor's messages per minute in one chat, shared by every connection resumed on it, on every node (a
-    /// person types far fewer; beyond it a send is answered "[retry]" and the widget sends it again a moment later).
+    /// person types far fewer; beyond it a send is answered with the hub error code "try-again" and the widget sends it again a moment later).
     /// </summary>
     [Range(1, 1_000_000)]
     public int VisitorMessagesPerMinute { get; set; } = 30;

@@ -16,7 +16,10 @@ public sealed record StartChatResult(string? SessionId, string? ResumeToken, str
 
 public sealed record BlockResult(string BlockId, DateTimeOffset Until);
 public sealed record ExpertInfo(string DisplayName, string Experience);
-public sealed record ResumeResult(string Status, int? Position, int? EstimatedWaitSeconds, string? ConversationId, ExpertInfo? Expert, IReadOnlyList<MessageDto> Messages);
+/// <param name="EndedBy">Addition to the contract: who ended the chat ("expert" or "system") when the status is "ended" and the
+/// chat can still be read back (a visitor's own end kills the token, so it is never "visitor" here).</param>
+public sealed record ResumeResult(string Status, int? Position, int? EstimatedWaitSeconds, string? ConversationId, ExpertInfo? Expert,
+    IReadOnlyList<MessageDto> Messages, string? EndedBy = null);
 public sealed record SendResult(long Seq, DateTimeOffset SentAt);
 
 /// <param name="Card">A referral card (expert hub SendReferral), or null; <see cref="Text"/> is then its plain-text form.</param>
