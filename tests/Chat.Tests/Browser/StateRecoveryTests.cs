@@ -130,6 +130,26 @@ public sealed class StateRecoveryTests : IAsyncLifetime
         await Expect(widget.Locator("li.msg.expert")).ToHaveTextAsync(new Regex("Bel 112 als het weer misgaat"));
     }
 
+    [Fact]
+    public async Task AWidgetThatMissedBeingPassedOnShowsItsPlaceInTheQueueWhenItIsBack()
+    {
+        await using var expert = await _server.ExpertAsync(1);
+        var (widget, line) = await WidgetAsync();
+        await widget.GetByRole(AriaRole.Button, new() { Name = "Start de chat" }).ClickAsync();
+        var talking = widget.GetByText("Je praat met Sanne, ervaringsdeskundige.");
+        await Expect(talking).ToBeVisibleAsync();
+        var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+
+        line.Lose();
+        await expert.Hub.InvokeAsync("TransferChat", conversationId); // nobody else on shift: the visitor waits
+        await line.LostAsync("BackInQueue");
+        await Expect(talking).ToBeVisibleAsync();
+
+        await line.CutAsync();
+        await Expect(widget.GetByText("Je bent de volgende in de wachtrij.")).ToBeVisibleAsync();
+        await Expect(widget.Locator("#messages li.msg").Last).ToHaveTextAsync(new Regex("doorverbonden"));
+    }
+
     private async Task<(IPage Page, HubLine Line)> ConsoleAsync()
     {
         var ctx = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 }, Locale = "nl-NL" });
