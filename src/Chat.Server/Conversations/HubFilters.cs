@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Chat.Server.Resources;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Chat.Server.Conversations;
@@ -22,12 +23,12 @@ public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger, Microso
         if (!lease.IsAcquired)
         {
             refusals.Refused(ctx.Context.ConnectionId, "call-rate", ctx.Hub.GetType().Name + "." + ctx.HubMethodName);
-            throw HubErrors.TryAgainLater("Je stuurt te snel achter elkaar. Wacht even en probeer het opnieuw.");
+            throw HubErrors.TryAgainLater(HubTextResources.CallRate);
         }
         if (ctx.Hub is ExpertHub && !await sessions.StillValidAsync(ctx.Context))
         {
             ctx.Context.Abort();
-            throw new HubException("Je sessie is beëindigd. Log opnieuw in.");
+            throw new HubException(HubTextResources.SessionEnded);
         }
         var (before, mine) = ((InvocationOrder)ctx.Context.Items[OrderKey]!).Next();
         ctx.ServiceProvider.GetRequiredService<InvocationTurn>().Begin(mine);
@@ -51,7 +52,7 @@ public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger, Microso
         catch (Exception ex)
         {
             HubMethodFailed(logger, ex, ctx.Hub.GetType().Name, ctx.HubMethodName);
-            throw new HubException("Er ging iets mis op de server. Probeer het opnieuw.");
+            throw new HubException(HubTextResources.ServerError);
         }
         finally
         {
@@ -91,12 +92,12 @@ public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger, Microso
 }
 
 /// <summary>
-/// Failures that pass (Redis restarting or unreachable). Hub callers get <see cref="Text"/> with the code
+/// Failures that pass (Redis restarting or unreachable). Hub callers get <see cref="HubTextResources.Unavailable"/> with the code
 /// <see cref="HubErrors.TryAgain"/>: the clients keep such a message pending and send it again; HTTP callers get 503.
 /// </summary>
 public static class Transient
 {
-    public const string Text = "Tijdelijk niet beschikbaar; probeer het zo opnieuw.";
+    public static string Text => HubTextResources.Unavailable;
 
     public static bool Is(Exception ex) =>
         ex is StackExchange.Redis.RedisException or TimeoutException || ex.InnerException is { } inner && Is(inner);

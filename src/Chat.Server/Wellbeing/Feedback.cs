@@ -1,5 +1,6 @@
 using Chat.Server.ContactForms;
 using Chat.Server.Live;
+using Chat.Server.Resources;
 using Chat.Server.Statistics;
 using Chat.Server.Storage;
 using Microsoft.AspNetCore.SignalR;
@@ -20,17 +21,17 @@ public sealed class Feedback(ILiveStore store, IServiceScopeFactory scopes, Repo
     public async Task GiveAsync(ChatSession? bound, Conversations.FeedbackRequest? r)
     {
         if (r?.Score is { } score && score is < 1 or > 10)
-            throw new HubException("score: een cijfer van 1 tot en met 10, of leeg.");
+            throw new HubException(HubTextResources.FeedbackScore);
         if (r?.Helped is { } helped && !HelpedCodes.Contains(helped))
-            throw new HubException($"helped: onbekende waarde. Toegestaan: {string.Join(", ", HelpedCodes)}.");
-        if (bound is null) throw new HubException("Er is geen gesprek: feedback kan alleen na een gesprek.");
+            throw new HubException(HubTexts.Format(HubTextResources.UnknownValue, "helped", string.Join(", ", HelpedCodes)));
+        if (bound is null) throw new HubException(HubTextResources.FeedbackNoChat);
         var now = time.GetUtcNow();
         var session = await store.GetSessionAsync(bound.SessionId);
         if (session is not { State: ChatState.Ended, EndedAt: { } ended, StartedAt: not null } || now - ended > options.CurrentValue.GracePeriod)
-            throw new HubException("Feedback kan alleen na een gesprek, kort na het einde.");
+            throw new HubException(HubTextResources.FeedbackTooLate);
         if (r?.Score is null && r?.Helped is null) return; // nothing to count; the question stays open
         if (!await store.TryMarkFeedbackAsync(session.SessionId))
-            throw new HubException("Je hebt over dit gesprek al iets laten weten. Dank je wel.");
+            throw new HubException(HubTextResources.FeedbackGiven);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
         int day = ContactAggregates.DayOf(now, zone), hasScore = r.Score is null ? 0 : 1, sum = r.Score ?? 0;
