@@ -30,7 +30,7 @@ public static class RedisScaleoutExtensions
             {
                 var redis = sp.GetRequiredService<RedisConnection>();
                 o.XmlRepository = new RedisXmlRepository(() => redis.Db,
-                    sp.GetRequiredService<IOptions<RedisOptions>>().Value.KeyPrefix + "dataprotection");
+                    new RedisKeys(sp.GetRequiredService<IOptions<RedisOptions>>().Value.KeyPrefix).DataProtection);
             }));
         return services;
     }
@@ -52,7 +52,7 @@ public sealed partial class RedisFanout(RedisConnection redis, LocalFanout local
     public const int MaxOutbox = 10_000;
     private const int MaxBatchBytes = 512 * 1024;
 
-    private readonly RedisChannel _channel = RedisChannel.Literal(options.Value.KeyPrefix + "events");
+    private readonly RedisChannel _channel = new RedisKeys(options.Value.KeyPrefix).Events;
     private readonly Lock _gate = new();
     private readonly Queue<byte[]> _outbox = new();
     private bool _draining;
