@@ -405,7 +405,8 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         return Presence(id, r[0], (RedisValue[]?)r[1] ?? [], (RedisValue)r[2])!;
     }
 
-    // KEYS: presence, the expert's chats, the expert's cool-down, experts. ARGV: expertId, mode (connect | disconnect | availability | offline), time (ISO), the
+    // KEYS: presence, the expert's chats, the expert's cool-down, experts, the expert's connection counts (the connection
+    // tracker's, per node). ARGV: expertId, mode (connect | disconnect | availability | offline), time (ISO), the
     // availability (availability) or the "gone before" time (offline; ISO or ''), then for connect and availability the
     // account's presence field/value pairs (used whole for a new expert; for a known one only the account's fields).
     // Returns {before or false, after or false, the active chats, the cool-down or false}.
@@ -429,6 +430,10 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         else
           if not known then return {false, false, chats, cd} end
           if mode == 'disconnect' then
+            -- A console that opened on another node after this node saw the expert's last one close: still connected.
+            for _, n in ipairs(redis.call('HVALS', KEYS[5])) do
+              if tonumber(n) > 0 then return {before, false, chats, cd} end
+            end
             redis.call('HSET', KEYS[1], 'connected', '0')
           else
             local e = redis.call('HMGET', KEYS[1], 'connected', 'changedAt')
@@ -445,7 +450,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         params RedisValue[] account)
     {
         var r = (RedisResult[]?)await redis.EvalAsync(PresenceScript,
-            [_keys.Expert[expertId], _keys.ExpertChats[expertId], _keys.CoolDown[expertId], _keys.Experts],
+            [_keys.Expert[expertId], _keys.ExpertChats[expertId], _keys.CoolDown[expertId], _keys.Experts, _keys.ExpertConnections[expertId]],
             [expertId, mode, Iso(at), argument, .. account]) ?? [];
         var chats = (RedisValue[]?)r[2] ?? [];
         return new PresenceUpdate(Presence(expertId, r[0], chats, (RedisValue)r[3]), Presence(expertId, r[1], chats, (RedisValue)r[3]));

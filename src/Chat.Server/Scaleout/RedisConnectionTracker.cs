@@ -8,7 +8,8 @@ namespace Chat.Server.Scaleout;
 /// Redis mode: connection counts per node in Redis, so a visitor who reconnects to another node, or an expert
 /// with tabs on two nodes, is seen as one. A node that dies stops its heartbeat; the sweep forgets its counts.
 /// Keys (<see cref="RedisKeys"/>): per session and per expert a hash node -> count, the sets of sessions and experts
-/// with counts, the sessions' "gone since" zset, and each node's heartbeat key (TTL).
+/// with counts, the sessions' "gone since" zset, and each node's heartbeat key (TTL). The store's disconnect of an
+/// expert reads the expert's counts too (a console that opened on another node meanwhile keeps them connected).
 /// </summary>
 public sealed class RedisConnectionTracker(RedisConnection redis, NodeIdentity node, IOptions<RedisOptions> options, TimeProvider time)
     : IConnectionTracker

@@ -48,7 +48,7 @@ public sealed class RedisKeys(string prefix)
 
     /// <summary>A visitor session's connections: hash node id -> count.</summary>
     public KeyFamily VisitorConnections { get; } = new(prefix + "vconn:");
-    /// <summary>An expert's connections: hash node id -> count.</summary>
+    /// <summary>An expert's connections: hash node id -> count (also read by the store's disconnect).</summary>
     public KeyFamily ExpertConnections { get; } = new(prefix + "econn:");
     /// <summary>A node's heartbeat (expires after Redis:NodeTimeout).</summary>
     public KeyFamily Node { get; } = new(prefix + "node:");
