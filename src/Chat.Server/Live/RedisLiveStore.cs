@@ -21,7 +21,7 @@ namespace Chat.Server.Live;
 /// Times a script compares are ISO 8601 UTC of one format (they compare as strings) or ms. A key of the format before
 /// hashes (a JSON string) is treated as gone (deleted when a script meets it): live state lives minutes, not releases.
 /// When a chat ends, its session, index and log keys get a TTL of the grace period: nothing about a visitor
-/// outlives it, even if no node is running to purge.
+/// outlives it, even if no node is running to purge; the end is noted for the append-only file's compaction.
 /// </summary>
 public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.Options.IOptions<RedisOptions> options,
     Microsoft.Extensions.Options.IOptionsMonitor<Conversations.ChatOptions> chat, ILogger<RedisLiveStore> logger) : ILiveStore
@@ -158,7 +158,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         return Enum.Parse<AssignOutcome>(r!);
     }
 
-    // KEYS: session, queue, ended. ARGV: sessionId, endedBy, time (ISO), time (ms), grace (ms),
+    // KEYS: session, queue, ended, compaction pending. ARGV: sessionId, endedBy, time (ISO), time (ms), grace (ms),
     // cool-down until (ms) or '', the cool-down key's TTL (ms), only-if-with expert or '', then the prefixes of the
     // cool-down, expert chats, address open sets, conversation index, token index, log and message-id keys.
     private const string EndScript = HashOrGone + """
@@ -178,6 +178,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         if addr then redis.call('SREM', ARGV[11]..addr, ARGV[1]) end
         redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
         local grace = tonumber(ARGV[5])
+        redis.call('ZADD', KEYS[4], tonumber(ARGV[4]) + grace, ARGV[1])
         redis.call('PEXPIRE', KEYS[1], grace)
         if cid then
           for _, k in ipairs({ARGV[12]..cid, ARGV[14]..cid, ARGV[15]..cid}) do redis.call('PEXPIRE', k, grace) end
@@ -193,7 +194,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         // The cool-down key outlives its end by a day (it holds no visitor data): expiry only tidies up, the end time decides.
         RedisValue until = coolDown > TimeSpan.Zero ? (at + coolDown).ToUnixTimeMilliseconds() : "";
         var ttl = (long)(coolDown + TimeSpan.FromDays(1)).TotalMilliseconds;
-        return Session(await redis.EvalAsync(EndScript, [_keys.Session[sessionId], _keys.Queue, _keys.Ended],
+        return Session(await redis.EvalAsync(EndScript, [_keys.Session[sessionId], _keys.Queue, _keys.Ended, _keys.CompactPending],
             [sessionId, endedBy, Iso(at), at.ToUnixTimeMilliseconds(), grace, until, ttl, onlyIfWith ?? "",
              _keys.CoolDown.Prefix, _keys.ExpertChats.Prefix, _keys.AddressOpen.Prefix, _keys.Conversation.Prefix, _keys.ResumeToken.Prefix,
              _keys.Log.Prefix, _keys.MessageIds.Prefix]));

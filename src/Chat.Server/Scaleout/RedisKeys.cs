@@ -4,10 +4,10 @@ namespace Chat.Server.Scaleout;
 
 /// <summary>
 /// Every Redis key and channel name of Redis mode, in one place, each behind the deployment's <c>Redis:KeyPrefix</c>
-/// (several deployments can share one Redis). The store, the connection tracker, the fan-out, and data protection take
-/// their names from here only. A Lua script gets the keys it knows before it runs as
+/// (several deployments can share one Redis). The store, the connection tracker, the fan-out, data protection and the
+/// append-only-file compaction take their names from here only. A Lua script gets the keys it knows before it runs as
 /// KEYS; for keys it finds from data (the expert of a session, the sessions in a set) it gets the family's prefix as an
-/// argument. Nothing else spells a key name.
+/// argument. Nothing else in Live/ and Scaleout/ spells a key name (Abuse/ still names its own keys behind the prefix).
 /// </summary>
 public sealed class RedisKeys(string prefix)
 {
@@ -59,12 +59,19 @@ public sealed class RedisKeys(string prefix)
     /// <summary>Set of experts with a connection count.</summary>
     public RedisKey ExpertsConnected { get; } = prefix + "econns";
 
-    // ---- Events, data protection ---------------------------------------------------------------------------------------
+    // ---- Events, data protection, compaction -------------------------------------------------------------------------
 
     /// <summary>The pub/sub channel every node's events go through (Scaleout/RedisScaleout.cs).</summary>
     public RedisChannel Events { get; } = RedisChannel.Literal(prefix + "events");
     /// <summary>The data-protection key ring (list of XML elements), shared by every node.</summary>
     public RedisKey DataProtection { get; } = prefix + "dataprotection";
+    /// <summary>
+    /// Zset: ended session id by the time its keys expire (ms), until the append-only file was rewritten after that
+    /// (Scaleout/AofCompaction.cs). Ids only: nothing about the visitor.
+    /// </summary>
+    public RedisKey CompactPending { get; } = prefix + "compact:pending";
+    /// <summary>The lease of the node that rewrites the append-only file this interval (SET NX PX).</summary>
+    public RedisKey CompactLease { get; } = prefix + "compact:lease";
 }
 
 /// <summary>A family of keys: one prefix, one key per id.</summary>
