@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Chat.Server.Scaleout;
@@ -9,23 +10,23 @@ namespace Chat.Server.Live;
 /// Redis mode: the live state in Redis, shared by every node. Every change that touches more than one key is
 /// one Lua script, so it is atomic across nodes: two nodes can never assign one visitor twice.
 ///
-/// Keys (prefix P, default "chat:"), all named here and in the scripts below only:
-///   P s:{sessionId}         session JSON                          P q          queue: zset sessionId by request time (ms)
-///   P c:{conversationId}    -> sessionId                          P t:{hash}   resume-token hash -> sessionId
-///   P log:{conversationId}  list of message JSON (index = seq-1)  P ids:{conversationId}  hash "from:clientId" -> seq
-///   P e:{expertId}          presence JSON                         P ec:{expertId}  set of the expert's active sessionIds
-///   P experts               set of expertIds                      P ended      zset sessionId by end time (ms)
-///   P ao:{addressHash}      set of the address's open sessions    P ah:{addressHash}  zset of its starts (1 h TTL)
-///   P mr:{conversationId}   the visitor's messages this minute (2 min TTL)
-///   P cd:{expertId}         the expert's cool-down: until (ms); set by the end of a chat, read by the assignment
-///   P lengths               the last 20 chats' lengths (seconds), for one wait estimate on every node
+/// Keys are named in <see cref="RedisKeys"/>. A session and an expert's presence are hashes, so a script reads and
+/// writes the fields it decides on directly and never decodes or searches JSON:
+///   session  state (queued | active | ended), requestedAt (ms, the queue score), conversationId, tokenHash, addressHash,
+///            expertId, expertName, expertExperience, startedAt, endedAt, endedBy, requeued (1), transferredFrom,
+///            transferredAt, feedback (1), and record: the JSON of what never changes (the visitor's answers, the exact
+///            request time), read by this class only.
+///   presence displayName, experience, maxChats, availability, connected (1 | 0), changedAt, lastAssignedAt, gender,
+///            languages (comma-separated); its active chats are a set and its cool-down a key of their own.
+/// Times a script compares are ISO 8601 UTC of one format (they compare as strings) or ms. A key of the format before
+/// hashes (a JSON string) is treated as gone (deleted when a script meets it): live state lives minutes, not releases.
 /// When a chat ends, its session, index and log keys get a TTL of the grace period: nothing about a visitor
-/// outlives it, even if no node is running to purge.
+/// outlives it, even if no node is running to purge; the end is noted for the append-only file's compaction.
 /// </summary>
 public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.Options.IOptions<RedisOptions> options,
     Microsoft.Extensions.Options.IOptionsMonitor<Conversations.ChatOptions> chat, ILogger<RedisLiveStore> logger) : ILiveStore
 {
-    private readonly string _p = options.Value.KeyPrefix;
+    private readonly RedisKeys _keys = new(options.Value.KeyPrefix);
     private IDatabase Db => redis.Db;
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -33,145 +34,157 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         Converters = { new JsonStringEnumConverter() },
     };
 
-    // ARGV: prefix, sessionId, conversationId, token hash, session JSON, request time (ms), then the limits (or ''):
-    // max queue, max open per address, max per address per hour, address hash (or ''), a random member for the hour's
-    // starts (not the session id: nothing links a session to its address after the grace period).
-    // Per address: P ao:{hash} set of its queued or active sessions (ended ones are dropped here, so a crash between
-    // an end and its SREM cannot hold a slot), P ah:{hash} zset of its starts in the last hour (expires after one).
-    private const string AddQueuedScript = """
-        local p, sid, now = ARGV[1], ARGV[2], tonumber(ARGV[6])
-        if redis.call('EXISTS', p..'s:'..sid) == 1 then return 'exists' end
-        local addr = ARGV[10]
-        if ARGV[7] ~= '' then
-          if redis.call('ZCARD', p..'q') >= tonumber(ARGV[7]) then return 'QueueFull' end
+    // Prepended to every script that reads a session or a presence: true when the key is a hash; a key of the format
+    // before hashes is deleted (treated as gone), so no command below meets a string where it expects a hash.
+    private const string HashOrGone = """
+        local function live(key)
+          local t = redis.call('TYPE', key).ok
+          if t == 'hash' then return true end
+          if t ~= 'none' then redis.call('DEL', key) end
+          return false
+        end
+
+        """;
+
+    // ---- Sessions and the queue -----------------------------------------------------------------------------------
+
+    // KEYS: session, queue, conversation index, token index, the address's open sessions, the address's starts.
+    // ARGV: session prefix, sessionId, request time (ms), then the limits (or ''): max queue, max open per address, max per
+    // address per hour; address hash (or ''), a random member for the hour's starts (not the session id: nothing links a
+    // session to its address after the grace period); then the session's field/value pairs.
+    // An address's open set drops ended sessions as it is read, so a crash between an end and its SREM cannot hold a slot.
+    private const string AddQueuedScript = HashOrGone + """
+        local sid, now, addr = ARGV[2], tonumber(ARGV[3]), ARGV[7]
+        if live(KEYS[1]) then return 'exists' end
+        if ARGV[4] ~= '' then
+          if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then return 'QueueFull' end
           if addr ~= '' then
             local open = 0
-            for _, id in ipairs(redis.call('SMEMBERS', p..'ao:'..addr)) do
-              local sj = redis.call('GET', p..'s:'..id)
-              if sj and string.find(sj, '"state":"Ended"', 1, true) == nil then open = open + 1
-              else redis.call('SREM', p..'ao:'..addr, id) end
+            for _, id in ipairs(redis.call('SMEMBERS', KEYS[5])) do
+              local state = live(ARGV[1]..id) and redis.call('HGET', ARGV[1]..id, 'state')
+              if state and state ~= 'ended' then open = open + 1 else redis.call('SREM', KEYS[5], id) end
             end
-            if open >= tonumber(ARGV[8]) then return 'AddressLimit' end
-            redis.call('ZREMRANGEBYSCORE', p..'ah:'..addr, '-inf', now - 3600000)
-            if redis.call('ZCARD', p..'ah:'..addr) >= tonumber(ARGV[9]) then return 'AddressLimit' end
+            if open >= tonumber(ARGV[5]) then return 'AddressLimit' end
+            redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now - 3600000)
+            if redis.call('ZCARD', KEYS[6]) >= tonumber(ARGV[6]) then return 'AddressLimit' end
           end
         end
-        redis.call('SET', p..'s:'..sid, ARGV[5])
-        redis.call('ZADD', p..'q', now, sid)
-        redis.call('SET', p..'c:'..ARGV[3], sid)
-        redis.call('SET', p..'t:'..ARGV[4], sid)
+        redis.call('HSET', KEYS[1], unpack(ARGV, 9))
+        redis.call('ZADD', KEYS[2], now, sid)
+        redis.call('SET', KEYS[3], sid)
+        redis.call('SET', KEYS[4], sid)
         if addr ~= '' then
-          redis.call('SADD', p..'ao:'..addr, sid)
-          redis.call('PEXPIRE', p..'ao:'..addr, 86400000)
-          redis.call('ZADD', p..'ah:'..addr, now, ARGV[11])
-          redis.call('PEXPIRE', p..'ah:'..addr, 3600000)
+          redis.call('SADD', KEYS[5], sid)
+          redis.call('PEXPIRE', KEYS[5], 86400000)
+          redis.call('ZADD', KEYS[6], now, ARGV[8])
+          redis.call('PEXPIRE', KEYS[6], 3600000)
         end
         return 'Added'
         """;
 
     public async Task<QueueAdmission> AddQueuedAsync(ChatSession session, QueueLimits? limits = null, CancellationToken ct = default)
     {
-        var json = JsonSerializer.Serialize(session with { State = ChatState.Queued }, Json);
-        var r = (string?)await redis.EvalAsync(AddQueuedScript, values:
-            [_p, session.SessionId, session.ConversationId, session.ResumeTokenHash, json, session.RequestedAt.ToUnixTimeMilliseconds(),
-             limits?.MaxQueue.ToString() ?? "", limits?.MaxOpenPerAddress ?? 0, limits?.MaxPerAddressPerHour ?? 0,
-             session.AddressHash ?? "", Guid.NewGuid().ToString("n")]);
+        var address = session.AddressHash ?? "";
+        var r = (string?)await redis.EvalAsync(AddQueuedScript,
+            [_keys.Session[session.SessionId], _keys.Queue, _keys.Conversation[session.ConversationId], _keys.ResumeToken[session.ResumeTokenHash],
+             _keys.AddressOpen[address], _keys.AddressStarts[address]],
+            [_keys.Session.Prefix, session.SessionId, session.RequestedAt.ToUnixTimeMilliseconds(),
+             limits?.MaxQueue.ToString(CultureInfo.InvariantCulture) ?? "", limits?.MaxOpenPerAddress ?? 0, limits?.MaxPerAddressPerHour ?? 0,
+             address, Guid.NewGuid().ToString("n"), .. SessionFields(session with { State = ChatState.Queued })]);
         if (r == "exists") throw new InvalidOperationException("Session exists.");
         return Enum.Parse<QueueAdmission>(r!);
     }
 
-    public async Task<ChatSession?> GetSessionAsync(string sessionId, CancellationToken ct = default) =>
-        Session(await Db.StringGetAsync(_p + "s:" + sessionId));
+    private const string ReadSessionScript = HashOrGone + """
+        if live(KEYS[1]) then return redis.call('HGETALL', KEYS[1]) end
+        return false
+        """;
 
-    private const string ByIndexScript = """
+    public async Task<ChatSession?> GetSessionAsync(string sessionId, CancellationToken ct = default) =>
+        Session(await redis.EvalAsync(ReadSessionScript, [_keys.Session[sessionId]]));
+
+    // KEYS: an index (conversation or token) -> sessionId. ARGV: session prefix.
+    private const string ByIndexScript = HashOrGone + """
         local sid = redis.call('GET', KEYS[1])
-        if not sid then return false end
-        return redis.call('GET', ARGV[1]..'s:'..sid)
+        if sid and live(ARGV[1]..sid) then return redis.call('HGETALL', ARGV[1]..sid) end
+        return false
         """;
 
     public async Task<ChatSession?> FindByConversationAsync(string conversationId, CancellationToken ct = default) =>
-        Session((RedisValue)await redis.EvalAsync(ByIndexScript, [_p + "c:" + conversationId], [_p]));
+        Session(await redis.EvalAsync(ByIndexScript, [_keys.Conversation[conversationId]], [_keys.Session.Prefix]));
 
     public async Task<ChatSession?> FindByResumeTokenHashAsync(string tokenHash, CancellationToken ct = default) =>
-        Session((RedisValue)await redis.EvalAsync(ByIndexScript, [_p + "t:" + tokenHash], [_p]));
+        Session(await redis.EvalAsync(ByIndexScript, [_keys.ResumeToken[tokenHash]], [_keys.Session.Prefix]));
 
-    private const string QueueScript = """
-        local p = ARGV[1]
-        local ids = redis.call('ZRANGE', p..'q', 0, -1)
+    // KEYS: queue. ARGV: session prefix. A queued id without a session (gone, or of the old format) leaves the queue.
+    private const string QueueScript = HashOrGone + """
         local out = {}
-        for i, id in ipairs(ids) do
-          local s = redis.call('GET', p..'s:'..id)
-          if s then out[#out + 1] = s end
+        for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+          if live(ARGV[1]..id) then out[#out + 1] = redis.call('HGETALL', ARGV[1]..id)
+          else redis.call('ZREM', KEYS[1], id) end
         end
         return out
         """;
 
     public async Task<IReadOnlyList<ChatSession>> GetQueueAsync(CancellationToken ct = default)
     {
-        var r = (RedisValue[]?)await redis.EvalAsync(QueueScript, values: [_p]) ?? [];
+        var r = (RedisResult[]?)await redis.EvalAsync(QueueScript, [_keys.Queue], [_keys.Session.Prefix]) ?? [];
         // Ties on request time are broken by session id (ordinal), as the in-process store does.
         return r.Select(Session).OfType<ChatSession>().Where(s => s.State == ChatState.Queued)
             .OrderBy(s => s.RequestedAt).ThenBy(s => s.SessionId, StringComparer.Ordinal).ToList();
     }
 
-    private const string AssignScript = """
-        local p, sid, eid = ARGV[1], ARGV[2], ARGV[3]
-        local sj = redis.call('GET', p..'s:'..sid)
-        if not sj then return 'SessionNotQueued' end
-        local s = cjson.decode(sj)
-        if s.state ~= 'Queued' then return 'SessionNotQueued' end
-        local ej = redis.call('GET', p..'e:'..eid)
-        if not ej then return 'ExpertUnavailable' end
-        local e = cjson.decode(ej)
-        local active = redis.call('SCARD', p..'ec:'..eid)
-        if e.connected ~= true or e.availability ~= 'available' or active >= tonumber(e.maxChats) then return 'ExpertUnavailable' end
-        local cd = redis.call('GET', p..'cd:'..eid)
-        if cd and tonumber(cd) > tonumber(ARGV[5]) then return 'ExpertUnavailable' end
-        s.state = 'Active'
-        s.expertId = eid
-        s.expertDisplayName = e.displayName
-        s.expertExperience = e.experience
-        s.startedAt = ARGV[4]
-        e.lastAssignedAt = ARGV[4]
-        redis.call('SET', p..'s:'..sid, cjson.encode(s))
-        redis.call('SET', p..'e:'..eid, cjson.encode(e))
-        redis.call('SADD', p..'ec:'..eid, sid)
-        redis.call('ZREM', p..'q', sid)
+    // KEYS: session, queue, presence, the expert's chats, the expert's cool-down. ARGV: sessionId, expertId, time (ISO), time (ms).
+    private const string AssignScript = HashOrGone + """
+        if not live(KEYS[1]) or redis.call('HGET', KEYS[1], 'state') ~= 'queued' then return 'SessionNotQueued' end
+        if not live(KEYS[3]) then return 'ExpertUnavailable' end
+        local e = redis.call('HMGET', KEYS[3], 'connected', 'availability', 'maxChats', 'displayName', 'experience')
+        if e[1] ~= '1' or e[2] ~= 'available' or redis.call('SCARD', KEYS[4]) >= (tonumber(e[3]) or 0) then return 'ExpertUnavailable' end
+        local cd = redis.call('GET', KEYS[5])
+        if cd and tonumber(cd) > tonumber(ARGV[4]) then return 'ExpertUnavailable' end
+        redis.call('HSET', KEYS[1], 'state', 'active', 'expertId', ARGV[2], 'expertName', e[4] or '', 'expertExperience', e[5] or '',
+          'startedAt', ARGV[3])
+        redis.call('HSET', KEYS[3], 'lastAssignedAt', ARGV[3])
+        redis.call('SADD', KEYS[4], ARGV[1])
+        redis.call('ZREM', KEYS[2], ARGV[1])
         return 'Assigned'
         """;
 
     public async Task<AssignOutcome> TryAssignAsync(string sessionId, string expertId, DateTimeOffset at, CancellationToken ct = default)
     {
-        var r = (string?)await redis.EvalAsync(AssignScript, values: [_p, sessionId, expertId, Iso(at), at.ToUnixTimeMilliseconds()]);
+        var r = (string?)await redis.EvalAsync(AssignScript,
+            [_keys.Session[sessionId], _keys.Queue, _keys.Expert[expertId], _keys.ExpertChats[expertId], _keys.CoolDown[expertId]],
+            [sessionId, expertId, Iso(at), at.ToUnixTimeMilliseconds()]);
         return Enum.Parse<AssignOutcome>(r!);
     }
 
-    private const string EndScript = """
-        local p, sid = ARGV[1], ARGV[2]
-        local sj = redis.call('GET', p..'s:'..sid)
-        if not sj then return false end
-        local s = cjson.decode(sj)
-        if s.state == 'Ended' then return false end
-        if ARGV[9] ~= '' and s.expertId ~= ARGV[9] then return false end
-        if s.state == 'Active' and type(s.expertId) == 'string' and ARGV[7] ~= '' then
-          local key = p..'cd:'..s.expertId
+    // KEYS: session, queue, ended, compaction pending. ARGV: sessionId, endedBy, time (ISO), time (ms), grace (ms),
+    // cool-down until (ms) or '', the cool-down key's TTL (ms), only-if-with expert or '', then the prefixes of the
+    // cool-down, expert chats, address open sets, conversation index, token index, log and message-id keys.
+    private const string EndScript = HashOrGone + """
+        if not live(KEYS[1]) then return false end
+        local s = redis.call('HMGET', KEYS[1], 'state', 'expertId', 'addressHash', 'conversationId', 'tokenHash')
+        local state, eid, addr, cid, token = s[1], s[2], s[3], s[4], s[5]
+        if state == 'ended' then return false end
+        if ARGV[8] ~= '' and eid ~= ARGV[8] then return false end
+        if state == 'active' and eid and ARGV[6] ~= '' then
+          local key = ARGV[9]..eid
           local old = redis.call('GET', key)
-          if not old or tonumber(old) < tonumber(ARGV[7]) then redis.call('SET', key, ARGV[7], 'PX', ARGV[8]) end
+          if not old or tonumber(old) < tonumber(ARGV[6]) then redis.call('SET', key, ARGV[6], 'PX', ARGV[7]) end
         end
-        s.state = 'Ended'
-        s.endedBy = ARGV[3]
-        s.endedAt = ARGV[4]
-        local json = cjson.encode(s)
-        redis.call('SET', p..'s:'..sid, json)
-        redis.call('ZREM', p..'q', sid)
-        if type(s.expertId) == 'string' then redis.call('SREM', p..'ec:'..s.expertId, sid) end
-        if type(s.addressHash) == 'string' then redis.call('SREM', p..'ao:'..s.addressHash, sid) end
-        redis.call('ZADD', p..'ended', ARGV[5], sid)
-        local grace = ARGV[6]
-        for _, k in ipairs({'s:'..sid, 'c:'..s.conversationId, 't:'..s.resumeTokenHash, 'log:'..s.conversationId, 'ids:'..s.conversationId}) do
-          redis.call('PEXPIRE', p..k, grace)
+        redis.call('HSET', KEYS[1], 'state', 'ended', 'endedBy', ARGV[2], 'endedAt', ARGV[3])
+        redis.call('ZREM', KEYS[2], ARGV[1])
+        if eid then redis.call('SREM', ARGV[10]..eid, ARGV[1]) end
+        if addr then redis.call('SREM', ARGV[11]..addr, ARGV[1]) end
+        redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
+        local grace = tonumber(ARGV[5])
+        redis.call('ZADD', KEYS[4], tonumber(ARGV[4]) + grace, ARGV[1])
+        redis.call('PEXPIRE', KEYS[1], grace)
+        if cid then
+          for _, k in ipairs({ARGV[12]..cid, ARGV[14]..cid, ARGV[15]..cid}) do redis.call('PEXPIRE', k, grace) end
         end
-        return json
+        if token then redis.call('PEXPIRE', ARGV[13]..token, grace) end
+        return redis.call('HGETALL', KEYS[1])
         """;
 
     public async Task<ChatSession?> TryEndAsync(string sessionId, string endedBy, DateTimeOffset at, TimeSpan coolDown = default, string? onlyIfWith = null,
@@ -181,110 +194,99 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         // The cool-down key outlives its end by a day (it holds no visitor data): expiry only tidies up, the end time decides.
         RedisValue until = coolDown > TimeSpan.Zero ? (at + coolDown).ToUnixTimeMilliseconds() : "";
         var ttl = (long)(coolDown + TimeSpan.FromDays(1)).TotalMilliseconds;
-        return Session((RedisValue)await redis.EvalAsync(EndScript,
-            values: [_p, sessionId, endedBy, Iso(at), at.ToUnixTimeMilliseconds(), grace, until, ttl, onlyIfWith ?? ""]));
+        return Session(await redis.EvalAsync(EndScript, [_keys.Session[sessionId], _keys.Queue, _keys.Ended, _keys.CompactPending],
+            [sessionId, endedBy, Iso(at), at.ToUnixTimeMilliseconds(), grace, until, ttl, onlyIfWith ?? "",
+             _keys.CoolDown.Prefix, _keys.ExpertChats.Prefix, _keys.AddressOpen.Prefix, _keys.Conversation.Prefix, _keys.ResumeToken.Prefix,
+             _keys.Log.Prefix, _keys.MessageIds.Prefix]));
     }
 
     public async Task RecordChatLengthAsync(TimeSpan length, CancellationToken ct = default)
     {
         var batch = Db.CreateBatch();
-        var push = batch.ListLeftPushAsync(_p + "lengths", (long)length.TotalSeconds);
-        var trim = batch.ListTrimAsync(_p + "lengths", 0, 19);
+        var push = batch.ListLeftPushAsync(_keys.ChatLengths, (long)length.TotalSeconds);
+        var trim = batch.ListTrimAsync(_keys.ChatLengths, 0, 19);
         batch.Execute();
         await Task.WhenAll(push, trim);
     }
 
     public async Task<IReadOnlyList<TimeSpan>> RecentChatLengthsAsync(CancellationToken ct = default) =>
-        (await Db.ListRangeAsync(_p + "lengths", 0, 19)).Select(v => TimeSpan.FromSeconds((long)v)).ToList();
+        (await Db.ListRangeAsync(_keys.ChatLengths, 0, 19)).Select(v => TimeSpan.FromSeconds((long)v)).ToList();
 
-    public Task EndCoolDownAsync(string expertId, CancellationToken ct = default) => Db.KeyDeleteAsync(_p + "cd:" + expertId);
+    public Task EndCoolDownAsync(string expertId, CancellationToken ct = default) => Db.KeyDeleteAsync(_keys.CoolDown[expertId]);
 
-    private const string FeedbackScript = """
-        local key = ARGV[1]..'s:'..ARGV[2]
-        local sj = redis.call('GET', key)
-        if not sj then return 0 end
-        local s = cjson.decode(sj)
-        if s.state ~= 'Ended' or s.feedbackGiven == true then return 0 end
-        s.feedbackGiven = true
-        redis.call('SET', key, cjson.encode(s), 'KEEPTTL')
+    // KEYS: session. (HSET keeps the key's TTL.)
+    private const string FeedbackScript = HashOrGone + """
+        if not live(KEYS[1]) then return 0 end
+        local s = redis.call('HMGET', KEYS[1], 'state', 'feedback')
+        if s[1] ~= 'ended' or s[2] == '1' then return 0 end
+        redis.call('HSET', KEYS[1], 'feedback', '1')
         return 1
         """;
 
     public async Task<bool> TryMarkFeedbackAsync(string sessionId, CancellationToken ct = default) =>
-        (int)await redis.EvalAsync(FeedbackScript, values: [_p, sessionId]) == 1;
+        (int)await redis.EvalAsync(FeedbackScript, [_keys.Session[sessionId]]) == 1;
 
-    private const string RequeueScript = """
-        local p, sid = ARGV[1], ARGV[2]
-        local sj = redis.call('GET', p..'s:'..sid)
-        if not sj then return false end
-        local s = cjson.decode(sj)
-        if s.state ~= 'Active' then return false end
-        if ARGV[6] ~= '' and s.expertId ~= ARGV[6] then return false end
-        if type(s.expertId) == 'string' then redis.call('SREM', p..'ec:'..s.expertId, sid) end
-        s.state = 'Queued'
-        s.expertId = cjson.null
-        s.expertDisplayName = cjson.null
-        s.expertExperience = cjson.null
-        s.startedAt = cjson.null
-        s.requeued = true
-        if ARGV[4] ~= '' then
-          s.transferredFrom = ARGV[4]
-          s.transferredAt = ARGV[5]
-        end
-        local json = cjson.encode(s)
-        redis.call('SET', p..'s:'..sid, json)
-        redis.call('ZADD', p..'q', ARGV[3], sid)
-        return json
+    // KEYS: session, queue. ARGV: sessionId, transferred from or '', time (ISO) or '', only-if-with expert or '', the
+    // expert chats prefix. Back in the queue at its request time: its place is kept.
+    private const string RequeueScript = HashOrGone + """
+        if not live(KEYS[1]) then return false end
+        local s = redis.call('HMGET', KEYS[1], 'state', 'expertId', 'requestedAt')
+        if s[1] ~= 'active' then return false end
+        if ARGV[4] ~= '' and s[2] ~= ARGV[4] then return false end
+        if s[2] then redis.call('SREM', ARGV[5]..s[2], ARGV[1]) end
+        redis.call('HDEL', KEYS[1], 'expertId', 'expertName', 'expertExperience', 'startedAt')
+        redis.call('HSET', KEYS[1], 'state', 'queued', 'requeued', '1')
+        if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'transferredFrom', ARGV[2], 'transferredAt', ARGV[3]) end
+        redis.call('ZADD', KEYS[2], s[3], ARGV[1])
+        return redis.call('HGETALL', KEYS[1])
         """;
 
     public async Task<ChatSession?> TryRequeueAsync(string sessionId, string? transferredFrom = null, DateTimeOffset? at = null, string? onlyIfWith = null,
-        CancellationToken ct = default)
-    {
-        var current = await GetSessionAsync(sessionId, ct);
-        if (current is null) return null;
-        return Session((RedisValue)await redis.EvalAsync(RequeueScript,
-            values: [_p, sessionId, current.RequestedAt.ToUnixTimeMilliseconds(), transferredFrom ?? "", at is { } t ? Iso(t) : "", onlyIfWith ?? ""]));
-    }
+        CancellationToken ct = default) =>
+        Session(await redis.EvalAsync(RequeueScript, [_keys.Session[sessionId], _keys.Queue],
+            [sessionId, transferredFrom ?? "", at is { } t ? Iso(t) : "", onlyIfWith ?? "", _keys.ExpertChats.Prefix]));
 
-    public Task ForgetResumeTokenAsync(string tokenHash, CancellationToken ct = default) => Db.KeyDeleteAsync(_p + "t:" + tokenHash);
+    public Task ForgetResumeTokenAsync(string tokenHash, CancellationToken ct = default) => Db.KeyDeleteAsync(_keys.ResumeToken[tokenHash]);
 
-    private const string PurgeScript = """
-        local p = ARGV[1]
-        local ids = redis.call('ZRANGEBYSCORE', p..'ended', '-inf', '('..ARGV[2])
+    // KEYS: ended. ARGV: cut-off (ms), then the prefixes of sessions, conversation index, token index, log, message ids and
+    // message rate keys.
+    private const string PurgeScript = HashOrGone + """
         local out = {}
-        for _, sid in ipairs(ids) do
-          local sj = redis.call('GET', p..'s:'..sid)
-          if sj then
-            local s = cjson.decode(sj)
-            redis.call('DEL', p..'c:'..s.conversationId, p..'t:'..s.resumeTokenHash, p..'log:'..s.conversationId, p..'ids:'..s.conversationId,
-              p..'mr:'..s.conversationId)
-            redis.call('DEL', p..'s:'..sid)
-            out[#out + 1] = s.conversationId
+        for _, sid in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '('..ARGV[1])) do
+          local key = ARGV[2]..sid
+          if live(key) then
+            local s = redis.call('HMGET', key, 'conversationId', 'tokenHash')
+            local cid = s[1] or ''
+            if s[2] then redis.call('DEL', ARGV[4]..s[2]) end
+            redis.call('DEL', ARGV[3]..cid, ARGV[5]..cid, ARGV[6]..cid, ARGV[7]..cid, key)
+            out[#out + 1] = cid
           end
-          redis.call('ZREM', p..'ended', sid)
+          redis.call('ZREM', KEYS[1], sid)
         end
         return out
         """;
 
     public async Task<IReadOnlyList<string>> PurgeEndedAsync(DateTimeOffset endedBefore, CancellationToken ct = default)
     {
-        var r = (RedisValue[]?)await redis.EvalAsync(PurgeScript, values: [_p, endedBefore.ToUnixTimeMilliseconds()]) ?? [];
+        var r = (RedisValue[]?)await redis.EvalAsync(PurgeScript, [_keys.Ended],
+            [endedBefore.ToUnixTimeMilliseconds(), _keys.Session.Prefix, _keys.Conversation.Prefix, _keys.ResumeToken.Prefix, _keys.Log.Prefix,
+             _keys.MessageIds.Prefix, _keys.MessageRate.Prefix]) ?? [];
         return r.Select(v => (string)v!).ToList();
     }
 
-    // Appends a batch of messages (see GroupCommit), each checked and appended as a single append would be:
-    // ARGV = prefix, then ten values per message (conversation, from, client id, text, time, the expert it must be
-    // assigned to or '', the chat's message cap or '', the visitor's messages per minute or '', the minute, the card's
-    // JSON or ''). Returns one reply per
-    // message, in order: {'new', seq, sessionId, expertId or ''}, {'duplicate', the stored message's JSON, sessionId,
-    // expertId or ''}, {'missing'}, {'ended'}, {'not-assigned'}, {'full'} or {'rate'}. The visitor's count per minute is
-    // P mr:{conversationId} (minute, count), expiring with the minute.
-    private const string AppendScript = """
-        local p = ARGV[1]
+    // ---- Message log --------------------------------------------------------------------------------------------------
+
+    // Appends a batch of messages (see GroupCommit), each checked and appended as a single append would be.
+    // KEYS: four per message: conversation index, log, message ids, message rate. ARGV: session prefix, then nine values
+    // per message (from, client id, text, time, the expert it must be assigned to or '', the chat's message cap or '',
+    // the visitor's messages per minute or '', the minute, the card's JSON or ''). Returns one reply per message, in
+    // order: {'new', seq, sessionId, expertId or ''}, {'duplicate', the stored message's JSON, sessionId, expertId or ''},
+    // {'missing'}, {'ended'}, {'not-assigned'}, {'full'} or {'rate'}. The visitor's count per minute is a hash (minute,
+    // count), expiring with the minute.
+    private const string AppendScript = HashOrGone + """
         local out = {}
         -- Counts one more visitor message in this minute unless the minute's budget is spent.
-        local function within(cid, perMinute, minute)
-          local key = p..'mr:'..cid
+        local function within(key, perMinute, minute)
           local cur = redis.call('HMGET', key, 'm', 'n')
           local n = (cur[1] == minute) and tonumber(cur[2]) or 0
           if n >= tonumber(perMinute) then return false end
@@ -292,37 +294,35 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
           redis.call('PEXPIRE', key, 120000)
           return true
         end
-        for b = 2, #ARGV, 10 do
-          local cid, from, clientId = ARGV[b], ARGV[b + 1], ARGV[b + 2]
+        for i = 0, #KEYS / 4 - 1 do
+          local index, log, ids, rate = KEYS[i * 4 + 1], KEYS[i * 4 + 2], KEYS[i * 4 + 3], KEYS[i * 4 + 4]
+          local b = 2 + i * 9
+          local from, clientId = ARGV[b], ARGV[b + 1]
           local reply
-          local sid = redis.call('GET', p..'c:'..cid)
-          local sj = sid and redis.call('GET', p..'s:'..sid)
-          if not sj then
+          local sid = redis.call('GET', index)
+          if not (sid and live(ARGV[1]..sid)) then
             reply = {'missing'}
           else
-            -- Two plain searches instead of decoding the whole session for every message (the session JSON is
-            -- written by this class and its scripts only, without spaces; a quote inside a value is escaped).
-            local eid = string.match(sj, '"expertId":"([^"]*)"') or ''
-            local ended = string.find(sj, '"state":"Ended"', 1, true) ~= nil
-            local existing = redis.call('HGET', p..'ids:'..cid, from..':'..clientId)
+            local s = redis.call('HMGET', ARGV[1]..sid, 'state', 'expertId')
+            local ended, eid = s[1] == 'ended', s[2] or ''
+            local existing = redis.call('HGET', ids, from..':'..clientId)
             if existing then
               local n = tonumber(existing) -- (before 2026-11-23 the hash held the message itself)
-              reply = {'duplicate', n and redis.call('LINDEX', p..'log:'..cid, n - 1) or existing, sid, eid}
+              reply = {'duplicate', n and redis.call('LINDEX', log, n - 1) or existing, sid, eid}
             elseif from ~= 'system' and ended then
               reply = {'ended'}
-            elseif ARGV[b + 5] ~= '' and ARGV[b + 5] ~= eid then
+            elseif ARGV[b + 4] ~= '' and ARGV[b + 4] ~= eid then
               reply = {'not-assigned'}
-            elseif ARGV[b + 6] ~= '' and from ~= 'system' and redis.call('LLEN', p..'log:'..cid) >= tonumber(ARGV[b + 6]) then
+            elseif ARGV[b + 5] ~= '' and from ~= 'system' and redis.call('LLEN', log) >= tonumber(ARGV[b + 5]) then
               reply = {'full'}
-            elseif ARGV[b + 7] ~= '' and from == 'visitor' and not within(cid, ARGV[b + 7], ARGV[b + 8]) then
+            elseif ARGV[b + 6] ~= '' and from == 'visitor' and not within(rate, ARGV[b + 6], ARGV[b + 7]) then
               reply = {'rate'}
             else
-              local seq = redis.call('LLEN', p..'log:'..cid) + 1
-              local m = {seq = seq, clientMessageId = clientId, from = from, text = ARGV[b + 3], sentAt = ARGV[b + 4]}
-              if ARGV[b + 9] ~= '' then m.card = cjson.decode(ARGV[b + 9]) end
-              m = cjson.encode(m)
-              redis.call('RPUSH', p..'log:'..cid, m)
-              redis.call('HSET', p..'ids:'..cid, from..':'..clientId, seq)
+              local seq = redis.call('LLEN', log) + 1
+              local m = {seq = seq, clientMessageId = clientId, from = from, text = ARGV[b + 2], sentAt = ARGV[b + 3]}
+              if ARGV[b + 8] ~= '' then m.card = cjson.decode(ARGV[b + 8]) end
+              redis.call('RPUSH', log, cjson.encode(m))
+              redis.call('HSET', ids, from..':'..clientId, seq)
               reply = {'new', seq, sid, eid}
             end
           end
@@ -339,24 +339,27 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
 
     private GroupCommit<PendingAppend, RedisResult> Appends => _appends ??= new(async batch =>
     {
-        var values = new RedisValue[1 + batch.Count * 10];
-        values[0] = _p;
+        var keys = new RedisKey[batch.Count * 4];
+        var values = new RedisValue[1 + batch.Count * 9];
+        values[0] = _keys.Session.Prefix;
         for (var i = 0; i < batch.Count; i++)
         {
-            var (a, at) = (batch[i], 1 + i * 10);
-            (values[at], values[at + 1], values[at + 2], values[at + 3], values[at + 4], values[at + 5]) =
-                (a.ConversationId, a.From, a.ClientMessageId, a.Text, a.At, a.AssignedTo);
-            (values[at + 6], values[at + 7], values[at + 8], values[at + 9]) = (a.MaxMessages, a.PerMinute, a.Minute, a.Card);
+            var a = batch[i];
+            (keys[i * 4], keys[i * 4 + 1], keys[i * 4 + 2], keys[i * 4 + 3]) =
+                (_keys.Conversation[a.ConversationId], _keys.Log[a.ConversationId], _keys.MessageIds[a.ConversationId], _keys.MessageRate[a.ConversationId]);
+            var at = 1 + i * 9;
+            (values[at], values[at + 1], values[at + 2], values[at + 3], values[at + 4]) = (a.From, a.ClientMessageId, a.Text, a.At, a.AssignedTo);
+            (values[at + 5], values[at + 6], values[at + 7], values[at + 8]) = (a.MaxMessages, a.PerMinute, a.Minute, a.Card);
         }
-        return (RedisResult[]?)await redis.EvalAsync(AppendScript, values: values) ?? [];
+        return (RedisResult[]?)await redis.EvalAsync(AppendScript, keys, values) ?? [];
     });
 
     public async Task<AppendResult> AppendAsync(string conversationId, string from, string clientMessageId, string text, DateTimeOffset at,
         string? assignedTo = null, MessageLimits? limits = null, CancellationToken ct = default, ReferralCard? card = null)
     {
         var r = (RedisValue[]?)await Appends.RunAsync(new(conversationId, from, clientMessageId, text, Iso(at), assignedTo ?? "",
-            limits?.MaxMessages.ToString() ?? "", limits?.VisitorPerMinute.ToString() ?? "", at.ToUnixTimeSeconds() / 60,
-            card is null ? "" : JsonSerializer.Serialize(card, Json)));
+            limits?.MaxMessages.ToString(CultureInfo.InvariantCulture) ?? "", limits?.VisitorPerMinute.ToString(CultureInfo.InvariantCulture) ?? "",
+            at.ToUnixTimeSeconds() / 60, card is null ? "" : JsonSerializer.Serialize(card, Json)));
         if (r is not { Length: > 0 }) throw new InvalidOperationException("Unexpected reply to the append.");
         switch ((string?)r[0])
         {
@@ -379,98 +382,103 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
 
     public async Task<IReadOnlyList<ChatMessage>> GetMessagesAsync(string conversationId, long afterSeq, CancellationToken ct = default)
     {
-        var r = await Db.ListRangeAsync(_p + "log:" + conversationId, Math.Max(0, afterSeq), -1);
+        var r = await Db.ListRangeAsync(_keys.Log[conversationId], Math.Max(0, afterSeq), -1);
         return r.Select(Message).OfType<ChatMessage>().ToList();
     }
 
-    private const string UpsertPresenceScript = """
-        local p, eid = ARGV[1], ARGV[2]
-        local e = cjson.decode(ARGV[3])
-        local old = redis.call('GET', p..'e:'..eid)
-        if old then e.lastAssignedAt = cjson.decode(old).lastAssignedAt end
-        redis.call('SET', p..'e:'..eid, cjson.encode(e))
-        redis.call('SADD', p..'experts', eid)
-        return {cjson.encode(e), redis.call('SMEMBERS', p..'ec:'..eid), redis.call('GET', p..'cd:'..eid)}
+    // ---- Presence -----------------------------------------------------------------------------------------------------
+
+    // KEYS: presence, experts, the expert's chats, the expert's cool-down. ARGV: expertId, then the presence's field/value
+    // pairs. An expert known already keeps the last assignment.
+    private const string UpsertPresenceScript = HashOrGone + """
+        local last = live(KEYS[1]) and redis.call('HGET', KEYS[1], 'lastAssignedAt')
+        redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+        if last then redis.call('HSET', KEYS[1], 'lastAssignedAt', last) end
+        redis.call('SADD', KEYS[2], ARGV[1])
+        return {redis.call('HGETALL', KEYS[1]), redis.call('SMEMBERS', KEYS[3]), redis.call('GET', KEYS[4])}
         """;
 
     public async Task<ExpertPresence> UpsertPresenceAsync(ExpertPresence presence, CancellationToken ct = default)
     {
-        var json = JsonSerializer.Serialize(StoredPresence.From(presence), Json);
-        var r = (RedisResult[]?)await redis.EvalAsync(UpsertPresenceScript, values: [_p, presence.ExpertId, json]) ?? [];
-        return Presence((RedisValue)r[0], (RedisValue[]?)r[1] ?? [], (RedisValue)r[2])!;
+        var id = presence.ExpertId;
+        var r = (RedisResult[]?)await redis.EvalAsync(UpsertPresenceScript,
+            [_keys.Expert[id], _keys.Experts, _keys.ExpertChats[id], _keys.CoolDown[id]], [id, .. PresenceFields(presence)]) ?? [];
+        return Presence(id, r[0], (RedisValue[]?)r[1] ?? [], (RedisValue)r[2])!;
     }
 
-    // ARGV: prefix, expertId, mode (connect | disconnect | availability | offline), time (ISO), then for connect and
-    // availability the account's presence JSON (used whole for a new expert) and the availability; for offline the
-    // "gone before" time (ISO, or ''). ISO times of one format compare as strings. Returns {before or nil, after or nil,
-    // the active chats, the cool-down or nil}.
-    private const string PresenceScript = """
-        local p, eid, mode, at = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-        local key = p..'e:'..eid
-        local old = redis.call('GET', key)
-        local chats = redis.call('SMEMBERS', p..'ec:'..eid)
-        local cd = redis.call('GET', p..'cd:'..eid)
-        local e
+    // KEYS: presence, the expert's chats, the expert's cool-down, experts, the expert's connection counts (the connection
+    // tracker's, per node). ARGV: expertId, mode (connect | disconnect | availability | offline), time (ISO), the
+    // availability (availability) or the "gone before" time (offline; ISO or ''), then for connect and availability the
+    // account's presence field/value pairs (used whole for a new expert; for a known one only the account's fields).
+    // Returns {before or false, after or false, the active chats, the cool-down or false}.
+    private const string PresenceScript = HashOrGone + """
+        local mode, at = ARGV[2], ARGV[3]
+        local known = live(KEYS[1])
+        local before = known and redis.call('HGETALL', KEYS[1])
+        local chats = redis.call('SMEMBERS', KEYS[2])
+        local cd = redis.call('GET', KEYS[3])
         if mode == 'connect' or mode == 'availability' then
-          local account = cjson.decode(ARGV[5])
-          if old then
-            e = cjson.decode(old)
-            e.displayName = account.displayName
-            e.experience = account.experience
-            e.maxChats = account.maxChats
-            e.gender = account.gender
-            e.languages = account.languages
-            if mode == 'connect' then e.connected = true else e.availability = ARGV[6] end
+          if known then
+            local account = {displayName = true, experience = true, maxChats = true, gender = true, languages = true}
+            for i = 5, #ARGV, 2 do
+              if account[ARGV[i]] then redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            end
+            if mode == 'connect' then redis.call('HSET', KEYS[1], 'connected', '1')
+            else redis.call('HSET', KEYS[1], 'availability', ARGV[4]) end
           else
-            e = account
+            redis.call('HSET', KEYS[1], unpack(ARGV, 5))
           end
         else
-          if not old then return {false, false, chats, cd} end
-          e = cjson.decode(old)
+          if not known then return {false, false, chats, cd} end
           if mode == 'disconnect' then
-            e.connected = false
+            -- A console that opened on another node after this node saw the expert's last one close: still connected.
+            for _, n in ipairs(redis.call('HVALS', KEYS[5])) do
+              if tonumber(n) > 0 then return {before, false, chats, cd} end
+            end
+            redis.call('HSET', KEYS[1], 'connected', '0')
           else
-            if ARGV[5] ~= '' and (e.connected == true or e.changedAt > ARGV[5]) then return {old, false, chats, cd} end
-            e.availability = 'offline'
+            local e = redis.call('HMGET', KEYS[1], 'connected', 'changedAt')
+            if ARGV[4] ~= '' and (e[1] == '1' or (e[2] or '') > ARGV[4]) then return {before, false, chats, cd} end
+            redis.call('HSET', KEYS[1], 'availability', 'offline')
           end
         end
-        e.changedAt = at
-        local json = cjson.encode(e)
-        redis.call('SET', key, json)
-        redis.call('SADD', p..'experts', eid)
-        return {old or false, json, chats, cd}
+        redis.call('HSET', KEYS[1], 'changedAt', at)
+        redis.call('SADD', KEYS[4], ARGV[1])
+        return {before or false, redis.call('HGETALL', KEYS[1]), chats, cd}
         """;
 
-    private async Task<PresenceUpdate> PresenceChangeAsync(string expertId, string mode, DateTimeOffset at, params RedisValue[] more)
+    private async Task<PresenceUpdate> PresenceChangeAsync(string expertId, string mode, DateTimeOffset at, string argument,
+        params RedisValue[] account)
     {
-        var r = (RedisResult[]?)await redis.EvalAsync(PresenceScript, values: [_p, expertId, mode, Iso(at), .. more]) ?? [];
+        var r = (RedisResult[]?)await redis.EvalAsync(PresenceScript,
+            [_keys.Expert[expertId], _keys.ExpertChats[expertId], _keys.CoolDown[expertId], _keys.Experts, _keys.ExpertConnections[expertId]],
+            [expertId, mode, Iso(at), argument, .. account]) ?? [];
         var chats = (RedisValue[]?)r[2] ?? [];
-        return new PresenceUpdate(Presence((RedisValue)r[0], chats, (RedisValue)r[3]), Presence((RedisValue)r[1], chats, (RedisValue)r[3]));
+        return new PresenceUpdate(Presence(expertId, r[0], chats, (RedisValue)r[3]), Presence(expertId, r[1], chats, (RedisValue)r[3]));
     }
 
-    private static string AccountJson(ExpertPresence p) => JsonSerializer.Serialize(StoredPresence.From(p), Json);
-
     public Task<PresenceUpdate> ConnectExpertAsync(ExpertPresence account, DateTimeOffset at, CancellationToken ct = default) =>
-        PresenceChangeAsync(account.ExpertId, "connect", at,
-            AccountJson(account with { Availability = Live.Availability.Offline, Connected = true, ChangedAt = at }), "");
+        PresenceChangeAsync(account.ExpertId, "connect", at, "",
+            PresenceFields(account with { Availability = Live.Availability.Offline, Connected = true, ChangedAt = at }));
 
     public Task<PresenceUpdate> DisconnectExpertAsync(string expertId, DateTimeOffset at, CancellationToken ct = default) =>
-        PresenceChangeAsync(expertId, "disconnect", at);
+        PresenceChangeAsync(expertId, "disconnect", at, "");
 
     public Task<PresenceUpdate> SetAvailabilityAsync(ExpertPresence account, string availability, DateTimeOffset at, CancellationToken ct = default) =>
-        PresenceChangeAsync(account.ExpertId, "availability", at,
-            AccountJson(account with { Availability = availability, Connected = true, ChangedAt = at }), availability);
+        PresenceChangeAsync(account.ExpertId, "availability", at, availability,
+            PresenceFields(account with { Availability = availability, Connected = true, ChangedAt = at }));
 
     public Task<PresenceUpdate> GoOfflineAsync(string expertId, DateTimeOffset at, DateTimeOffset? ifGoneBefore = null, CancellationToken ct = default) =>
         PresenceChangeAsync(expertId, "offline", at, ifGoneBefore is { } before ? Iso(before) : "");
 
-    private const string PresencesScript = """
-        local p = ARGV[1]
-        local ids = ARGV[2] and {ARGV[2]} or redis.call('SMEMBERS', p..'experts')
+    // KEYS: experts. ARGV: the prefixes of presences, expert chats and cool-downs, then the one expertId wanted (or none: all).
+    private const string PresencesScript = HashOrGone + """
+        local ids = ARGV[4] and {ARGV[4]} or redis.call('SMEMBERS', KEYS[1])
         local out = {}
         for _, eid in ipairs(ids) do
-          local e = redis.call('GET', p..'e:'..eid)
-          if e then out[#out + 1] = {e, redis.call('SMEMBERS', p..'ec:'..eid), redis.call('GET', p..'cd:'..eid)} end
+          if live(ARGV[1]..eid) then
+            out[#out + 1] = {eid, redis.call('HGETALL', ARGV[1]..eid), redis.call('SMEMBERS', ARGV[2]..eid), redis.call('GET', ARGV[3]..eid)}
+          end
         end
         return out
         """;
@@ -482,56 +490,146 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
 
     private async Task<IReadOnlyList<ExpertPresence>> PresencesAsync(string? only)
     {
-        RedisValue[] args = only is null ? [_p] : [_p, only];
-        var r = (RedisResult[]?)await redis.EvalAsync(PresencesScript, values: args) ?? [];
-        return r.Select(x => (RedisResult[]?)x ?? []).Where(x => x.Length >= 2)
-            .Select(x => Presence((RedisValue)x[0], (RedisValue[]?)x[1] ?? [], x.Length > 2 ? (RedisValue)x[2] : RedisValue.Null))
+        RedisValue[] args = [_keys.Expert.Prefix, _keys.ExpertChats.Prefix, _keys.CoolDown.Prefix];
+        var r = (RedisResult[]?)await redis.EvalAsync(PresencesScript, [_keys.Experts], only is null ? args : [.. args, only]) ?? [];
+        return r.Select(x => (RedisResult[]?)x ?? []).Where(x => x.Length == 4)
+            .Select(x => Presence((string)x[0]!, x[1], (RedisValue[]?)x[2] ?? [], (RedisValue)x[3]))
             .OfType<ExpertPresence>().ToList();
     }
 
-    // ---- JSON ---------------------------------------------------------------------------------------
+    // ---- Stored shapes ------------------------------------------------------------------------------------------------
 
-    /// <summary>Presence as stored: active chats live in their own set (a JSON array would not survive Lua's cjson).</summary>
-    /// Languages are joined by commas for the same reason.
-    private sealed record StoredPresence(string ExpertId, string DisplayName, string Experience, int MaxChats, string Availability,
-        bool Connected, string ChangedAt, string LastAssignedAt, string? Gender = null, string? Languages = null)
-    {
-        public static StoredPresence From(ExpertPresence p) => new(p.ExpertId, p.DisplayName, p.Experience, p.MaxChats,
-            p.Availability, p.Connected, Iso(p.ChangedAt), Iso(p.LastAssignedAt), p.Gender, string.Join(',', p.Languages));
-    }
+    /// <summary>What never changes after the add; kept as JSON in the session's <c>record</c> field, never read by a script.</summary>
+    private sealed record SessionRecord(string SessionId, string ConversationId, string ResumeTokenHash, VisitorProfile Visitor,
+        DateTimeOffset RequestedAt, string? AddressHash);
 
-    private ExpertPresence? Presence(RedisValue json, RedisValue[] chats, RedisValue coolDownUntil)
+    private static readonly Dictionary<ChatState, string> StateCodes = new()
     {
-        var stored = Parse<StoredPresence>(json, "presence");
-        return stored is null ? null : new ExpertPresence
+        [ChatState.Queued] = "queued", [ChatState.Active] = "active", [ChatState.Ended] = "ended",
+    };
+
+    private static RedisValue[] SessionFields(ChatSession s)
+    {
+        var record = JsonSerializer.Serialize(new SessionRecord(s.SessionId, s.ConversationId, s.ResumeTokenHash, s.Visitor, s.RequestedAt,
+            s.AddressHash), Json);
+        var fields = new List<RedisValue>
         {
-            ExpertId = stored.ExpertId, DisplayName = stored.DisplayName, Experience = stored.Experience, MaxChats = stored.MaxChats,
-            Availability = stored.Availability, Connected = stored.Connected, ChangedAt = DateTimeOffset.Parse(stored.ChangedAt),
-            LastAssignedAt = DateTimeOffset.Parse(stored.LastAssignedAt),
-            Gender = stored.Gender ?? "unspecified",
-            Languages = (stored.Languages ?? "nl").Split(',', StringSplitOptions.RemoveEmptyEntries),
-            CoolDownUntil = coolDownUntil.IsNull ? null : DateTimeOffset.FromUnixTimeMilliseconds((long)coolDownUntil),
-            ActiveChats = chats.Select(c => (string)c!).Order(StringComparer.Ordinal).ToList(),
+            "record", record, "state", StateCodes[s.State], "requestedAt", s.RequestedAt.ToUnixTimeMilliseconds(),
+            "conversationId", s.ConversationId, "tokenHash", s.ResumeTokenHash,
         };
+        void Add(string field, string? value)
+        {
+            if (value is null) return;
+            fields.Add(field);
+            fields.Add(value);
+        }
+        Add("addressHash", s.AddressHash);
+        Add("expertId", s.ExpertId);
+        Add("expertName", s.ExpertDisplayName);
+        Add("expertExperience", s.ExpertExperience);
+        Add("startedAt", s.StartedAt is { } started ? Iso(started) : null);
+        Add("endedAt", s.EndedAt is { } ended ? Iso(ended) : null);
+        Add("endedBy", s.EndedBy);
+        Add("requeued", s.Requeued ? "1" : null);
+        Add("transferredFrom", s.TransferredFrom);
+        Add("transferredAt", s.TransferredAt is { } transferred ? Iso(transferred) : null);
+        Add("feedback", s.FeedbackGiven ? "1" : null);
+        return [.. fields];
     }
 
-    private ChatSession? Session(RedisValue json) => Parse<ChatSession>(json, "session");
-    private ChatMessage? Message(RedisValue json) => Parse<ChatMessage>(json, "message");
+    private static RedisValue[] PresenceFields(ExpertPresence p) =>
+    [
+        "displayName", p.DisplayName, "experience", p.Experience, "maxChats", p.MaxChats, "availability", p.Availability,
+        "connected", p.Connected ? "1" : "0", "changedAt", Iso(p.ChangedAt), "lastAssignedAt", Iso(p.LastAssignedAt),
+        "gender", p.Gender, "languages", string.Join(',', p.Languages),
+    ];
 
-    /// <summary>A malformed value is logged (never its content) and skipped, not a crash.</summary>
-    private T? Parse<T>(RedisValue json, string what) where T : class
+    /// <summary>A hash's fields (an HGETALL reply); empty when the key is gone.</summary>
+    private static Dictionary<string, string> Fields(RedisResult r)
     {
-        if (json.IsNull) return null;
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (r.IsNull || r.Resp2Type != ResultType.Array) return fields;
+        var flat = (RedisValue[]?)r ?? [];
+        for (var i = 0; i + 1 < flat.Length; i += 2) fields[(string)flat[i]!] = (string)flat[i + 1]!;
+        return fields;
+    }
+
+    private ChatSession? Session(RedisResult r)
+    {
+        var f = Fields(r);
+        if (f.Count == 0) return null;
         try
         {
-            return JsonSerializer.Deserialize<T>((string)json!, Json);
+            var record = JsonSerializer.Deserialize<SessionRecord>(f["record"], Json) ?? throw new JsonException("Empty record.");
+            return new ChatSession
+            {
+                SessionId = record.SessionId, ConversationId = record.ConversationId, ResumeTokenHash = record.ResumeTokenHash,
+                Visitor = record.Visitor, RequestedAt = record.RequestedAt, AddressHash = record.AddressHash,
+                State = StateCodes.Single(c => c.Value == f["state"]).Key,
+                ExpertId = f.GetValueOrDefault("expertId"),
+                ExpertDisplayName = f.GetValueOrDefault("expertName"),
+                ExpertExperience = f.GetValueOrDefault("expertExperience"),
+                StartedAt = Time(f.GetValueOrDefault("startedAt")),
+                EndedAt = Time(f.GetValueOrDefault("endedAt")),
+                EndedBy = f.GetValueOrDefault("endedBy"),
+                Requeued = f.GetValueOrDefault("requeued") == "1",
+                TransferredFrom = f.GetValueOrDefault("transferredFrom"),
+                TransferredAt = Time(f.GetValueOrDefault("transferredAt")),
+                FeedbackGiven = f.GetValueOrDefault("feedback") == "1",
+            };
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or NotSupportedException)
+        catch (Exception ex) when (ex is JsonException or FormatException or KeyNotFoundException or InvalidOperationException or NotSupportedException)
         {
-            logger.LogError("Skipped a malformed {What} value in Redis ({Error})", what, ex.GetType().Name);
+            Malformed("session", ex);
             return null;
         }
     }
 
-    private static string Iso(DateTimeOffset t) => t.ToUniversalTime().ToString("O");
+    private ExpertPresence? Presence(string expertId, RedisResult r, RedisValue[] chats, RedisValue coolDownUntil)
+    {
+        var f = Fields(r);
+        if (f.Count == 0) return null;
+        try
+        {
+            return new ExpertPresence
+            {
+                ExpertId = expertId, DisplayName = f["displayName"], Experience = f["experience"],
+                MaxChats = int.Parse(f["maxChats"], CultureInfo.InvariantCulture),
+                Availability = f["availability"], Connected = f["connected"] == "1",
+                ChangedAt = Time(f["changedAt"])!.Value, LastAssignedAt = Time(f["lastAssignedAt"])!.Value,
+                Gender = f.GetValueOrDefault("gender") ?? "unspecified",
+                Languages = (f.GetValueOrDefault("languages") ?? "nl").Split(',', StringSplitOptions.RemoveEmptyEntries),
+                CoolDownUntil = coolDownUntil.IsNull ? null : DateTimeOffset.FromUnixTimeMilliseconds((long)coolDownUntil),
+                ActiveChats = chats.Select(c => (string)c!).Order(StringComparer.Ordinal).ToList(),
+            };
+        }
+        catch (Exception ex) when (ex is FormatException or KeyNotFoundException or OverflowException)
+        {
+            Malformed("presence", ex);
+            return null;
+        }
+    }
+
+    private ChatMessage? Message(RedisValue json)
+    {
+        if (json.IsNull) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<ChatMessage>((string)json!, Json);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or NotSupportedException)
+        {
+            Malformed("message", ex);
+            return null;
+        }
+    }
+
+    /// <summary>A malformed value is logged (never its content) and skipped, not a crash.</summary>
+    private void Malformed(string what, Exception ex) =>
+        logger.LogError("Skipped a malformed {What} value in Redis ({Error})", what, ex.GetType().Name);
+
+    private static DateTimeOffset? Time(string? iso) =>
+        string.IsNullOrEmpty(iso) ? null : DateTimeOffset.Parse(iso, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+    private static string Iso(DateTimeOffset t) => t.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 }

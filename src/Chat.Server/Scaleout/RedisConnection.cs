@@ -17,6 +17,9 @@ public sealed partial class RedisConnection : IDisposable
         options.ConnectRetry = 3;
         options.ConnectTimeout = 5000;
         options.SyncTimeout = 5000;
+        // INFO and BGREWRITEAOF (AofCompaction) count as "admin" to the client library; what this connection may do is for
+        // Redis's own ACL to decide, and no code here calls FLUSHALL or its like.
+        options.AllowAdmin = true;
         _mux = ConnectionMultiplexer.Connect(options);
         if (!_mux.IsConnected) RedisUnreachable(logger, string.Join(", ", options.EndPoints));
         _mux.ConnectionFailed += (_, e) => ConnectionLost(logger, e.EndPoint?.ToString() ?? "", e.FailureType.ToString());

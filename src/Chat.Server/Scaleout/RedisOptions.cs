@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Chat.Server.Scaleout;
 
 /// <summary>Redis mode: set <c>ConnectionStrings:Redis</c> (StackExchange.Redis syntax, e.g. "localhost:6379").</summary>
@@ -10,4 +12,12 @@ public sealed class RedisOptions
 
     /// <summary>How long a node counts as alive after its last heartbeat.</summary>
     public TimeSpan NodeTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Ended chats' text leaves Redis's append-only file at most this long after their keys expired: while some expired
+    /// since the last rewrite, Redis is asked to rewrite the file this often (AofCompaction). A rewrite forks Redis: not
+    /// more often than a minute; at most a day.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan CompactInterval { get; set; } = TimeSpan.FromHours(1);
 }

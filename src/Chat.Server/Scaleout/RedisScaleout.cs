@@ -13,7 +13,7 @@ public static class RedisScaleoutExtensions
     /// <summary>Redis mode: live state, connection counts and event delivery shared by every node.</summary>
     public static IServiceCollection AddRedisScaleout(this IServiceCollection services, string connectionString)
     {
-        services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section);
+        services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new RedisConnection(connectionString, sp.GetRequiredService<ILogger<RedisConnection>>()));
         services.AddSingleton<NodeIdentity>();
         services.AddSingleton<ILiveStore, RedisLiveStore>();
@@ -22,6 +22,9 @@ public static class RedisScaleoutExtensions
         services.AddSingleton<IEventFanout>(sp => sp.GetRequiredService<RedisFanout>());
         services.AddHostedService(sp => sp.GetRequiredService<RedisFanout>());
         services.AddHostedService<NodeHeartbeat>();
+        // Ended chats' text leaves Redis's append-only file too (one node per Redis:CompactInterval).
+        services.AddSingleton<AofCompaction>();
+        services.AddHostedService(sp => sp.GetRequiredService<AofCompaction>());
         // Sign-in cookies must be readable on every node: the data-protection keys live in Redis too (the package's
         // repository, on our connection; the same list and format as the hand-written one it replaces). A certificate set
         // with DataProtection:CertificatePath still encrypts them at rest (Accounts/AccountsExtensions.cs).
@@ -30,7 +33,7 @@ public static class RedisScaleoutExtensions
             {
                 var redis = sp.GetRequiredService<RedisConnection>();
                 o.XmlRepository = new RedisXmlRepository(() => redis.Db,
-                    sp.GetRequiredService<IOptions<RedisOptions>>().Value.KeyPrefix + "dataprotection");
+                    new RedisKeys(sp.GetRequiredService<IOptions<RedisOptions>>().Value.KeyPrefix).DataProtection);
             }));
         return services;
     }
@@ -52,7 +55,7 @@ public sealed partial class RedisFanout(RedisConnection redis, LocalFanout local
     public const int MaxOutbox = 10_000;
     private const int MaxBatchBytes = 512 * 1024;
 
-    private readonly RedisChannel _channel = RedisChannel.Literal(options.Value.KeyPrefix + "events");
+    private readonly RedisChannel _channel = new RedisKeys(options.Value.KeyPrefix).Events;
     private readonly Lock _gate = new();
     private readonly Queue<byte[]> _outbox = new();
     private bool _draining;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Chat.Server.Conversations;
 using Chat.Server.Live;
 using Chat.Server.Scaleout;
@@ -74,4 +75,97 @@ public sealed class RedisDurabilityTests(RedisServer redis)
         Assert.Equal("acknowledged before the crash", Assert.Single(messages).Text);
         Assert.Equal(["y"], (await restored.GetPresenceAsync("e1"))!.ActiveChats);
     }
+}
+
+/// <summary>
+/// How the Redis store keeps what its scripts decide on: a session's state and expert and an expert's presence are hash
+/// fields a script reads directly (no script decodes or searches JSON); a key of the format before is treated as gone.
+/// </summary>
+[Collection(RedisCollection.Name)]
+public sealed class RedisStorageTests(RedisServer redis) : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 30, 19, 0, 0, TimeSpan.Zero);
+    private readonly RedisConnection _connection = new(redis.ConnectionString, NullLogger<RedisConnection>.Instance);
+    private readonly string _prefix = $"f{Guid.NewGuid():n}:";
+    private RedisKeys Keys => new(_prefix);
+
+    private static ChatSession Session(string id) => new()
+    {
+        SessionId = id, ConversationId = "c-" + id, ResumeTokenHash = "h-" + id,
+        Visitor = new VisitorProfile("victim", "any", null, "website", "nl"), RequestedAt = T0,
+    };
+
+    private static ExpertPresence Expert(string id) => new()
+    {
+        ExpertId = id, DisplayName = "E " + id, Experience = "victim", MaxChats = 2, Availability = "available", Connected = true, ChangedAt = T0,
+    };
+
+    private async Task<Dictionary<string, string>> FieldsAsync(StackExchange.Redis.RedisKey key) =>
+        (await _connection.Db.HashGetAllAsync(key)).ToDictionary(e => (string)e.Name!, e => (string)e.Value!);
+
+    [Fact]
+    public async Task StateExpertAndPresenceAreHashFieldsAndTheSessionJsonHoldsNothingAScriptDecidesOn()
+    {
+        var store = RedisLiveStoreTests.Create(_connection, _prefix);
+        await store.UpsertPresenceAsync(Expert("e1"));
+        await store.AddQueuedAsync(Session("a"));
+        var queued = await FieldsAsync(Keys.Session["a"]);
+        Assert.Equal(("queued", T0.ToUnixTimeMilliseconds().ToString()), (queued["state"], queued["requestedAt"]));
+
+        await store.TryAssignAsync("a", "e1", T0.AddMinutes(1));
+        var active = await FieldsAsync(Keys.Session["a"]);
+        Assert.Equal(("active", "e1"), (active["state"], active["expertId"]));
+        var presence = await FieldsAsync(Keys.Expert["e1"]);
+        Assert.Equal(("available", "1", "2"), (presence["availability"], presence["connected"], presence["maxChats"]));
+
+        await store.DisconnectExpertAsync("e1", T0.AddMinutes(2));
+        Assert.Equal("0", (await FieldsAsync(Keys.Expert["e1"]))["connected"]);
+        await store.TryEndAsync("a", "visitor", T0.AddMinutes(3));
+        var ended = await FieldsAsync(Keys.Session["a"]);
+        Assert.Equal(("ended", "visitor"), (ended["state"], ended["endedBy"]));
+        // What stays JSON is what never changes: no state, no expert for a script to search.
+        Assert.DoesNotContain("state", ended["record"], StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("expert", ended["record"], StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task KeysOfTheFormatBeforeHashesAreTreatedAsGone()
+    {
+        var db = _connection.Db;
+        // As the store wrote them before: a session and a presence as JSON strings, in the queue and the index.
+        var old = Session("old") with { State = ChatState.Active, ExpertId = "e", ExpertDisplayName = "E e", ExpertExperience = "victim", StartedAt = T0 };
+        await db.StringSetAsync(Keys.Session["old"], JsonSerializer.Serialize(old, RedisLiveStore.Json));
+        await db.StringSetAsync(Keys.Session["waiting"], JsonSerializer.Serialize(Session("waiting"), RedisLiveStore.Json));
+        await db.SortedSetAddAsync(Keys.Queue, "waiting", T0.ToUnixTimeMilliseconds());
+        await db.StringSetAsync(Keys.Conversation["c-old"], "old");
+        await db.StringSetAsync(Keys.ResumeToken["h-old"], "old");
+        await db.SetAddAsync(Keys.ExpertChats["e"], "old");
+        await db.StringSetAsync(Keys.Expert["e"], """
+            {"expertId":"e","displayName":"E e","experience":"victim","maxChats":2,"availability":"available","connected":true,
+             "changedAt":"2026-11-30T19:00:00.0000000+00:00","lastAssignedAt":"2026-11-30T19:00:00.0000000+00:00","gender":"woman","languages":"nl"}
+            """);
+        await db.SetAddAsync(Keys.Experts, "e");
+
+        var store = RedisLiveStoreTests.Create(_connection, _prefix);
+        Assert.Null(await store.GetSessionAsync("old"));
+        Assert.Null(await store.FindByConversationAsync("c-old"));
+        Assert.Null(await store.FindByResumeTokenHashAsync("h-old"));
+        Assert.Empty(await store.GetQueueAsync());
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.AppendAsync("c-old", "visitor", "m1", "x", T0));
+        Assert.Null(await store.TryRequeueAsync("old"));
+        Assert.Null(await store.TryEndAsync("old", "visitor", T0));
+        Assert.False(await store.TryMarkFeedbackAsync("old"));
+        Assert.Empty(await store.GetPresencesAsync());
+        Assert.Equal(new PresenceUpdate(null, null), await store.DisconnectExpertAsync("e", T0));
+
+        // Whoever comes back starts afresh.
+        var (before, after) = await store.ConnectExpertAsync(Expert("e"), T0.AddMinutes(1));
+        Assert.Null(before);
+        Assert.True(after!.Connected);
+        await store.SetAvailabilityAsync(Expert("e"), "available", T0.AddMinutes(1));
+        Assert.Equal(QueueAdmission.Added, await store.AddQueuedAsync(Session("waiting")));
+        Assert.Equal(AssignOutcome.Assigned, await store.TryAssignAsync("waiting", "e", T0.AddMinutes(2)));
+    }
+
+    public void Dispose() => _connection.Dispose();
 }
