@@ -50,7 +50,7 @@ public sealed class AofCompactionTests
         Assert.Equal("0", await redis.InfoAsync("aof_rewrites"));
 
         clock.Advance(TimeSpan.FromMinutes(16)); // past Chat:GracePeriod (15 minutes)
-        await app.Router.SweepAsync();            // the ended chat's keys are deleted
+        await app.Sweeper.SweepAsync();           // the ended chat's keys are deleted
         Assert.True(redis.FilesContain(gone), "deleted keys are still in the file until it is rewritten");
         Assert.Equal(AofCompactionOutcome.Rewritten, await compaction.CompactIfDueAsync());
 
