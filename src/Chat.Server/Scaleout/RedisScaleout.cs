@@ -23,6 +23,8 @@ public static class RedisScaleoutExtensions
         services.AddHostedService(sp => sp.GetRequiredService<RedisFanout>());
         services.AddHostedService<NodeHeartbeat>();
         // Ended chats' text leaves Redis's append-only file too (one node per Redis:CompactInterval).
+        services.AddSingleton<LiveFormatUpgrade>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveFormatUpgrade>());
         services.AddSingleton<AofCompaction>();
         services.AddHostedService(sp => sp.GetRequiredService<AofCompaction>());
         // Sign-in cookies must be readable on every node: the data-protection keys live in Redis too (the package's

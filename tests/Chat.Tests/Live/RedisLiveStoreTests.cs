@@ -167,5 +167,33 @@ public sealed class RedisStorageTests(RedisServer redis) : IDisposable
         Assert.Equal(AssignOutcome.Assigned, await store.TryAssignAsync("waiting", "e", T0.AddMinutes(2)));
     }
 
+    [Fact]
+    public async Task AtStartTheOldFormatsChatsLeaveWithTheirMessageLogs()
+    {
+        var db = _connection.Db;
+        // A chat running when the nodes were upgraded: session as a JSON string, its log and ids with no expiry.
+        var old = Session("old") with { State = ChatState.Active, ExpertId = "e", StartedAt = T0 };
+        await db.StringSetAsync(Keys.Session["old"], JsonSerializer.Serialize(old, RedisLiveStore.Json));
+        await db.StringSetAsync(Keys.Conversation["c-old"], "old");
+        await db.StringSetAsync(Keys.ResumeToken["h-old"], "old");
+        await db.ListRightPushAsync(Keys.Log["c-old"], """{"seq":1,"text":"Hij slaat me soms."}""");
+        await db.HashSetAsync(Keys.MessageIds["c-old"], "visitor:m1", 1);
+        await db.SortedSetAddAsync(Keys.Queue, "old", T0.ToUnixTimeMilliseconds());
+        await db.StringSetAsync(Keys.Expert["e"], """{"expertId":"e"}""");
+        // And one of the new format, which stays.
+        var store = RedisLiveStoreTests.Create(_connection, _prefix);
+        await store.AddQueuedAsync(Session("new"));
+
+        var upgrade = new LiveFormatUpgrade(_connection, Microsoft.Extensions.Options.Options.Create(new RedisOptions { KeyPrefix = _prefix }),
+            NullLogger<LiveFormatUpgrade>.Instance);
+        Assert.Equal(2, await upgrade.DropOldFormatAsync());
+
+        foreach (var key in new[] { Keys.Session["old"], Keys.Conversation["c-old"], Keys.ResumeToken["h-old"], Keys.Log["c-old"],
+                     Keys.MessageIds["c-old"], Keys.Expert["e"] })
+            Assert.False(await db.KeyExistsAsync(key), $"{key} is gone");
+        Assert.Equal(["new"], (await store.GetQueueAsync()).Select(s => s.SessionId));
+        Assert.Equal(0, await upgrade.DropOldFormatAsync()); // nothing left the second time
+    }
+
     public void Dispose() => _connection.Dispose();
 }
