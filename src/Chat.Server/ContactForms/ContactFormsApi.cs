@@ -25,6 +25,15 @@ public sealed record ContactFormDto(
 
 public static class ContactFormsApi
 {
+    /// <summary>Contact forms: the project's time zone (days and weeks of every date filter) and the drafts of forms to fill.</summary>
+    public static IServiceCollection AddContactForms(this IServiceCollection services)
+    {
+        services.AddOptions<ReportingOptions>().BindConfiguration(ReportingOptions.Section);
+        services.AddSingleton<ReportingZone>();
+        services.AddSingleton<ContactDrafts>();
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapContactForms(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/contacts").WithTags("Contact forms")

@@ -16,6 +16,7 @@ public static class StatisticsApi
     public static IServiceCollection AddStatistics(this IServiceCollection services)
     {
         services.AddScoped<StatisticsQueries>();
+        services.AddSingleton<QueueCounters>();
         services.AddSingleton<ContactCountsInterceptor>();
         services.ConfigureDbContext<RecordsDbContext>((sp, o) => o.AddInterceptors(sp.GetRequiredService<ContactCountsInterceptor>()));
         return services;
