@@ -99,7 +99,7 @@ public static class ContactFormsApi
             Support = ContactCodes.Support.Mask(body.Support),
             ProfessionalHelp = ContactCodes.ProfessionalHelp.Mask(body.ProfessionalHelp),
             Safety = body.Safety!,
-            CreatedAt = time.GetUtcNow(),
+            CreatedAt = ContactDrafts.Hour(time.GetUtcNow()), // records keep times to the hour only
         };
         db.ContactForms.Add(form);
         if (draft is not null) db.ContactDrafts.Remove(draft);
