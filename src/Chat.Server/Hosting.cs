@@ -12,13 +12,6 @@ namespace Chat.Server;
 /// <summary>Cross-cutting start-up pieces that Program.cs names in one line each.</summary>
 public static class Hosting
 {
-    public static IServiceCollection AddContactForms(this IServiceCollection services)
-    {
-        services.AddOptions<ReportingOptions>().BindConfiguration(ReportingOptions.Section);
-        services.AddSingleton<ReportingZone>();
-        return services;
-    }
-
     public static IServiceCollection AddWidget(this IServiceCollection services, IHostEnvironment env)
     {
         services.AddOptions<WidgetOptions>().BindConfiguration(WidgetOptions.Section)

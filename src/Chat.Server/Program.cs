@@ -16,12 +16,12 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddChatLogging();                                    // Serilog to the console (text or compact JSON), through the privacy sink (Abuse/LogHygiene)
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddProblemDetails();
-builder.Services.AddRecords(builder.Configuration);          // SQLite records: accounts, contact forms
-builder.Services.AddAccounts(builder.Configuration);          // Identity, roles, cookie sign-in
-builder.Services.AddTwoFactor(builder.Environment);          // authenticator app (TOTP); required for coordinators outside Development
+builder.Services.AddRecords(builder.Configuration);          // records database (SQLite or PostgreSQL): accounts, forms, roster, counters
+builder.Services.AddAccounts(builder.Configuration, builder.Environment); // Identity, roles, cookie sign-in, two-factor
 builder.Services.AddConversations(builder.Configuration);     // hubs, queue and routing, live store (in process or Redis)
-builder.Services.AddContactForms();                          // contactformulier
-builder.Services.AddStatistics();                            // weekly tables, queue figures, exports
+builder.Services.AddContactForms();                          // contactformulier, drafts of forms still to fill
+builder.Services.AddRoster();                                // planned shifts, shifts worked
+builder.Services.AddStatistics();                            // weekly tables, queue counters, daily contact counts, exports
 builder.Services.AddWellbeing();                             // debrief requests, visitors' feedback
 builder.Services.AddReplies();                               // canned replies and referral cards
 builder.Services.AddWidget(builder.Environment);             // widget configuration

@@ -7,8 +7,10 @@ namespace Chat.Server.Accounts;
 
 public static class AccountsExtensions
 {
-    public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration config)
+    /// <summary>Accounts: Identity with its roles, cookie sign-in, sessions that end on a change, and two-factor sign-in.</summary>
+    public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration config, IHostEnvironment env)
     {
+        services.AddTwoFactor(env);
         // Sign-in cookies stay valid across restarts (and, with a shared folder, across nodes).
         var keys = config["DataProtection:KeysPath"] is { Length: > 0 } k ? k : "data/keys";
         var protection = services.AddDataProtection().SetApplicationName("chat").PersistKeysToFileSystem(new DirectoryInfo(keys));

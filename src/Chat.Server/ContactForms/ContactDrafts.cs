@@ -31,6 +31,7 @@ public sealed class ContactDrafts(IServiceScopeFactory scopes, ILogger<ContactDr
     public static int DurationMinutes(DateTimeOffset start, DateTimeOffset end) =>
         (int)Math.Clamp(Math.Ceiling((end - start).TotalSeconds / 60.0), 1, 600);
 
+    /// <summary>The start of the UTC hour: records keep times to the hour only (occurredAt, creation and end times).</summary>
     public static DateTimeOffset Hour(DateTimeOffset t)
     {
         var u = t.ToUniversalTime();
@@ -49,7 +50,7 @@ public sealed class ContactDrafts(IServiceScopeFactory scopes, ILogger<ContactDr
             {
                 ConversationId = p.ConversationId, ExpertId = expertId, OccurredAt = p.OccurredAt,
                 DurationMinutes = p.DurationMinutes, Conversation = p.Conversation, ContactSeeker = p.ContactSeeker,
-                ReferralSource = p.ReferralSources.FirstOrDefault(), EndedAt = endedAt,
+                ReferralSource = p.ReferralSources.FirstOrDefault(), EndedAt = Hour(endedAt),
                 Support = ContactCodes.Support.Mask(p.Support), ProfessionalHelp = ContactCodes.ProfessionalHelp.Mask(p.ProfessionalHelp),
             });
             await db.SaveChangesAsync();
@@ -64,7 +65,7 @@ public sealed class ContactDrafts(IServiceScopeFactory scopes, ILogger<ContactDr
     public static async Task<IReadOnlyList<ContactPrefill>> PendingAsync(RecordsDbContext db, string expertId)
     {
         var drafts = await db.ContactDrafts.Where(d => d.ExpertId == expertId).ToListAsync();
-        return drafts.OrderBy(d => d.EndedAt).Select(d => new ContactPrefill(d.ConversationId, d.OccurredAt, d.DurationMinutes,
+        return drafts.OrderBy(d => d.EndedAt).ThenBy(d => d.OccurredAt).Select(d => new ContactPrefill(d.ConversationId, d.OccurredAt, d.DurationMinutes,
             "website-chat", d.Conversation, d.ContactSeeker, d.ReferralSource is null ? [] : [d.ReferralSource],
             ContactCodes.Support.Keys(d.Support), ContactCodes.ProfessionalHelp.Keys(d.ProfessionalHelp))).ToList();
     }

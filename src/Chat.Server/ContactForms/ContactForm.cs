@@ -22,6 +22,7 @@ public sealed class ContactForm
     public int Support { get; set; }
     public int ProfessionalHelp { get; set; }
     public string Safety { get; set; } = "";
+    /// <summary>When the form was filled in, truncated to the hour (UTC).</summary>
     public DateTimeOffset CreatedAt { get; set; }
 }
 
@@ -38,6 +39,7 @@ public sealed class ContactDraft
     public string Conversation { get; set; } = "";
     public string ContactSeeker { get; set; } = "";
     public string? ReferralSource { get; set; }
+    /// <summary>When the chat ended, truncated to the hour (UTC); the draft is dropped <c>ContactForms:DraftRetention</c> after it.</summary>
     public DateTimeOffset EndedAt { get; set; }
     /// <summary>Bit masks as in <see cref="ContactForm"/>: what the chat itself says (a referral card sent).</summary>
     public int Support { get; set; }

@@ -25,6 +25,24 @@ public sealed record ContactFormDto(
 
 public static class ContactFormsApi
 {
+    /// <summary>
+    /// Contact forms: the project's time zone (days and weeks of every date filter), the drafts of forms to fill, and
+    /// their expiry after <c>ContactForms:DraftRetention</c>.
+    /// </summary>
+    public static IServiceCollection AddContactForms(this IServiceCollection services)
+    {
+        services.AddOptions<ReportingOptions>().BindConfiguration(ReportingOptions.Section);
+        services.AddOptions<ContactFormsOptions>().BindConfiguration(ContactFormsOptions.Section)
+            .Validate(o => o.DraftRetention > TimeSpan.Zero,
+                "ContactForms:DraftRetention must be positive: how long a form nobody filled in stays to fill, e.g. 30.00:00:00 (30 days).")
+            .ValidateOnStart();
+        services.AddSingleton<ReportingZone>();
+        services.AddSingleton<ContactDrafts>();
+        services.AddSingleton<DraftExpiry>();
+        services.AddHostedService(sp => sp.GetRequiredService<DraftExpiry>());
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapContactForms(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/contacts").WithTags("Contact forms")
@@ -90,7 +108,7 @@ public static class ContactFormsApi
             Support = ContactCodes.Support.Mask(body.Support),
             ProfessionalHelp = ContactCodes.ProfessionalHelp.Mask(body.ProfessionalHelp),
             Safety = body.Safety!,
-            CreatedAt = time.GetUtcNow(),
+            CreatedAt = ContactDrafts.Hour(time.GetUtcNow()), // records keep times to the hour only
         };
         db.ContactForms.Add(form);
         if (draft is not null) db.ContactDrafts.Remove(draft);

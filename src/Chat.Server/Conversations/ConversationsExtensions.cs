@@ -1,4 +1,3 @@
-using Chat.Server.ContactForms;
 using Chat.Server.Live;
 using Chat.Server.Scaleout;
 using Microsoft.AspNetCore.Http.Connections;
@@ -16,7 +15,6 @@ public static class ConversationsExtensions
     public static IServiceCollection AddConversations(this IServiceCollection services, IConfiguration config)
     {
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<Roster.RosterOptions>().BindConfiguration(Roster.RosterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSignalR(o =>
         {
             o.MaximumReceiveMessageSize = 64 * 1024;
@@ -42,10 +40,6 @@ public static class ConversationsExtensions
         }
         services.AddSingleton<LocalFanout>();
         services.AddSingleton<ChatNotifier>();
-        services.AddSingleton<ContactDrafts>();
-        services.AddSingleton<Statistics.QueueCounters>();
-        services.AddSingleton<Roster.ShiftLog>();
-        services.AddSingleton<Roster.RosterCalendar>();
         services.AddSingleton<QueueView>();
         services.AddSingleton<ChatRouter>();
         services.AddSingleton<ChatLifecycle>();

@@ -38,6 +38,15 @@ public static partial class RosterApi
     // Writes are checked and stored one at a time on this node, so two quick requests cannot plan an overlap together.
     private static readonly SemaphoreSlim WriteGate = new(1, 1);
 
+    /// <summary>The roster: its options, the planned shifts around now (cached for routing) and the log of shifts really worked.</summary>
+    public static IServiceCollection AddRoster(this IServiceCollection services)
+    {
+        services.AddOptions<RosterOptions>().BindConfiguration(RosterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<RosterCalendar>();
+        services.AddSingleton<ShiftLog>();
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapRoster(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/roster").WithTags("Roster")

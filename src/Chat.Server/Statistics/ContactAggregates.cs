@@ -6,7 +6,7 @@ namespace Chat.Server.Statistics;
 
 /// <summary>
 /// Per local day and per answer code, how many forms: kept in the same transaction as every form insert
-/// (see <see cref="RecordsDbContext.SaveChangesAsync(bool, CancellationToken)"/>), so a report of any period of
+/// (see <see cref="ContactCountsInterceptor"/>), so a report of any period of
 /// whole days sums at most one row per day and code, however many forms are stored (a year: ~20k rows).
 /// Days are local to the reporting time zone; when that setting changes, the counts are rebuilt at start.
 /// </summary>

@@ -1,15 +1,24 @@
 using System.Security.Claims;
 using Chat.Server.Accounts;
 using Chat.Server.ContactForms;
+using Chat.Server.Storage;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chat.Server.Statistics;
 
 public static class StatisticsApi
 {
+    /// <summary>
+    /// Statistics: the read side, the hourly queue counters, and the daily contact counts, kept by an interceptor on the
+    /// records context in the transaction of every new form.
+    /// </summary>
     public static IServiceCollection AddStatistics(this IServiceCollection services)
     {
         services.AddScoped<StatisticsQueries>();
+        services.AddSingleton<QueueCounters>();
+        services.AddSingleton<ContactCountsInterceptor>();
+        services.ConfigureDbContext<RecordsDbContext>((sp, o) => o.AddInterceptors(sp.GetRequiredService<ContactCountsInterceptor>()));
         return services;
     }
 

@@ -14,11 +14,9 @@ namespace Chat.Server.Storage;
 /// Durable records: accounts, contact forms, and the drafts of forms still to be filled.
 /// Never anything that identifies a visitor: no names, no contact details, no transcripts, no IP addresses.
 /// </summary>
-public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options, ReportingZone? zone = null)
-    : IdentityDbContext<ChatUser>(options)
+/// <remarks>Features that act on a save (the statistics' daily counts) add their own interceptors to this context.</remarks>
+public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options) : IdentityDbContext<ChatUser>(options)
 {
-    private readonly ReportingZone _zone = zone ?? ReportingZone.Default;
-
     public DbSet<ContactForm> ContactForms => Set<ContactForm>();
     public DbSet<ContactDraft> ContactDrafts => Set<ContactDraft>();
     public DbSet<SchemaVersion> SchemaVersions => Set<SchemaVersion>();
@@ -32,28 +30,6 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options,
     public DbSet<FeedbackDay> FeedbackDays => Set<FeedbackDay>();
     public DbSet<Reply> Replies => Set<Reply>();
     public DbSet<Referral> Referrals => Set<Referral>();
-
-    /// <summary>New contact forms update the daily counts in the same transaction: the statistics never drift.</summary>
-    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken ct = default)
-    {
-        var added = ChangeTracker.Entries<ContactForm>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
-        if (added.Count == 0) return await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
-        var own = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(ct) : null;
-        try
-        {
-            var n = await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
-            await ContactAggregates.AddAsync(this, added, _zone, ct);
-            if (own is not null) await own.CommitAsync(ct);
-            return n;
-        }
-        finally
-        {
-            if (own is not null) await own.DisposeAsync();
-        }
-    }
-
-    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
-        throw new NotSupportedException("Use SaveChangesAsync: it keeps the statistics' daily counts.");
 
     // Instants are stored as UTC Unix seconds: ordered and comparable in SQL on every provider.
     private static readonly ValueConverter<DateTimeOffset, long> UnixSeconds =

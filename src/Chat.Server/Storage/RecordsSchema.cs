@@ -10,7 +10,7 @@ namespace Chat.Server.Storage;
 /// </summary>
 public static class RecordsSchema
 {
-    public const int Current = 5;
+    public const int Current = 6;
 
     /// <summary>Tables a step adds: a database at an earlier version lacks them and is not taken for an early build's.</summary>
     private static readonly IReadOnlyDictionary<int, string[]> TablesAddedBy = new Dictionary<int, string[]>
@@ -36,6 +36,9 @@ public static class RecordsSchema
         [5] = db => "ALTER TABLE \"ContactDrafts\" ADD COLUMN \"Support\" INTEGER NOT NULL DEFAULT 0;\n" +
                     "ALTER TABLE \"ContactDrafts\" ADD COLUMN \"ProfessionalHelp\" INTEGER NOT NULL DEFAULT 0;\n" +
                     TablesOfModel(db, TablesAddedBy[5]),
+        // 6: records keep times to the hour only: forms' creation and drafts' end times were kept to the second.
+        [6] = _ => "UPDATE \"ContactForms\" SET \"CreatedAt\" = \"CreatedAt\" - \"CreatedAt\" % 3600;\n" +
+                   "UPDATE \"ContactDrafts\" SET \"EndedAt\" = \"EndedAt\" - \"EndedAt\" % 3600;",
     };
 
 

@@ -72,7 +72,7 @@ public sealed class RecordsSchemaTests
             await check.OpenAsync();
             await using var q = check.CreateCommand();
             q.CommandText = "SELECT (SELECT MAX(\"Version\") FROM \"SchemaVersion\") || ' ' || \"Requests\" || ' ' || \"Blocked\" FROM \"QueueHours\" WHERE \"HourStart\" = 3600";
-            Assert.Equal("5 7 0", (string?)await q.ExecuteScalarAsync());
+            Assert.Equal($"{Chat.Server.Storage.RecordsSchema.Current} 7 0", (string?)await q.ExecuteScalarAsync());
             q.CommandText = "SELECT COUNT(*) FROM \"Replies\"";
             Assert.Equal(0L, (long?)await q.ExecuteScalarAsync()); // the first start's seed marker stays: a seed is never repeated
             q.CommandText = "SELECT COUNT(*) FROM \"ContactDrafts\" WHERE \"Support\" = 0 AND \"ProfessionalHelp\" = 0";
