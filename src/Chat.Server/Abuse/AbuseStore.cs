@@ -124,33 +124,30 @@ public sealed class InMemoryAbuseStore : IAbuseStore
 }
 
 /// <summary>
-/// Redis mode. Keys (prefix P):
-///   P blk:{id}        block JSON (expires at its end)       P blkh:{addressHash}  zset block id by end (ms; expires with the last)
-///   P blks            zset block id by end (ms)              P acn:{addressHash}   hash node -> open connections
-///   P once:{marker}   a count in a window (expires with the window)
+/// Redis mode; key names in <see cref="RedisKeys"/> (Block, AddressBlocks, Blocks, AddressConnections, WindowCount).
 /// A dead node's connection counts are not counted (its heartbeat key is gone) and are dropped by the next open.
 /// </summary>
 public sealed class RedisAbuseStore(RedisConnection redis, NodeIdentity node, IOptions<RedisOptions> options) : IAbuseStore
 {
-    private readonly string _p = options.Value.KeyPrefix;
+    private readonly RedisKeys _keys = new(options.Value.KeyPrefix);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     // Several blocks on one address each hold until their own end, and lifting one leaves the others (as in memory).
+    // KEYS: block, address's blocks, all blocks. ARGV: id, json, ms, until (ms).
     private const string AddBlockScript = """
-        local p, id, hash, json, ms = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
-        redis.call('SET', p..'blk:'..id, json, 'PX', ms)
-        local key = p..'blkh:'..hash
-        redis.call('ZADD', key, ARGV[6], id)
-        if redis.call('PTTL', key) < ms then redis.call('PEXPIRE', key, ms) end
-        redis.call('ZADD', p..'blks', ARGV[6], id)
+        local id, json, ms = ARGV[1], ARGV[2], tonumber(ARGV[3])
+        redis.call('SET', KEYS[1], json, 'PX', ms)
+        redis.call('ZADD', KEYS[2], ARGV[4], id)
+        if redis.call('PTTL', KEYS[2]) < ms then redis.call('PEXPIRE', KEYS[2], ms) end
+        redis.call('ZADD', KEYS[3], ARGV[4], id)
         return 1
         """;
 
     public async Task AddBlockAsync(Block block)
     {
         var ms = Math.Max(1, (long)(block.Until - block.CreatedAt).TotalMilliseconds);
-        await redis.EvalAsync(AddBlockScript, values:
-            [_p, block.Id, block.AddressHash, JsonSerializer.Serialize(block, Json), ms, block.Until.ToUnixTimeMilliseconds()]);
+        await redis.EvalAsync(AddBlockScript, [_keys.Block[block.Id], _keys.AddressBlocks[block.AddressHash], _keys.Blocks],
+            [block.Id, JsonSerializer.Serialize(block, Json), ms, block.Until.ToUnixTimeMilliseconds()]);
     }
 
     private const string IsBlockedScript = """
@@ -161,67 +158,68 @@ public sealed class RedisAbuseStore(RedisConnection redis, NodeIdentity node, IO
         """;
 
     public async Task<bool> IsBlockedAsync(IReadOnlyList<string> addressHashes, DateTimeOffset now) =>
-        (int)await redis.EvalAsync(IsBlockedScript, addressHashes.Select(h => (RedisKey)(_p + "blkh:" + h)).ToArray(),
+        (int)await redis.EvalAsync(IsBlockedScript, addressHashes.Select(h => _keys.AddressBlocks[h]).ToArray(),
             [now.ToUnixTimeMilliseconds()]) == 1;
 
+    // KEYS: all blocks. ARGV: now (ms), block key prefix.
     private const string ListScript = """
-        local p = ARGV[1]
-        redis.call('ZREMRANGEBYSCORE', p..'blks', '-inf', ARGV[2])
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
         local out = {}
-        for _, id in ipairs(redis.call('ZRANGE', p..'blks', 0, -1)) do
-          local b = redis.call('GET', p..'blk:'..id)
-          if b then out[#out + 1] = b else redis.call('ZREM', p..'blks', id) end
+        for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+          local b = redis.call('GET', ARGV[2]..id)
+          if b then out[#out + 1] = b else redis.call('ZREM', KEYS[1], id) end
         end
         return out
         """;
 
     public async Task<IReadOnlyList<Block>> BlocksAsync(DateTimeOffset now)
     {
-        var r = (RedisValue[]?)await redis.EvalAsync(ListScript, values: [_p, now.ToUnixTimeMilliseconds()]) ?? [];
+        var r = (RedisValue[]?)await redis.EvalAsync(ListScript, [_keys.Blocks], [now.ToUnixTimeMilliseconds(), _keys.Block.Prefix]) ?? [];
         return r.Select(v => JsonSerializer.Deserialize<Block>((string)v!, Json)).OfType<Block>().OrderBy(b => b.CreatedAt).ToList();
     }
 
+    // KEYS: all blocks, the block. ARGV: id, address's-blocks key prefix.
     private const string RemoveScript = """
-        local p, id = ARGV[1], ARGV[2]
-        redis.call('ZREM', p..'blks', id)
-        local b = redis.call('GET', p..'blk:'..id)
+        redis.call('ZREM', KEYS[1], ARGV[1])
+        local b = redis.call('GET', KEYS[2])
         if not b then return 0 end
         local hash = cjson.decode(b).addressHash
-        redis.call('ZREM', p..'blkh:'..hash, id)
-        redis.call('DEL', p..'blk:'..id)
+        redis.call('ZREM', ARGV[2]..hash, ARGV[1])
+        redis.call('DEL', KEYS[2])
         return 1
         """;
 
     public async Task<bool> RemoveBlockAsync(string id) =>
-        (int)await redis.EvalAsync(RemoveScript, values: [_p, id]) == 1;
+        (int)await redis.EvalAsync(RemoveScript, [_keys.Blocks, _keys.Block[id]], [id, _keys.AddressBlocks.Prefix]) == 1;
 
+    // KEYS: the address's connections. ARGV: node heartbeat key prefix, this node, max.
     private const string OpenScript = """
-        local p, key, me, max = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+        local nodes, me, max = ARGV[1], ARGV[2], tonumber(ARGV[3])
         local total = 0
-        local fields = redis.call('HGETALL', key)
+        local fields = redis.call('HGETALL', KEYS[1])
         for i = 1, #fields, 2 do
           local n = fields[i]
-          if n == me or redis.call('EXISTS', p..'node:'..n) == 1 then total = total + tonumber(fields[i + 1])
-          else redis.call('HDEL', key, n) end
+          if n == me or redis.call('EXISTS', nodes..n) == 1 then total = total + tonumber(fields[i + 1])
+          else redis.call('HDEL', KEYS[1], n) end
         end
         if total >= max then return 0 end
-        redis.call('HINCRBY', key, me, 1)
-        redis.call('PEXPIRE', key, 86400000)
+        redis.call('HINCRBY', KEYS[1], me, 1)
+        redis.call('PEXPIRE', KEYS[1], 86400000)
         return 1
         """;
 
     public async Task<bool> TryOpenConnectionAsync(string addressHash, int max) =>
-        (int)await redis.EvalAsync(OpenScript, values: [_p, _p + "acn:" + addressHash, node.Id, max]) == 1;
+        (int)await redis.EvalAsync(OpenScript, [_keys.AddressConnections[addressHash]], [_keys.Node.Prefix, node.Id, max]) == 1;
 
     private const string CloseScript = """
-        if redis.call('HINCRBY', ARGV[1], ARGV[2], -1) <= 0 then redis.call('HDEL', ARGV[1], ARGV[2]) end
+        if redis.call('HINCRBY', KEYS[1], ARGV[1], -1) <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
         return 1
         """;
 
     public Task CloseConnectionAsync(string addressHash) =>
-        redis.EvalAsync(CloseScript, values: [_p + "acn:" + addressHash, node.Id]);
+        redis.EvalAsync(CloseScript, [_keys.AddressConnections[addressHash]], [node.Id]);
 
     public async Task<long> CountInWindowAsync(string marker, TimeSpan window, DateTimeOffset now) =>
         (long)await redis.EvalAsync("local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n",
-            [_p + "once:" + marker], [(long)window.TotalMilliseconds]);
+            [_keys.WindowCount[marker]], [(long)window.TotalMilliseconds]);
 }

@@ -51,6 +51,7 @@ public sealed class InMemoryAddressKeys : IAddressKeys
 /// </summary>
 public sealed class RedisAddressKeys(RedisConnection redis, IOptions<RedisOptions> options) : IAddressKeys
 {
+    private readonly RedisKeys _keys = new(options.Value.KeyPrefix);
     // Per period: its key, or an empty array when Redis has none (an old period before this deployment, or expired).
     private readonly ConcurrentDictionary<long, byte[]> _cache = new();
     private IReadOnlyList<byte[]>? _lastRing;
@@ -66,7 +67,7 @@ public sealed class RedisAddressKeys(RedisConnection redis, IOptions<RedisOption
                 var period = currentPeriod - i;
                 if (!_cache.TryGetValue(period, out var key))
                 {
-                    var name = options.Value.KeyPrefix + "ak:" + period;
+                    var name = _keys.AddressKey[period.ToString(System.Globalization.CultureInfo.InvariantCulture)];
                     // A key that expired already (an old period) is not made again: its hashes are gone too.
                     key = i == 0
                         ? (byte[])(await redis.EvalAsync(

@@ -166,8 +166,9 @@ public sealed partial class ChatLifecycle(
     public async Task EndAsync(string sessionId, string endedBy, bool blocked = false, string? onlyIfWith = null)
     {
         var now = time.GetUtcNow();
-        var coolDown = options.CurrentValue.CoolDown;
-        var ended = await store.TryEndAsync(sessionId, endedBy, now, coolDown, onlyIfWith);
+        var o = options.CurrentValue;
+        var coolDown = o.CoolDown;
+        var ended = await store.TryEndAsync(sessionId, endedBy, now, o.GracePeriod, coolDown, onlyIfWith);
         if (ended is null) return;
         await connections.ForgetAsync(sessionId);
         Log.ChatEnded(logger, ended.SessionId, endedBy, ended.ExpertId is not null);

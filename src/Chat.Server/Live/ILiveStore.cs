@@ -32,8 +32,10 @@ public interface ILiveStore
     /// still with that expert (an expert's EndChat cannot end a chat that was passed on a moment ago). Null when already
     /// ended, unknown, or no longer with that expert.
     /// </summary>
-    Task<ChatSession?> TryEndAsync(string sessionId, string endedBy, DateTimeOffset at, TimeSpan coolDown = default, string? onlyIfWith = null,
-        CancellationToken ct = default);
+    /// <param name="keepFor">How long the ended chat's log may still be read back (Chat:GracePeriod): in Redis its keys' TTL; the
+    /// embedded store keeps it until the sweeper's purge with the same period.</param>
+    Task<ChatSession?> TryEndAsync(string sessionId, string endedBy, DateTimeOffset at, TimeSpan keepFor, TimeSpan coolDown = default,
+        string? onlyIfWith = null, CancellationToken ct = default);
 
     /// <summary>The expert is ready again before the cool-down is over ("Ik ben er klaar voor").</summary>
     Task EndCoolDownAsync(string expertId, CancellationToken ct = default);

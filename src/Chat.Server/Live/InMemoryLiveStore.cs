@@ -113,7 +113,8 @@ public sealed class InMemoryLiveStore : ILiveStore
         }
     }
 
-    public Task<ChatSession?> TryEndAsync(string sessionId, string endedBy, DateTimeOffset at, TimeSpan coolDown = default, string? onlyIfWith = null,
+    public Task<ChatSession?> TryEndAsync(string sessionId, string endedBy, DateTimeOffset at, TimeSpan keepFor, TimeSpan coolDown = default,
+        string? onlyIfWith = null,
         CancellationToken ct = default)
     {
         lock (_gate)

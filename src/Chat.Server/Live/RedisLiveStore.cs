@@ -24,7 +24,7 @@ namespace Chat.Server.Live;
 /// outlives it, even if no node is running to purge; the end is noted for the append-only file's compaction.
 /// </summary>
 public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.Options.IOptions<RedisOptions> options,
-    Microsoft.Extensions.Options.IOptionsMonitor<Conversations.ChatOptions> chat, ILogger<RedisLiveStore> logger) : ILiveStore
+    ILogger<RedisLiveStore> logger) : ILiveStore
 {
     private readonly RedisKeys _keys = new(options.Value.KeyPrefix);
     private IDatabase Db => redis.Db;
@@ -187,10 +187,11 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         return redis.call('HGETALL', KEYS[1])
         """;
 
-    public async Task<ChatSession?> TryEndAsync(string sessionId, string endedBy, DateTimeOffset at, TimeSpan coolDown = default, string? onlyIfWith = null,
+    public async Task<ChatSession?> TryEndAsync(string sessionId, string endedBy, DateTimeOffset at, TimeSpan keepFor, TimeSpan coolDown = default,
+        string? onlyIfWith = null,
         CancellationToken ct = default)
     {
-        var grace = (long)chat.CurrentValue.GracePeriod.TotalMilliseconds;
+        var grace = (long)keepFor.TotalMilliseconds;
         // The cool-down key outlives its end by a day (it holds no visitor data): expiry only tidies up, the end time decides.
         RedisValue until = coolDown > TimeSpan.Zero ? (at + coolDown).ToUnixTimeMilliseconds() : "";
         var ttl = (long)(coolDown + TimeSpan.FromDays(1)).TotalMilliseconds;

@@ -7,7 +7,7 @@ namespace Chat.Server.Scaleout;
 /// (several deployments can share one Redis). The store, the connection tracker, the fan-out, data protection and the
 /// append-only-file compaction take their names from here only. A Lua script gets the keys it knows before it runs as
 /// KEYS; for keys it finds from data (the expert of a session, the sessions in a set) it gets the family's prefix as an
-/// argument. Nothing else in Live/ and Scaleout/ spells a key name (Abuse/ still names its own keys behind the prefix).
+/// argument. Nothing else spells a key name.
 /// </summary>
 public sealed class RedisKeys(string prefix)
 {
@@ -58,6 +58,21 @@ public sealed class RedisKeys(string prefix)
     public RedisKey VisitorsGone { get; } = prefix + "vgone";
     /// <summary>Set of experts with a connection count.</summary>
     public RedisKey ExpertsConnected { get; } = prefix + "econns";
+
+    // ---- Abuse (Abuse/AbuseStore.cs, Abuse/ClientAddress.cs) ---------------------------------------------------------
+
+    /// <summary>A block: its JSON (expires at its end).</summary>
+    public KeyFamily Block { get; } = new(prefix + "blk:");
+    /// <summary>An address hash's blocks: zset block id by end (ms; expires with the last).</summary>
+    public KeyFamily AddressBlocks { get; } = new(prefix + "blkh:");
+    /// <summary>Zset: every block id by end (ms).</summary>
+    public RedisKey Blocks { get; } = prefix + "blks";
+    /// <summary>An address hash's open hub connections: hash node id -> count.</summary>
+    public KeyFamily AddressConnections { get; } = new(prefix + "acn:");
+    /// <summary>A count in a window (expires with the window): a marker of CountInWindowAsync.</summary>
+    public KeyFamily WindowCount { get; } = new(prefix + "once:");
+    /// <summary>The address-hash key of one rotation period (expires when no hash made with it may be kept).</summary>
+    public KeyFamily AddressKey { get; } = new(prefix + "ak:");
 
     // ---- Events, data protection, compaction -------------------------------------------------------------------------
 

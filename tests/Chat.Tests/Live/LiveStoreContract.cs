@@ -10,6 +10,8 @@ public abstract class LiveStoreContract
 {
     protected abstract ILiveStore Store { get; }
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 19, 0, 0, TimeSpan.Zero);
+    /// <summary>Chat:GracePeriod as the lifecycle passes it to an end.</summary>
+    internal static readonly TimeSpan Grace = TimeSpan.FromMinutes(15);
 
     private static ChatSession Session(string id, int secondsAfter = 0) => new()
     {
@@ -108,15 +110,15 @@ public abstract class LiveStoreContract
         await Store.AddQueuedAsync(Session("a"));
         await Store.AddQueuedAsync(Session("b", 1));
         await Store.TryAssignAsync("a", "e1", T0);
-        var ended = await Store.TryEndAsync("a", "visitor", T0.AddMinutes(20));
+        var ended = await Store.TryEndAsync("a", "visitor", T0.AddMinutes(20), Grace);
         Assert.Equal(ChatState.Ended, ended!.State);
         Assert.Equal("visitor", ended.EndedBy);
         Assert.Equal(T0.AddMinutes(20), ended.EndedAt);
-        Assert.Null(await Store.TryEndAsync("a", "expert", T0));
+        Assert.Null(await Store.TryEndAsync("a", "expert", T0, Grace));
         Assert.Empty((await Store.GetPresenceAsync("e1"))!.ActiveChats);
-        Assert.NotNull(await Store.TryEndAsync("b", "system", T0)); // a queued one ends too
+        Assert.NotNull(await Store.TryEndAsync("b", "system", T0, Grace)); // a queued one ends too
         Assert.Empty(await Store.GetQueueAsync());
-        Assert.Null(await Store.TryEndAsync("nope", "visitor", T0));
+        Assert.Null(await Store.TryEndAsync("nope", "visitor", T0, Grace));
     }
 
     [Fact]
@@ -192,7 +194,7 @@ public abstract class LiveStoreContract
     {
         await Store.AddQueuedAsync(Session("a"));
         await Store.AppendAsync("c-a", "visitor", "id1", "stored", T0);
-        await Store.TryEndAsync("a", "visitor", T0);
+        await Store.TryEndAsync("a", "visitor", T0, Grace);
         await Assert.ThrowsAsync<ConversationEndedException>(() => Store.AppendAsync("c-a", "visitor", "id2", "late", T0));
         Assert.Equal(1, (await Store.AppendAsync("c-a", "visitor", "id1", "stored", T0)).Message.Seq);
         Assert.Equal(2, (await Store.AppendAsync("c-a", "system", "sys", "note", T0)).Message.Seq);
@@ -204,8 +206,8 @@ public abstract class LiveStoreContract
         await Store.AddQueuedAsync(Session("old"));
         await Store.AddQueuedAsync(Session("new"));
         await Store.AppendAsync("c-old", "visitor", "m", "text", T0);
-        await Store.TryEndAsync("old", "visitor", T0);
-        await Store.TryEndAsync("new", "visitor", T0.AddMinutes(10));
+        await Store.TryEndAsync("old", "visitor", T0, Grace);
+        await Store.TryEndAsync("new", "visitor", T0.AddMinutes(10), Grace);
         var purged = await Store.PurgeEndedAsync(T0.AddMinutes(5));
         Assert.Equal(["c-old"], purged);
         Assert.Null(await Store.GetSessionAsync("old"));
@@ -227,9 +229,9 @@ public abstract class LiveStoreContract
         Assert.Equal(QueueAdmission.AddressLimit, await Store.AddQueuedAsync(FromAddress("a3", "A", 2), limits)); // two open
         Assert.Null(await Store.GetSessionAsync("a3"));
         // An ended chat frees its place; the hour still counts it.
-        await Store.TryEndAsync("a1", "visitor", T0.AddSeconds(3));
+        await Store.TryEndAsync("a1", "visitor", T0.AddSeconds(3), Grace);
         Assert.Equal(QueueAdmission.Added, await Store.AddQueuedAsync(FromAddress("a4", "A", 4), limits));
-        await Store.TryEndAsync("a2", "visitor", T0.AddSeconds(5));
+        await Store.TryEndAsync("a2", "visitor", T0.AddSeconds(5), Grace);
         Assert.Equal(QueueAdmission.AddressLimit, await Store.AddQueuedAsync(FromAddress("a5", "A", 6), limits)); // three this hour
         Assert.Equal(QueueAdmission.Added, await Store.AddQueuedAsync(FromAddress("a6", "A", 3601), limits)); // an hour after the first
         // The queue cap counts every address; an active chat is not in the queue.
@@ -295,10 +297,10 @@ public abstract class LiveStoreContract
         await Store.AddQueuedAsync(Session("q", 2));
         Assert.Equal(AssignOutcome.Assigned, await Store.TryAssignAsync("a", "e", T0));
         // Ending a queued chat gives nobody a pause.
-        await Store.TryEndAsync("q", "system", T0, TimeSpan.FromMinutes(2));
+        await Store.TryEndAsync("q", "system", T0, Grace, TimeSpan.FromMinutes(2));
         Assert.Null((await Store.GetPresenceAsync("e"))!.CoolDownUntil);
 
-        await Store.TryEndAsync("a", "expert", T0.AddMinutes(10), TimeSpan.FromMinutes(2));
+        await Store.TryEndAsync("a", "expert", T0.AddMinutes(10), Grace, TimeSpan.FromMinutes(2));
         var e = (await Store.GetPresenceAsync("e"))!;
         Assert.Equal(T0.AddMinutes(12), e.CoolDownUntil);
         Assert.Empty(e.ActiveChats);
@@ -308,13 +310,13 @@ public abstract class LiveStoreContract
         Assert.Equal(T0.AddMinutes(12), (await Store.GetPresenceAsync("e"))!.CoolDownUntil);
         Assert.Equal(AssignOutcome.Assigned, await Store.TryAssignAsync("b", "e", T0.AddMinutes(12)));
 
-        await Store.TryEndAsync("b", "visitor", T0.AddMinutes(20), TimeSpan.FromMinutes(2));
+        await Store.TryEndAsync("b", "visitor", T0.AddMinutes(20), Grace, TimeSpan.FromMinutes(2));
         await Store.AddQueuedAsync(Session("c", 3));
         await Store.EndCoolDownAsync("e");
         Assert.Null((await Store.GetPresenceAsync("e"))!.CoolDownUntil);
         Assert.Equal(AssignOutcome.Assigned, await Store.TryAssignAsync("c", "e", T0.AddMinutes(20)));
         // No cool-down configured: none given.
-        await Store.TryEndAsync("c", "expert", T0.AddMinutes(30));
+        await Store.TryEndAsync("c", "expert", T0.AddMinutes(30), Grace);
         Assert.Null((await Store.GetPresenceAsync("e"))!.CoolDownUntil);
     }
 
@@ -328,11 +330,11 @@ public abstract class LiveStoreContract
         // Passed on and taken by a colleague in between: the first expert's late end or transfer changes nothing.
         Assert.NotNull(await Store.TryRequeueAsync("a", "e1", T0.AddMinutes(1), onlyIfWith: "e1"));
         Assert.Equal(AssignOutcome.Assigned, await Store.TryAssignAsync("a", "e2", T0.AddMinutes(2)));
-        Assert.Null(await Store.TryEndAsync("a", "expert", T0.AddMinutes(3), onlyIfWith: "e1"));
+        Assert.Null(await Store.TryEndAsync("a", "expert", T0.AddMinutes(3), Grace, onlyIfWith: "e1"));
         Assert.Null(await Store.TryRequeueAsync("a", "e1", T0.AddMinutes(3), onlyIfWith: "e1"));
         var s = (await Store.GetSessionAsync("a"))!;
         Assert.Equal((ChatState.Active, "e2"), (s.State, s.ExpertId));
-        Assert.NotNull(await Store.TryEndAsync("a", "expert", T0.AddMinutes(4), onlyIfWith: "e2"));
+        Assert.NotNull(await Store.TryEndAsync("a", "expert", T0.AddMinutes(4), Grace, onlyIfWith: "e2"));
     }
 
     [Fact]
@@ -396,7 +398,7 @@ public abstract class LiveStoreContract
         Assert.False(await Store.TryMarkFeedbackAsync("a"));
         await Store.TryAssignAsync("a", "e", T0);
         Assert.False(await Store.TryMarkFeedbackAsync("a"));
-        await Store.TryEndAsync("a", "expert", T0.AddMinutes(5));
+        await Store.TryEndAsync("a", "expert", T0.AddMinutes(5), Grace);
         Assert.True(await Store.TryMarkFeedbackAsync("a"));
         Assert.False(await Store.TryMarkFeedbackAsync("a"));
         Assert.True((await Store.GetSessionAsync("a"))!.FeedbackGiven);

@@ -22,7 +22,7 @@ public sealed class RedisLiveStoreTests : LiveStoreContract, IDisposable
     // Each test gets its own key prefix on the shared server.
     internal static RedisLiveStore Create(RedisConnection connection, string? prefix = null) => new(connection,
         Options.Create(new RedisOptions { KeyPrefix = prefix ?? $"t{Guid.NewGuid():n}:" }),
-        new StaticOptions<ChatOptions>(new ChatOptions()), NullLogger<RedisLiveStore>.Instance);
+        NullLogger<RedisLiveStore>.Instance);
 
     protected override ILiveStore Store { get; }
 
@@ -120,7 +120,7 @@ public sealed class RedisStorageTests(RedisServer redis) : IDisposable
 
         await store.DisconnectExpertAsync("e1", T0.AddMinutes(2));
         Assert.Equal("0", (await FieldsAsync(Keys.Expert["e1"]))["connected"]);
-        await store.TryEndAsync("a", "visitor", T0.AddMinutes(3));
+        await store.TryEndAsync("a", "visitor", T0.AddMinutes(3), LiveStoreContract.Grace);
         var ended = await FieldsAsync(Keys.Session["a"]);
         Assert.Equal(("ended", "visitor"), (ended["state"], ended["endedBy"]));
         // What stays JSON is what never changes: no state, no expert for a script to search.
@@ -153,7 +153,7 @@ public sealed class RedisStorageTests(RedisServer redis) : IDisposable
         Assert.Empty(await store.GetQueueAsync());
         await Assert.ThrowsAsync<KeyNotFoundException>(() => store.AppendAsync("c-old", "visitor", "m1", "x", T0));
         Assert.Null(await store.TryRequeueAsync("old"));
-        Assert.Null(await store.TryEndAsync("old", "visitor", T0));
+        Assert.Null(await store.TryEndAsync("old", "visitor", T0, LiveStoreContract.Grace));
         Assert.False(await store.TryMarkFeedbackAsync("old"));
         Assert.Empty(await store.GetPresencesAsync());
         Assert.Equal(new PresenceUpdate(null, null), await store.DisconnectExpertAsync("e", T0));

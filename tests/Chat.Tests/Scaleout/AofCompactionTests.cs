@@ -141,7 +141,7 @@ public sealed class AofCompactionTests
             Visitor = new VisitorProfile("unspecified", "any", null, null, "nl"), RequestedAt = T0,
         });
         await store.AppendAsync("c-" + id, "visitor", "m1", "text of " + id, T0);
-        await store.TryEndAsync(id, "visitor", T0);
+        await store.TryEndAsync(id, "visitor", T0, LiveStoreContract.Grace);
     }
 }
 
