@@ -20,4 +20,11 @@ public sealed class RedisOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan CompactInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Events a node keeps while Redis is unreachable; beyond this the oldest go, and once Redis is back the other nodes'
+    /// clients are told to reload (Resync) and read what they missed from the store.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxOutbox { get; set; } = 10_000;
 }

@@ -53,8 +53,8 @@ public sealed partial class RedisFanout(RedisConnection redis, LocalFanout local
     ILogger<RedisFanout> logger)
     : IEventFanout, IHostedService
 {
-    /// <summary>Events kept while Redis is unreachable; beyond this the oldest go (clients recover them from the log).</summary>
-    public const int MaxOutbox = 10_000;
+    // Events kept while Redis is unreachable (Redis:MaxOutbox); beyond this the oldest go and the other nodes resync.
+    private readonly int _maxOutbox = options.Value.MaxOutbox;
     private const int MaxBatchBytes = 512 * 1024;
 
     private readonly RedisChannel _channel = new RedisKeys(options.Value.KeyPrefix).Events;
@@ -83,11 +83,11 @@ public sealed partial class RedisFanout(RedisConnection redis, LocalFanout local
         bool start;
         lock (_gate)
         {
-            if (_outbox.Count >= MaxOutbox)
+            if (_outbox.Count >= _maxOutbox)
             {
                 _outbox.Dequeue();
                 _dropped = true;
-                OutboxFull(logger, MaxOutbox);
+                OutboxFull(logger, _maxOutbox);
             }
             _outbox.Enqueue(bytes);
             start = !_draining;

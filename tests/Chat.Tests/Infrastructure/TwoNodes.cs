@@ -11,7 +11,8 @@ public sealed class TwoNodes : IAsyncDisposable
     public ChatApp A { get; }
     public ChatApp B { get; }
 
-    public TwoNodes(RedisServer redis)
+    /// <param name="onlyA">Settings of node A only (on top of the shared ones).</param>
+    public TwoNodes(RedisServer redis, Dictionary<string, string?>? onlyA = null)
     {
         Directory.CreateDirectory(_dir);
         var prefix = $"n{Guid.NewGuid():n}:";
@@ -21,7 +22,9 @@ public sealed class TwoNodes : IAsyncDisposable
             ["Redis:KeyPrefix"] = prefix,
             ["ConnectionStrings:Records"] = $"Data Source={Path.Combine(_dir, "chat.db")}",
         };
-        A = new ChatApp(Settings());
+        var a = Settings();
+        foreach (var (k, v) in onlyA ?? []) a[k] = v;
+        A = new ChatApp(a);
         _ = A.Server;
         B = new ChatApp(Settings());
         _ = B.Server;

@@ -9,6 +9,20 @@ namespace Chat.Tests.Scaleout;
 public sealed class RedisOutageTests(RedisServer redis)
 {
     [Fact]
+    public async Task EventsANodeHadToDropMakeTheOtherNodesClientsReadTheStateAgain()
+    {
+        // Node A keeps one event at most: what comes while its publish is on the way pushes the oldest out.
+        await using var nodes = new TwoNodes(redis, new() { ["Redis:MaxOutbox"] = "1" });
+        await using var expert = await nodes.B.ExpertAsync(1); // its console is on the other node
+        var fanout = nodes.A.Services.GetRequiredService<Chat.Server.Scaleout.RedisFanout>();
+        var sends = Enumerable.Range(0, 50).Select(i =>
+            fanout.SendAsync(new HubEvent([new Target(Audience.Expert, "nobody-" + i)], "QueueChanged", new QueueChanged(i, 0)))).ToList();
+        await Task.WhenAll(sends);
+        var resync = await expert.Inbox.Until("Resync", r => r.GetProperty("reason").GetString() == "events-missed");
+        Assert.Equal("events-missed", resync.GetProperty("reason").GetString());
+    }
+
+    [Fact]
     public async Task WhileRedisIsDownSendsFailVisiblyAndTheSameIdIsStoredOnceWhenItIsBack()
     {
         await using var app = new ChatApp(new()
