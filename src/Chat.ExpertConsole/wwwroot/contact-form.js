@@ -40,7 +40,9 @@ export async function openContactForm({ t, lang, prefill }) {
 
   const when = isChat
     ? h('div', { class: 'field' }, h('span', { class: 'label' }, t.when), ' ',
-        started.toLocaleString(lang === 'en' ? 'en-GB' : 'nl-NL', { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' }))
+        // Kept to the hour only: "maandag 30 november, rond 14:00".
+        t.aroundHour(started.toLocaleDateString(lang === 'en' ? 'en-GB' : 'nl-NL', { weekday: 'long', day: 'numeric', month: 'long' }),
+          started.toLocaleTimeString(lang === 'en' ? 'en-GB' : 'nl-NL', { hour: '2-digit', minute: '2-digit' })))
     : h('div', { class: 'field row', id: 'field-occurredAt' },
         h('label', {}, t.date, h('input', { type: 'date', name: 'date', required: true,
           value: `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}` })),

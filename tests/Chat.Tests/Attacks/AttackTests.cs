@@ -161,6 +161,9 @@ public sealed class AttackTests : IAsyncLifetime
         var stored = 0;
         var refused = 0;
         var bystanderMs = new List<double>();
+        // The limit counts per clock minute (as the stores do): a flood that runs over into the next minute gets that
+        // minute's budget too (a loaded machine can take that long).
+        var firstMinute = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60;
         var flood = Task.WhenAll(all.Select(async (v, c) =>
         {
             for (var i = 0; i < 40; i++)
@@ -176,14 +179,15 @@ public sealed class AttackTests : IAsyncLifetime
             bystanderMs.Add(sw.Elapsed.TotalMilliseconds);
         }
         await flood;
+        var budget = 30 * (int)(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 - firstMinute + 1);
         await using var reader = await f.VisitorAsync("198.51.100.41"); // the flooding connections spent their call budget
         var log = await reader.Hub.InvokeAsync<ResumeResult>("Resume", a.ResumeToken, 0L);
         AttackTable.Row("message flood: 6 connections of one chat, 240 messages of 1500 characters",
             "at most 30 stored in the minute (Chat:VisitorMessagesPerMinute), rest refused (try again); other chat unaffected",
             $"{stored} stored, {refused} refused, log holds {log.Messages.Count}; other visitor: 10/10 sent, median {bystanderMs.Order().ElementAt(5):F1} ms");
-        Assert.True(stored <= 30, $"{stored} stored");
+        Assert.True(stored <= budget, $"{stored} stored, budget {budget}");
         Assert.Equal(240, stored + refused);
-        Assert.True(log.Messages.Count <= 30);
+        Assert.True(log.Messages.Count <= budget);
         Assert.Equal(bystanderConversation, (await expert.Inbox.Until("MessageReceived", m => m.GetProperty("clientMessageId").GetString() == "b9"))
             .GetProperty("conversationId").GetString());
         foreach (var v in extra) await v.DisposeAsync();
