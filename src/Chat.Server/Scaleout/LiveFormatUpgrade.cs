@@ -31,10 +31,16 @@ public sealed partial class LiveFormatUpgrade(RedisConnection redis, IOptions<Re
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Returns the number of old-format sessions and presences removed.</summary>
+    private const string Hashes = "hashes";
+
+    /// <summary>
+    /// Returns the number of old-format sessions and presences removed. Once done, the format is noted in Redis and later
+    /// starts skip the scan (it reads every live key).
+    /// </summary>
     public async Task<int> DropOldFormatAsync()
     {
         var db = redis.Db;
+        if (await db.StringGetAsync(_keys.LiveFormat) == Hashes) return 0;
         var dropped = 0;
         foreach (var endpoint in redis.Multiplexer.GetEndPoints())
         {
@@ -63,6 +69,7 @@ public sealed partial class LiveFormatUpgrade(RedisConnection redis, IOptions<Re
             await foreach (var key in server.KeysAsync(db.Database, _keys.Expert.Prefix + "*", pageSize: 500))
                 if (await db.KeyTypeAsync(key) == RedisType.String && await db.KeyDeleteAsync(key)) dropped++;
         }
+        await db.StringSetAsync(_keys.LiveFormat, Hashes);
         return dropped;
     }
 

@@ -85,6 +85,8 @@ public sealed class RedisKeys(string prefix)
     /// (Scaleout/AofCompaction.cs). Ids only: nothing about the visitor.
     /// </summary>
     public RedisKey CompactPending { get; } = prefix + "compact:pending";
+    /// <summary>The live-state format of this Redis ("hashes" once the old JSON keys were removed; Scaleout/LiveFormatUpgrade.cs).</summary>
+    public RedisKey LiveFormat { get; } = prefix + "format";
     /// <summary>The lease of the node that rewrites the append-only file this interval (SET NX PX).</summary>
     public RedisKey CompactLease { get; } = prefix + "compact:lease";
 }
