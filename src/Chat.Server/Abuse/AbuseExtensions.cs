@@ -47,14 +47,21 @@ public static class AbuseExtensions
         Uri.TryCreate(o, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"
         && string.Equals(u.GetLeftPart(UriPartial.Authority), o.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Only the configured proxies are believed (none by default: ASP.NET Core's default trusts loopback).</summary>
+    /// <summary>
+    /// Only the configured proxies are believed, and with none configured nobody's header is read. (ASP.NET Core's
+    /// middleware treats empty KnownProxies and KnownIPNetworks as "check nothing": every client's own X-Forwarded-For
+    /// would then be believed, the left-most address winning. So an empty list must switch the headers off, not clear
+    /// the lists.) X-Forwarded-Host, X-Forwarded-Prefix and Forwarded are never read.
+    /// </summary>
     private sealed class ConfigureForwardedHeaders(IOptions<NetworkOptions> network) : IConfigureOptions<ForwardedHeadersOptions>
     {
         public void Configure(ForwardedHeadersOptions o)
         {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
+            o.ForwardedHeaders = network.Value.TrustedProxies.Length == 0
+                ? ForwardedHeaders.None
+                : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             // Walk X-Forwarded-For from the right while the hop is a trusted proxy: the first other address is the client's
             // (an address the client wrote itself at the left is never believed).
             o.ForwardLimit = null;
