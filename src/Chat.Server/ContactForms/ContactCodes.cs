@@ -35,7 +35,7 @@ public sealed record CodeField(string Name, bool Multiple, string Nl, string En,
 }
 
 /// <summary>
-/// The closed, pre-coded answers of the contact form (shared/DESIGN.md). The single source of the codes,
+/// The closed, pre-coded answers of the contact form (docs/contract.md). The single source of the codes,
 /// their order and their labels for the form, the validation and the statistics.
 /// </summary>
 public static class ContactCodes

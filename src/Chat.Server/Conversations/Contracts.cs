@@ -2,7 +2,7 @@ using Chat.Server.Live;
 
 namespace Chat.Server.Conversations;
 
-// Wire shapes of the hubs (camelCase JSON). The names are the contract in shared/DESIGN.md.
+// Wire shapes of the hubs (camelCase JSON). The names are the contract in docs/contract.md.
 
 public sealed record StartChatRequest(string? About, string? PreferredExperience, bool? FollowUp, string? Referral, string? Language,
     string? PreferredGender = null);

@@ -1,6 +1,6 @@
 namespace Chat.Server.Statistics;
 
-// Wire shapes of the statistics (contract in shared/DESIGN.md). Tables keep the order of the codes.
+// Wire shapes of the statistics (contract in docs/contract.md). Tables keep the order of the codes.
 
 public sealed record StatisticsReport(string From, string To, string? Week, int Contacts,
     IReadOnlyDictionary<string, StatTable> Tables, ChatFigures Chat, FeedbackFigures? Feedback = null);
