@@ -1,0 +1,109 @@
+// The start screen (the optional questions, StartChat) and the closed screen (next opening, the week's hours).
+import { nextOpeningText, weekHours } from './opening.js';
+import { connectWithRetry, stopConnection } from './connection.js';
+import { closeFeedback, offerFeedback } from './feedback.js';
+import { visitorError } from './messages.js';
+import { clearTranscript, radio, renderHead, show, showRefused } from './screens.js';
+import { $, params, saveSession, state, t } from './state.js';
+import { hubError } from '/_content/Chat.Widget/shared/hub-client.js';
+
+export function renderChoices(fresh = false) {
+  const keep = (name, fallback) => (fresh ? null : document.querySelector(`input[name=${name}]:checked`)?.value) ?? fallback;
+  const about = keep('about', 'unspecified');
+  const pref = keep('pref', 'any');
+  const follow = keep('follow', 'unknown');
+  const gender = keep('gender', 'any');
+  $('about-choices').replaceChildren(...Object.entries(t().about).map(([k, v]) => radio('about', k, v, k === about)));
+  $('pref-choices').replaceChildren(...Object.entries(t().pref).map(([k, v]) => radio('pref', k, v, k === pref)));
+  $('gender-choices').replaceChildren(...Object.entries(t().gender).map(([k, v]) => radio('gender', k, v, k === gender)));
+  $('follow-choices').replaceChildren(...Object.entries(t().follow).map(([k, v]) => radio('follow', k, v, k === follow)));
+}
+
+export async function startChat(ev) {
+  ev.preventDefault();
+  const btn = $('start');
+  btn.disabled = true;
+  // Before the start: the server may push ChatStarted before StartChat answers.
+  clearTranscript();
+  state.endedBy = null;
+  state.expertAway = false;
+  $('start-error').hidden = true;
+  closeFeedback();
+  offerFeedback(false);
+  state.hadExpert = false;
+  const follow = document.querySelector('input[name=follow]:checked')?.value;
+  const request = {
+    about: document.querySelector('input[name=about]:checked')?.value || 'unspecified',
+    preferredExperience: document.querySelector('input[name=pref]:checked')?.value || 'any',
+    followUp: follow === 'yes' ? true : follow === 'no' ? false : null,
+    referral: params.get('referral') || null,
+    language: state.lang,
+    preferredGender: document.querySelector('input[name=gender]:checked')?.value || 'any'
+  };
+  try {
+    try {
+      await connectWithRetry(3);
+    } catch {
+      showRefused();
+      return;
+    }
+    const r = await state.connection.invoke('StartChat', request);
+    if (r.status === 'closed') { stopConnection(); await refreshStatus(); return; }
+    if (r.status === 'refused') { showRefused(); return; }
+    state.session = { resumeToken: r.resumeToken, pending: [] };
+    saveSession();
+    state.status = r.status === 'active' ? 'active' : 'queued';
+    state.queue = { position: r.position, estimatedWaitSeconds: r.estimatedWaitSeconds };
+    renderHead();
+    show('chat');
+    $('text').placeholder = state.status === 'active' ? t().placeholderActive : t().placeholderQueued;
+    $('text').focus();
+  } catch (err) {
+    const e = hubError(err);
+    $('start-error').textContent = e ? visitorError(e) : t().startFailed;
+    $('start-error').hidden = false;
+  } finally {
+    btn.disabled = false;
+  }
+}
+
+// The closed screen: when the chat opens next and the planned hours of the coming seven days (from the roster). Without
+// a roster the organisation's configured opening-hours text shows instead.
+export function renderOpenings() {
+  const now = new Date();
+  const next = nextOpeningText(state.openings?.nextOpening, now, state.lang);
+  $('next-opening').hidden = !next;
+  $('next-opening-text').textContent = next || '';
+  const planned = state.openings?.upcoming?.length > 0;
+  $('week-hours-box').hidden = !planned;
+  $('week-hours').replaceChildren(...(planned ? weekHours(state.openings.upcoming, now, state.lang) : []).map((d) => {
+    const li = document.createElement('li');
+    if (!d.hours) li.className = 'closed';
+    const day = document.createElement('span');
+    day.className = 'wh-day';
+    day.textContent = d.label;
+    const hours = document.createElement('span');
+    hours.className = 'wh-hours';
+    hours.textContent = d.hours || d.closedText;
+    li.append(day, ' ', hours);
+    return li;
+  }));
+  $('opening-hours').textContent = planned ? '' : state.config?.openingHours?.[state.lang] || '';
+  $('opening-hours').hidden = planned;
+}
+
+// While the closed screen shows, look again every 30 seconds: the chat opens as soon as an expert starts a shift.
+let closedPoll = null;
+export async function refreshStatus() {
+  clearTimeout(closedPoll);
+  let open = false;
+  try {
+    const s = await (await fetch('/api/status', { cache: 'no-store' })).json();
+    open = !!s.open;
+    state.openings = { nextOpening: s.nextOpening ?? null, upcoming: Array.isArray(s.upcoming) ? s.upcoming : [] };
+  } catch { /* shown as closed; tried again below */ }
+  $('status-dot').classList.toggle('open', open);
+  if (!open) renderOpenings();
+  show(open ? 'intro' : 'closed');
+  if (!open) closedPoll = setTimeout(() => { if (!$('screen-closed').hidden) refreshStatus(); }, 30000);
+}
