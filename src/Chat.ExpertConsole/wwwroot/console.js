@@ -237,6 +237,7 @@ function renderChatList() {
     h('button', { type: 'button', class: 'chat-item' + (id === state.selected ? ' selected' : '') + (c.ended ? ' ended' : '') + (c.unread ? ' unread' : ''),
       'aria-current': id === state.selected ? 'true' : null, onclick: () => select(id) },
       h('span', {}, chatName(c)),
+      c.visitor?.urgent?.reason === 'answer' ? h('span', { class: 'urgent-tag' }, t.urgentShort) : null,
       c.unread ? h('span', { class: 'badge' }, h('span', { 'aria-hidden': 'true' }, String(c.unread)), h('span', { class: 'sr-only' }, t.unread(c.unread))) : null)));
   els.chatList.replaceChildren(...(items.length ? items : [h('li', { class: 'muted' }, t.noChats)]));
 }
@@ -279,7 +280,9 @@ function renderMain(focus = true) {
   for (const p of c.pending.values()) c.list.append(pendingItem(p));
   c.typingEl = h('p', { class: 'typing', hidden: !c.typing }, t.typing);
   const status = c.ended ? h('p', { class: 'notice' }, t.ended(c.endedBy))
-    : !c.connected ? h('p', { class: 'notice warn' }, t.visitorGone) : null;
+    : !c.connected ? h('p', { class: 'notice warn' }, v.urgent?.reason === 'answer' ? t.visitorGoneDanger : t.visitorGone) : null;
+  // Triage: why this visitor went first (said they are in danger now, or waited long).
+  const urgent = v.urgent ? h('p', { class: 'urgent-badge' + (v.urgent.reason === 'answer' ? ' danger' : '') }, t.urgent[v.urgent.reason] ?? v.urgent.reason) : null;
   const box = h('textarea', { id: 'reply', rows: 3, maxlength: 2000, placeholder: t.messagePlaceholder, 'aria-label': t.messagePlaceholder, disabled: c.ended });
   box.value = c.draft || '';
   box.addEventListener('input', () => { c.draft = box.value; typing(state.selected, true); });
@@ -296,7 +299,7 @@ function renderMain(focus = true) {
       h('button', { type: 'button', class: 'secondary small refer-button', disabled: c.ended,
         onclick: (e) => openReferralDialog({ t, opener: e.currentTarget, send: (card) => sendReferral(conversationId, card) }) }, t.refer)));
   fill(els.main,
-    h('div', { class: 'chat-top' }, h('h2', {}, t.visitor), info,
+    h('div', { class: 'chat-top' }, h('h2', {}, t.visitor), urgent, info,
       c.ended ? h('div', { class: 'chat-actions' }, heavyControl(state.selected),
         formFor(state.selected) ? h('button', { type: 'button', class: 'secondary', onclick: () => fillForm(formFor(state.selected)) }, t.fillIn) : null)
       : h('div', { class: 'chat-actions' },

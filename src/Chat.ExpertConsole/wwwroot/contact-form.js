@@ -60,7 +60,7 @@ export async function openContactForm({ t, lang, prefill }) {
     h('label', { class: 'field', id: 'field-durationMinutes' }, t.durationMinutes, durationInput, fieldError('durationMinutes')),
     isChat
       ? h('input', { type: 'hidden', name: 'contactType', value: 'website-chat' })
-      : choiceGroup('contactType', { type: 'radio', selected: ['phone'], exclude: ['website-chat'] }),
+      : choiceGroup('contactType', { type: 'radio', selected: [], exclude: ['website-chat'] }),
     choiceGroup('conversation', { type: 'radio', selected: [prefill?.conversation || 'unknown'] }),
     choiceGroup('contactSeeker', { type: 'radio', selected: [prefill?.contactSeeker || 'unknown'] }),
     choiceGroup('referralSources', { type: 'checkbox', selected: prefill?.referralSources || [] }),
@@ -68,7 +68,7 @@ export async function openContactForm({ t, lang, prefill }) {
     // A referral card sent in the chat: "advice to seek professional help" and its kind, already checked (still changeable).
     choiceGroup('support', { type: 'checkbox', selected: prefill?.support || [] }),
     choiceGroup('professionalHelp', { type: 'checkbox', selected: prefill?.professionalHelp || [] }),
-    choiceGroup('safety', { type: 'radio', selected: ['none'] }),
+    choiceGroup('safety', { type: 'radio', selected: prefill?.safety ? [prefill.safety] : [] }), // unanswered until the expert answers
     errorsBox,
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary' }, t.save),

@@ -22,7 +22,8 @@ public sealed class ContactDrafts(IServiceScopeFactory scopes, ILogger<ContactDr
             ContactCodes.ContactSeekerFromAbout(s.Visitor.About),
             ContactCodes.ReferralFromPage(s.Visitor.Referral),
             sent ? [ReferredSupport] : [],
-            ContactCodes.ProfessionalHelp.Keys(kinds));
+            ContactCodes.ProfessionalHelp.Keys(kinds),
+            s.Urgent == Urgency.Answer ? "acute" : null);
     }
 
     private const string ReferredSupport = "advice-professional-help";
@@ -52,6 +53,7 @@ public sealed class ContactDrafts(IServiceScopeFactory scopes, ILogger<ContactDr
                 DurationMinutes = p.DurationMinutes, Conversation = p.Conversation, ContactSeeker = p.ContactSeeker,
                 ReferralSource = p.ReferralSources.FirstOrDefault(), EndedAt = Hour(endedAt),
                 Support = ContactCodes.Support.Mask(p.Support), ProfessionalHelp = ContactCodes.ProfessionalHelp.Mask(p.ProfessionalHelp),
+                Safety = p.Safety,
             });
             await db.SaveChangesAsync();
         }
@@ -67,6 +69,6 @@ public sealed class ContactDrafts(IServiceScopeFactory scopes, ILogger<ContactDr
         var drafts = await db.ContactDrafts.Where(d => d.ExpertId == expertId).ToListAsync();
         return drafts.OrderBy(d => d.EndedAt).ThenBy(d => d.OccurredAt).Select(d => new ContactPrefill(d.ConversationId, d.OccurredAt, d.DurationMinutes,
             "website-chat", d.Conversation, d.ContactSeeker, d.ReferralSource is null ? [] : [d.ReferralSource],
-            ContactCodes.Support.Keys(d.Support), ContactCodes.ProfessionalHelp.Keys(d.ProfessionalHelp))).ToList();
+            ContactCodes.Support.Keys(d.Support), ContactCodes.ProfessionalHelp.Keys(d.ProfessionalHelp), d.Safety)).ToList();
     }
 }

@@ -44,4 +44,6 @@ public sealed class ContactDraft
     /// <summary>Bit masks as in <see cref="ContactForm"/>: what the chat itself says (a referral card sent).</summary>
     public int Support { get; set; }
     public int ProfessionalHelp { get; set; }
+    /// <summary>What the chat itself says about safety (<c>acute</c> after "in gevaar: ja"), or null: the form then asks.</summary>
+    public string? Safety { get; set; }
 }

@@ -55,6 +55,9 @@ public sealed partial class ChatLifecycle(
             Visitor = profile,
             RequestedAt = now,
             AddressHash = address?.Hash,
+            // In danger now: the first tier, unless another open chat of this address is urgent already (the store decides,
+            // atomically with the add).
+            Urgent = profile.InDanger == true ? Urgency.Answer : null,
         };
         // Checked atomically with the add: a flood of simultaneous starts from one address gets no more than its share,
         // and nobody is put in front of a visitor already waiting (the queue is ordered by request time).

@@ -76,7 +76,7 @@ public sealed partial class ChatRouter(
                 VisitorTexts.PreferenceFallback(s.Visitor.Language, s.ExpertDisplayName ?? ""), s.StartedAt.Value)
             : null;
         var messages = (await store.GetMessagesAsync(s.ConversationId, 0)).Select(m => MessageDto.Of(s.ConversationId, m)).ToList();
-        await notify.Expert(s.ExpertId!).ChatAssigned(new(s.ConversationId, SessionViews.VisitorInfoOf(s, time.GetUtcNow()), s.StartedAt.Value, messages));
+        await notify.Expert(s.ExpertId!).ChatAssigned(new(s.ConversationId, SessionViews.VisitorInfoOf(s, time.GetUtcNow(), queue.Rules), s.StartedAt.Value, messages));
         await notify.Visitor(s.SessionId).ChatStarted(new(s.ConversationId, SessionViews.ExpertOf(s)!));
         if (note is not null) await notify.Visitor(s.SessionId).MessageReceived(MessageDto.Of(s.ConversationId, note.Message));
     }

@@ -27,7 +27,7 @@ public static class ChatValidation
                 throw new HubException(HubTextResources.ReferralCode);
             referral = referral.ToLowerInvariant();
         }
-        return new VisitorProfile(about, preferred, r?.FollowUp, referral, language, gender);
+        return new VisitorProfile(about, preferred, r?.FollowUp, referral, language, gender, r?.InDanger);
     }
 
     private static string Code(string? value, string[] allowed, string fallback, string field)

@@ -4,8 +4,10 @@ namespace Chat.Server.Conversations;
 
 // Wire shapes of the hubs (camelCase JSON). The names are the contract in docs/contract.md.
 
+/// <param name="InDanger">The first question, "Ben je nu in gevaar?": true (yes), false (no) or null (skipped). Yes puts the
+/// visitor in the first tier of the queue (see Matchmaking).</param>
 public sealed record StartChatRequest(string? About, string? PreferredExperience, bool? FollowUp, string? Referral, string? Language,
-    string? PreferredGender = null);
+    string? PreferredGender = null, bool? InDanger = null);
 /// <param name="Reason">With status "refused": "limit" (too many chats from this address), "blocked", or "busy" (the queue
 /// is full). The widget shows the same calm text with the phone alternatives for each.</param>
 public sealed record StartChatResult(string? SessionId, string? ResumeToken, string Status, int? Position, int? EstimatedWaitSeconds,
@@ -49,8 +51,11 @@ public sealed record Resync(string Reason);
 /// <summary>Addition to the contract (expert hub): this account's sessions were ended (roles, disabled, password); sign in again.</summary>
 public sealed record SignedOut(string Reason);
 
+/// <param name="Urgent">Why this visitor went first, or null: <c>answer</c> (said they are in danger now), <c>waited</c> (waited
+/// longer than Triage:MaxWaitBeforeFirst).</param>
 public sealed record VisitorInfo(string About, string PreferredExperience, bool? FollowUp, string? Referral, string Language, int WaitedSeconds,
-    string PreferredGender = "any");
+    string PreferredGender = "any", UrgentInfo? Urgent = null);
+public sealed record UrgentInfo(string Reason);
 public sealed record ChatAssigned(string ConversationId, VisitorInfo Visitor, DateTimeOffset StartedAt, IReadOnlyList<MessageDto> Messages);
 public sealed record QueueChanged(int Waiting, int LongestWaitSeconds);
 public sealed record VisitorConnectionChanged(string ConversationId, bool Connected);
@@ -82,10 +87,12 @@ public sealed record FeedbackRequest(int? Score, string? Helped);
 /// <summary>What the system knows for the contact form after a chat: codes only, nothing about the person.</summary>
 /// <param name="Support">With a referral card sent in the chat: <c>advice-professional-help</c>.</param>
 /// <param name="ProfessionalHelp">The kinds of the referral cards sent in the chat.</param>
+/// <param name="Safety">After a visitor said they are in danger now: <c>acute</c> (the expert decides; otherwise null, and the
+/// form asks: an unanswered field never reads as "no concerns").</param>
 public sealed record ContactPrefill(
     string ConversationId, DateTimeOffset OccurredAt, int DurationMinutes, string ContactType,
     string Conversation, string ContactSeeker, IReadOnlyList<string> ReferralSources,
-    IReadOnlyList<string>? Support = null, IReadOnlyList<string>? ProfessionalHelp = null);
+    IReadOnlyList<string>? Support = null, IReadOnlyList<string>? ProfessionalHelp = null, string? Safety = null);
 
 /// <summary>Events the visitor's browser receives; the widget follows these names.</summary>
 public interface IVisitorClient

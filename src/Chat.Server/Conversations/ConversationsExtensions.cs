@@ -15,6 +15,7 @@ public static class ConversationsExtensions
     public static IServiceCollection AddConversations(this IServiceCollection services, IConfiguration config)
     {
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Triage.TriageOptions>().BindConfiguration(Triage.TriageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSignalR(o =>
         {
             o.MaximumReceiveMessageSize = 64 * 1024;

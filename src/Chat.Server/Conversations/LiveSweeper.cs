@@ -19,6 +19,7 @@ public sealed partial class LiveSweeper(
     ShiftLog shifts,
     TimeProvider time,
     IOptionsMonitor<ChatOptions> options,
+    IOptionsMonitor<Triage.TriageOptions> triage,
     ILogger<LiveSweeper> logger)
     : BackgroundService
 {
@@ -63,16 +64,21 @@ public sealed partial class LiveSweeper(
                 foreach (var sessionId in p.ActiveChats)
                     await notify.Visitor(sessionId).Resync(new(NodeLost));
 
+        // A visitor in danger keeps their place and their chat longer without a connection (a 112 call puts the tab in
+        // the background, phones drop it): only the ones gone longer than Triage:InDangerReconnectGrace lose it.
+        HashSet<string>? longGone = null;
+        async Task<bool> GoneTooLongAsync(ChatSession s) => s.Urgent is null
+            || (longGone ??= (await connections.VisitorsGoneSinceAsync(now - triage.CurrentValue.InDangerReconnectGrace)).ToHashSet()).Contains(s.SessionId);
         // Visitors who closed the browser while waiting leave the queue.
         foreach (var sessionId in await connections.VisitorsGoneSinceAsync(now - o.VisitorReconnectGrace))
         {
             var s = await store.GetSessionAsync(sessionId);
-            if (s is { State: ChatState.Queued }) await lifecycle.EndAsync(sessionId, Senders.System);
+            if (s is { State: ChatState.Queued }) { if (await GoneTooLongAsync(s)) await lifecycle.EndAsync(sessionId, Senders.System); }
             else if (s is not { State: ChatState.Active }) await connections.ForgetAsync(sessionId);
         }
         // An active chat whose visitor stays away ends: nobody waits for a visitor who fled.
         foreach (var sessionId in await connections.VisitorsGoneSinceAsync(now - o.VisitorAbsentEnd))
-            if (await store.GetSessionAsync(sessionId) is { State: ChatState.Active })
+            if (await store.GetSessionAsync(sessionId) is { State: ChatState.Active } s && await GoneTooLongAsync(s))
                 await lifecycle.EndAsync(sessionId, Senders.System);
 
         // Experts gone longer than the grace: their chats go back to the front of the queue, they go off shift.

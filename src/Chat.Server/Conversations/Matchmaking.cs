@@ -5,10 +5,23 @@ namespace Chat.Server.Conversations;
 /// <summary>The settings the matching rules read (from Chat and Roster options).</summary>
 /// <param name="PreferenceFallback">After this wait a visitor's preferences give way: anyone who is free.</param>
 /// <param name="NoNewChatsBeforeShiftEnd">No new chat for an expert whose planned shift ends within this.</param>
-public sealed record MatchRules(TimeSpan PreferenceFallback, TimeSpan NoNewChatsBeforeShiftEnd);
+/// <param name="MaxWaitBeforeFirst">After this wait a visitor is in the <c>waited</c> tier (Triage:MaxWaitBeforeFirst); null: 20 minutes.</param>
+public sealed record MatchRules(TimeSpan PreferenceFallback, TimeSpan NoNewChatsBeforeShiftEnd, TimeSpan? MaxWaitBeforeFirst = null)
+{
+    public TimeSpan WaitBeforeFirst => MaxWaitBeforeFirst ?? TimeSpan.FromMinutes(20);
+}
+
+/// <summary>The queue's tiers, first to last (see <see cref="Matchmaking.Tier"/>).</summary>
+public static class Tiers
+{
+    public const string Danger = "danger";
+    public const string Waited = "waited";
+    public const string Normal = "normal";
+    public static readonly string[] All = [Danger, Waited, Normal];
+}
 
 /// <summary>
-/// Everything the matching needs at one moment: the queue (oldest request first), the experts' presence, the planned
+/// Everything the matching needs at one moment: the queue (in the order it is served: <see cref="Matchmaking.Ordered"/>), the experts' presence, the planned
 /// shift ends, the time. A snapshot, so the rules below are pure functions of it.
 /// </summary>
 public sealed record MatchSituation(
@@ -65,8 +78,29 @@ public static class Matchmaking
         return experience && gender && language;
     }
 
-    /// <summary>The one fallback: after Chat:PreferenceFallback of waiting, preferences give way and anyone free will do.</summary>
-    public static bool PreferencesWaived(ChatSession s, MatchSituation m) => m.Now - s.RequestedAt >= m.Rules.PreferenceFallback;
+    /// <summary>
+    /// The visitor's tier: <c>danger</c> (said they are in danger now: <see cref="ChatSession.Urgent"/>), then <c>waited</c>
+    /// (waiting longer than Triage:MaxWaitBeforeFirst, so nobody waits for ever behind others), then <c>normal</c>.
+    /// </summary>
+    public static string Tier(ChatSession s, DateTimeOffset now, MatchRules rules) =>
+        s.Urgent is not null ? Tiers.Danger : now - s.RequestedAt >= rules.WaitBeforeFirst ? Tiers.Waited : Tiers.Normal;
+
+    /// <summary>What the expert's badge says: the stored reason of a danger visitor, <c>waited</c>, or null.</summary>
+    public static string? UrgentReason(ChatSession s, DateTimeOffset now, MatchRules rules) =>
+        s.Urgent ?? (Tier(s, now, rules) == Tiers.Waited ? Urgency.Waited : null);
+
+    /// <summary>
+    /// The queue in the order it is served: by tier, and within a tier by waiting time (the store's order: request time,
+    /// then session id). Positions, estimates and <see cref="Next"/> all read this order.
+    /// </summary>
+    public static IReadOnlyList<ChatSession> Ordered(IReadOnlyList<ChatSession> queue, DateTimeOffset now, MatchRules rules) =>
+        queue.Any(s => s.Urgent is not null) ? queue.OrderBy(s => s.Urgent is null ? 1 : 0).ToList() : queue; // OrderBy is stable
+
+    /// <summary>
+    /// The one fallback: after Chat:PreferenceFallback of waiting, preferences give way and anyone free will do. For a
+    /// visitor in danger at once.
+    /// </summary>
+    public static bool PreferencesWaived(ChatSession s, MatchSituation m) => s.Urgent is not null || m.Now - s.RequestedAt >= m.Rules.PreferenceFallback;
 
     /// <summary>The expert suits the visitor now: not the one who just passed the chat on, and what was asked for (until the fallback).</summary>
     public static bool Suits(ExpertPresence e, ChatSession s, MatchSituation m)
@@ -76,14 +110,15 @@ public static class Matchmaking
     }
 
     /// <summary>
-    /// The next assignment: the longest-waiting visitor who has a suitable free expert; among those experts the one with
+    /// The next assignment: the first visitor in <see cref="Ordered"/> order (a visitor in danger first, then the
+    /// longest-waiting) who has a suitable free expert; among those experts the one with
     /// the fewest chats, then the least recently assigned, then by id (so every node picks the same). Null: nobody to pair.
     /// </summary>
     public static (ChatSession Visitor, ExpertPresence Expert)? Next(MatchSituation m)
     {
         var free = m.Experts.Where(e => TakesNewChats(e, m)).ToList();
         if (free.Count == 0) return null;
-        foreach (var s in m.Queue)
+        foreach (var s in Ordered(m.Queue, m.Now, m.Rules))
         {
             var expert = free.Where(e => Suits(e, s, m))
                 .OrderBy(e => e.ActiveChats.Count).ThenBy(e => e.LastAssignedAt).ThenBy(e => e.ExpertId, StringComparer.Ordinal)
@@ -111,7 +146,7 @@ public static class Matchmaking
 
     /// <summary>When the first waiting visitor's preferences give way (for "until 14:32" in the console).</summary>
     public static DateTimeOffset FallbackAt(ChatSession s, MatchRules rules) =>
-        s.TransferredAt is { } t && s.TransferredFrom is not null ? Max(s.RequestedAt, t) + rules.PreferenceFallback : s.RequestedAt + rules.PreferenceFallback;
+        s.Urgent is not null ? s.RequestedAt : s.TransferredAt is { } t && s.TransferredFrom is not null ? Max(s.RequestedAt, t) + rules.PreferenceFallback : s.RequestedAt + rules.PreferenceFallback;
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 

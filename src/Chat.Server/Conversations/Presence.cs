@@ -116,7 +116,7 @@ public sealed partial class Presence(
             var s = await store.GetSessionAsync(sessionId);
             if (s is not { State: ChatState.Active }) continue;
             var messages = (await store.GetMessagesAsync(s.ConversationId, 0)).Select(m => MessageDto.Of(s.ConversationId, m)).ToList();
-            conversations.Add(new ExpertConversation(s.ConversationId, SessionViews.VisitorInfoOf(s, time.GetUtcNow()), s.StartedAt!.Value,
+            conversations.Add(new ExpertConversation(s.ConversationId, SessionViews.VisitorInfoOf(s, time.GetUtcNow(), queue.Rules), s.StartedAt!.Value,
                 await connections.IsVisitorConnectedAsync(s.SessionId), messages));
         }
         var coolDown = presence?.CoolingDownAt(time.GetUtcNow()) == true ? presence.CoolDownUntil : null;

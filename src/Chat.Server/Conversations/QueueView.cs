@@ -1,5 +1,6 @@
 using Chat.Server.Live;
 using Chat.Server.Roster;
+using Chat.Server.Triage;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Server.Conversations;
@@ -15,17 +16,22 @@ public sealed class QueueView(
     RosterCalendar roster,
     TimeProvider time,
     IOptionsMonitor<ChatOptions> options,
-    IOptionsMonitor<RosterOptions> rosterOptions)
+    IOptionsMonitor<RosterOptions> rosterOptions,
+    IOptionsMonitor<TriageOptions> triageOptions)
 {
+    public MatchRules Rules => new(options.CurrentValue.PreferenceFallback, rosterOptions.CurrentValue.NoNewChatsBeforeShiftEnd,
+        triageOptions.CurrentValue.MaxWaitBeforeFirst);
+
     /// <summary>The queue, the experts, the planned shift ends and the time: what the matching rules decide on.</summary>
     /// <param name="onlyIfSomeoneIsFree">Skip reading the queue (null) when no expert takes new chats: a routing pass has nothing to do.</param>
     public async Task<MatchSituation?> SituationAsync(bool onlyIfSomeoneIsFree)
     {
         var now = time.GetUtcNow();
-        var m = new MatchSituation([], await store.GetPresencesAsync(), await roster.ShiftEndsAsync(now), now,
-            new MatchRules(options.CurrentValue.PreferenceFallback, rosterOptions.CurrentValue.NoNewChatsBeforeShiftEnd));
+        var m = new MatchSituation([], await store.GetPresencesAsync(), await roster.ShiftEndsAsync(now), now, Rules);
         if (onlyIfSomeoneIsFree && !m.Experts.Any(e => Matchmaking.TakesNewChats(e, m))) return null;
-        return m with { Queue = await store.GetQueueAsync() };
+        // In the order the queue is served: a visitor in danger first. Positions and estimates follow it, so the wait a
+        // visitor in danger sees counts only the visitors in danger before them.
+        return m with { Queue = Matchmaking.Ordered(await store.GetQueueAsync(), now, m.Rules) };
     }
 
     public async Task<MatchSituation> SituationAsync() => (await SituationAsync(onlyIfSomeoneIsFree: false))!;
@@ -104,7 +110,7 @@ public sealed class QueueView(
 
     private QueueChanged Summary(IReadOnlyList<ChatSession> queue)
     {
-        var longest = queue.Count == 0 ? 0 : (int)Math.Max(0, (time.GetUtcNow() - queue[0].RequestedAt).TotalSeconds);
+        var longest = queue.Count == 0 ? 0 : (int)Math.Max(0, (time.GetUtcNow() - queue.Min(s => s.RequestedAt)).TotalSeconds);
         return new QueueChanged(queue.Count, longest);
     }
 }

@@ -10,9 +10,10 @@ public static class SessionViews
         s.ExpertDisplayName is null ? null : new ExpertInfo(s.ExpertDisplayName, s.ExpertExperience ?? "");
 
     /// <param name="now">For a chat still waiting: how long it has waited so far.</param>
-    public static VisitorInfo VisitorInfoOf(ChatSession s, DateTimeOffset now) => new(s.Visitor.About, s.Visitor.PreferredExperience,
+    /// <param name="rules">For the badge: whether the visitor had waited past Triage:MaxWaitBeforeFirst when the chat started.</param>
+    public static VisitorInfo VisitorInfoOf(ChatSession s, DateTimeOffset now, MatchRules rules) => new(s.Visitor.About, s.Visitor.PreferredExperience,
         s.Visitor.FollowUp, s.Visitor.Referral, s.Visitor.Language, (int)Math.Max(0, ((s.StartedAt ?? now) - s.RequestedAt).TotalSeconds),
-        s.Visitor.PreferredGender);
+        s.Visitor.PreferredGender, Matchmaking.UrgentReason(s, s.StartedAt ?? now, rules) is { } reason ? new UrgentInfo(reason) : null);
 
     public static string StatusOf(ChatSession s) => s.State switch { ChatState.Queued => "queued", ChatState.Active => "active", _ => "ended" };
 }

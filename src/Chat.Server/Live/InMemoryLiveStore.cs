@@ -45,6 +45,10 @@ public sealed class InMemoryLiveStore : ILiveStore
                     if (starts.Count >= limits.MaxPerAddressPerHour) return Task.FromResult(QueueAdmission.AddressLimit);
                 }
             }
+            // One urgent chat per address at a time: a second "yes" from it waits as anyone else does.
+            if (session.Urgent is not null && address is not null && _openByAddress.TryGetValue(address, out var others)
+                && others.Any(id => _sessions.TryGetValue(id, out var o) && o.State != ChatState.Ended && o.Urgent is not null))
+                session = session with { Urgent = null };
             _sessions[session.SessionId] = session with { State = ChatState.Queued };
             _byConversation[session.ConversationId] = session.SessionId;
             _byToken[session.ResumeTokenHash] = session.SessionId;

@@ -1,8 +1,9 @@
 namespace Chat.Server.Live;
 
 /// <summary>What the visitor chose to tell about themselves; every field optional, all closed codes.</summary>
+/// <param name="InDanger">The answer to "Ben je nu in gevaar?" (null: not answered).</param>
 public sealed record VisitorProfile(string About, string PreferredExperience, bool? FollowUp, string? Referral, string Language,
-    string PreferredGender = "any");
+    string PreferredGender = "any", bool? InDanger = null);
 
 public enum ChatState { Queued, Active, Ended }
 
@@ -36,6 +37,21 @@ public sealed record ChatSession
     public string? AddressHash { get; init; }
     /// <summary>The visitor answered the feedback question after the end (once per chat).</summary>
     public bool FeedbackGiven { get; init; }
+    /// <summary>
+    /// Why this visitor is in the first tier of the queue (<see cref="Urgency"/>), or null. Set by the store when the
+    /// session is added, and only when no other open chat of the same address is urgent: saying yes cannot be used to jump
+    /// the queue several times over.
+    /// </summary>
+    public string? Urgent { get; init; }
+}
+
+/// <summary>Why a visitor goes first (<see cref="ChatSession.Urgent"/> and the console's badge).</summary>
+public static class Urgency
+{
+    /// <summary>The visitor said they are in danger now.</summary>
+    public const string Answer = "answer";
+    /// <summary>Not urgent itself: waited longer than Triage:MaxWaitBeforeFirst (shown to experts, never stored).</summary>
+    public const string Waited = "waited";
 }
 
 public static class Availability

@@ -14,7 +14,7 @@ namespace Chat.Server.Live;
 /// writes the fields it decides on directly and never decodes or searches JSON:
 ///   session  state (queued | active | ended), requestedAt (ms, the queue score), conversationId, tokenHash, addressHash,
 ///            expertId, expertName, expertExperience, startedAt, endedAt, endedBy, requeued (1), transferredFrom,
-///            transferredAt, feedback (1), and record: the JSON of what never changes (the visitor's answers, the exact
+///            transferredAt, feedback (1), urgent (answer), and record: the JSON of what never changes (the visitor's answers, the exact
 ///            request time), read by this class only.
 ///   presence displayName, experience, maxChats, availability, connected (1 | 0), changedAt, lastAssignedAt, gender,
 ///            languages (comma-separated); its active chats are a set and its cool-down a key of their own.
@@ -70,6 +70,16 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
           end
         end
         redis.call('HSET', KEYS[1], unpack(ARGV, 9))
+        -- One urgent chat per address at a time: a second "yes" from it waits as anyone else does.
+        if addr ~= '' and redis.call('HEXISTS', KEYS[1], 'urgent') == 1 then
+          for _, id in ipairs(redis.call('SMEMBERS', KEYS[5])) do
+            local o = ARGV[1]..id
+            if id ~= sid and live(o) and redis.call('HGET', o, 'state') ~= 'ended' and redis.call('HEXISTS', o, 'urgent') == 1 then
+              redis.call('HDEL', KEYS[1], 'urgent')
+              break
+            end
+          end
+        end
         redis.call('ZADD', KEYS[2], now, sid)
         redis.call('SET', KEYS[3], sid)
         redis.call('SET', KEYS[4], sid)
@@ -535,6 +545,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         Add("transferredFrom", s.TransferredFrom);
         Add("transferredAt", s.TransferredAt is { } transferred ? Iso(transferred) : null);
         Add("feedback", s.FeedbackGiven ? "1" : null);
+        Add("urgent", s.Urgent);
         return [.. fields];
     }
 
@@ -577,6 +588,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
                 TransferredFrom = f.GetValueOrDefault("transferredFrom"),
                 TransferredAt = Time(f.GetValueOrDefault("transferredAt")),
                 FeedbackGiven = f.GetValueOrDefault("feedback") == "1",
+                Urgent = f.GetValueOrDefault("urgent"),
             };
         }
         catch (Exception ex) when (ex is JsonException or FormatException or KeyNotFoundException or InvalidOperationException or NotSupportedException)

@@ -81,6 +81,7 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options)
             d.Property(x => x.ContactSeeker).HasMaxLength(32);
             d.Property(x => x.Conversation).HasMaxLength(16);
             d.Property(x => x.ReferralSource).HasMaxLength(32);
+            d.Property(x => x.Safety).HasMaxLength(16);
             d.Property(x => x.OccurredAt).HasConversion(UnixSeconds);
             d.Property(x => x.EndedAt).HasConversion(UnixSeconds);
         });

@@ -39,6 +39,8 @@ public static class RecordsSchema
         // 6: records keep times to the hour only: forms' creation and drafts' end times were kept to the second.
         [6] = _ => "UPDATE \"ContactForms\" SET \"CreatedAt\" = \"CreatedAt\" - \"CreatedAt\" % 3600;\n" +
                    "UPDATE \"ContactDrafts\" SET \"EndedAt\" = \"EndedAt\" - \"EndedAt\" % 3600;",
+        // 7: triage: a draft remembers that the visitor said they were in danger (safety pre-filled "acute").
+        [7] = _ => "ALTER TABLE \"ContactDrafts\" ADD COLUMN \"Safety\" VARCHAR(16) NULL;",
     };
 
 

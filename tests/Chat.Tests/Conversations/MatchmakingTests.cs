@@ -132,4 +132,59 @@ public sealed class MatchmakingTests
         var passedOn = Visitor("v", 900) with { TransferredFrom = "sanne", TransferredAt = T0 };
         Assert.Equal(180 + 300, Matchmaking.EstimateSeconds(passedOn, 1, At([], [Expert("sanne", max: 2, active: 2)]), length));
     }
+
+    // ---- triage: three tiers ----
+
+    private static ChatSession Danger(ChatSession s) => s with { Urgent = Urgency.Answer, Visitor = s.Visitor with { InDanger = true } };
+
+    [Fact]
+    public void AVisitorInDangerWhoArrivedLastIsServedFirst()
+    {
+        var queue = Enumerable.Range(0, 8).Select(i => Visitor("n" + i, 600 - i * 60)).Append(Danger(Visitor("d", 5))).ToList();
+        var m = At(queue, [Expert("sanne")]);
+        Assert.Equal("d", Matchmaking.Next(m)?.Visitor.SessionId);
+        Assert.Equal(["d", "n0", "n1"], Matchmaking.Ordered(queue, T0, Rules).Take(3).Select(s => s.SessionId));
+        Assert.Equal(Tiers.Danger, Matchmaking.Tier(queue[^1], T0, Rules));
+    }
+
+    [Fact]
+    public void VisitorsInDangerAmongThemselvesGoByWaitingTime()
+    {
+        var queue = new[] { Visitor("n", 900), Danger(Visitor("d1", 60)), Danger(Visitor("d2", 120)) };
+        var ordered = Matchmaking.Ordered(queue.OrderBy(s => s.RequestedAt).ToList(), T0, Rules);
+        Assert.Equal(["d2", "d1", "n"], ordered.Select(s => s.SessionId));
+    }
+
+    [Fact]
+    public void AVisitorInDangersPreferencesGiveWayAtOnce()
+    {
+        // Asked for a man who lived through perpetration; only Sanne is free: a normal visitor waits for the fallback,
+        // a visitor in danger gets Sanne now.
+        var normal = At([Visitor("n", 10, "perpetrator", "man")], [Expert("sanne")]);
+        var danger = At([Danger(Visitor("d", 10, "perpetrator", "man"))], [Expert("sanne")]);
+        Assert.Null(NextExpert(normal));
+        Assert.Equal("sanne", NextExpert(danger));
+        Assert.Equal(T0.AddSeconds(-10), Matchmaking.FallbackAt(danger.Queue[0], Rules));
+    }
+
+    [Fact]
+    public void AVisitorWaitingPastMaxWaitBeforeFirstIsInTheWaitedTier()
+    {
+        var rules = Rules with { MaxWaitBeforeFirst = TimeSpan.FromMinutes(20) };
+        Assert.Equal(Tiers.Normal, Matchmaking.Tier(Visitor("a", 19 * 60), T0, rules));
+        Assert.Equal(Tiers.Waited, Matchmaking.Tier(Visitor("b", 20 * 60), T0, rules));
+        Assert.Equal(Urgency.Waited, Matchmaking.UrgentReason(Visitor("b", 20 * 60), T0, rules));
+        Assert.Null(Matchmaking.UrgentReason(Visitor("a", 60), T0, rules));
+        Assert.Equal(Urgency.Answer, Matchmaking.UrgentReason(Danger(Visitor("d", 25 * 60)), T0, rules)); // danger before waited
+    }
+
+    [Fact]
+    public void AVisitorInDangerCountsOnlyVisitorsInDangerBeforeThemForTheEstimate()
+    {
+        var queue = Matchmaking.Ordered(Enumerable.Range(0, 6).Select(i => Visitor("n" + i, 600 - i * 60)).Append(Danger(Visitor("d", 5))).ToList(), T0, Rules);
+        var m = At(queue, [Expert("sanne")]);
+        var position = queue.ToList().FindIndex(s => s.SessionId == "d") + 1;
+        Assert.Equal(1, position);
+        Assert.Equal(750, Matchmaking.EstimateSeconds(queue[0], position, m, TimeSpan.FromMinutes(25))); // 25 min * 0.5
+    }
 }

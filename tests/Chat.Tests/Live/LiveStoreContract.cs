@@ -27,6 +27,24 @@ public abstract class LiveStoreContract
         });
 
     [Fact]
+    public async Task OneAddressHoldsOneUrgentChatAtATime()
+    {
+        var limits = new QueueLimits(50, 3, 10);
+        ChatSession Urgent(string id, string address, int after) => Session(id, after) with { AddressHash = address, Urgent = Urgency.Answer };
+        Assert.Equal(QueueAdmission.Added, await Store.AddQueuedAsync(Urgent("u1", "addr-a", 0), limits));
+        Assert.Equal(QueueAdmission.Added, await Store.AddQueuedAsync(Urgent("u2", "addr-a", 1), limits)); // queued, as anyone else
+        Assert.Equal(QueueAdmission.Added, await Store.AddQueuedAsync(Urgent("u3", "addr-b", 2), limits)); // another address
+        Assert.Equal(Urgency.Answer, (await Store.GetSessionAsync("u1"))!.Urgent);
+        Assert.Null((await Store.GetSessionAsync("u2"))!.Urgent);
+        Assert.Equal(Urgency.Answer, (await Store.GetSessionAsync("u3"))!.Urgent);
+        Assert.Equal(Urgency.Answer, (await Store.GetQueueAsync()).Single(s => s.SessionId == "u1").Urgent);
+        // Once the first has ended, the address may have an urgent chat again.
+        await Store.TryEndAsync("u1", "visitor", T0.AddMinutes(1), Grace);
+        Assert.Equal(QueueAdmission.Added, await Store.AddQueuedAsync(Urgent("u4", "addr-a", 90), limits));
+        Assert.Equal(Urgency.Answer, (await Store.GetSessionAsync("u4"))!.Urgent);
+    }
+
+    [Fact]
     public async Task QueuedSessionsCanBeFoundByIdConversationAndTokenHash()
     {
         await Store.AddQueuedAsync(Session("a"));

@@ -10,7 +10,7 @@ import { closeFeedback, offerFeedback, renderFeedbackChoices, sendFeedback, skip
 import { onInput, renderPending, sendFromComposer } from './messages.js';
 import { listenForHostExit, onShiftThrice, quickExit } from './quick-exit.js';
 import { clearTranscript, endedText, focusScreen, renderEmergency, renderHead, renderPhones, renderTitle, show } from './screens.js';
-import { refreshStatus, renderChoices, renderOpenings, startChat } from './start.js';
+import { refreshStatus, renderChoices, renderDanger, renderOpenings, startChat } from './start.js';
 import { $, embedded, loadSession, params, parentOrigin, saveSession, state, t } from './state.js';
 
 // ---- texts --------------------------------------------------------------------------------------
@@ -65,6 +65,7 @@ async function init() {
     applyTexts();
   });
   $('intro-form').addEventListener('submit', startChat);
+  $('intro-form').addEventListener('change', (e) => { if (e.target.name === 'danger') renderDanger(); });
   $('composer').addEventListener('submit', sendFromComposer);
   $('text').addEventListener('input', onInput);
   $('text').addEventListener('keydown', (e) => {
@@ -97,7 +98,8 @@ async function init() {
   });
 
   if (saved?.resumeToken) {
-    state.session = { resumeToken: saved.resumeToken, pending: saved.pending || [] };
+    state.session = { resumeToken: saved.resumeToken, pending: saved.pending || [], inDanger: !!saved.inDanger };
+    state.inDanger = !!saved.inDanger;
     show('chat');
     for (const p of state.session.pending) renderPending(p);
     await connectWithRetry();

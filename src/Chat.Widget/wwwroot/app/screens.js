@@ -112,6 +112,18 @@ export function renderHead() {
     const b = document.createElement('div');
     b.textContent = t().wait(state.queue.estimatedWaitSeconds);
     head.append(a, b);
+    if (state.inDanger) {
+      const d = document.createElement('p');
+      d.className = 'danger-line';
+      const call = document.createElement('a');
+      call.className = 'call-112';
+      call.href = 'tel:112';
+      call.textContent = t().dangerCall;
+      const text = document.createElement('span');
+      text.textContent = t().dangerQueued;
+      d.append(text, ' ', call);
+      head.append(d);
+    }
   } else if (state.status === 'active') {
     head.textContent = t().talkingWith(state.expertName || t().expertFallback);
   }

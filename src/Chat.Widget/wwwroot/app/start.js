@@ -13,10 +13,18 @@ export function renderChoices(fresh = false) {
   const pref = keep('pref', 'any');
   const follow = keep('follow', 'unknown');
   const gender = keep('gender', 'any');
+  const danger = keep('danger', null); // never pre-selected: a question nobody answered stays unanswered
+  $('danger-choices').replaceChildren(...Object.entries(t().danger).map(([k, v]) => radio('danger', k, v, k === danger)));
+  renderDanger();
   $('about-choices').replaceChildren(...Object.entries(t().about).map(([k, v]) => radio('about', k, v, k === about)));
   $('pref-choices').replaceChildren(...Object.entries(t().pref).map(([k, v]) => radio('pref', k, v, k === pref)));
   $('gender-choices').replaceChildren(...Object.entries(t().gender).map(([k, v]) => radio('gender', k, v, k === gender)));
   $('follow-choices').replaceChildren(...Object.entries(t().follow).map(([k, v]) => radio('follow', k, v, k === follow)));
+}
+
+// "Ja, ik ben in gevaar": 112 as a tap-to-call button at once, and that they may stay and go first.
+export function renderDanger() {
+  $('danger-box').hidden = document.querySelector('input[name=danger]:checked')?.value !== 'yes';
 }
 
 export async function startChat(ev) {
@@ -32,14 +40,17 @@ export async function startChat(ev) {
   offerFeedback(false);
   state.hadExpert = false;
   const follow = document.querySelector('input[name=follow]:checked')?.value;
+  const danger = document.querySelector('input[name=danger]:checked')?.value;
   const request = {
     about: document.querySelector('input[name=about]:checked')?.value || 'unspecified',
     preferredExperience: document.querySelector('input[name=pref]:checked')?.value || 'any',
     followUp: follow === 'yes' ? true : follow === 'no' ? false : null,
     referral: params.get('referral') || null,
     language: state.lang,
-    preferredGender: document.querySelector('input[name=gender]:checked')?.value || 'any'
+    preferredGender: document.querySelector('input[name=gender]:checked')?.value || 'any',
+    inDanger: danger === 'yes' ? true : danger === 'no' ? false : null
   };
+  state.inDanger = danger === 'yes';
   try {
     try {
       await connectWithRetry(3);
@@ -50,7 +61,7 @@ export async function startChat(ev) {
     const r = await state.connection.invoke('StartChat', request);
     if (r.status === 'closed') { stopConnection(); await refreshStatus(); return; }
     if (r.status === 'refused') { showRefused(); return; }
-    state.session = { resumeToken: r.resumeToken, pending: [] };
+    state.session = { resumeToken: r.resumeToken, pending: [], inDanger: state.inDanger };
     saveSession();
     state.status = r.status === 'active' ? 'active' : 'queued';
     state.queue = { position: r.position, estimatedWaitSeconds: r.estimatedWaitSeconds };

@@ -31,7 +31,8 @@ export const state = {
   feedbackConnection: null, // the ended chat's connection, kept open for the one feedback answer
   unread: 0,            // stand-alone only: expert messages that arrived while this tab was hidden (shown in the title)
   leaving: false,       // quick exit under way: nothing may reconnect or be stored again
-  openings: null        // { nextOpening, upcoming } from /api/status, for the closed screen
+  openings: null,       // { nextOpening, upcoming } from /api/status, for the closed screen
+  inDanger: false       // said "ja" to "Ben je nu in gevaar?": 112 stays in the chat's head while waiting
 };
 
 // ---- storage (sessionStorage only) ----------------------------------------------------------------
