@@ -64,12 +64,14 @@ public sealed class SecondFactor(RecordsDbContext db, UserManager<ChatUser> user
         return new(false, null);
     }
 
-    /// <summary>How long the account's code checks are still locked (null: not locked).</summary>
-    public async Task<TimeSpan?> LockedForAsync(ChatUser user)
+    /// <summary>
+    /// A new authenticator secret starts a new series of codes: the last accepted step of the old one no longer applies
+    /// (someone who links a new app a moment after switching two-factor off is not told to wait for the next code).
+    /// </summary>
+    public Task ForgetLastStepAsync(ChatUser user)
     {
-        var now = time.GetUtcNow().ToUnixTimeSeconds();
-        var until = await db.CodeChecks.Where(c => c.UserId == user.Id).Select(c => (long?)c.LockedUntil).SingleOrDefaultAsync() ?? 0;
-        return until > now ? TimeSpan.FromSeconds(until - now) : null;
+        var id = user.Id;
+        return db.CodeChecks.Where(c => c.UserId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.LastStep, 0L));
     }
 
     private static bool IsRecoveryCodeShape(string code) => code.Length is > 6 and <= 32;

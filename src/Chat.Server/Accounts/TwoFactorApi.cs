@@ -37,7 +37,8 @@ public static class TwoFactorApi
 
         // A fresh secret every time: a secret somebody else fetched earlier (e.g. with a stolen session) stops working.
         group.MapPost("/setup", async Task<Results<Ok<Setup>, UnauthorizedHttpResult, ProblemHttpResult>> (
-            ClaimsPrincipal principal, UserManager<ChatUser> users, SignInManager<ChatUser> signIn, IOptions<WidgetOptions> widget) =>
+            ClaimsPrincipal principal, UserManager<ChatUser> users, SignInManager<ChatUser> signIn, IOptions<WidgetOptions> widget,
+            SecondFactor codes) =>
         {
             var user = await users.GetUserAsync(principal);
             if (user is null) return TypedResults.Unauthorized();
@@ -47,6 +48,7 @@ public static class TwoFactorApi
                     detail: "Zet tweestapsverificatie eerst uit (met een code) om een nieuwe app te koppelen.");
 
             await users.ResetAuthenticatorKeyAsync(user);
+            await codes.ForgetLastStepAsync(user); // a new secret, a new series of codes
             await signIn.RefreshSignInAsync(user); // the reset changed the security stamp: keep this session
             var secret = (await users.GetAuthenticatorKeyAsync(user))!;
             var uri = OtpauthUri(widget.Value.OrganisationName, user.UserName ?? "", secret);
