@@ -74,6 +74,15 @@ public sealed class PasswordStrengthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AVeryLongPasswordIsJudgedQuickly()
+    {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var r = await ValidateAsync(string.Concat(Enumerable.Repeat("Welkom1-", 1250))); // 10,000 characters
+        Assert.InRange(sw.Elapsed.TotalSeconds, 0, 10); // without the cap: minutes of CPU per request
+        Assert.True(r.Succeeded || r.Codes.Contains("PasswordTooGuessable"));
+    }
+
+    [Fact]
     public async Task TheUserNameIsRefused()
     {
         var r = await ValidateAsync("Sanne-2026-!!", userName: "sanne");

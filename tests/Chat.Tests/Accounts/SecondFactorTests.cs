@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Chat.Server.Accounts;
 using Chat.Tests.Attacks;
 using Chat.Tests.Infrastructure;
 using OtpNet;
@@ -137,6 +138,23 @@ public abstract class SecondFactorTests : IAsyncLifetime
         Clock.Advance(TimeSpan.FromMinutes(15));
         var later = await Node(records).CreateClient().PostAsJsonAsync("/api/auth/login", new { userName = "expert1", password = "Demo-Expert-1", code = Code(secret) });
         Assert.Equal(HttpStatusCode.OK, later.StatusCode);
+    }
+
+    [Fact]
+    public async Task EnableSharesTheLimitAndItsLockNeverStopsAPasswordOnlySignIn()
+    {
+        var app = Node(await NewRecordsAsync());
+        var client = await app.ExpertClientAsync(2);
+        var secret = await TwoFactorTests.SetUpAsync(client);
+        var answers = new List<int>();
+        for (var i = 0; i < 6; i++)
+            answers.Add((int)(await client.PostAsJsonAsync("/api/auth/two-factor/enable", new { code = i < 5 ? Wrong(secret, i) : Code(secret) })).StatusCode);
+        Assert.Equal([400, 400, 400, 400, 400, 429], answers);
+        Assert.False((await client.GetFromJsonAsync<JsonElement>("/api/auth/two-factor")).GetProperty("enabled").GetBoolean());
+        // Two-factor is off for this account: signing in takes the password only, lock or not.
+        Assert.Equal(HttpStatusCode.OK, (await LoginAsync(app.CreateClient(), "expert2", "Demo-Expert-2")).StatusCode);
+        Clock.Advance(SecondFactor.LockTime);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/auth/two-factor/enable", new { code = Code(secret) })).StatusCode);
     }
 
     [Fact]
