@@ -4,11 +4,15 @@ namespace Chat.ExpertConsole;
 public interface IConsoleAccounts
 {
     /// <summary>Password sign-in, with the authenticator code when the account has two-factor on.</summary>
-    Task<ConsoleSignIn> SignInAsync(string userName, string password, string? code);
+    Task<ConsoleSignInResult> SignInAsync(string userName, string password, string? code);
 
     /// <summary>The second step: the code for the account whose password was given a moment ago (remembered by the server).</summary>
-    Task<ConsoleSignIn> CompleteWithCodeAsync(string code);
+    Task<ConsoleSignInResult> CompleteWithCodeAsync(string code);
     Task SignOutAsync();
 }
 
-public enum ConsoleSignIn { Succeeded, Failed, TwoFactorRequired }
+/// <summary><see cref="ConsoleSignIn.CodesLocked"/>: the password was right, but too many wrong codes lock the account's code checks.</summary>
+public enum ConsoleSignIn { Succeeded, Failed, TwoFactorRequired, CodesLocked }
+
+/// <param name="RetryAfter">With <see cref="ConsoleSignIn.CodesLocked"/>: how long the lock lasts.</param>
+public readonly record struct ConsoleSignInResult(ConsoleSignIn Outcome, TimeSpan? RetryAfter = null);

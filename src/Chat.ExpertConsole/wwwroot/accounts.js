@@ -8,7 +8,7 @@ const t = {
   nl: {
     title: 'Accounts', back: 'Terug naar de console', add: 'Nieuw account', list: 'Accounts (schuift opzij op een smal scherm)', userName: 'Gebruikersnaam',
     displayName: 'Naam voor contactzoekers', experience: 'Ervaring', maxChats: 'Chats tegelijk', coordinator: 'Coördinator',
-    disabled: 'Uitgeschakeld', password: 'Wachtwoord (minstens 12 tekens, hoofdletter, kleine letter, cijfer)',
+    disabled: 'Uitgeschakeld', password: 'Wachtwoord (minstens 12 tekens, moeilijk te raden: een zin of drie, vier losse woorden)',
     newPassword: 'Nieuw wachtwoord', setPassword: 'Wachtwoord instellen', save: 'Opslaan', create: 'Account aanmaken',
     saved: 'Opgeslagen.', created: 'Account aangemaakt.', passwordSet: 'Wachtwoord ingesteld.', failed: 'Dat lukte niet.',
     experiences: { victim: 'als slachtoffer', perpetrator: 'als pleger', both: 'beide' }, yes: 'ja', no: 'nee',
@@ -18,7 +18,7 @@ const t = {
   en: {
     title: 'Accounts', back: 'Back to the console', add: 'New account', list: 'Accounts (scrolls sideways on a narrow screen)', userName: 'User name',
     displayName: 'Name shown to contact seekers', experience: 'Experience', maxChats: 'Chats at once', coordinator: 'Coordinator',
-    disabled: 'Disabled', password: 'Password (12+ characters, upper case, lower case, digit)',
+    disabled: 'Disabled', password: 'Password (12+ characters, hard to guess: a sentence or three, four unrelated words)',
     newPassword: 'New password', setPassword: 'Set password', save: 'Save', create: 'Create account',
     saved: 'Saved.', created: 'Account created.', passwordSet: 'Password set.', failed: 'That did not work.',
     experiences: { victim: 'as a victim', perpetrator: 'as a perpetrator', both: 'both' }, yes: 'yes', no: 'no',

@@ -7,14 +7,14 @@ const t = {
   nl: {
     title: 'Wachtwoord wijzigen', back: 'Terug naar de console', current: 'Huidig wachtwoord', next: 'Nieuw wachtwoord',
     again: 'Nieuw wachtwoord nog een keer', save: 'Wachtwoord wijzigen',
-    hint: 'Minstens 12 tekens met een hoofdletter, een kleine letter en een cijfer. Niet je gebruikersnaam en geen bekend wachtwoord: drie losse woorden met een cijfer werkt goed. Je wordt op je andere apparaten uitgelogd.',
+    hint: 'Minstens 12 tekens en moeilijk te raden: niet je gebruikersnaam, geen bekend wachtwoord, geen dag, maand, seizoen of jaartal. Een zin of drie, vier losse woorden die niet bij elkaar horen werkt goed (hoofdletters en cijfers zijn niet nodig). Je wordt op je andere apparaten uitgelogd.',
     mismatch: 'De twee nieuwe wachtwoorden zijn niet gelijk.', done: 'Je wachtwoord is gewijzigd. Op andere apparaten ben je uitgelogd.',
     failed: 'Dat lukte niet.'
   },
   en: {
     title: 'Change password', back: 'Back to the console', current: 'Current password', next: 'New password',
     again: 'New password again', save: 'Change password',
-    hint: 'At least 12 characters with an upper case letter, a lower case letter and a digit. Not your user name and not a well-known password: three separate words with a digit work well. You are signed out on your other devices.',
+    hint: 'At least 12 characters and hard to guess: not your user name, not a well-known password, no day, month, season or year. A sentence or three, four unrelated words work well (capitals and digits are not needed). You are signed out on your other devices.',
     mismatch: 'The two new passwords are not the same.', done: 'Your password has been changed. You are signed out on other devices.',
     failed: 'That did not work.'
   }

@@ -22,17 +22,17 @@ public static class AccountsExtensions
         services.AddOptions<AccountsOptions>().BindConfiguration(AccountsOptions.Section);
         services.AddIdentity<ChatUser, IdentityRole>(o =>
             {
-                o.Password.RequiredLength = 12;
-                o.Password.RequireDigit = true;
-                o.Password.RequireLowercase = true;
-                o.Password.RequireUppercase = true;
+                // Length, and a strength estimate (PasswordPolicy): no rule on character classes, passphrases welcome.
+                o.Password.RequiredLength = PasswordPolicy.MinimumLength;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireUppercase = false;
                 o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequiredUniqueChars = 1;
                 // No lockout on passwords: a stranger could lock the owner out. Guessing is stopped per client address
-                // instead (the "login" rate limit); disabled accounts have their own state. Identity's lockout counts
-                // wrong two-factor codes only (TwoFactorApi.IsSignInCodeAsync), after the right password.
+                // instead (the "login" rate limit); disabled accounts have their own state. Wrong second-factor codes
+                // have a limit of their own per account (SecondFactor), after the right password or in a session.
                 o.Lockout.AllowedForNewUsers = false;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 o.User.RequireUniqueEmail = false;
             })
             .AddEntityFrameworkStores<RecordsDbContext>()
@@ -43,6 +43,7 @@ public static class AccountsExtensions
         // account's other sessions at once (the next request answers 401), on every node.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
         services.AddScoped<AccountSessions>();
+        services.AddScoped<SecondFactor>();
         services.AddSingleton<ExpertConnections>();
         services.AddSingleton<SessionCheck>();
 

@@ -24,6 +24,7 @@ public static class AuthApi
             if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
             var result = await SignInAsync(signIn, users, body!.UserName!, body.Password!, body.Code);
+            if (result.CodesLockedFor is { } lockedFor) return TwoFactorApi.TooManyCodes(signIn.Context, lockedFor);
             if (result.TwoFactorRequired)
                 return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Code nodig",
                     detail: "Vul de code uit je authenticator-app in (of een van je herstelcodes).",
@@ -72,7 +73,8 @@ public static class AuthApi
 
     /// <param name="User">Signed in (null when not).</param>
     /// <param name="TwoFactorRequired">The password was right, but the account needs a valid code as well.</param>
-    public sealed record SignInOutcome(ChatUser? User, bool TwoFactorRequired);
+    /// <param name="CodesLockedFor">The password was right, but the account's code checks are locked (too many wrong codes).</param>
+    public sealed record SignInOutcome(ChatUser? User, bool TwoFactorRequired, TimeSpan? CodesLockedFor = null);
 
     // A password hash to check when the user name is unknown: every failure costs the same, so the answer's timing does
     // not tell which user names exist.
@@ -100,29 +102,47 @@ public static class AuthApi
             {
                 // The console's second step: the server remembers who gave the right password (Identity's short-lived
                 // two-factor cookie), so the page never carries the password back.
-                if (rememberForCode) await signIn.Context.SignInAsync(IdentityConstants.TwoFactorUserIdScheme, TwoFactorUser(user));
+                if (rememberForCode) await signIn.Context.SignInAsync(IdentityConstants.TwoFactorUserIdScheme, await TwoFactorUserAsync(users, user));
                 return new(null, true);
             }
-            if (!await TwoFactorApi.IsSignInCodeAsync(users, user, code)) return new(null, true);
+            var check = await TwoFactorApi.CheckSignInCodeAsync(Codes(signIn), user, code);
+            if (!check.Accepted) return new(null, true, check.LockedFor);
         }
         await signIn.SignInAsync(user, isPersistent: false);
         return new(user, false);
     }
 
-    /// <summary>The console's second step: the code for the user who gave the right password a moment ago.</summary>
+    /// <summary>
+    /// The console's second step: the code for the user who gave the right password a moment ago. That half-finished
+    /// sign-in ends when the account's security stamp changed since (a new password, roles, disabled, two-factor switched).
+    /// </summary>
     public static async Task<SignInOutcome> CompleteWithCodeAsync(SignInManager<ChatUser> signIn, UserManager<ChatUser> users, string code)
     {
-        var user = await signIn.GetTwoFactorAuthenticationUserAsync();
-        if (user is null || user.Disabled) return new(null, false);
-        if (!await TwoFactorApi.IsSignInCodeAsync(users, user, code)) return new(null, true);
+        var pending = (await signIn.Context.AuthenticateAsync(IdentityConstants.TwoFactorUserIdScheme)).Principal;
+        var id = pending?.FindFirstValue(ClaimTypes.Name);
+        var stamp = pending?.FindFirstValue(users.Options.ClaimsIdentity.SecurityStampClaimType);
+        var user = id is null ? null : await users.FindByIdAsync(id);
+        if (user is null || user.Disabled || stamp is null || stamp != await users.GetSecurityStampAsync(user))
+        {
+            if (pending is not null) await signIn.Context.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
+            return new(null, false);
+        }
+        var check = await TwoFactorApi.CheckSignInCodeAsync(Codes(signIn), user, code);
+        if (!check.Accepted) return new(null, true, check.LockedFor);
         await signIn.Context.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
         await signIn.SignInAsync(user, isPersistent: false);
         return new(user, false);
     }
 
-    // As Identity's SignInManager stores it: the user id as the name claim of the two-factor scheme.
-    private static ClaimsPrincipal TwoFactorUser(ChatUser user) =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, user.Id)], IdentityConstants.TwoFactorUserIdScheme));
+    private static SecondFactor Codes(SignInManager<ChatUser> signIn) => signIn.Context.RequestServices.GetRequiredService<SecondFactor>();
+
+    // As Identity's SignInManager stores it (the user id as the name claim of the two-factor scheme), with the account's
+    // security stamp of this moment: a change of password or stamp ends the half-finished sign-in.
+    private static async Task<ClaimsPrincipal> TwoFactorUserAsync(UserManager<ChatUser> users, ChatUser user) =>
+        new(new ClaimsIdentity([
+            new Claim(ClaimTypes.Name, user.Id),
+            new Claim(users.Options.ClaimsIdentity.SecurityStampClaimType, await users.GetSecurityStampAsync(user)),
+        ], IdentityConstants.TwoFactorUserIdScheme));
 
     private static async Task<Me> ToMeAsync(UserManager<ChatUser> users, ChatUser u) =>
         new(u.Id, u.UserName ?? "", u.DisplayName, u.Experience, u.MaxChats, [.. await users.GetRolesAsync(u)]);

@@ -37,7 +37,8 @@ public static class TwoFactorApi
 
         // A fresh secret every time: a secret somebody else fetched earlier (e.g. with a stolen session) stops working.
         group.MapPost("/setup", async Task<Results<Ok<Setup>, UnauthorizedHttpResult, ProblemHttpResult>> (
-            ClaimsPrincipal principal, UserManager<ChatUser> users, SignInManager<ChatUser> signIn, IOptions<WidgetOptions> widget) =>
+            ClaimsPrincipal principal, UserManager<ChatUser> users, SignInManager<ChatUser> signIn, IOptions<WidgetOptions> widget,
+            SecondFactor codes) =>
         {
             var user = await users.GetUserAsync(principal);
             if (user is null) return TypedResults.Unauthorized();
@@ -47,6 +48,7 @@ public static class TwoFactorApi
                     detail: "Zet tweestapsverificatie eerst uit (met een code) om een nieuwe app te koppelen.");
 
             await users.ResetAuthenticatorKeyAsync(user);
+            await codes.ForgetLastStepAsync(user); // a new secret, a new series of codes
             await signIn.RefreshSignInAsync(user); // the reset changed the security stamp: keep this session
             var secret = (await users.GetAuthenticatorKeyAsync(user))!;
             var uri = OtpauthUri(widget.Value.OrganisationName, user.UserName ?? "", secret);
@@ -54,7 +56,8 @@ public static class TwoFactorApi
         });
 
         group.MapPost("/enable", async Task<Results<Ok<Enabled>, UnauthorizedHttpResult, ValidationProblem, ProblemHttpResult>> (
-            CodeRequest? body, ClaimsPrincipal principal, UserManager<ChatUser> users, SignInManager<ChatUser> signIn) =>
+            CodeRequest? body, ClaimsPrincipal principal, UserManager<ChatUser> users, SignInManager<ChatUser> signIn, SecondFactor codes,
+            HttpContext http) =>
         {
             var user = await users.GetUserAsync(principal);
             if (user is null) return TypedResults.Unauthorized();
@@ -63,27 +66,31 @@ public static class TwoFactorApi
             var code = Normalise(body?.Code);
             if (code.Length == 0) return CodeProblem("Vul de code uit je authenticator-app in.");
             if (await users.GetAuthenticatorKeyAsync(user) is null) return CodeProblem("Begin opnieuw met instellen: er is nog geen app gekoppeld.");
-            if (!await IsAuthenticatorCodeAsync(users, user, code))
+            var check = await codes.CheckAsync(user, code, SecondFactor.Kinds.App);
+            if (check.LockedFor is { } lockedFor) return TooManyCodes(http, lockedFor);
+            if (!check.Accepted)
                 return CodeProblem("Deze code klopt niet. Controleer de tijd op je telefoon en vul de nieuwste code in.");
 
             await users.SetTwoFactorEnabledAsync(user, true);
-            var codes = await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount);
+            var recovery = await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount);
             // The stamp changed: this session goes on, sessions opened without the second step end.
             await signIn.RefreshSignInAsync(user);
-            return TypedResults.Ok(new Enabled([.. codes ?? []]));
+            return TypedResults.Ok(new Enabled([.. recovery ?? []]));
         });
 
-        group.MapPost("/disable", async Task<Results<NoContent, UnauthorizedHttpResult, ValidationProblem>> (
-            CodeRequest? body, ClaimsPrincipal principal, UserManager<ChatUser> users, SignInManager<ChatUser> signIn) =>
+        // A stolen session alone cannot switch it off: the code checks share the account's limit (429 once locked).
+        group.MapPost("/disable", async Task<Results<NoContent, UnauthorizedHttpResult, ValidationProblem, ProblemHttpResult>> (
+            CodeRequest? body, ClaimsPrincipal principal, UserManager<ChatUser> users, SignInManager<ChatUser> signIn, SecondFactor codes,
+            HttpContext http) =>
         {
             var user = await users.GetUserAsync(principal);
             if (user is null) return TypedResults.Unauthorized();
             var code = Normalise(body?.Code);
             if (code.Length == 0) return CodeProblem("Vul een code uit je authenticator-app of een herstelcode in.");
             if (!user.TwoFactorEnabled) return TypedResults.NoContent();
-            var ok = await IsAuthenticatorCodeAsync(users, user, code)
-                     || (await users.RedeemTwoFactorRecoveryCodeAsync(user, code)).Succeeded;
-            if (!ok) return CodeProblem("Deze code klopt niet.");
+            var check = await codes.CheckAsync(user, code, SecondFactor.Kinds.Either);
+            if (check.LockedFor is { } lockedFor) return TooManyCodes(http, lockedFor);
+            if (!check.Accepted) return CodeProblem("Deze code klopt niet.");
 
             await users.SetTwoFactorEnabledAsync(user, false);
             await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0); // left-over recovery codes stop working
@@ -108,40 +115,30 @@ public static class TwoFactorApi
     }
 
     /// <summary>
-    /// An app code that is valid now and was not used before (Identity accepts a code for a few 30-second steps and does
-    /// not remember it: a code seen over a shoulder must not work a second time).
+    /// A code for sign-in: a fresh app code, or an unused recovery code (which is used up), under the account's limit of
+    /// wrong codes (<see cref="SecondFactor"/>): whoever has the password gets five tries per quarter of an hour, from any
+    /// number of addresses. A stranger without the password never reaches this step, so cannot lock anyone out.
     /// </summary>
-    private static async Task<bool> IsAuthenticatorCodeAsync(UserManager<ChatUser> users, ChatUser user, string code)
-    {
-        if (code.Length != 6 || !code.All(char.IsAsciiDigit)) return false;
-        if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code)) return false;
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        if (await users.GetAuthenticationTokenAsync(user, LastCodeProvider, LastCodeName) is { } last
-            && last.Split('|') is [var lastCode, var at] && lastCode == code && long.TryParse(at, out var t) && now - t < 180)
-            return false;
-        await users.SetAuthenticationTokenAsync(user, LastCodeProvider, LastCodeName, code + "|" + now);
-        return true;
-    }
-
-    private const string LastCodeProvider = "[Chat]";
-    private const string LastCodeName = "LastAuthenticatorCode";
-
-    /// <summary>
-    /// A code for sign-in: a fresh app code, or an unused recovery code (which is used up). Wrong codes count against the
-    /// account (Identity's lockout, used for this step only): whoever has the password gets five tries per quarter of an
-    /// hour, from any number of addresses. A stranger without the password never reaches this step, so cannot lock anyone out.
-    /// </summary>
-    public static async Task<bool> IsSignInCodeAsync(UserManager<ChatUser> users, ChatUser user, string? typed)
+    public static async Task<SecondFactor.Result> CheckSignInCodeAsync(SecondFactor codes, ChatUser user, string? typed)
     {
         var code = Normalise(typed);
-        if (code.Length == 0) return false;
-        if (!await users.GetLockoutEnabledAsync(user)) await users.SetLockoutEnabledAsync(user, true);
-        if (await users.IsLockedOutAsync(user)) return false;
-        var ok = await IsAuthenticatorCodeAsync(users, user, code) || (await users.RedeemTwoFactorRecoveryCodeAsync(user, code)).Succeeded;
-        if (ok) await users.ResetAccessFailedCountAsync(user);
-        else await users.AccessFailedAsync(user);
-        return ok;
+        if (code.Length == 0) return new(false, null);
+        return await codes.CheckAsync(user, code, SecondFactor.Kinds.Either);
     }
+
+    /// <summary>429 with <c>Retry-After</c> (whole seconds): the account's code checks are locked.</summary>
+    public static ProblemHttpResult TooManyCodes(HttpContext http, TimeSpan lockedFor)
+    {
+        http.Response.Headers.RetryAfter = RetryAfterSeconds(lockedFor);
+        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Te veel foute codes",
+            detail: $"Na {SecondFactor.MaxWrongCodes} foute codes kan er een kwartier geen code worden ingevuld voor dit account. " +
+                    $"Probeer het over {Minutes(lockedFor)} opnieuw.");
+    }
+
+    public static string RetryAfterSeconds(TimeSpan lockedFor) =>
+        ((long)Math.Ceiling(lockedFor.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Minutes(TimeSpan t) => Math.Ceiling(t.TotalMinutes) is var m && m <= 1 ? "een minuut" : $"{m} minuten";
 
     private static ValidationProblem CodeProblem(string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = [message] });

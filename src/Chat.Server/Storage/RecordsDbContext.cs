@@ -30,6 +30,7 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options)
     public DbSet<FeedbackDay> FeedbackDays => Set<FeedbackDay>();
     public DbSet<Reply> Replies => Set<Reply>();
     public DbSet<Referral> Referrals => Set<Referral>();
+    public DbSet<CodeCheck> CodeChecks => Set<CodeCheck>();
 
     // Instants are stored as UTC Unix seconds: ordered and comparable in SQL on every provider.
     private static readonly ValueConverter<DateTimeOffset, long> UnixSeconds =
@@ -48,6 +49,13 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options)
             u.Property(x => x.Experience).HasMaxLength(16);
             u.Property(x => x.Gender).HasMaxLength(16).HasDefaultValue(Genders.Unspecified);
             u.Property(x => x.Languages).HasMaxLength(64).HasDefaultValue("nl");
+        });
+
+        builder.Entity<CodeCheck>(c =>
+        {
+            c.ToTable("CodeChecks");
+            c.HasKey(x => x.UserId);
+            c.HasOne<ChatUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<ContactForm>(f =>

@@ -10,13 +10,14 @@ namespace Chat.Server.Storage;
 /// </summary>
 public static class RecordsSchema
 {
-    public const int Current = 6;
+    public const int Current = 7;
 
     /// <summary>Tables a step adds: a database at an earlier version lacks them and is not taken for an early build's.</summary>
     private static readonly IReadOnlyDictionary<int, string[]> TablesAddedBy = new Dictionary<int, string[]>
     {
         [4] = ["PlannedShifts", "DebriefRequests", "FeedbackDays"],
         [5] = ["Replies", "Referrals"],
+        [7] = ["CodeChecks"],
     };
 
     // Steps from version N-1 to N, for N >= 2. Keep them small and additive. A step that adds tables takes their
@@ -39,8 +40,11 @@ public static class RecordsSchema
         // 6: records keep times to the hour only: forms' creation and drafts' end times were kept to the second.
         [6] = _ => "UPDATE \"ContactForms\" SET \"CreatedAt\" = \"CreatedAt\" - \"CreatedAt\" % 3600;\n" +
                    "UPDATE \"ContactDrafts\" SET \"EndedAt\" = \"EndedAt\" - \"EndedAt\" % 3600;",
-        // 7: triage: a draft remembers that the visitor said they were in danger (safety pre-filled "acute").
-        [7] = _ => "ALTER TABLE \"ContactDrafts\" ADD COLUMN \"Safety\" VARCHAR(16) NULL;",
+        // 7: second-factor codes: one limit of wrong codes per account, and the last accepted TOTP step. (IF NOT EXISTS:
+        // a database whose version row was set back by hand keeps the table it has.)
+        [7] = db => TablesOfModel(db, TablesAddedBy[7]).Replace("CREATE TABLE \"", "CREATE TABLE IF NOT EXISTS \"", StringComparison.Ordinal),
+        // 8: triage: a draft remembers that the visitor said they were in danger (safety pre-filled "acute").
+        [8] = _ => "ALTER TABLE \"ContactDrafts\" ADD COLUMN \"Safety\" VARCHAR(16) NULL;",
     };
 
 

@@ -13,14 +13,14 @@ public abstract class AccountsApiTests : RecordsProviderTests
         var coordinator = await App.CoordinatorClientAsync();
         var r = await coordinator.PostAsJsonAsync("/api/accounts", new
         {
-            userName = "mohamed", displayName = "Mo", experience = "perpetrator", maxChats = 2, password = "Nieuw-Wachtwoord-1",
+            userName = "mohamed", displayName = "Mo", experience = "perpetrator", maxChats = 2, password = "Tulp-Regenjas-Molen-51",
         });
         Assert.Equal(HttpStatusCode.Created, r.StatusCode);
         var created = await r.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("Mo", created.GetProperty("displayName").GetString());
         Assert.False(created.GetProperty("coordinator").GetBoolean());
 
-        var mo = await App.SignedInClientAsync("mohamed", "Nieuw-Wachtwoord-1");
+        var mo = await App.SignedInClientAsync("mohamed", "Tulp-Regenjas-Molen-51");
         var me = await mo.GetFromJsonAsync<JsonElement>("/api/auth/me");
         Assert.Equal(2, me.GetProperty("maxChats").GetInt32());
         Assert.Equal(HttpStatusCode.Forbidden, (await mo.GetAsync("/api/accounts")).StatusCode);
@@ -43,7 +43,7 @@ public abstract class AccountsApiTests : RecordsProviderTests
         var text = (await weak.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("password")[0].GetString();
         Assert.Contains("minstens 12 tekens", text);
 
-        var dup = await coordinator.PostAsJsonAsync("/api/accounts", new { userName = "expert1", displayName = "X", experience = "victim", password = "Nieuw-Wachtwoord-1" });
+        var dup = await coordinator.PostAsJsonAsync("/api/accounts", new { userName = "expert1", displayName = "X", experience = "victim", password = "Tulp-Regenjas-Molen-51" });
         Assert.Equal(HttpStatusCode.Conflict, dup.StatusCode);
         var list = await coordinator.GetFromJsonAsync<JsonElement>("/api/accounts");
         Assert.Equal(3, list.GetArrayLength());

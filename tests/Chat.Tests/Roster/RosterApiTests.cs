@@ -210,7 +210,7 @@ public abstract class RosterApiTests : RecordsProviderTests
 
         var r = await coordinator.PostAsJsonAsync("/api/accounts", new
         {
-            userName = "aylin", displayName = "Aylin", experience = "victim", password = "Nieuw-Wachtwoord-1", gender = "woman", languages = new[] { "nl", "tr" },
+            userName = "aylin", displayName = "Aylin", experience = "victim", password = "Tulp-Regenjas-Molen-51", gender = "woman", languages = new[] { "nl", "tr" },
         });
         Assert.Equal(HttpStatusCode.Created, r.StatusCode);
         var aylin = await JsonAsync(r);
@@ -220,7 +220,7 @@ public abstract class RosterApiTests : RecordsProviderTests
 
         var defaults = await JsonAsync(await coordinator.PostAsJsonAsync("/api/accounts", new
         {
-            userName = "kees", displayName = "Kees", experience = "perpetrator", password = "Nieuw-Wachtwoord-1",
+            userName = "kees", displayName = "Kees", experience = "perpetrator", password = "Tulp-Regenjas-Molen-51",
         }));
         Assert.Equal("unspecified", defaults.GetProperty("gender").GetString());
         Assert.Equal(["nl"], defaults.GetProperty("languages").EnumerateArray().Select(l => l.GetString()));
@@ -241,7 +241,7 @@ public abstract class RosterApiTests : RecordsProviderTests
         }
         var badCreate = await coordinator.PostAsJsonAsync("/api/accounts", new
         {
-            userName = "piet", displayName = "Piet", experience = "victim", password = "Nieuw-Wachtwoord-1", gender = "x", languages = new[] { "e" },
+            userName = "piet", displayName = "Piet", experience = "victim", password = "Tulp-Regenjas-Molen-51", gender = "x", languages = new[] { "e" },
         });
         var errors = (await JsonAsync(badCreate)).GetProperty("errors");
         Assert.True(errors.TryGetProperty("gender", out _) && errors.TryGetProperty("languages", out _));

@@ -25,9 +25,20 @@ public sealed class LoginModel(IConsoleAccounts accounts) : ConsolePage
             return Page();
         }
         var result = secondStep ? await accounts.CompleteWithCodeAsync(Code!) : await accounts.SignInAsync(UserName!, Password!, Code);
-        if (result != ConsoleSignIn.Succeeded)
+        if (result.Outcome == ConsoleSignIn.CodesLocked)
         {
-            NeedsCode = result == ConsoleSignIn.TwoFactorRequired;
+            // The code step stays (the password was right); no code is checked until the lock ends.
+            var seconds = (long)Math.Ceiling(result.RetryAfter!.Value.TotalSeconds);
+            NeedsCode = true;
+            Error = string.Format(System.Globalization.CultureInfo.InvariantCulture, Texts["CodesLocked"], Math.Max(1, (seconds + 59) / 60));
+            Password = null;
+            Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return Page();
+        }
+        if (result.Outcome != ConsoleSignIn.Succeeded)
+        {
+            NeedsCode = result.Outcome == ConsoleSignIn.TwoFactorRequired;
             Error = NeedsCode ? (string.IsNullOrWhiteSpace(Code) ? null : Texts["CodeWrong"]) : Texts["LoginFailed"];
             Password = null;
             Response.StatusCode = StatusCodes.Status401Unauthorized;
