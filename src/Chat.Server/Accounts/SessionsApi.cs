@@ -36,9 +36,11 @@ public static class SessionsApi
             return await sessions.EndAsync(userId, id) ? TypedResults.NoContent() : TypedResults.NotFound();
         });
 
-        group.MapPost("/end-others", async Task<Results<NoContent, UnauthorizedHttpResult>> (
-            ClaimsPrincipal principal, ServerSessions sessions, IOptions<IdentityOptions> identity) =>
+        // A body-less POST that changes state: only as JSON (as the console sends it), never as a plain form post.
+        group.MapPost("/end-others", async Task<Results<NoContent, UnauthorizedHttpResult, StatusCodeHttpResult>> (
+            HttpRequest request, ClaimsPrincipal principal, ServerSessions sessions, IOptions<IdentityOptions> identity) =>
         {
+            if (!request.HasJsonContentType()) return TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
             if (UserIdOf(principal, identity) is not { } userId) return TypedResults.Unauthorized();
             await sessions.EndAllAsync(userId, principal.FindFirstValue(ServerSessions.HandleClaim) ?? "");
             return TypedResults.NoContent();

@@ -104,6 +104,10 @@ public sealed class ServerSessionTests : IAsyncLifetime
         var colleague = await SignInAsync("expert2", "Demo-Expert-2");
         Assert.Equal(3, (await SessionsAsync(here)).Length);
 
+        // A body-less form post (what another site could make a browser send) is refused.
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await here.PostAsync("/api/auth/sessions/end-others",
+            new FormUrlEncodedContent(new Dictionary<string, string>()))).StatusCode);
+        Assert.Equal(3, (await SessionsAsync(here)).Length);
         var r = await here.PostAsync("/api/auth/sessions/end-others", JsonContent.Create(new { }));
         Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
         foreach (var other in others) Assert.Equal(HttpStatusCode.Unauthorized, (await other.GetAsync("/api/auth/me")).StatusCode);
