@@ -1,5 +1,7 @@
 // Change your own password: the current one, then the new one twice. Other sessions of the account end.
-import { h } from './dom.js';
+// Below it, "Waar ben je ingelogd": the account's sessions (browser and system, times to the hour), each ended on its
+// own or all but this one (GET /api/auth/sessions, DELETE /api/auth/sessions/{id}, POST /api/auth/sessions/end-others).
+import { h, fill } from './dom.js';
 
 const root = document.getElementById('password');
 const lang = root.dataset.lang === 'en' ? 'en' : 'nl';
@@ -9,14 +11,28 @@ const t = {
     again: 'Nieuw wachtwoord nog een keer', save: 'Wachtwoord wijzigen',
     hint: 'Minstens 12 tekens en moeilijk te raden: niet je gebruikersnaam, geen bekend wachtwoord, geen dag, maand, seizoen of jaartal. Een zin of drie, vier losse woorden die niet bij elkaar horen werkt goed (hoofdletters en cijfers zijn niet nodig). Je wordt op je andere apparaten uitgelogd.',
     mismatch: 'De twee nieuwe wachtwoorden zijn niet gelijk.', done: 'Je wachtwoord is gewijzigd. Op andere apparaten ben je uitgelogd.',
-    failed: 'Dat lukte niet.'
+    failed: 'Dat lukte niet.',
+    sessions: 'Waar ben je ingelogd',
+    sessionsIntro: 'Hier zie je op welke apparaten je nu bent ingelogd. Herken je er een niet, log daar dan uit en wijzig je wachtwoord.',
+    client: 'Apparaat', since: 'Ingelogd sinds', lastSeen: 'Laatst actief', action: 'Actie', thisDevice: 'Dit apparaat',
+    end: 'Uitloggen', endLabel: (client, since) => `Uitloggen op ${client}, ingelogd sinds ${since}`,
+    endOthers: 'Overal anders uitloggen', around: (d, hour) => `${d}, rond ${hour}`,
+    ended: 'Je bent daar uitgelogd.', endedOthers: 'Je bent op al je andere apparaten uitgelogd.',
+    gone: 'Daar was je al uitgelogd.', none: 'Je bent nergens anders ingelogd.'
   },
   en: {
     title: 'Change password', back: 'Back to the console', current: 'Current password', next: 'New password',
     again: 'New password again', save: 'Change password',
     hint: 'At least 12 characters and hard to guess: not your user name, not a well-known password, no day, month, season or year. A sentence or three, four unrelated words work well (capitals and digits are not needed). You are signed out on your other devices.',
     mismatch: 'The two new passwords are not the same.', done: 'Your password has been changed. You are signed out on other devices.',
-    failed: 'That did not work.'
+    failed: 'That did not work.',
+    sessions: 'Where you are signed in',
+    sessionsIntro: 'These are the devices where you are signed in now. If you do not recognise one, sign out there and change your password.',
+    client: 'Device', since: 'Signed in since', lastSeen: 'Last active', action: 'Action', thisDevice: 'This device',
+    end: 'Sign out', endLabel: (client, since) => `Sign out on ${client}, signed in since ${since}`,
+    endOthers: 'Sign out everywhere else', around: (d, hour) => `${d}, around ${hour}`,
+    ended: 'You have been signed out there.', endedOthers: 'You have been signed out on all your other devices.',
+    gone: 'You were already signed out there.', none: 'You are not signed in anywhere else.'
   }
 }[lang];
 
@@ -52,10 +68,77 @@ async function submit(e) {
     showErrors({});
     for (const f of [current, next, again]) f.input.value = '';
     status.textContent = t.done;
+    await loadSessions().catch(() => {});
     return;
   }
   const data = await r.json().catch(() => null);
   if (data?.errors) showErrors(data.errors); else status.textContent = data?.title || t.failed;
+}
+
+// ---- Waar ben je ingelogd ------------------------------------------------------------------------------------------
+
+const locale = lang === 'en' ? 'en-GB' : 'nl-NL';
+const sessionsHeading = h('h2', { id: 'sessions-title', tabindex: '-1' }, t.sessions);
+const sessionsStatus = h('p', { class: 'status-line', role: 'status', 'aria-live': 'polite' });
+const sessionsList = h('div', {});
+const endOthersButton = h('button', { type: 'button', class: 'secondary', onclick: endOthers }, t.endOthers);
+
+// The server gives times to the hour: "do 3 dec, rond 14:00".
+const when = (iso) => {
+  const d = new Date(iso);
+  return t.around(d.toLocaleDateString(locale, { weekday: 'short', day: 'numeric', month: 'short' }),
+    d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' }));
+};
+
+function say(text, error = false) { sessionsStatus.textContent = text; sessionsStatus.classList.toggle('error', error); }
+
+async function call(method, url) {
+  const r = await fetch(url, { method, credentials: 'same-origin', headers: { 'Content-Type': 'application/json' } });
+  if (r.status === 401) { location.href = '/console/login?returnUrl=/console/password'; throw new Error('signed out'); }
+  if (!r.ok && r.status !== 404) throw new Error(t.failed);
+  return r;
+}
+
+async function endOne(s, index) {
+  try {
+    const r = await call('DELETE', `/api/auth/sessions/${encodeURIComponent(s.id)}`);
+    say(r.status === 404 ? t.gone : t.ended);
+  } catch (e) { say(e.message, true); return; }
+  await loadSessions();
+  // The row and its button are gone: focus the next row's button, or the heading when none is left.
+  const buttons = sessionsList.querySelectorAll('button.end-session');
+  (buttons[Math.min(index, buttons.length - 1)] || sessionsHeading).focus();
+}
+
+async function endOthers() {
+  try {
+    await call('POST', '/api/auth/sessions/end-others');
+    say(t.endedOthers);
+  } catch (e) { say(e.message, true); return; }
+  await loadSessions();
+  sessionsHeading.focus();
+}
+
+async function loadSessions() {
+  const r = await call('GET', '/api/auth/sessions');
+  const sessions = await r.json();
+  const others = sessions.filter((s) => !s.current);
+  endOthersButton.hidden = others.length === 0;
+  let i = 0;
+  fill(sessionsList,
+    h('table', { class: 'report-table sessions-table' },
+      h('thead', {}, h('tr', {}, [t.client, t.since, t.lastSeen, t.action].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, sessions.map((s) => {
+        const index = s.current ? -1 : i++;
+        return h('tr', {},
+          h('th', { scope: 'row' }, s.client),
+          h('td', {}, h('time', { datetime: s.createdAt }, when(s.createdAt))),
+          h('td', {}, h('time', { datetime: s.lastSeenAt }, when(s.lastSeenAt))),
+          h('td', {}, s.current ? h('strong', {}, t.thisDevice)
+            : h('button', { type: 'button', class: 'secondary small end-session', 'aria-label': t.endLabel(s.client, when(s.createdAt)),
+              onclick: () => endOne(s, index) }, t.end)));
+      }))),
+    others.length === 0 ? h('p', { class: 'empty-list' }, t.none) : null);
 }
 
 document.title = t.title;
@@ -67,5 +150,8 @@ root.replaceChildren(
     h('form', { class: 'password-form', novalidate: true, onsubmit: submit },
       h('p', { class: 'muted' }, t.hint), current.el, next.el, again.el,
       h('button', { type: 'submit', class: 'primary' }, t.save)),
-    status));
+    status,
+    h('section', { class: 'sessions', 'aria-labelledby': 'sessions-title' },
+      sessionsHeading, h('p', { class: 'muted' }, t.sessionsIntro), sessionsList, endOthersButton, sessionsStatus)));
 current.input.focus();
+loadSessions().catch((e) => say(e.message, true));

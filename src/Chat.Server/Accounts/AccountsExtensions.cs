@@ -41,7 +41,21 @@ public static class AccountsExtensions
             .AddPasswordValidator<PasswordPolicy>();
         // The security stamp is checked on every request: a change of roles, disabled state or password ends the
         // account's other sessions at once (the next request answers 401), on every node.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
+        services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = TimeSpan.Zero;
+            o.OnRefreshingPrincipal = ServerSessions.KeepHandle; // the rebuilt principal keeps its session's handle
+        });
+        // Sessions live on the server: the cookie holds a random session key only. In Redis in Redis mode (every node),
+        // else in memory (kept across a planned restart in the live-state file).
+        if (string.IsNullOrWhiteSpace(config.GetConnectionString("Redis")))
+        {
+            services.AddSingleton<InMemorySessionStore>();
+            services.AddSingleton<ServerSessions>(sp => sp.GetRequiredService<InMemorySessionStore>());
+        }
+        else services.AddSingleton<ServerSessions, RedisSessionStore>();
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<ServerSessions>((o, store) => o.SessionStore = store);
         services.AddScoped<AccountSessions>();
         services.AddScoped<SecondFactor>();
         services.AddSingleton<ExpertConnections>();

@@ -63,11 +63,12 @@ public static class AuthApi
             var r = await users.ChangePasswordAsync(user, body.CurrentPassword!, body.NewPassword!);
             if (!r.Succeeded)
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["newPassword"] = r.Errors.Select(e => e.Description).ToArray() });
-            await sessions.EndAsync(user, takeOffShift: false);
-            await signIn.RefreshSignInAsync(user); // this browser stays signed in, with the new stamp
+            await sessions.EndAsync(user, takeOffShift: false, keepSession: principal.FindFirstValue(ServerSessions.HandleClaim));
+            await signIn.RefreshSignInAsync(user); // this browser stays signed in (the same session), with the new stamp
             return TypedResults.NoContent();
         }).RequireAuthorization().RequireRateLimiting("login");
 
+        group.MapSessions();
         return app;
     }
 

@@ -15,6 +15,8 @@ public sealed class ChatNotifier(IEventFanout fanout)
 
     public IVisitorClient Visitor(string sessionId) => new VisitorProxy((m, e) => fanout.SendAsync(new([new(Audience.Visitor, sessionId)], m, e)));
     public IExpertClient Expert(string expertId) => new ExpertProxy((m, e) => fanout.SendAsync(new([new(Audience.Expert, expertId)], m, e)));
+    /// <summary>The expert-hub connections opened with one sign-in session (its handle, never its key), on every node.</summary>
+    public IExpertClient ExpertSession(string handle) => new ExpertProxy((m, e) => fanout.SendAsync(new([new(Audience.ExpertSession, handle)], m, e)));
     public IExpertClient Experts => new ExpertProxy((m, e) => fanout.SendAsync(new([new(Audience.AllExperts, "")], m, e)));
 
     /// <summary>A message to both sides of a chat as one event (one publish in Redis mode).</summary>
@@ -49,7 +51,7 @@ public sealed class ChatNotifier(IEventFanout fanout)
     }
 }
 
-public enum Audience { Visitor, Expert, AllExperts }
+public enum Audience { Visitor, Expert, AllExperts, ExpertSession }
 
 public sealed record Target(Audience Audience, string Id);
 
@@ -78,13 +80,16 @@ public sealed class LocalFanout(IHubContext<VisitorHub> visitors, IHubContext<Ex
         await Send(audience, id, method, payload);
         // A sign-out closes the account's connections on this node too (every node gets the event): a connection opened
         // with a cookie that is no longer valid must not keep receiving or sending.
-        if (audience == Audience.Expert && method == nameof(IExpertClient.SignedOut)) expertConnections.AbortAll(id);
+        if (method != nameof(IExpertClient.SignedOut)) return;
+        if (audience == Audience.Expert) expertConnections.AbortAll(id);
+        else if (audience == Audience.ExpertSession) expertConnections.AbortSession(id);
     }
 
     private Task Send(Audience audience, string id, string method, object payload) => audience switch
     {
         Audience.Visitor => visitors.Clients.Group(ChatNotifier.VisitorGroup(id)).SendAsync(method, payload),
         Audience.Expert => experts.Clients.User(id).SendAsync(method, payload),
+        Audience.ExpertSession => experts.Clients.Clients(expertConnections.OfSession(id)).SendAsync(method, payload),
         _ => experts.Clients.Group(ChatNotifier.AllExperts).SendAsync(method, payload),
     };
 

@@ -384,4 +384,6 @@ public sealed record LiveSnapshot(
     public IReadOnlyList<Abuse.Block>? Blocks { get; init; }
     /// <summary>The per-address counts in their windows (requests while closed), so a restart does not reset them.</summary>
     public IReadOnlyDictionary<string, Abuse.WindowCount>? Counts { get; init; }
+    /// <summary>The console's sign-in sessions (by the hash of their keys), so nobody is signed out by a planned restart.</summary>
+    public IReadOnlyList<Accounts.KeptSession>? SignIns { get; init; }
 }

@@ -19,6 +19,7 @@ public sealed class LiveStateFile(
     ConnectionTracker connections,
     Abuse.IAbuseStore abuse,
     Abuse.IAddressKeys addressKeys,
+    Accounts.InMemorySessionStore signIns,
     IDataProtectionProvider protection,
     IOptions<ChatOptions> options,
     IConfiguration config,
@@ -65,11 +66,12 @@ public sealed class LiveStateFile(
             AddressKeys = (addressKeys as Abuse.InMemoryAddressKeys)?.Export(),
             Blocks = (abuse as Abuse.InMemoryAbuseStore)?.ExportBlocks(),
             Counts = (abuse as Abuse.InMemoryAbuseStore)?.ExportCounts(now),
+            SignIns = signIns.Export(), // the console stays signed in across the restart
         };
         // The per-address limits count too: a script must not get a fresh hour of starts from a restart.
         var startsThisHour = snapshot.StartsByAddress.Values.Any(starts => starts.Any(t => t > now.AddHours(-1)));
         if (snapshot.Sessions.Count == 0 && snapshot.Experts.All(e => !e.OnShift) && snapshot.Blocks is null or { Count: 0 }
-            && !startsThisHour && snapshot.Counts is null or { Count: 0 }) return;
+            && !startsThisHour && snapshot.Counts is null or { Count: 0 } && snapshot.SignIns is null or { Count: 0 }) return;
         var path = Path;
         try
         {
@@ -118,6 +120,7 @@ public sealed class LiveStateFile(
         if (snapshot.AddressKeys is { } keys) (addressKeys as Abuse.InMemoryAddressKeys)?.Import(keys);
         foreach (var block in snapshot.Blocks?.Where(b => b.Until > now) ?? []) abuse.AddBlockAsync(block).GetAwaiter().GetResult();
         if (snapshot.Counts is { } counts) (abuse as Abuse.InMemoryAbuseStore)?.ImportCounts(counts, now);
+        signIns.Import(snapshot.SignIns);
         logger.LogInformation("Live state restored after a restart: {Sessions} chats, {Experts} experts", snapshot.Sessions.Count, snapshot.Experts.Count);
         return snapshot.Sessions.Count;
     }

@@ -74,6 +74,13 @@ public sealed class RedisKeys(string prefix)
     /// <summary>The address-hash key of one rotation period (expires when no hash made with it may be kept).</summary>
     public KeyFamily AddressKey { get; } = new(prefix + "ak:");
 
+    // ---- Sign-in sessions (Accounts/RedisSessionStore.cs) ------------------------------------------------------------
+
+    /// <summary>A sign-in session by the hash of its key: its ticket and times, protected with Data Protection (expires with the ticket).</summary>
+    public KeyFamily SignIn { get; } = new(prefix + "si:");
+    /// <summary>An account's sessions: hash handle -> key hash (expires with its last session).</summary>
+    public KeyFamily AccountSignIns { get; } = new(prefix + "sia:");
+
     // ---- Events, data protection, compaction -------------------------------------------------------------------------
 
     /// <summary>The pub/sub channel every node's events go through (Scaleout/RedisScaleout.cs).</summary>
