@@ -41,6 +41,8 @@ public static class Hosting
     public static IServiceCollection AddSecurity(this IServiceCollection services)
     {
         services.AddHsts(o => { o.MaxAge = TimeSpan.FromDays(365); o.IncludeSubDomains = false; });
+        // The antiforgery cookie is Secure on HTTPS requests, also behind the trusted proxy (X-Forwarded-Proto).
+        services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -48,6 +48,7 @@ app.UseRateLimiter();
 app.UseHubGate();                                            // hubs: origin check, connections per address
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseApiWriteGate();                                       // /api writes: JSON or the antiforgery token, else 415 (the quick exit's beacon aside)
 app.UseTwoFactorRequirement();                               // a coordinator without two-factor sets it up first
 
 app.MapStaticAssets();                                       // widget and console files: compressed, fingerprinted, ETags
