@@ -380,4 +380,6 @@ public sealed record LiveSnapshot(
     public IReadOnlyList<Abuse.Block>? Blocks { get; init; }
     /// <summary>The per-address counts in their windows (requests while closed), so a restart does not reset them.</summary>
     public IReadOnlyDictionary<string, Abuse.WindowCount>? Counts { get; init; }
+    /// <summary>When the file was written (inside the protected payload): an older copy put back is refused.</summary>
+    public DateTimeOffset? WrittenAt { get; init; }
 }
