@@ -97,7 +97,7 @@ public sealed class AccountSeeder(
         if (Storage.OwnerOnlyFiles.SqliteFile(db) is { } file && !File.Exists(file)) return Records.None;
         try
         {
-            await users.Users.Take(1).ToListAsync(); // every column of this build's model
+            await users.Users.OrderBy(u => u.Id).Take(1).ToListAsync(); // every column of this build's model
             return Records.Readable;
         }
         catch (Exception e) when (e is not OperationCanceledException)
