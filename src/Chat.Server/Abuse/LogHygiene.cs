@@ -65,14 +65,16 @@ public static partial class LogHygiene
     }
 
     /// <summary>
-    /// A client's address goes whole (with its brackets and port). Kept: what names no client, the server's own
-    /// listening addresses as a URL's host ("Now listening on: http://[::]:8080", http://0.0.0.0:8080,
-    /// http://127.0.0.1:5080): the unspecified address and loopback, right after "://".
+    /// A client's address goes whole (with its brackets and port). Kept: the server's own listening addresses ("Now
+    /// listening on: http://[::]:8080", http://0.0.0.0:8080, http://127.0.0.1:5080): the unspecified address or loopback
+    /// as the host of a bare origin (right after "://", nothing after the port). A request's URL has a path: scrubbed.
     /// </summary>
     private static string ReplaceAddress(string text, Match m)
     {
         if (!IPAddress.TryParse(m.Groups["a"].Value, out var address)) return m.Value;
+        var end = m.Index + m.Length;
         var own = m.Index >= 3 && string.CompareOrdinal(text, m.Index - 3, "://", 0, 3) == 0 &&
+                  (end == text.Length || text[end] is not ('/' or '?' or '#')) &&
                   (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any));
         return own ? m.Value : RedactedAddress;
     }

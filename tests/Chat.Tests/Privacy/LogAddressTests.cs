@@ -40,6 +40,8 @@ public sealed class LogAddressTests
     [InlineData("GET http://10.0.0.1:8080/api/x?token=abc", "GET http://[address]/api/x?[query]")]
     [InlineData("Origin http://[2001:db8::7]:80/", "Origin http://[address]/")]
     [InlineData("GET http://[::ffff:198.51.100.2]:80/", "GET http://[address]/")]
+    [InlineData("Request http://127.0.0.1:5080/api/auth/login", "Request http://[address]/api/auth/login")]
+    [InlineData("Request http://[::1]:5080/?x=1", "Request http://[address]/?[query]")]
     public void EveryFormOfAClientAddressIsReplacedWhole(string text, string expected) => Assert.Equal(expected, LogHygiene.Scrub(text));
 
     [Theory]
