@@ -95,6 +95,7 @@ public sealed class AccountSeeder(
     private async Task<Records> AccountsTableAsync(Storage.RecordsDbContext db)
     {
         if (Storage.OwnerOnlyFiles.SqliteFile(db) is { } file && !File.Exists(file)) return Records.None;
+        if (!await db.Database.CanConnectAsync()) return Records.Unknown; // not "no coordinator": the schema step says why
         try
         {
             await users.Users.OrderBy(u => u.Id).Take(1).ToListAsync(); // every column of this build's model
