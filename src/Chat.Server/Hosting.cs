@@ -41,6 +41,8 @@ public static class Hosting
     public static IServiceCollection AddSecurity(this IServiceCollection services)
     {
         services.AddHsts(o => { o.MaxAge = TimeSpan.FromDays(365); o.IncludeSubDomains = false; });
+        // The antiforgery cookie is Secure on HTTPS requests, also behind the trusted proxy (X-Forwarded-Proto).
+        services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -53,11 +55,33 @@ public static class Hosting
         return services;
     }
 
-    /// <summary>Creates or upgrades the records schema and seeds accounts; a bad configuration stops here with a clear message.</summary>
-    public static async Task InitialiseAsync(this WebApplication app)
+    /// <summary>
+    /// Creates or upgrades the records schema and seeds accounts. A bad configuration stops here, before anything is
+    /// written, with one line in the log (no stack trace): false, and the process ends with a non-zero exit code.
+    /// </summary>
+    public static async Task<bool> InitialiseAsync(this WebApplication app)
+    {
+        try
+        {
+            if (await StartRefusal.CheckAsync(app.Services) is { } reason) throw new StartRefusedException(reason);
+            await app.InitialiseRecordsAsync();
+            return true;
+        }
+        catch (StartRefusedException refused)
+        {
+            StartRefusal.Log(app.Logger, refused.Message);
+            // Run by another program (WebApplicationFactory in the tests), not as the process: that caller gets the reason.
+            if (System.Reflection.Assembly.GetEntryAssembly() != typeof(Hosting).Assembly) throw;
+            await app.DisposeAsync(); // the log written out; nothing else runs
+            return false;
+        }
+    }
+
+    private static async Task InitialiseRecordsAsync(this WebApplication app)
     {
         using var scope = app.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
+        OwnerOnlyFiles.PrepareAtStart(app.Services, db); // records, live state and keys readable by the server's user only
         await using var startup = await RecordsSchema.StartupLockAsync(db); // nodes starting together take turns
         await RecordsSchema.EnsureAsync(db, app.Logger);
         // Embedded mode: what was live at a planned stop comes back before any connection (and before open shifts are

@@ -32,7 +32,7 @@ builder.Services.AddOperations(builder.Configuration);       // health checks, m
 
 var app = builder.Build();
 
-await app.InitialiseAsync();                                 // schema, roles, first coordinator, demo accounts
+if (!await app.InitialiseAsync()) return 1;                  // refusals first (one log line, nothing written); schema, roles, first coordinator, demo accounts
 
 app.UseForwardedHeaders();                                   // real client address and scheme behind trusted proxies only
 app.UseRequestLogging();                                     // one line a request: method, path, status, time (no query, address, agent)
@@ -48,6 +48,7 @@ app.UseRateLimiter();
 app.UseHubGate();                                            // hubs: origin check, connections per address
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseApiWriteGate();                                       // /api writes: JSON or the antiforgery token, else 415 (the quick exit's beacon aside)
 app.UseTwoFactorRequirement();                               // a coordinator without two-factor sets it up first
 
 app.MapStaticAssets();                                       // widget and console files: compressed, fingerprinted, ETags
@@ -66,5 +67,6 @@ app.MapReplies();                                            // canned replies a
 app.MapRazorPages();
 
 app.Run();
+return 0;
 
 public partial class Program;

@@ -222,7 +222,7 @@ function renderDebriefs(focusIndex = null) {
 
 async function debriefDone(d, index) {
   try {
-    const r = await fetch(`/api/debriefs/${encodeURIComponent(d.id)}`, { method: 'DELETE', credentials: 'same-origin' });
+    const r = await fetch(`/api/debriefs/${encodeURIComponent(d.id)}`, { method: 'DELETE', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' } });
     if (r.status === 404) toast(t.debriefGone);
     else if (!r.ok) { toast(t.heavyFailed); return; }
   } catch { toast(t.heavyFailed); return; }

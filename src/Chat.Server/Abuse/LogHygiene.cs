@@ -28,9 +28,14 @@ public static partial class LogHygiene
         "QueryString", "Query",
     };
 
-    // Candidates only: each is checked with IPAddress.TryParse before it is replaced.
-    [GeneratedRegex(@"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.])|(?<![\w:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:%\w+)?(?![\w:])")]
+    // Candidates only: each is checked with IPAddress.TryParse before it is replaced. Every form of an address, taken
+    // whole with its brackets and port: IPv4 (1.2.3.4:5080), IPv6 in all its compressed forms with a zone (fe80::1%eth0),
+    // IPv6 with an IPv4 tail (::ffff:127.0.0.1, IPv4-mapped), in brackets with a port ([::ffff:127.0.0.1]:5080).
+    [GeneratedRegex(@"(?<![\w.:])(?:\[(?<a>" + V6 + @")(?:%[\w.\-]+)?\](?::\d{1,5})?|(?<a>(?:[0-9A-Fa-f]{0,4}:){2,6}" + V4 + @")(?::\d{1,5})?|(?<a>" + V6 + @")(?:%[\w.\-]+)?|(?<a>" + V4 + @")(?::\d{1,5})?)(?![\w%]|[.:][0-9A-Za-z])")]
     private static partial Regex AddressLike();
+
+    private const string V4 = @"\d{1,3}(?:\.\d{1,3}){3}";
+    private const string V6 = @"(?:[0-9A-Fa-f]{0,4}:){2,7}(?:" + V4 + @"|[0-9A-Fa-f]{0,4})";
 
     // A resume token (32 random bytes, base64url: 43 characters) or anything as long and as random.
     [GeneratedRegex(@"[A-Za-z0-9_\-]{40,}")]
@@ -55,8 +60,23 @@ public static partial class LogHygiene
     {
         if (text.Length < 3) return text;
         text = QueryString().Replace(text, m => m.Groups[1].Value + RedactedQuery);
-        text = AddressLike().Replace(text, m => IPAddress.TryParse(m.Value, out _) ? RedactedAddress : m.Value);
+        text = AddressLike().Replace(text, m => ReplaceAddress(text, m));
         return TokenLike().Replace(text, m => Guid().IsMatch(m.Value) ? m.Value : RedactedToken);
+    }
+
+    /// <summary>
+    /// A client's address goes whole (with its brackets and port). Kept: the server's own listening addresses ("Now
+    /// listening on: http://[::]:8080", http://0.0.0.0:8080, http://127.0.0.1:5080): the unspecified address or loopback
+    /// as the host of a bare origin (right after "://", nothing after the port). A request's URL has a path: scrubbed.
+    /// </summary>
+    private static string ReplaceAddress(string text, Match m)
+    {
+        if (!IPAddress.TryParse(m.Groups["a"].Value, out var address)) return m.Value;
+        var end = m.Index + m.Length;
+        var own = m.Index >= 3 && string.CompareOrdinal(text, m.Index - 3, "://", 0, 3) == 0 &&
+                  (end == text.Length || text[end] is not ('/' or '?' or '#')) &&
+                  (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any));
+        return own ? m.Value : RedactedAddress;
     }
 
     /// <summary>

@@ -1,11 +1,14 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Server.Accounts;
 
 /// <summary>
 /// Creates the roles, the first coordinator from configuration, and in Development the demo accounts.
-/// A weak or missing initial coordinator password in Production stops the start with a clear message.
+/// A weak or missing initial coordinator password in Production stops the start with a clear message, checked before
+/// anything is written (<see cref="RefusalBeforeWritingAsync"/>); the same checks after the schema step stay as a backstop
+/// for a database of an older schema, which cannot be read before it is upgraded.
 /// </summary>
 public sealed class AccountSeeder(
     UserManager<ChatUser> users,
@@ -21,6 +24,9 @@ public sealed class AccountSeeder(
         new("expert2", "Demo-Expert-2", "Ruben", Roles.Expert, Experiences.Perpetrator, 1, Genders.Man, "nl"),
     ];
 
+    /// <summary>The initial coordinator's shown name unless Accounts:InitialCoordinator:DisplayName says otherwise.</summary>
+    public const string DefaultDisplayName = "Coördinator";
+
     public async Task SeedAsync()
     {
         await MoveOldDisabledAccountsAsync();
@@ -29,8 +35,7 @@ public sealed class AccountSeeder(
                 Check(await roles.CreateAsync(new IdentityRole(role)), $"role {role}");
 
         var demo = options.Value.DemoAccounts ?? env.IsDevelopment();
-        if (demo && env.IsProduction())
-            throw new InvalidOperationException("Accounts:DemoAccounts cannot be enabled in Production: demo passwords are public.");
+        if (demo && env.IsProduction()) throw new StartRefusedException(DemoInProduction);
 
         var initial = options.Value.InitialCoordinator;
         if (!string.IsNullOrWhiteSpace(initial?.UserName))
@@ -39,12 +44,10 @@ public sealed class AccountSeeder(
         }
         else if (env.IsProduction() && (await users.GetUsersInRoleAsync(Roles.Coordinator)).Count == 0)
         {
-            throw new InvalidOperationException(
-                "No coordinator account exists. Set Accounts:InitialCoordinator:UserName and Accounts:InitialCoordinator:Password " +
-                "(at least 12 characters and hard to guess: a sentence or three, four unrelated words) to create the first one.");
+            throw new StartRefusedException(NoCoordinator);
         }
 
-        if (!env.IsDevelopment()) await RefuseDemoPasswordsAsync();
+        if (!env.IsDevelopment() && await OpenDemoPasswordsAsync() is { } open) throw new StartRefusedException(open);
 
         if (demo)
         {
@@ -61,21 +64,81 @@ public sealed class AccountSeeder(
         }
     }
 
+    private const string DemoInProduction = "Accounts:DemoAccounts cannot be enabled in Production: demo passwords are public.";
+    private const string NoCoordinator =
+        "No coordinator account exists. Set Accounts:InitialCoordinator:UserName and Accounts:InitialCoordinator:Password " +
+        "(at least 12 characters and hard to guess: a sentence or three, four unrelated words) to create the first one.";
+
+    /// <summary>
+    /// What stops the start, checked before anything is written (no schema, no account, no file): the reason, or null.
+    /// Reads the records only where they exist (a SQLite file that is not there is not created to look).
+    /// </summary>
+    public async Task<string?> RefusalBeforeWritingAsync(Storage.RecordsDbContext db)
+    {
+        if ((options.Value.DemoAccounts ?? env.IsDevelopment()) && env.IsProduction()) return DemoInProduction;
+        var records = await AccountsTableAsync(db);
+        if (records == Records.Unknown) return null; // an older schema: SeedAsync checks once it is upgraded
+        var initial = options.Value.InitialCoordinator;
+        if (!string.IsNullOrWhiteSpace(initial?.UserName))
+        {
+            if ((records == Records.None || await users.FindByNameAsync(initial.UserName) is null) && await WeakInitialPasswordAsync(initial) is { } weak)
+                return weak;
+        }
+        else if (env.IsProduction() && (records == Records.None || (await users.GetUsersInRoleAsync(Roles.Coordinator)).Count == 0))
+        {
+            return NoCoordinator;
+        }
+        return !env.IsDevelopment() && records == Records.Readable ? await OpenDemoPasswordsAsync() : null;
+    }
+
+    private enum Records { None, Readable, Unknown }
+
+    private async Task<Records> AccountsTableAsync(Storage.RecordsDbContext db)
+    {
+        if (Storage.OwnerOnlyFiles.SqliteFile(db) is { } file && !File.Exists(file)) return Records.None;
+        if (!await db.Database.CanConnectAsync()) return Records.Unknown; // not "no coordinator": the schema step says why
+        try
+        {
+            await users.Users.OrderBy(u => u.Id).Take(1).ToListAsync(); // every column of this build's model
+            return Records.Readable;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            try
+            {
+                await db.Database.ExecuteSqlRawAsync("SELECT 1 FROM \"AspNetUsers\" WHERE 1 = 0");
+                return Records.Unknown; // there, but not as this build reads it (or the database did not answer)
+            }
+            catch (Exception) { return Records.None; }
+        }
+    }
+
+    private async Task<string?> WeakInitialPasswordAsync(AccountsOptions.InitialAccount initial)
+    {
+        if (string.IsNullOrEmpty(initial.Password)) return "Accounts:InitialCoordinator:Password is missing.";
+        var probe = new ChatUser { UserName = initial.UserName };
+        foreach (var v in users.PasswordValidators)
+        {
+            var r = await v.ValidateAsync(users, probe, initial.Password);
+            if (!r.Succeeded) return "Accounts:InitialCoordinator:Password is too weak: " + string.Join(" ", r.Errors.Select(e => e.Description));
+        }
+        return null;
+    }
+
     /// <summary>
     /// A database first made by <c>dotnet run</c> (Development) keeps its demo accounts: outside Development the start
     /// stops while any of them still has its public password.
     /// </summary>
-    private async Task RefuseDemoPasswordsAsync()
+    private async Task<string?> OpenDemoPasswordsAsync()
     {
         var open = new List<string>();
         foreach (var a in DemoAccounts)
             if (await users.FindByNameAsync(a.UserName) is { } u && !u.Disabled && await users.CheckPasswordAsync(u, a.Password))
                 open.Add(a.UserName);
-        if (open.Count > 0)
-            throw new InvalidOperationException(
-                $"The account(s) {string.Join(", ", open)} still have the public demo password. Outside Development that would let " +
-                "anyone in. Sign in as a coordinator in Development and set new passwords (or disable the accounts) at " +
-                "/console/accounts, or start with a new records database.");
+        return open.Count == 0 ? null :
+            $"The account(s) {string.Join(", ", open)} still have the public demo password. Outside Development that would let " +
+            "anyone in. Sign in as a coordinator in Development and set new passwords (or disable the accounts) at " +
+            "/console/accounts, or start with a new records database.";
     }
 
     /// <summary>Before schema 3, "disabled" was a lockout until the end of time: made its own state once.</summary>
@@ -93,17 +156,9 @@ public sealed class AccountSeeder(
     {
         var existing = await users.FindByNameAsync(initial.UserName!);
         if (existing is not null) return;
-        if (string.IsNullOrEmpty(initial.Password))
-            throw new InvalidOperationException("Accounts:InitialCoordinator:Password is missing.");
-        var probe = new ChatUser { UserName = initial.UserName };
-        foreach (var v in users.PasswordValidators)
-        {
-            var r = await v.ValidateAsync(users, probe, initial.Password);
-            if (!r.Succeeded)
-                throw new InvalidOperationException("Accounts:InitialCoordinator:Password is too weak: " +
-                                                    string.Join(" ", r.Errors.Select(e => e.Description)));
-        }
-        await EnsureUserAsync(initial.UserName!, initial.Password, initial.DisplayName ?? initial.UserName!,
+        if (await WeakInitialPasswordAsync(initial) is { } weak) throw new StartRefusedException(weak);
+        // The shown name reaches visitors (ChatStarted's expert.displayName): never the login name by default.
+        await EnsureUserAsync(initial.UserName!, initial.Password!, initial.DisplayName is { Length: > 0 } shown ? shown : DefaultDisplayName,
             Roles.Coordinator, Experiences.Victim, 1);
         logger.LogInformation("Initial coordinator account {UserName} created", initial.UserName);
     }

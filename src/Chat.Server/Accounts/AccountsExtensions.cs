@@ -13,7 +13,7 @@ public static class AccountsExtensions
         services.AddTwoFactor(env);
         // Sign-in cookies stay valid across restarts (and, with a shared folder, across nodes).
         var keys = config["DataProtection:KeysPath"] is { Length: > 0 } k ? k : "data/keys";
-        var protection = services.AddDataProtection().SetApplicationName("chat").PersistKeysToFileSystem(new DirectoryInfo(keys));
+        var protection = services.AddDataProtection().SetApplicationName("chat").PersistKeysToOwnerOnlyFolder(keys); // 0700, keys 0600
         // The keys protect every session: encrypted at rest with a certificate when the deployment gives one.
         if (config["DataProtection:CertificatePath"] is { Length: > 0 } certificate)
             protection.ProtectKeysWithCertificate(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(

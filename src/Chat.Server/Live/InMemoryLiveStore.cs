@@ -386,4 +386,6 @@ public sealed record LiveSnapshot(
     public IReadOnlyDictionary<string, Abuse.WindowCount>? Counts { get; init; }
     /// <summary>The console's sign-in sessions (by the hash of their keys), so nobody is signed out by a planned restart.</summary>
     public IReadOnlyList<Accounts.KeptSession>? SignIns { get; init; }
+    /// <summary>When the file was written (inside the protected payload): an older copy put back is refused.</summary>
+    public DateTimeOffset? WrittenAt { get; init; }
 }

@@ -11,8 +11,10 @@ namespace Chat.Server.Live;
 /// (queue, running chats and their messages, experts' presence) is written to one file, encrypted with Data Protection;
 /// at the next start it is read back before any connection is taken and the file is deleted at once. Visitors keep
 /// their place and running chats go on when both sides reconnect (the clients reconnect and Resume / GetState by
-/// themselves). Never left behind: a file that cannot be read (other keys, damaged) is deleted too, and what it held
-/// expires as it would have in memory (the grace periods count from the restart).
+/// themselves). Never left behind: a file that cannot be read (other keys, damaged) is deleted too. The file carries the
+/// time it was written (inside the protected payload) and is refused when older than <c>Chat:GracePeriod</c>; the
+/// timeouts of what it held count from that time, so an old copy put back cannot bring a chat (or its transcript) back.
+/// File 0600, folder 0700 (Storage/OwnerOnlyFiles.cs).
 /// </summary>
 public sealed class LiveStateFile(
     InMemoryLiveStore store,
@@ -67,6 +69,7 @@ public sealed class LiveStateFile(
             Blocks = (abuse as Abuse.InMemoryAbuseStore)?.ExportBlocks(),
             Counts = (abuse as Abuse.InMemoryAbuseStore)?.ExportCounts(now),
             SignIns = signIns.Export(), // the console stays signed in across the restart
+            WrittenAt = now,
         };
         // The per-address limits count too: a script must not get a fresh hour of starts from a restart.
         var startsThisHour = snapshot.StartsByAddress.Values.Any(starts => starts.Any(t => t > now.AddHours(-1)));
@@ -76,9 +79,9 @@ public sealed class LiveStateFile(
         try
         {
             var bytes = protection.CreateProtector(Purpose).Protect(JsonSerializer.SerializeToUtf8Bytes(snapshot, RedisLiveStore.Json));
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            Storage.OwnerOnlyFiles.CreateFolder(System.IO.Path.GetDirectoryName(path)!);
             var temp = path + ".tmp";
-            File.WriteAllBytes(temp, bytes);
+            Storage.OwnerOnlyFiles.Write(temp, bytes); // 0600 from the start
             File.Move(temp, path, overwrite: true); // whole or not at all
             logger.LogInformation("Live state kept for the restart: {Sessions} chats, {Experts} experts", snapshot.Sessions.Count, snapshot.Experts.Count);
         }
@@ -111,12 +114,19 @@ public sealed class LiveStateFile(
         }
         if (snapshot is null) return 0;
         var now = time.GetUtcNow();
-        // Nobody is connected yet: every grace (a visitor's reconnect, an expert's) counts from now.
+        // A copy older than the grace period (or from before the file carried its time) is refused: put back later, it
+        // would bring ended chats and their transcripts back.
+        if (snapshot.WrittenAt is not { } written || written < now - options.Value.GracePeriod || written > now + TimeSpan.FromMinutes(5))
+        {
+            logger.LogWarning("The kept live state is too old (older than Chat:GracePeriod) and is deleted");
+            return 0;
+        }
+        // Nobody has been connected since it was written: every grace (a visitor's reconnect, an expert's) counts from then.
         store.Import(snapshot with
         {
-            Experts = snapshot.Experts.Select(e => e with { Connected = false, ChangedAt = now }).ToList(),
+            Experts = snapshot.Experts.Select(e => e with { Connected = false, ChangedAt = written }).ToList(),
         });
-        connections.Restored(snapshot.Sessions.Where(s => s.State != ChatState.Ended).Select(s => s.SessionId), now);
+        connections.Restored(snapshot.Sessions.Where(s => s.State != ChatState.Ended).Select(s => s.SessionId), written);
         if (snapshot.AddressKeys is { } keys) (addressKeys as Abuse.InMemoryAddressKeys)?.Import(keys);
         foreach (var block in snapshot.Blocks?.Where(b => b.Until > now) ?? []) abuse.AddBlockAsync(block).GetAwaiter().GetResult();
         if (snapshot.Counts is { } counts) (abuse as Abuse.InMemoryAbuseStore)?.ImportCounts(counts, now);

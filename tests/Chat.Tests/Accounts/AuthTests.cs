@@ -54,7 +54,7 @@ public sealed class AuthTests : IAsyncLifetime
     public async Task LogoutEndsTheSession()
     {
         var client = await _app.ExpertClientAsync(1);
-        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync("/api/auth/logout", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostEmptyJsonAsync("/api/auth/logout")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/auth/me")).StatusCode);
     }
 

@@ -19,7 +19,7 @@ public sealed class TwoFactorTests : IAsyncLifetime
 
     public static async Task<string> SetUpAsync(HttpClient client)
     {
-        var r = await client.PostAsync("/api/auth/two-factor/setup", null);
+        var r = await client.PostEmptyJsonAsync("/api/auth/two-factor/setup");
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         return (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!;
     }
@@ -53,7 +53,7 @@ public sealed class TwoFactorTests : IAsyncLifetime
     public async Task SetUpGivesABase32SecretAnOtpauthUriWithIssuerAndAnSvgQrCode()
     {
         var client = await _app.ExpertClientAsync(1);
-        var r = await client.PostAsync("/api/auth/two-factor/setup", null);
+        var r = await client.PostEmptyJsonAsync("/api/auth/two-factor/setup");
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         var body = await r.Content.ReadFromJsonAsync<JsonElement>();
         var secret = body.GetProperty("secret").GetString()!;
@@ -77,7 +77,7 @@ public sealed class TwoFactorTests : IAsyncLifetime
     [Fact]
     public async Task SetUpNeedsASignedInAccount()
     {
-        var r = await _app.CreateClient().PostAsync("/api/auth/two-factor/setup", null);
+        var r = await _app.CreateClient().PostEmptyJsonAsync("/api/auth/two-factor/setup");
         Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode);
     }
 
@@ -116,7 +116,7 @@ public sealed class TwoFactorTests : IAsyncLifetime
         Assert.NotEqual(first, second);
         await AssertCodeProblemAsync(await client.PostAsJsonAsync("/api/auth/two-factor/enable", new { code = Code(first) }));
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/auth/two-factor/enable", new { code = Code(second) })).StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsync("/api/auth/two-factor/setup", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await client.PostEmptyJsonAsync("/api/auth/two-factor/setup")).StatusCode);
     }
 
     [Fact]

@@ -430,8 +430,8 @@ public sealed class AttackTests : IAsyncLifetime
         var coordinator = await f.CoordinatorAsync();
         var listed = await coordinator.GetFromJsonAsync<JsonElement>("/api/blocks");
         var row = listed.EnumerateArray().Single(b => b.GetProperty("id").GetString() == block.BlockId);
-        var lifted = await coordinator.DeleteAsync($"/api/blocks/{block.BlockId}");
-        var liftedAgain = await coordinator.DeleteAsync($"/api/blocks/{block.BlockId}");
+        var lifted = await coordinator.DeleteJsonAsync($"/api/blocks/{block.BlockId}");
+        var liftedAgain = await coordinator.DeleteJsonAsync($"/api/blocks/{block.BlockId}");
         await using var afterLift = await f.VisitorAsync("203.0.113.100");
         var allowed = await afterLift.StartAsync();
         using var asExpert = new HttpClient { BaseAddress = new Uri(f.BaseUrl) };

@@ -62,7 +62,7 @@ public sealed class RedisAttackTests(RedisServer redis) : IAsyncLifetime
         using var coordinatorA = await _a.CoordinatorAsync();
         var listedOnA = (await coordinatorA.GetFromJsonAsync<JsonElement>("/api/blocks")).GetArrayLength();
         using var coordinatorB = await _b.CoordinatorAsync();
-        var lift = await coordinatorB.DeleteAsync($"/api/blocks/{block.BlockId}");
+        var lift = await coordinatorB.DeleteJsonAsync($"/api/blocks/{block.BlockId}");
         await using var after = await _a.VisitorAsync("203.0.113.200");
         var allowed = await after.StartAsync();
         AttackTable.Row("Redis mode, two nodes: visitor on node A blocked by an expert on node B, starts again on A and on B",

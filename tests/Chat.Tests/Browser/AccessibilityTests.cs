@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Chat.Tests.Infrastructure;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -185,6 +186,6 @@ public sealed class AccessibilityTests(BrowserFixture f, ITestOutputHelper outpu
         var coordinator = await f.App.CoordinatorClientAsync();
         var blocks = await coordinator.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/blocks");
         foreach (var b in blocks.EnumerateArray())
-            (await coordinator.DeleteAsync($"/api/blocks/{b.GetProperty("id").GetString()}")).EnsureSuccessStatusCode();
+            (await coordinator.DeleteJsonAsync($"/api/blocks/{b.GetProperty("id").GetString()}")).EnsureSuccessStatusCode();
     }
 }

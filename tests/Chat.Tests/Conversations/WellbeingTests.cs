@@ -182,8 +182,8 @@ public abstract class WellbeingTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, (await (await _app.ExpertClientAsync(1)).GetAsync("/api/debriefs")).StatusCode);
 
         var id = item.GetProperty("id").GetInt64();
-        Assert.Equal(HttpStatusCode.NoContent, (await coordinator.DeleteAsync($"/api/debriefs/{id}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await coordinator.DeleteAsync($"/api/debriefs/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await coordinator.DeleteJsonAsync($"/api/debriefs/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await coordinator.DeleteJsonAsync($"/api/debriefs/{id}")).StatusCode);
         Assert.Empty((await coordinator.GetFromJsonAsync<JsonElement>("/api/debriefs")).EnumerateArray());
     }
 

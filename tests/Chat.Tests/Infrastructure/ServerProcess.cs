@@ -94,6 +94,41 @@ public sealed class ServerProcess : IAsyncDisposable
         return new ServerProcess(p, $"http://127.0.0.1:{port}", output, watchers);
     }
 
+    /// <summary>
+    /// Runs Chat.Server until it exits by itself (a refused start), with <paramref name="environment"/> over the test
+    /// defaults (Development unless it says otherwise): its exit code and every line it wrote, stdout and stderr.
+    /// </summary>
+    public static async Task<(int ExitCode, IReadOnlyList<string> Output)> RunToExitAsync(IDictionary<string, string> environment, TimeSpan timeout)
+    {
+        var root = RepoRoot();
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var serverDir = Path.Combine(root, "src", "Chat.Server");
+        var psi = new ProcessStartInfo("dotnet", $"\"{Path.Combine(serverDir, "bin", configuration, "net10.0", "Chat.Server.dll")}\" --urls http://127.0.0.1:{FreePort()}")
+        {
+            WorkingDirectory = serverDir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var p = new Process { StartInfo = psi };
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        p.Start();
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        try
+        {
+            await p.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            p.Kill(entireProcessTree: true);
+            throw new InvalidOperationException("Chat.Server did not exit by itself:\n" + string.Join("\n", output));
+        }
+        p.WaitForExit(); // the end of its output too
+        return (p.ExitCode, output.ToList());
+    }
+
     /// <summary>Completes when the process writes (or has written) a line on stdout that <paramref name="match"/> accepts.</summary>
     public Task WaitForLineAsync(Func<string, bool> match, TimeSpan timeout)
     {

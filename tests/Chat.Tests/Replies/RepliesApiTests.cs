@@ -33,8 +33,8 @@ public abstract class RepliesApiTests : RecordsProviderTests
         Assert.Equal("Even pauze", mine.GetProperty("title").GetString());
         Assert.Equal("Ik ben er over twee minuten weer.", mine.GetProperty("text").GetString());
 
-        Assert.Equal(HttpStatusCode.NoContent, (await coordinator.DeleteAsync($"/api/replies/{id}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await coordinator.DeleteAsync($"/api/replies/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await coordinator.DeleteJsonAsync($"/api/replies/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await coordinator.DeleteJsonAsync($"/api/replies/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await coordinator.PutAsJsonAsync($"/api/replies/{id}", new { title = "x", text = "y", language = "nl" })).StatusCode);
         Assert.Equal(seeded, (await expert.GetFromJsonAsync<JsonElement>("/api/replies")).GetArrayLength());
     }
@@ -61,10 +61,10 @@ public abstract class RepliesApiTests : RecordsProviderTests
         var referral = new { name = "Huisarts", kind = "general-practitioner", phone = "112", url = "", hours = "", description = "" };
         Assert.Equal(HttpStatusCode.Forbidden, (await expert.PostAsJsonAsync("/api/replies", reply)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await expert.PutAsJsonAsync("/api/replies/1", reply)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await expert.DeleteAsync("/api/replies/1")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await expert.DeleteJsonAsync("/api/replies/1")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await expert.PostAsJsonAsync("/api/referrals", referral)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await expert.PutAsJsonAsync("/api/referrals/1", referral)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await expert.DeleteAsync("/api/referrals/1")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await expert.DeleteJsonAsync("/api/referrals/1")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await expert.GetAsync("/api/referrals")).StatusCode);
 
         var anonymous = App.CreateClient(new() { AllowAutoRedirect = false });
@@ -88,8 +88,8 @@ public abstract class RepliesApiTests : RecordsProviderTests
         Assert.Equal("https://www.slachtofferhulp.nl", sh.GetProperty("url").GetString());
 
         // Deleted by the coordinator: not seeded again at the next start.
-        Assert.Equal(HttpStatusCode.NoContent, (await coordinator.DeleteAsync($"/api/referrals/{sh.GetProperty("id").GetInt64()}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await coordinator.DeleteAsync($"/api/referrals/{vt.GetProperty("id").GetInt64()}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await coordinator.DeleteJsonAsync($"/api/referrals/{sh.GetProperty("id").GetInt64()}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await coordinator.DeleteJsonAsync($"/api/referrals/{vt.GetProperty("id").GetInt64()}")).StatusCode);
         using (var scope = App.Services.CreateScope())
             await scope.ServiceProvider.GetRequiredService<RepliesSeeder>().SeedAsync();
         Assert.Equal(0, (await coordinator.GetFromJsonAsync<JsonElement>("/api/referrals")).GetArrayLength());
@@ -129,7 +129,7 @@ public abstract class RepliesApiTests : RecordsProviderTests
         Assert.Equal("0900-8844", (await Json(put)).GetProperty("phone").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, (await coordinator.PutAsJsonAsync($"/api/referrals/{id}", new { name = "Politie", kind = "nope", phone = "1" })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await coordinator.PutAsJsonAsync("/api/referrals/999999", new { name = "X", kind = "police", phone = "1" })).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await coordinator.DeleteAsync("/api/referrals/999999")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await coordinator.DeleteJsonAsync("/api/referrals/999999")).StatusCode);
     }
 }
 

@@ -110,7 +110,7 @@ public abstract class RosterApiTests : RecordsProviderTests
         var id = (await JsonAsync(await PlanAsync(coordinator, "expert1", "2027-03-18T19:00:00+01:00", "2027-03-18T22:00:00+01:00"))).GetProperty("id").GetInt64();
         var expert = await App.ExpertClientAsync(1);
         Assert.Equal(HttpStatusCode.Forbidden, (await PlanAsync(expert, "expert1", "2027-03-19T19:00:00+01:00", "2027-03-19T22:00:00+01:00")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await expert.DeleteAsync($"/api/roster/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await expert.DeleteJsonAsync($"/api/roster/{id}")).StatusCode);
         Assert.Equal(1, await CountAsync(expert));
         Assert.Equal(HttpStatusCode.Unauthorized, (await App.CreateClient().GetAsync("/api/roster")).StatusCode);
     }
@@ -122,17 +122,17 @@ public abstract class RosterApiTests : RecordsProviderTests
         var created = await JsonAsync(await PlanAsync(coordinator, "expert2", "2027-03-15T10:00:00+01:00", "2027-03-15T12:00:00+01:00", repeatWeeks: 3));
         var copies = created.GetProperty("copies").EnumerateArray().Select(c => c.GetProperty("id").GetInt64()).ToList();
 
-        var one = await coordinator.DeleteAsync($"/api/roster/{copies[0]}");
+        var one = await coordinator.DeleteJsonAsync($"/api/roster/{copies[0]}");
         Assert.Equal(HttpStatusCode.OK, one.StatusCode);
         Assert.Equal([copies[0]], (await JsonAsync(one)).GetProperty("deleted").EnumerateArray().Select(d => d.GetInt64()));
         Assert.Equal(3, await CountAsync(coordinator));
 
-        var rest = await coordinator.DeleteAsync($"/api/roster/{copies[1]}?series=true");
+        var rest = await coordinator.DeleteJsonAsync($"/api/roster/{copies[1]}?series=true");
         Assert.Equal([copies[1], copies[2]], (await JsonAsync(rest)).GetProperty("deleted").EnumerateArray().Select(d => d.GetInt64()));
         var left = await coordinator.GetFromJsonAsync<JsonElement>("/api/roster?from=2027-03-01&to=2027-05-01");
         Assert.Equal(created.GetProperty("id").GetInt64(), Assert.Single(left.EnumerateArray()).GetProperty("id").GetInt64());
 
-        var gone = await coordinator.DeleteAsync($"/api/roster/{copies[1]}");
+        var gone = await coordinator.DeleteJsonAsync($"/api/roster/{copies[1]}");
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
         Assert.Equal("application/problem+json", gone.Content.Headers.ContentType?.MediaType);
     }

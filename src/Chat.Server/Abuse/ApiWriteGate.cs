@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.Net.Http.Headers;
+
+namespace Chat.Server.Abuse;
+
+/// <summary>
+/// Every request that changes state under <c>/api</c> (POST, PUT, PATCH, DELETE) is JSON (<c>Content-Type:
+/// application/json</c>) or carries the antiforgery token; anything else answers 415 before an endpoint runs. A page
+/// of another site can send a form or a bodiless <c>fetch</c> (text/plain, form-encoded, no type at all) without
+/// asking, never a JSON request: so a body-less POST such as <c>/api/auth/logout</c> or <c>/two-factor/setup</c> cannot
+/// be fired from elsewhere, whatever the cookie's SameSite. The one exception is the quick exit's beacon
+/// <c>/api/visitor/leave</c> (text/plain by nature; anonymous, it ends only the chat whose token it carries).
+/// </summary>
+public sealed class ApiWriteGate(RequestDelegate next, IAntiforgery antiforgery, RefusalLog refusals)
+{
+    public const string Beacon = "/api/visitor/leave";
+
+    public async Task InvokeAsync(HttpContext http)
+    {
+        var request = http.Request;
+        if (!request.Path.StartsWithSegments("/api") || !ChangesState(request.Method) || request.Path.StartsWithSegments(Beacon)
+            || IsJson(request.ContentType) || await antiforgery.IsRequestValidAsync(http))
+        {
+            await next(http);
+            return;
+        }
+        refusals.Refused(http.Connection.Id, "not-json", (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "/api");
+        http.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+    }
+
+    private static bool ChangesState(string method) =>
+        HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method);
+
+    /// <summary>application/json (with a charset or not); not text/plain, forms or a missing type.</summary>
+    public static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var type) &&
+        type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+}
+
+public static class ApiWriteGateExtensions
+{
+    /// <summary>After authentication: the antiforgery token is bound to the signed-in user.</summary>
+    public static IApplicationBuilder UseApiWriteGate(this IApplicationBuilder app) => app.UseMiddleware<ApiWriteGate>();
+}
