@@ -52,8 +52,9 @@ public sealed class ServerProcess : IAsyncDisposable
     };
 
     /// <param name="dll">Another ASP.NET Core program to run instead of Chat.Server (the benchmark's relay server).</param>
+    /// <param name="workingDirectory">The folder it is started from (default: the server's project folder).</param>
     public static async Task<ServerProcess> StartAsync(IDictionary<string, string> environment, int? port = null,
-        string? dll = null, string extraArgs = "")
+        string? dll = null, string extraArgs = "", string? workingDirectory = null)
     {
         port ??= FreePort();
         var root = RepoRoot();
@@ -62,7 +63,7 @@ public sealed class ServerProcess : IAsyncDisposable
         dll ??= Path.Combine(serverDir, "bin", configuration, "net10.0", "Chat.Server.dll");
         var psi = new ProcessStartInfo("dotnet", $"\"{dll}\" {extraArgs} --urls http://127.0.0.1:{port}")
         {
-            WorkingDirectory = serverDir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? serverDir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
