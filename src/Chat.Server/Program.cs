@@ -45,6 +45,7 @@ app.UseSecurityHeaders();
 app.UseSiteRewrites();                                       // /widget.js, /widget/, /demo
 app.UseRouting();
 app.UseRateLimiter();
+app.UseHubShutdown();                                        // hub requests counted: a planned stop closes them with a close frame
 app.UseHubGate();                                            // hubs: origin check, connections per address
 app.UseAuthentication();
 app.UseAuthorization();
