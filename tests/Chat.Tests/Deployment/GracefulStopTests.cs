@@ -28,10 +28,10 @@ public sealed class GracefulStopTests(RedisServer redis)
     }
 
     /// <summary>A WebSocket on which the SignalR JSON handshake is done, as the browser clients open it.</summary>
-    public static async Task<ClientWebSocket> HandshakeAsync(Uri uri)
+    public static async Task<ClientWebSocket> HandshakeAsync(Uri uri, HttpMessageInvoker? invoker = null)
     {
         var ws = new ClientWebSocket();
-        await ws.ConnectAsync(uri, CancellationToken.None);
+        await ws.ConnectAsync(uri, invoker, CancellationToken.None);
         await ws.SendAsync(Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e"), WebSocketMessageType.Text, true, CancellationToken.None);
         var buffer = new byte[4096];
         var answer = await ws.ReceiveAsync(buffer, CancellationToken.None);
