@@ -29,17 +29,19 @@ public sealed class NginxServer : IAsyncDisposable
     }
 
     /// <summary>The deploy/nginx.conf of this repository, adapted to the test's ports.</summary>
-    public static string Config(int listen, int chat1, int chat2)
+    public static string Config(int listen, int chat1, int chat2) => Adapt("nginx.conf",
+        ("listen 8080;", $"listen 127.0.0.1:{listen};"), ("chat1:8080", $"127.0.0.1:{chat1}"), ("chat2:8080", $"127.0.0.1:{chat2}"));
+
+    /// <summary>A file of the repository's deploy/ folder with these texts replaced (each must be there).</summary>
+    public static string Adapt(string file, params (string From, string To)[] replacements)
     {
-        var text = File.ReadAllText(Path.Combine(ServerProcess.RepoRoot(), "deploy", "nginx.conf"));
-        string Replace(string s, string from, string to)
+        var text = File.ReadAllText(Path.Combine(ServerProcess.RepoRoot(), "deploy", file));
+        foreach (var (from, to) in replacements)
         {
-            Assert.Contains(from, s); // the file still has what the test adapts: otherwise it tests something else
-            return s.Replace(from, to);
+            Assert.Contains(from, text); // the file still has what the test adapts: otherwise it tests something else
+            text = text.Replace(from, to);
         }
-        text = Replace(text, "listen 8080;", $"listen 127.0.0.1:{listen};");
-        text = Replace(text, "chat1:8080", $"127.0.0.1:{chat1}");
-        return Replace(text, "chat2:8080", $"127.0.0.1:{chat2}");
+        return text;
     }
 
     public static async Task<NginxServer> StartAsync(string config, int port)
