@@ -25,7 +25,15 @@ public sealed class HubShutdown(IHostApplicationLifetime lifetime, ILogger<HubSh
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
         _connections[context.Context.ConnectionId] = context.Context;
-        await next(context);
+        try
+        {
+            await next(context);
+        }
+        catch
+        {
+            _connections.TryRemove(context.Context.ConnectionId, out _); // refused: SignalR calls no OnDisconnectedAsync
+            throw;
+        }
         // Opened while the stop was already closing the others: close this one too.
         if (lifetime.ApplicationStopping.IsCancellationRequested) Close(context.Context);
     }

@@ -8,6 +8,7 @@ using Chat.Tests.Infrastructure;
 namespace Chat.Tests.Deployment;
 
 /// <summary>The other files of deploy/: the TLS example runs in Debian's nginx, the systemd unit has the compose file's settings.</summary>
+[Collection(RedisCollection.Name)] // one server process at a time with the other process tests: a 2-core machine
 public sealed class DeployFilesTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "chat-deploy", Guid.NewGuid().ToString("n"));

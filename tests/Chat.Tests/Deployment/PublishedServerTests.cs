@@ -12,6 +12,7 @@ namespace Chat.Tests.Deployment;
 /// Production, started from another folder. It finds its own files (appsettings.json, the widget and the console)
 /// and keeps its data (relative paths) in its own folder, not in the folder it was started from.
 /// </summary>
+[Collection(RedisCollection.Name)] // one server process at a time with the other process tests: a 2-core machine
 public sealed class PublishedServerTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "chat-published", Guid.NewGuid().ToString("n"));

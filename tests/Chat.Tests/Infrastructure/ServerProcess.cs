@@ -91,7 +91,16 @@ public sealed class ServerProcess : IAsyncDisposable
         p.Start();
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
-        await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        try
+        {
+            await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            // Not left running (and loading the machine) after the test gave up on it.
+            p.Kill(entireProcessTree: true);
+            throw;
+        }
         return new ServerProcess(p, $"http://127.0.0.1:{port}", output, watchers);
     }
 
