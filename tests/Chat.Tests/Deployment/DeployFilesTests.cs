@@ -51,6 +51,17 @@ public sealed class DeployFilesTests : IDisposable
     }
 
     [Fact]
+    public async Task TheLoadBalancerConfigurationAsCommittedPassesNginxsOwnCheck()
+    {
+        // Unchanged: the names chat1/chat2 with Docker's resolver, as the compose file runs it (the other tests put addresses in).
+        var (ok, output) = await NginxServer.TestConfigAsync(NginxServer.Adapt("nginx.conf"));
+        Assert.True(ok, output);
+        var (okTls, outputTls) = await NginxServer.TestConfigAsync(NginxServer.Adapt("nginx-tls.conf", ("/etc/nginx/tls/", "/nonexistent/")));
+        Assert.False(okTls); // the certificate is read at the check: the file's TLS part is really there
+        Assert.Contains("/nonexistent/fullchain.pem", outputTls);
+    }
+
+    [Fact]
     public void TheSystemdUnitSetsEverySettingTheComposeFileGivesTheNodes()
     {
         var root = ServerProcess.RepoRoot();
