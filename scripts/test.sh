@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: unit, integration, hub and browser end-to-end.
 # Installs what a fresh Debian machine lacks: Chromium (browser tests), redis-server and postgresql (Redis-mode and
-# PostgreSQL-records tests; the tests start their own servers on free ports, never the system services) and the npm
-# packages (via the build).
+# PostgreSQL-records tests; the tests start their own servers on free ports, never the system services), nginx and
+# docker-compose (deployment tests) and the npm packages (via the build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +11,10 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || need_apt+=(redis-server)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+# The deployment tests (tests/Chat.Tests/Deployment): nginx from deploy/nginx.conf in front of two nodes, and
+# `docker-compose config` on docker-compose.yml (no Docker engine needed).
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need_apt+=(nginx)
+command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing ${need_apt[*]} from Debian packages..."
   if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi

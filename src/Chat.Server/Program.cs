@@ -11,7 +11,7 @@ using Chat.Server.Storage;
 using Chat.Server.Wellbeing;
 using Chat.Server.Widget;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(ContentRoot.Options(args)); // the app's own folder, wherever it is started from
 
 builder.AddChatLogging();                                    // Serilog to the console (text or compact JSON), through the privacy sink (Abuse/LogHygiene)
 builder.Services.AddSingleton(TimeProvider.System);
@@ -45,6 +45,7 @@ app.UseSecurityHeaders();
 app.UseSiteRewrites();                                       // /widget.js, /widget/, /demo
 app.UseRouting();
 app.UseRateLimiter();
+app.UseHubShutdown();                                        // hub requests counted: a planned stop closes them with a close frame
 app.UseHubGate();                                            // hubs: origin check, connections per address
 app.UseAuthentication();
 app.UseAuthorization();

@@ -1,5 +1,3 @@
-using Chat.Server.Scaleout;
-using Chat.Server.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -18,9 +16,9 @@ public static class OperationsExtensions
     /// </summary>
     public static IServiceCollection AddOperations(this IServiceCollection services, IConfiguration config)
     {
-        var health = services.AddHealthChecks().AddDbContextCheck<RecordsDbContext>("records", tags: [Ready]);
-        if (!string.IsNullOrWhiteSpace(config.GetConnectionString("Redis")))
-            health.AddRedis(sp => sp.GetRequiredService<RedisConnection>().Multiplexer, "redis", tags: [Ready]);
+        // Each with its own time-out (ReadinessChecks): /health/ready answers within 2 s even when Redis or the database hangs.
+        var health = services.AddHealthChecks().AddRecordsCheck([Ready]);
+        if (!string.IsNullOrWhiteSpace(config.GetConnectionString("Redis"))) health.AddRedisCheck([Ready]);
 
         services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section)
             .Validate(o => o.AllowedNetworks.All(n => System.Net.IPNetwork.TryParse(n, out _)),
@@ -35,9 +33,20 @@ public static class OperationsExtensions
             // The standard variable names the collector; without it nothing leaves the process.
             if (!string.IsNullOrWhiteSpace(config["OTEL_EXPORTER_OTLP_ENDPOINT"])) m.AddOtlpExporter();
         });
+        // A planned stop closes the hub connections with a close frame (HubShutdown).
+        services.AddSingleton<HubShutdown>();
+        services.AddHostedService(sp => sp.GetRequiredService<HubShutdown>());
+        services.Configure<Microsoft.AspNetCore.SignalR.HubOptions>(o => Microsoft.AspNetCore.SignalR.HubOptionsExtensions.AddFilter<HubShutdown>(o));
         // The gauges are created with the meter: make sure it exists before the first scrape or export.
         services.AddHostedService<MetricsStarter>();
         return services;
+    }
+
+    /// <summary>Counts the hub requests, so a planned stop can wait for their close handshakes (<see cref="HubShutdown"/>).</summary>
+    public static IApplicationBuilder UseHubShutdown(this IApplicationBuilder app)
+    {
+        var shutdown = app.ApplicationServices.GetRequiredService<HubShutdown>();
+        return app.Use((http, next) => shutdown.TrackAsync(http, next));
     }
 
     /// <summary><c>/metrics</c> answers only callers in <see cref="MetricsOptions.AllowedNetworks"/> (404 for anyone else).</summary>

@@ -13,6 +13,8 @@ public sealed class RedisServer : IAsyncLifetime
     private Process? _process;
     public int Port { get; } = ServerProcess.FreePort();
     public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false";
+    /// <summary>The running redis-server's process id (to pause it with SIGSTOP, say), or null while it is stopped.</summary>
+    public int? ProcessId => _process?.Id;
 
     public Task InitializeAsync()
     {

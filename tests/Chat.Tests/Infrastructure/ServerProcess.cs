@@ -52,8 +52,9 @@ public sealed class ServerProcess : IAsyncDisposable
     };
 
     /// <param name="dll">Another ASP.NET Core program to run instead of Chat.Server (the benchmark's relay server).</param>
+    /// <param name="workingDirectory">The folder it is started from (default: the server's project folder).</param>
     public static async Task<ServerProcess> StartAsync(IDictionary<string, string> environment, int? port = null,
-        string? dll = null, string extraArgs = "")
+        string? dll = null, string extraArgs = "", string? workingDirectory = null)
     {
         port ??= FreePort();
         var root = RepoRoot();
@@ -62,7 +63,7 @@ public sealed class ServerProcess : IAsyncDisposable
         dll ??= Path.Combine(serverDir, "bin", configuration, "net10.0", "Chat.Server.dll");
         var psi = new ProcessStartInfo("dotnet", $"\"{dll}\" {extraArgs} --urls http://127.0.0.1:{port}")
         {
-            WorkingDirectory = serverDir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? serverDir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
@@ -90,7 +91,16 @@ public sealed class ServerProcess : IAsyncDisposable
         p.Start();
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
-        await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        try
+        {
+            await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            // Not left running (and loading the machine) after the test gave up on it.
+            p.Kill(entireProcessTree: true);
+            throw;
+        }
         return new ServerProcess(p, $"http://127.0.0.1:{port}", output, watchers);
     }
 
@@ -187,7 +197,7 @@ public sealed class ServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Chat.sln"))) dir = dir.Parent;
