@@ -84,16 +84,16 @@ public sealed class ServerSessionTests : IAsyncLifetime
         var stranger = await SignInAsync("expert2", "Demo-Expert-2");
         var thereId = await CurrentIdAsync(there);
 
-        Assert.Equal(HttpStatusCode.NotFound, (await stranger.DeleteAsync($"/api/auth/sessions/{thereId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.DeleteJsonAsync($"/api/auth/sessions/{thereId}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await there.GetAsync("/api/auth/me")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await here.DeleteAsync("/api/auth/sessions/bestaat-niet")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await here.DeleteJsonAsync("/api/auth/sessions/bestaat-niet")).StatusCode);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await here.DeleteAsync($"/api/auth/sessions/{thereId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await here.DeleteJsonAsync($"/api/auth/sessions/{thereId}")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await there.GetAsync("/api/auth/me")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await here.GetAsync("/api/auth/me")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await stranger.GetAsync("/api/auth/me")).StatusCode);
         Assert.Single(await SessionsAsync(here));
-        Assert.Equal(HttpStatusCode.NotFound, (await here.DeleteAsync($"/api/auth/sessions/{thereId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await here.DeleteJsonAsync($"/api/auth/sessions/{thereId}")).StatusCode);
     }
 
     [Fact]

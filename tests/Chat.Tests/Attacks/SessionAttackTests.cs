@@ -138,7 +138,7 @@ public sealed class RedisSessionAttackTests(RedisServer redis) : IAsyncLifetime
 
         var sessions = (await here.GetFromJsonAsync<JsonElement>("/api/auth/sessions")).EnumerateArray().ToList();
         var theirs = sessions.Single(s => !s.GetProperty("current").GetBoolean()).GetProperty("id").GetString();
-        Assert.Equal(HttpStatusCode.NoContent, (await here.DeleteAsync($"/api/auth/sessions/{theirs}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await here.DeleteJsonAsync($"/api/auth/sessions/{theirs}")).StatusCode);
         await closed.Task.WaitAsync(Inbox.Timeout);
         using var copy = SessionAttackTests.Client(_b.BaseUrl, cookie);
         Assert.Equal(HttpStatusCode.Unauthorized, (await copy.GetAsync("/api/auth/me")).StatusCode);
