@@ -69,6 +69,9 @@ public sealed class LiveStateFreshnessTests : IDisposable
         await using var third = App(TimeSpan.FromMinutes(16));
         var again = await ResumeAsync(third, token);
         var refusedLines = third.Logs.Lines.Where(l => l.Contains("live state", StringComparison.OrdinalIgnoreCase) && l.Contains("too old")).ToList();
+        Attacks.AttackTable.Row("embedded mode: an older live-state.bin put back (16 minutes old, grace 15), then the old resume token",
+            "the file is refused and deleted; the token reads nothing",
+            $"file left: {File.Exists(State)}; refusal lines {refusedLines.Count}; resume {again.GetProperty("status").GetString()} with {again.GetProperty("messages").GetArrayLength()} message(s)");
         Assert.False(File.Exists(State), "the refused copy is deleted");
         Assert.Single(refusedLines);
         Assert.DoesNotContain("Dit mag", refusedLines[0]);
@@ -110,6 +113,9 @@ public sealed class LiveStateFreshnessTests : IDisposable
         await KeepARunningChatAsync(TimeSpan.Zero); // creates the records (WAL) and a key, signs in, keeps the live state
         var db = Path.Combine(_dir, "chat.db");
         var made = new[] { db, State }.Concat(new[] { db + "-wal", db + "-shm" }.Where(File.Exists)).Concat(Directory.GetFiles(keys)).ToList();
+        Attacks.AttackTable.Row("file modes of the records, the live state and the keys (an old key left 0644 by an older version)",
+            "0600 files, 0700 keys folder, set at start",
+            string.Join(", ", made.Select(f => $"{Path.GetFileName(f)} {Convert.ToString((int)File.GetUnixFileMode(f), 8)}")) + $"; keys/ {Convert.ToString((int)File.GetUnixFileMode(keys), 8)}");
         Assert.Contains(Directory.GetFiles(keys), k => k != oldKey); // the framework wrote its key
         Assert.All(made, f => Assert.True(File.GetUnixFileMode(f) == file, $"{Path.GetFileName(f)}: {File.GetUnixFileMode(f)}"));
         Assert.Equal(folder, File.GetUnixFileMode(keys));
