@@ -47,6 +47,7 @@ app.UseRouting();
 app.UseRateLimiter();
 app.UseHubShutdown();                                        // hub requests counted: a planned stop closes them with a close frame
 app.UseHubGate();                                            // hubs: origin check, connections per address
+ServerSessions.UseNewSessionKeyOnSignIn(app);                 // a sign-in always gets a new session key (no session fixation)
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseApiWriteGate();                                       // /api writes: JSON or the antiforgery token, else 415 (the quick exit's beacon aside)

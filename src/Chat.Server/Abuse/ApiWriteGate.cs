@@ -11,7 +11,8 @@ namespace Chat.Server.Abuse;
 /// be fired from elsewhere, whatever the cookie's SameSite. The one exception is the quick exit's beacon
 /// <c>/api/visitor/leave</c> (text/plain by nature; anonymous, it ends only the chat whose token it carries).
 /// </summary>
-public sealed class ApiWriteGate(RequestDelegate next, IAntiforgery antiforgery, RefusalLog refusals)
+public sealed class ApiWriteGate(RequestDelegate next, IAntiforgery antiforgery, RefusalLog refusals,
+    Microsoft.Extensions.Options.IOptions<AntiforgeryOptions> antiforgeryOptions)
 {
     public const string Beacon = "/api/visitor/leave";
 
@@ -19,7 +20,8 @@ public sealed class ApiWriteGate(RequestDelegate next, IAntiforgery antiforgery,
     {
         var request = http.Request;
         if (!request.Path.StartsWithSegments("/api") || !ChangesState(request.Method) || request.Path.StartsWithSegments(Beacon)
-            || IsJson(request.ContentType) || await antiforgery.IsRequestValidAsync(http))
+            || IsJson(request.ContentType)
+            || (MayCarryToken(http) && await antiforgery.IsRequestValidAsync(http)))
         {
             await next(http);
             return;
@@ -27,6 +29,14 @@ public sealed class ApiWriteGate(RequestDelegate next, IAntiforgery antiforgery,
         refusals.Refused(http.Connection.Id, "not-json", (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "/api");
         http.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
     }
+
+    /// <summary>
+    /// The token in its header, or in a small form of a signed-in user (the token is bound to the user): nothing buffers
+    /// an anonymous caller's form, or a large one, before an endpoint runs.
+    /// </summary>
+    private bool MayCarryToken(HttpContext http) =>
+        (antiforgeryOptions.Value.HeaderName is { } header && http.Request.Headers.ContainsKey(header))
+        || (http.User.Identity?.IsAuthenticated == true && http.Request.HasFormContentType && http.Request.ContentLength is <= 16 * 1024);
 
     private static bool ChangesState(string method) =>
         HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method);

@@ -30,8 +30,9 @@ public static partial class LogHygiene
 
     // Candidates only: each is checked with IPAddress.TryParse before it is replaced. Every form of an address, taken
     // whole with its brackets and port: IPv4 (1.2.3.4:5080), IPv6 in all its compressed forms with a zone (fe80::1%eth0),
-    // IPv6 with an IPv4 tail (::ffff:127.0.0.1, IPv4-mapped), in brackets with a port ([::ffff:127.0.0.1]:5080).
-    [GeneratedRegex(@"(?<![\w.:])(?:\[(?<a>" + V6 + @")(?:%[\w.\-]+)?\](?::\d{1,5})?|(?<a>(?:[0-9A-Fa-f]{0,4}:){2,6}" + V4 + @")(?::\d{1,5})?|(?<a>" + V6 + @")(?:%[\w.\-]+)?|(?<a>" + V4 + @")(?::\d{1,5})?)(?![\w%]|[.:][0-9A-Za-z])")]
+    // IPv6 with an IPv4 tail (::ffff:127.0.0.1, IPv4-mapped), in brackets with a port ([::ffff:127.0.0.1]:5080), also right
+    // after a name and a colon (client:1.2.3.4, RemoteIp:2001:db8::1); never from inside another address.
+    [GeneratedRegex(@"(?<![\w.]|(?<![A-Za-z])[0-9A-Fa-f]{1,4}:|::)(?:\[(?<a>" + V6 + @")(?:%[\w.\-]+)?\](?::\d{1,5})?|(?<a>(?:[0-9A-Fa-f]{0,4}:){2,6}" + V4 + @")(?::\d{1,5})?|(?<a>" + V6 + @")(?:%[\w.\-]+)?|(?<a>" + V4 + @")(?::\d{1,5})?)(?![\w%]|[.:][0-9A-Za-z])")]
     private static partial Regex AddressLike();
 
     private const string V4 = @"\d{1,3}(?:\.\d{1,3}){3}";

@@ -120,7 +120,10 @@ public sealed class AccountSeeder(
         foreach (var v in users.PasswordValidators)
         {
             var r = await v.ValidateAsync(users, probe, initial.Password);
-            if (!r.Succeeded) return "Accounts:InitialCoordinator:Password is too weak: " + string.Join(" ", r.Errors.Select(e => e.Description));
+            // The reasons by code only: a description may quote words found in the password, and this line goes to the log.
+            if (!r.Succeeded)
+                return $"Accounts:InitialCoordinator:Password is too weak ({string.Join(", ", r.Errors.Select(e => e.Code))}): at least 12 " +
+                       "characters, not the user name, and hard to guess (a sentence, or four unrelated words).";
         }
         return null;
     }

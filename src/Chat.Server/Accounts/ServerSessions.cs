@@ -112,7 +112,39 @@ public abstract class ServerSessions(TimeProvider time, ChatNotifier notify, IOp
     public Task RemoveAsync(string key, CancellationToken cancellationToken) => RemoveAsync(key, null!, cancellationToken);
 
     /// <summary>Sign-out (and an expired or refused ticket): the session ends on every node.</summary>
-    public Task RemoveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken) => EndAsync(Hash(key));
+    public Task RemoveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken)
+    {
+        httpContext?.Items.Remove(ReadItem);
+        return EndAsync(Hash(key));
+    }
+
+    /// <summary>
+    /// A sign-in always gets a new session key: the cookie this browser sent (whoever's it was) is dropped from the request
+    /// before authentication reads it, and its session ends. Otherwise the cookie handler would keep the old key for the
+    /// new sign-in, and someone who copied that cookie earlier (on a shared office computer) would hold the next person's
+    /// session (session fixation).
+    /// </summary>
+    public static IApplicationBuilder UseNewSessionKeyOnSignIn(IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        var path = http.Request.Path;
+        if (HttpMethods.IsPost(http.Request.Method)
+            && (path.Equals("/api/auth/login", StringComparison.OrdinalIgnoreCase) || path.Equals("/console/login", StringComparison.OrdinalIgnoreCase)))
+        {
+            var cookies = http.RequestServices.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(IdentityConstants.ApplicationScheme);
+            var name = cookies.Cookie.Name!;
+            if (http.Request.Cookies.TryGetValue(name, out var value))
+            {
+                var key = cookies.TicketDataFormat.Unprotect(value)?.Principal?.FindFirst(SessionIdClaim)?.Value;
+                if (key is not null) await http.RequestServices.GetRequiredService<ServerSessions>().EndAsync(Hash(key));
+                var others = http.Request.Cookies.Where(c => c.Key != name).Select(c => $"{c.Key}={c.Value}");
+                http.Request.Headers.Cookie = string.Join("; ", others);
+            }
+        }
+        await next();
+    });
+
+    /// <summary>The claim in which the cookie handler keeps the session key (ASP.NET Core's name).</summary>
+    private const string SessionIdClaim = "Microsoft.AspNetCore.Authentication.Cookies-SessionId";
 
     // ---- The account's sessions ----------------------------------------------------------------------------------------
 

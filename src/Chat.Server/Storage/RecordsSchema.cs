@@ -10,7 +10,7 @@ namespace Chat.Server.Storage;
 /// </summary>
 public static class RecordsSchema
 {
-    public const int Current = 7;
+    public const int Current = 8;
 
     /// <summary>Tables a step adds: a database at an earlier version lacks them and is not taken for an early build's.</summary>
     private static readonly IReadOnlyDictionary<int, string[]> TablesAddedBy = new Dictionary<int, string[]>

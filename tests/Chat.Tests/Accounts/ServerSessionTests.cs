@@ -45,6 +45,35 @@ public sealed class ServerSessionTests : IAsyncLifetime
         Id((await SessionsAsync(client)).Single(s => s.GetProperty("current").GetBoolean()));
 
     [Fact]
+    public async Task ASignInInABrowserThatHeldAnotherSessionGetsANewKeyAndTheOldCookieIsDead()
+    {
+        // Session fixation on a shared office computer: A signed in, copied the cookie and left the browser signed in;
+        // B signs in in that browser. A's copy must not open B's session.
+        var plain = _app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
+        static string CookieOf(HttpResponseMessage r) => string.Join("; ", r.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+        var a = await plain.PostAsJsonAsync("/api/auth/login", new { userName = "expert1", password = "Demo-Expert-1" });
+        var copied = CookieOf(a);
+        using var asB = new HttpRequestMessage(HttpMethod.Post, "/api/auth/login") { Content = JsonContent.Create(new { userName = "expert2", password = "Demo-Expert-2" }) };
+        asB.Headers.Add("Cookie", copied);
+        var b = await plain.SendAsync(asB);
+        Assert.Equal(HttpStatusCode.OK, b.StatusCode);
+        var bCookie = CookieOf(b);
+        Assert.NotEqual(copied, bCookie);
+
+        async Task<HttpStatusCode> MeAsync(string cookie)
+        {
+            using var me = new HttpRequestMessage(HttpMethod.Get, "/api/auth/me");
+            me.Headers.Add("Cookie", cookie);
+            return (await plain.SendAsync(me)).StatusCode;
+        }
+        Assert.Equal(HttpStatusCode.Unauthorized, await MeAsync(copied)); // A's session ended with the new sign-in in its browser
+        using var meB = new HttpRequestMessage(HttpMethod.Get, "/api/auth/me");
+        meB.Headers.Add("Cookie", bCookie);
+        var who = await (await plain.SendAsync(meB)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("expert2", who.GetProperty("userName").GetString());
+    }
+
+    [Fact]
     public async Task TheListShowsEachSignInWithBrowserAndSystemAndTimesToTheHour()
     {
         var laptop = await SignInAsync("expert1", "Demo-Expert-1", FirefoxOnWindows);

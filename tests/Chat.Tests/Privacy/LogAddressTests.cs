@@ -12,6 +12,10 @@ public sealed class LogAddressTests
     [Theory]
     // IPv4, with a port, at the end of a sentence, in brackets and quotes.
     [InlineData("from 192.168.1.20 now", "from [address] now")]
+    [InlineData("client:1.2.3.4 dropped", "client:[address] dropped")]
+    [InlineData("ip:203.0.113.7", "ip:[address]")]
+    [InlineData("RemoteIp:2001:db8::1 gone", "RemoteIp:[address] gone")]
+    [InlineData("ClientId:198.51.100.9", "ClientId:[address]")]
     [InlineData("from 203.0.113.7:53422 now", "from [address] now")]
     [InlineData("client 198.51.100.23.", "client [address].")]
     [InlineData("ip=\"10.1.2.3\"", "ip=\"[address]\"")]

@@ -13,7 +13,9 @@ public sealed class LoginModel(IConsoleAccounts accounts) : ConsolePage
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     public string? Error { get; private set; }
 
-    public void OnGet() { }
+    /// <summary>Signed in already: to the console (another person signs in after Uitloggen, which ends this session).</summary>
+    public IActionResult OnGet() =>
+        User.Identity?.IsAuthenticated == true && !NeedsCode ? LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/console") : Page();
 
     public async Task<IActionResult> OnPostAsync()
     {
