@@ -102,3 +102,45 @@ public class AttackFixture : IAsyncLifetime
     /// <summary>Every log line so far (formatted, with exceptions and structured values).</summary>
     public string AllLogs => string.Join("\n", App.Logs.Lines);
 }
+
+/// <summary>
+/// The attacks that must hold across nodes (Redis mode): two nodes on real sockets share one redis-server and one records
+/// database, as behind the round-robin load balancer of docker-compose.yml. Node A starts first: it creates the schema
+/// and the demo accounts. <see cref="Settings"/> gives both nodes the production limits (or what a test class says).
+/// </summary>
+public abstract class TwoNodeAttack(RedisServer redis) : IAsyncLifetime
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "chat-tests", Guid.NewGuid().ToString("n"));
+    private readonly string _prefix = $"atk{Guid.NewGuid():n}:";
+    protected AttackFixture _a = null!;
+    protected AttackFixture _b = null!;
+
+    private sealed class Node(Dictionary<string, string?> settings) : AttackFixture(settings);
+
+    /// <summary>Each node's settings before the shared Redis and records are added.</summary>
+    protected virtual Dictionary<string, string?> Settings() => AttackFixture.DefaultLimits();
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_dir);
+        Dictionary<string, string?> Shared()
+        {
+            var s = Settings();
+            s["ConnectionStrings:Redis"] = redis.ConnectionString;
+            s["Redis:KeyPrefix"] = _prefix;
+            s["ConnectionStrings:Records"] = $"Data Source={Path.Combine(_dir, "chat.db")}";
+            return s;
+        }
+        _a = new Node(Shared());
+        await _a.InitializeAsync();
+        _b = new Node(Shared());
+        await _b.InitializeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _a.DisposeAsync();
+        await _b.DisposeAsync();
+        try { Directory.Delete(_dir, true); } catch (IOException) { /* best effort */ }
+    }
+}

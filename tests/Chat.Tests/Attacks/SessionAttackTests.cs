@@ -59,39 +59,8 @@ public sealed class SessionAttackTests(AttackFixture f) : IClassFixture<AttackFi
 
 /// <summary>Redis mode: signed in on node A, the copy used on node B; signed out on A.</summary>
 [Collection(RedisCollection.Name)]
-public sealed class RedisSessionAttackTests(RedisServer redis) : IAsyncLifetime
+public sealed class RedisSessionAttackTests(RedisServer redis) : TwoNodeAttack(redis)
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "chat-tests", Guid.NewGuid().ToString("n"));
-    private readonly string _prefix = $"ses{Guid.NewGuid():n}:";
-    private AttackFixture _a = null!;
-    private AttackFixture _b = null!;
-
-    private sealed class Node(Dictionary<string, string?> settings) : AttackFixture(settings);
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_dir);
-        Dictionary<string, string?> Settings()
-        {
-            var s = AttackFixture.DefaultLimits();
-            s["ConnectionStrings:Redis"] = redis.ConnectionString;
-            s["Redis:KeyPrefix"] = _prefix;
-            s["ConnectionStrings:Records"] = $"Data Source={Path.Combine(_dir, "chat.db")}";
-            return s;
-        }
-        _a = new Node(Settings());
-        await _a.InitializeAsync(); // node A first: it creates the schema and the demo accounts
-        _b = new Node(Settings());
-        await _b.InitializeAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _a.DisposeAsync();
-        await _b.DisposeAsync();
-        try { Directory.Delete(_dir, true); } catch (IOException) { /* best effort */ }
-    }
-
     [Fact]
     public async Task ACopiedCookieIsRefusedOnEveryNodeAfterSignOutAndItsHubConnectionIsClosed()
     {

@@ -157,36 +157,9 @@ public sealed class SpoofedHeaderTests : IAsyncLifetime
 
 /// <summary>The same in Redis mode: two nodes on one redis-server, the spoofing client alternating between them.</summary>
 [Collection(RedisCollection.Name)]
-public sealed class RedisSpoofedHeaderTests(RedisServer redis) : IAsyncLifetime
+public sealed class RedisSpoofedHeaderTests(RedisServer redis) : TwoNodeAttack(redis)
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "chat-tests", Guid.NewGuid().ToString("n"));
-    private sealed class Node(Dictionary<string, string?> settings) : AttackFixture(settings);
-    private Node _a = null!, _b = null!;
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_dir);
-        var prefix = $"spoof{Guid.NewGuid():n}:";
-        Dictionary<string, string?> Settings()
-        {
-            var s = SpoofedHeaderTests.Untrusted();
-            s["ConnectionStrings:Redis"] = redis.ConnectionString;
-            s["Redis:KeyPrefix"] = prefix;
-            s["ConnectionStrings:Records"] = $"Data Source={Path.Combine(_dir, "chat.db")}";
-            return s;
-        }
-        _a = new Node(Settings());
-        await _a.InitializeAsync();
-        _b = new Node(Settings());
-        await _b.InitializeAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _a.DisposeAsync();
-        await _b.DisposeAsync();
-        try { Directory.Delete(_dir, true); } catch (IOException) { /* best effort */ }
-    }
+    protected override Dictionary<string, string?> Settings() => SpoofedHeaderTests.Untrusted();
 
     [Fact]
     public async Task NoLimitBlockOrGateFollowsAClientsOwnHeaderOnEitherNode()
