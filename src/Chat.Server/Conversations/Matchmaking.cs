@@ -90,10 +90,12 @@ public static class Matchmaking
         s.Urgent ?? (Tier(s, now, rules) == Tiers.Waited ? Urgency.Waited : null);
 
     /// <summary>
-    /// The queue in the order it is served: by tier, and within a tier by waiting time (the store's order: request time,
-    /// then session id). Positions, estimates and <see cref="Next"/> all read this order.
+    /// The queue in the order it is served: visitors in danger first, then everyone else, each by waiting time (the
+    /// store's order: request time, then session id). The <c>waited</c> tier needs no move of its own: those visitors
+    /// waited longest, so they already come before every <c>normal</c> one. Positions, estimates and <see cref="Next"/>
+    /// all read this order.
     /// </summary>
-    public static IReadOnlyList<ChatSession> Ordered(IReadOnlyList<ChatSession> queue, DateTimeOffset now, MatchRules rules) =>
+    public static IReadOnlyList<ChatSession> Ordered(IReadOnlyList<ChatSession> queue) =>
         queue.Any(s => s.Urgent is not null) ? queue.OrderBy(s => s.Urgent is null ? 1 : 0).ToList() : queue; // OrderBy is stable
 
     /// <summary>
@@ -118,7 +120,7 @@ public static class Matchmaking
     {
         var free = m.Experts.Where(e => TakesNewChats(e, m)).ToList();
         if (free.Count == 0) return null;
-        foreach (var s in Ordered(m.Queue, m.Now, m.Rules))
+        foreach (var s in Ordered(m.Queue))
         {
             var expert = free.Where(e => Suits(e, s, m))
                 .OrderBy(e => e.ActiveChats.Count).ThenBy(e => e.LastAssignedAt).ThenBy(e => e.ExpertId, StringComparer.Ordinal)

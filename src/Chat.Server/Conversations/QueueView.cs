@@ -31,7 +31,7 @@ public sealed class QueueView(
         if (onlyIfSomeoneIsFree && !m.Experts.Any(e => Matchmaking.TakesNewChats(e, m))) return null;
         // In the order the queue is served: a visitor in danger first. Positions and estimates follow it, so the wait a
         // visitor in danger sees counts only the visitors in danger before them.
-        return m with { Queue = Matchmaking.Ordered(await store.GetQueueAsync(), now, m.Rules) };
+        return m with { Queue = Matchmaking.Ordered(await store.GetQueueAsync()) };
     }
 
     public async Task<MatchSituation> SituationAsync() => (await SituationAsync(onlyIfSomeoneIsFree: false))!;

@@ -143,7 +143,7 @@ public sealed class MatchmakingTests
         var queue = Enumerable.Range(0, 8).Select(i => Visitor("n" + i, 600 - i * 60)).Append(Danger(Visitor("d", 5))).ToList();
         var m = At(queue, [Expert("sanne")]);
         Assert.Equal("d", Matchmaking.Next(m)?.Visitor.SessionId);
-        Assert.Equal(["d", "n0", "n1"], Matchmaking.Ordered(queue, T0, Rules).Take(3).Select(s => s.SessionId));
+        Assert.Equal(["d", "n0", "n1"], Matchmaking.Ordered(queue).Take(3).Select(s => s.SessionId));
         Assert.Equal(Tiers.Danger, Matchmaking.Tier(queue[^1], T0, Rules));
     }
 
@@ -151,7 +151,7 @@ public sealed class MatchmakingTests
     public void VisitorsInDangerAmongThemselvesGoByWaitingTime()
     {
         var queue = new[] { Visitor("n", 900), Danger(Visitor("d1", 60)), Danger(Visitor("d2", 120)) };
-        var ordered = Matchmaking.Ordered(queue.OrderBy(s => s.RequestedAt).ToList(), T0, Rules);
+        var ordered = Matchmaking.Ordered(queue.OrderBy(s => s.RequestedAt).ToList());
         Assert.Equal(["d2", "d1", "n"], ordered.Select(s => s.SessionId));
     }
 
@@ -181,7 +181,7 @@ public sealed class MatchmakingTests
     [Fact]
     public void AVisitorInDangerCountsOnlyVisitorsInDangerBeforeThemForTheEstimate()
     {
-        var queue = Matchmaking.Ordered(Enumerable.Range(0, 6).Select(i => Visitor("n" + i, 600 - i * 60)).Append(Danger(Visitor("d", 5))).ToList(), T0, Rules);
+        var queue = Matchmaking.Ordered(Enumerable.Range(0, 6).Select(i => Visitor("n" + i, 600 - i * 60)).Append(Danger(Visitor("d", 5))).ToList());
         var m = At(queue, [Expert("sanne")]);
         var position = queue.ToList().FindIndex(s => s.SessionId == "d") + 1;
         Assert.Equal(1, position);
