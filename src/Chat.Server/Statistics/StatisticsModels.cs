@@ -3,7 +3,17 @@ namespace Chat.Server.Statistics;
 // Wire shapes of the statistics (contract in docs/contract.md). Tables keep the order of the codes.
 
 public sealed record StatisticsReport(string From, string To, string? Week, int Contacts,
-    IReadOnlyDictionary<string, StatTable> Tables, ChatFigures Chat, FeedbackFigures? Feedback = null);
+    IReadOnlyDictionary<string, StatTable> Tables, ChatFigures Chat, FeedbackFigures? Feedback = null, TriageFigures? Triage = null);
+
+/// <summary>
+/// Triage: per tier (danger, waited, normal) the requests whose wait ended in the period, the answered ones and their
+/// waits; and per reason a chat went first, the forms' safety answers (codes only: a coordinator tunes the urgent words
+/// with it; no word is ever counted).
+/// </summary>
+public sealed record TriageFigures(IReadOnlyList<TierFigures> Tiers, IReadOnlyList<ReasonSafety> Reasons);
+public sealed record TierFigures(string Priority, string Label, int Requests, int Answered, int? MedianWaitSeconds, int? P90WaitSeconds);
+/// <param name="Safety">Forms of the period with this reason, by their safety code (none, concern, acute).</param>
+public sealed record ReasonSafety(string Reason, string Label, int Contacts, IReadOnlyDictionary<string, int> Safety);
 
 /// <summary>Visitors' answers after the chat: how many, the average mark (1..10), and "did it help".</summary>
 public sealed record FeedbackFigures(int Responses, double? AverageScore, HelpedSplit Helped);

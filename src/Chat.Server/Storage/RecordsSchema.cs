@@ -10,7 +10,7 @@ namespace Chat.Server.Storage;
 /// </summary>
 public static class RecordsSchema
 {
-    public const int Current = 8;
+    public const int Current = 9;
 
     /// <summary>Tables a step adds: a database at an earlier version lacks them and is not taken for an early build's.</summary>
     private static readonly IReadOnlyDictionary<int, string[]> TablesAddedBy = new Dictionary<int, string[]>
@@ -18,6 +18,7 @@ public static class RecordsSchema
         [4] = ["PlannedShifts", "DebriefRequests", "FeedbackDays"],
         [5] = ["Replies", "Referrals"],
         [7] = ["CodeChecks"],
+        [9] = ["TierHours", "TierWaits", "TriageWordLists"],
     };
 
     // Steps from version N-1 to N, for N >= 2. Keep them small and additive. A step that adds tables takes their
@@ -45,6 +46,10 @@ public static class RecordsSchema
         [7] = db => TablesOfModel(db, TablesAddedBy[7]).Replace("CREATE TABLE \"", "CREATE TABLE IF NOT EXISTS \"", StringComparison.Ordinal),
         // 8: triage: a draft remembers that the visitor said they were in danger (safety pre-filled "acute").
         [8] = _ => "ALTER TABLE \"ContactDrafts\" ADD COLUMN \"Safety\" VARCHAR(16) NULL;",
+        // 9: triage: waits per tier, the coordinator's urgent words, and why a chat went first on its draft and form.
+        [9] = db => "ALTER TABLE \"ContactDrafts\" ADD COLUMN \"Urgent\" VARCHAR(16) NULL;\n" +
+                    "ALTER TABLE \"ContactForms\" ADD COLUMN \"Urgent\" VARCHAR(16) NULL;\n" +
+                    TablesOfModel(db, TablesAddedBy[9]),
     };
 
 

@@ -82,7 +82,9 @@ public abstract class HourOnlyTimesTests : IAsyncLifetime
             db.SchemaVersions.Add(new SchemaVersion { Version = 5, AppliedAt = at });
             await db.SaveChangesAsync();
             // What later versions added is not there yet in a version 5 database.
-            await db.Database.ExecuteSqlRawAsync("ALTER TABLE \"ContactDrafts\" DROP COLUMN \"Safety\"; DROP TABLE \"CodeChecks\";");
+            await db.Database.ExecuteSqlRawAsync("ALTER TABLE \"ContactDrafts\" DROP COLUMN \"Safety\"; DROP TABLE \"CodeChecks\"; " +
+                "ALTER TABLE \"ContactDrafts\" DROP COLUMN \"Urgent\"; ALTER TABLE \"ContactForms\" DROP COLUMN \"Urgent\"; " +
+                "DROP TABLE \"TierHours\"; DROP TABLE \"TierWaits\"; DROP TABLE \"TriageWordLists\";");
         }
         SqliteConnection.ClearAllPools();
 
