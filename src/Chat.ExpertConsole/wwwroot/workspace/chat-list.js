@@ -8,7 +8,7 @@ export function renderChatList() {
     h('button', { type: 'button', class: 'chat-item' + (id === state.selected ? ' selected' : '') + (c.ended ? ' ended' : '') + (c.unread ? ' unread' : ''),
       'aria-current': id === state.selected ? 'true' : null, onclick: () => select(id) },
       h('span', {}, chatName(c)),
-      c.visitor?.urgent?.reason === 'answer' ? h('span', { class: 'urgent-tag' }, t.urgentShort) : null,
+      ['answer', 'words'].includes(c.visitor?.urgent?.reason) ? h('span', { class: 'urgent-tag' }, t.urgentShort) : null,
       c.unread ? h('span', { class: 'badge' }, h('span', { 'aria-hidden': 'true' }, String(c.unread)), h('span', { class: 'sr-only' }, t.unread(c.unread))) : null)));
   els.chatList.replaceChildren(...(items.length ? items : [h('li', { class: 'muted' }, t.noChats)]));
 }
