@@ -132,6 +132,42 @@ public sealed class UrgentWordUiTests(BrowserFixture f) : IClassFixture<BrowserF
     }
 }
 
+/// <summary>The coordinator's urgent words and the waits per tier, as the coordinator sees them.</summary>
+public sealed class TriageWordsUiTests(BrowserFixture f) : IClassFixture<BrowserFixture>
+{
+    [Theory]
+    [InlineData(1280, 800)]
+    [InlineData(390, 844)]
+    public async Task TheCoordinatorEditsTheUrgentWordsAndReadsTheWaitsPerTier(int width, int height)
+    {
+        var ctx = await f.Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, Locale = "nl-NL" });
+        var page = await ctx.NewPageAsync();
+        await page.GotoAsync(f.BaseUrl + "/console/login?ReturnUrl=/console/triage");
+        await BrowserFixture.SignInAsync(page, "coordinator", "Demo-Coordinator-1");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Signaalwoorden", Level = 1 })).ToBeVisibleAsync();
+        var dutch = page.GetByRole(AriaRole.Textbox, new() { Name = "Signaalwoorden: Nederlands" });
+        await Expect(dutch).ToBeVisibleAsync();
+        await Expect(dutch).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("hij komt eraan"));
+        await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Signaalwoorden: Engels" })).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, $"triage-words-{width}.png"), FullPage = false });
+        var axe = await page.RunAxe();
+        Assert.Empty(axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => v.Id));
+
+        var words = (await dutch.InputValueAsync()) + "\nkapstok " + width;
+        await dutch.FillAsync(words);
+        await page.GetByRole(AriaRole.Region, new() { Name = "Nederlands" }).GetByRole(AriaRole.Button, new() { Name = "Opslaan" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "De lijst is opgeslagen" })).ToBeVisibleAsync();
+        await Expect(page.GetByText("Aangepast op", new() { Exact = false }).First).ToBeVisibleAsync();
+        await page.ReloadAsync();
+        await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Signaalwoorden: Nederlands" })).ToHaveValueAsync(new System.Text.RegularExpressions.Regex($"kapstok {width}"));
+
+        await page.GotoAsync(f.BaseUrl + "/console/statistics");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Voorrang en wachttijd" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Rowheader, new() { Name = "in gevaar (zelf aangegeven of signaalwoord)" })).ToBeVisibleAsync();
+        await ctx.CloseAsync();
+    }
+}
+
 /// <summary>While the chat is closed: 112 and Veilig Thuis first, visible without scrolling, before the opening hours.</summary>
 public sealed class ClosedTriageUiTests(BrowserFixture f) : IClassFixture<BrowserFixture>
 {
