@@ -21,6 +21,10 @@ public abstract class TriageTests : IAsyncLifetime
     {
         var settings = Mode();
         settings["Chat:CoolDown"] = "00:00:01";
+        // Every visitor here shares one address; the load test starts 43 chats from it.
+        settings["Abuse:MaxOpenChatsPerAddress"] = "100";
+        settings["Abuse:ChatsPerAddressPerHour"] = "100";
+        settings["Abuse:MaxQueue"] = "100";
         _app = new ChatApp(settings) { Clock = Clock };
         _ = _app.Server;
         return Task.CompletedTask;
@@ -215,6 +219,39 @@ public abstract class TriageTests : IAsyncLifetime
         var csv = await coordinator.GetStringAsync($"/api/statistics/export.csv?{range}");
         Assert.Contains("Wachttijd per voorrang", csv);
         Assert.Contains("\"zelf aangegeven: in gevaar\";1;0;1;0", csv);
+    }
+
+    [Fact]
+    public async Task WithFortyWaitingAndTwoBusyExpertsAVisitorInDangerWhoArrivesLastGetsTheNextFreePlace()
+    {
+        // 42 starts from one address: this test is about the order, not the per-address limits.
+        await using var sanne = await _app.ExpertAsync(1);
+        await using var ruben = await _app.ExpertAsync(2);
+        var visitors = new List<Visitor>();
+        for (var i = 0; i < 42; i++)
+        {
+            var v = await _app.VisitorAsync();
+            visitors.Add(v);
+            await v.StartAsync(new { about = "victim" });
+            Clock.Advance(TimeSpan.FromSeconds(5));
+        }
+        var first = await sanne.Inbox.Next("ChatAssigned");
+        await ruben.Inbox.Next("ChatAssigned");
+        Assert.Equal(40, (await _app.Queue.SummaryAsync()).Waiting);
+
+        await using var danger = await _app.VisitorAsync();
+        var start = await danger.StartAsync(new { inDanger = true });
+        Assert.Equal(1, start.Position); // counts only the visitors in danger before them
+        Clock.Advance(TimeSpan.FromSeconds(40));
+        await sanne.Hub.InvokeAsync("EndChat", first.GetProperty("conversationId").GetString());
+        Clock.Advance(TimeSpan.FromSeconds(1)); // past the cool-down of this test (1 s)
+        await _app.Sweeper.SweepAsync();
+        var next = await sanne.Inbox.Next("ChatAssigned");
+        Assert.Equal("answer", next.GetProperty("visitor").GetProperty("urgent").GetProperty("reason").GetString());
+        Assert.Equal(41, next.GetProperty("visitor").GetProperty("waitedSeconds").GetInt32());
+        await danger.Inbox.Next("ChatStarted");
+        Assert.Equal(40, (await _app.Queue.SummaryAsync()).Waiting);
+        foreach (var v in visitors) await v.DisposeAsync();
     }
 }
 
