@@ -4,6 +4,7 @@ using Chat.Benchmarks;
 // dotnet run -c Release --project bench/Chat.Benchmarks -- live  [--only a,a2,b,c] [--rate 200] [--half-load N] [--seconds 10]
 //                                                                [--pairs 20] [--inflight 8] [--window 5] [--warmup 3] [--idle 10000]
 //                                                                [--assignments 200] [--fsync always|everysec] [--repeat N]
+// dotnet run -c Release --project bench/Chat.Benchmarks -- triage [--waiting 40] [--rounds 20]
 var command = args.FirstOrDefault() ?? "help";
 switch (command)
 {
@@ -13,6 +14,9 @@ switch (command)
     case "live":
         await LiveBenchmark.RunAsync(args[1..]);
         break;
+    case "triage":
+        await TriageBenchmark.RunAsync(args[1..]);
+        break;
     case "relay-server":
         RelayServer.Run(args[1..]);
         break;
@@ -20,5 +24,6 @@ switch (command)
         Console.WriteLine("usage: Chat.Benchmarks stats [--forms N] [--years Y] [--runs R]");
         Console.WriteLine("       Chat.Benchmarks live [--only a,a2,b,c] [--rate R] [--half-load R] [--seconds S] [--pairs P] [--inflight N]");
         Console.WriteLine("                            [--window S] [--warmup S] [--idle N] [--assignments A] [--fsync always|everysec] [--repeat N]");
+        Console.WriteLine("       Chat.Benchmarks triage [--waiting N] [--rounds R]");
         break;
 }
