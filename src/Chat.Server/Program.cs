@@ -47,6 +47,7 @@ app.UseSecurityHeaders();
 app.UseSiteRewrites();                                       // /widget.js, /widget/, /demo
 app.UseRouting();
 app.UseRateLimiter();
+app.UseSharedSignInLimit();                                  // sign-in attempts per address counted for all nodes together (Redis mode)
 app.UseHubShutdown();                                        // hub requests counted: a planned stop closes them with a close frame
 app.UseHubGate();                                            // hubs: origin check, connections per address
 ServerSessions.UseNewSessionKeyOnSignIn(app);                 // a sign-in always gets a new session key (no session fixation)

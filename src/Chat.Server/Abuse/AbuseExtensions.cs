@@ -43,6 +43,9 @@ public static class AbuseExtensions
 
     public static IApplicationBuilder UseHubGate(this IApplicationBuilder app) => app.UseMiddleware<HubGate>();
 
+    /// <summary>The sign-in limit for all nodes together (after routing and the per-node rate limiter).</summary>
+    public static IApplicationBuilder UseSharedSignInLimit(this IApplicationBuilder app) => app.UseMiddleware<SharedSignInLimit>();
+
     private static bool IsOrigin(string o) =>
         Uri.TryCreate(o, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"
         && string.Equals(u.GetLeftPart(UriPartial.Authority), o.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
