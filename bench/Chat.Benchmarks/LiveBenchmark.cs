@@ -19,9 +19,9 @@ public static class LiveBenchmark
         int Idle, int Assignments, string Fsync);
 
     private sealed record Result(string Name, Latency Light, Latency Half, int HalfRate, double Throughput, double? AssignP50, double? AssignP99,
-        double KbPerConnection, double MbTotal, Cpu PerMessage);
+        double KbPerConnection, double MbTotal, Cpu PerMessage, double FreshKb = double.NaN, double FreshMb = double.NaN);
 
-    private sealed record Latency(double P50, double P99);
+    private sealed record Latency(double P50, double P99, double P999 = double.NaN);
 
     /// <summary>CPU time per relayed message in the throughput run (microseconds): server, Redis, benchmark client.</summary>
     private sealed record Cpu(double Server, double? Redis, double Client);
@@ -60,6 +60,22 @@ public static class LiveBenchmark
                     results.Add(await MeasureAsync("(b) embedded", await StartChatAsync(dir, "embedded", null), null, chat: true, idle));
                 if (only.Contains("c"))
                     results.Add(await MeasureAsync("(c) Redis", await StartChatAsync(dir, "redis", redis.Port), redis.Process.Id, chat: true, idle));
+                if (round == repeat && o.Idle > 0)
+                {
+                    // Memory of idle visitors alone: each target again, fresh, with nothing but the idle connections.
+                    Console.Write("idle connections on fresh servers: ");
+                    var fresh = new List<(double Kb, double Mb)>();
+                    foreach (var r in results)
+                        fresh.Add(r.Name switch
+                        {
+                            "(a) bare relay" => await FreshIdleAsync(await StartRelayAsync(), false, o.Idle),
+                            "(a2) relay+Redis" => await FreshIdleAsync(await StartRelayAsync(redis.Port), false, o.Idle),
+                            "(b) embedded" => await FreshIdleAsync(await StartChatAsync(dir, "embedded-fresh", null), true, o.Idle),
+                            _ => await FreshIdleAsync(await StartChatAsync(dir, "redis-fresh", redis.Port, "bench-fresh:"), true, o.Idle),
+                        });
+                    Console.WriteLine("done");
+                    results = results.Select((r, i) => r with { FreshKb = fresh[i].Kb, FreshMb = fresh[i].Mb }).ToList();
+                }
                 rounds.Add(results);
             }
             finally
@@ -73,6 +89,7 @@ public static class LiveBenchmark
             Console.WriteLine();
             Console.WriteLine("throughput / (a) per round: " + string.Join("; ", rounds[0].Select((r, i) =>
                 $"{r.Name} {string.Join(" ", rounds.Select(x => (x[i].Throughput / x[0].Throughput).ToString("F2")))}")));
+            PrintSpread(rounds);
         }
         Print(Median(rounds), o);
     }
@@ -87,11 +104,12 @@ public static class LiveBenchmark
             var all = rounds.Select(r => r[i]).ToList();
             var last = all[^1];
             return new Result(first.Name,
-                new Latency(M(all.Select(r => r.Light.P50)), M(all.Select(r => r.Light.P99))),
-                new Latency(M(all.Select(r => r.Half.P50)), M(all.Select(r => r.Half.P99))), (int)M(all.Select(r => (double)r.HalfRate)),
+                new Latency(M(all.Select(r => r.Light.P50)), M(all.Select(r => r.Light.P99)), M(all.Select(r => r.Light.P999))),
+                new Latency(M(all.Select(r => r.Half.P50)), M(all.Select(r => r.Half.P99)), M(all.Select(r => r.Half.P999))), (int)M(all.Select(r => (double)r.HalfRate)),
                 M(all.Select(r => r.Throughput)), N(all.Select(r => r.AssignP50)), N(all.Select(r => r.AssignP99)),
                 last.KbPerConnection, last.MbTotal,
-                new Cpu(M(all.Select(r => r.PerMessage.Server)), N(all.Select(r => r.PerMessage.Redis)), M(all.Select(r => r.PerMessage.Client))));
+                new Cpu(M(all.Select(r => r.PerMessage.Server)), N(all.Select(r => r.PerMessage.Redis)), M(all.Select(r => r.PerMessage.Client))),
+                last.FreshKb, last.FreshMb);
         }).ToList();
     }
 
@@ -101,7 +119,7 @@ public static class LiveBenchmark
         ServerProcess.StartAsync(redisPort is { } port ? new() { ["Relay__Redis"] = $"127.0.0.1:{port}" } : new Dictionary<string, string>(),
             dll: typeof(LiveBenchmark).Assembly.Location, extraArgs: "relay-server");
 
-    private static async Task<ServerProcess> StartChatAsync(string dir, string name, int? redisPort)
+    private static async Task<ServerProcess> StartChatAsync(string dir, string name, int? redisPort, string keyPrefix = "bench:")
     {
         var db = Path.Combine(dir, name + ".db");
         var env = new Dictionary<string, string>
@@ -116,7 +134,7 @@ public static class LiveBenchmark
         if (redisPort is { } port)
         {
             env["ConnectionStrings__Redis"] = $"127.0.0.1:{port}";
-            env["Redis__KeyPrefix"] = "bench:";
+            env["Redis__KeyPrefix"] = keyPrefix;
         }
         var server = await ServerProcess.StartAsync(env);
         // One expert takes every chat of the benchmark.
@@ -235,7 +253,7 @@ public static class LiveBenchmark
             await WaitFor(() => sent.IsEmpty, TimeSpan.FromSeconds(10));
             sent.Clear();
             var sorted = latencies.Order().ToArray();
-            return new Latency(Pct(sorted, 0.5), Pct(sorted, 0.99));
+            return new Latency(Pct(sorted, 0.5), Pct(sorted, 0.99), Pct(sorted, 0.999));
         }
 
         // 1. Warm-up (JIT tiering, pools, connections), not measured.
@@ -276,23 +294,38 @@ public static class LiveBenchmark
             (a50, a99) = (Pct(sorted, 0.5), Pct(sorted, 0.99));
         }
 
-        // 5. Memory per idle visitor connection (server process, resident set).
-        var before = Rss(server.ProcessId);
-        var idleConnections = new ConcurrentBag<HubConnection>();
-        var path = chat ? "/hubs/visitor" : "/hubs/relay";
-        for (var batch = 0; batch < o.Idle; batch += 250)
-            await Task.WhenAll(Enumerable.Range(0, Math.Min(250, o.Idle - batch)).Select(async _ =>
-            {
-                var c = server.Hub(path);
-                await c.StartAsync();
-                idleConnections.Add(c);
-            }));
-        var after = Rss(server.ProcessId);
-        var kb = (after - before) / 1024.0 / Math.Max(1, o.Idle);
+        // 5. Memory per idle visitor connection (server process, resident set), after the runs above: in the embedded
+        // mode the server then also holds the runs' message logs (until their grace period), so see the fresh figures too.
+        var (kb, mb, idleConnections) = await IdleAsync(server, chat ? "/hubs/visitor" : "/hubs/relay", o.Idle);
         Console.WriteLine("done");
         foreach (var c in idleConnections) _ = c.DisposeAsync();
         if (expert is not null) await expert.DisposeAsync();
-        return new Result(name, light, half, halfRate, throughput, a50, a99, kb, after / 1048576.0, cpu);
+        return new Result(name, light, half, halfRate, throughput, a50, a99, kb, mb, cpu);
+    }
+
+    /// <summary>Opens <paramref name="idle"/> visitor connections that do nothing: KB each and the server's MB after.</summary>
+    private static async Task<(double Kb, double Mb, IReadOnlyCollection<HubConnection> Connections)> IdleAsync(ServerProcess server, string path, int idle)
+    {
+        var before = Rss(server.ProcessId);
+        var connections = new ConcurrentBag<HubConnection>();
+        for (var batch = 0; batch < idle; batch += 250)
+            await Task.WhenAll(Enumerable.Range(0, Math.Min(250, idle - batch)).Select(async _ =>
+            {
+                var c = server.Hub(path);
+                await c.StartAsync();
+                connections.Add(c);
+            }));
+        var after = Rss(server.ProcessId);
+        return ((after - before) / 1024.0 / Math.Max(1, idle), after / 1048576.0, connections);
+    }
+
+    /// <summary>The idle figures on a fresh server process that has carried no chat: what idle visitors alone cost.</summary>
+    private static async Task<(double Kb, double Mb)> FreshIdleAsync(ServerProcess server, bool chat, int idle)
+    {
+        await using var lifetime = server;
+        var (kb, mb, connections) = await IdleAsync(server, chat ? "/hubs/visitor" : "/hubs/relay", idle);
+        foreach (var c in connections) _ = c.DisposeAsync();
+        return (kb, mb);
     }
 
     private static Task Send(Func<string, string, Task> send, ConcurrentDictionary<string, long> sent, string id)
@@ -326,19 +359,52 @@ public static class LiveBenchmark
     private static double Pct(double[] sorted, double q) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
 
+    /// <summary>
+    /// The spread of the rounds: for each target, min / median / max of the figures the goals are about (ratios taken
+    /// within each round, against that round's bare relay), so a reader sees how far one round can be from another.
+    /// </summary>
+    private static void PrintSpread(List<List<Result>> rounds)
+    {
+        static string Mmm(IEnumerable<double> xs, string format)
+        {
+            var a = xs.Where(x => !double.IsNaN(x)).Order().ToArray();
+            if (a.Length == 0) return "n/a";
+            var median = a.Length % 2 == 1 ? a[a.Length / 2] : (a[a.Length / 2 - 1] + a[a.Length / 2]) / 2;
+            return $"{a[0].ToString(format)} / {median.ToString(format)} / {a[^1].ToString(format)}";
+        }
+        Console.WriteLine();
+        Console.WriteLine($"spread over {rounds.Count} rounds, min / median / max (ratios within each round, against its (a)):");
+        Console.WriteLine($"{"target",-17} {"msg/s/(a)",-20} {"half p99/(a)",-20} {"half p99.9 ms",-24} {"server µs/msg",-22} {"assign p99 ms",-22}");
+        for (var i = 0; i < rounds[0].Count; i++)
+        {
+            var all = rounds.Select(r => (Me: r[i], A: r[0])).ToList();
+            Console.WriteLine($"{all[0].Me.Name,-17} {Mmm(all.Select(x => x.Me.Throughput / x.A.Throughput), "F2"),-20} " +
+                              $"{Mmm(all.Select(x => x.Me.Half.P99 / x.A.Half.P99), "F2"),-20} {Mmm(all.Select(x => x.Me.Half.P999), "F1"),-24} " +
+                              $"{Mmm(all.Select(x => x.Me.PerMessage.Server), "F1"),-22} {Mmm(all.Select(x => x.Me.AssignP99 ?? double.NaN), "F1"),-22}");
+        }
+    }
+
     private static void Print(List<Result> results, Options o)
     {
         var a = results[0];
         string F(double? v, string format = "F2") => v is { } x ? x.ToString(format) : "n/a";
         Console.WriteLine();
-        Console.WriteLine($"{"target",-17} {"p50",6} {"p99",6} {"p99/(a)",8} {"rate",7} {"p50",6} {"p99",6} {"p99/(a)",8} {"msg/s",8} {"msg/s/(a)",10} " +
+        Console.WriteLine($"{"target",-17} {"p50",6} {"p99",6} {"p99/(a)",8} {"rate",7} {"p50",6} {"p99",6} {"p99/(a)",8} {"p99.9",7} {"msg/s",8} {"msg/s/(a)",10} " +
                           $"{"assign p50",11} {"assign p99",11} {"KB/idle conn",13} {"server MB",10}");
         Console.WriteLine($"{"",-17} {$"ms at {o.Rate} msg/s, one pair",-22} {"half load: msg/s, ms (all pairs)",-30}");
         foreach (var r in results)
             Console.WriteLine($"{r.Name,-17} {r.Light.P50,6:F2} {r.Light.P99,6:F2} {r.Light.P99 / a.Light.P99,8:F2} " +
-                              $"{r.HalfRate,7} {r.Half.P50,6:F2} {r.Half.P99,6:F2} {r.Half.P99 / a.Half.P99,8:F2} {r.Throughput,8:F0} {r.Throughput / a.Throughput,10:F2} " +
+                              $"{r.HalfRate,7} {r.Half.P50,6:F2} {r.Half.P99,6:F2} {r.Half.P99 / a.Half.P99,8:F2} {r.Half.P999,7:F1} {r.Throughput,8:F0} {r.Throughput / a.Throughput,10:F2} " +
                               $"{F(r.AssignP50),11} {F(r.AssignP99),11} {r.KbPerConnection,13:F1} {r.MbTotal,10:F0}");
-        Console.WriteLine($"(server MB: resident memory of the server process with {o.Idle:N0} idle visitor connections open)");
+        Console.WriteLine($"(server MB: resident memory of the server process with {o.Idle:N0} idle visitor connections open, after the runs above)");
+        if (results.Any(r => !double.IsNaN(r.FreshMb)))
+        {
+            Console.WriteLine();
+            Console.WriteLine($"{o.Idle:N0} idle visitor connections on a fresh server process (no chat before them):");
+            Console.WriteLine($"{"target",-17} {"KB/idle conn",13} {"server MB",10} {"MB/(a)",7}");
+            foreach (var r in results)
+                Console.WriteLine($"{r.Name,-17} {r.FreshKb,13:F1} {r.FreshMb,10:F0} {r.FreshMb / a.FreshMb,7:F2}");
+        }
         Console.WriteLine();
         Console.WriteLine("CPU per relayed message in the throughput run (microseconds; the processes share this machine's cores):");
         Console.WriteLine($"{"target",-17} {"server",8} {"Redis",8} {"client",8} {"total",8}");
