@@ -17,18 +17,47 @@ public sealed class ChatMessaging(
     IOptionsMonitor<ChatOptions> options,
     Operations.ChatMetrics metrics,
     Triage.UrgentWords urgentWords,
-    ChatRouter router)
+    ChatRouter router,
+    QueueView queueView,
+    ILogger<ChatMessaging> logger)
 {
     /// <param name="placed">Called once the message is handed to the store (its place in the log is fixed).</param>
     public async Task<SendResult> VisitorSendAsync(ChatSession session, string clientMessageId, string text, Action? placed = null)
     {
         var (result, appended) = await SendCoreAsync(session.ConversationId, Senders.Visitor, clientMessageId, text, null, placed);
-        // Written while waiting (no expert yet): an urgent word puts the visitor first and shows them 112. Only whether it
-        // matched is known here; nothing of it is logged or counted.
-        if (appended is { Duplicate: false, ExpertId: null } && await urgentWords.MatchesAsync(text)
-            && await store.TryMarkUrgentAsync(appended.SessionId, Live.Urgency.Words) is not null)
-            await router.AfterChangeAsync();
+        // Written while waiting (no expert yet): an urgent word puts the visitor first and shows them 112. A resend is
+        // checked again (a first try may have failed after the message was stored; marking twice changes nothing).
+        if (appended.ExpertId is null) await TriageQueuedMessageAsync(appended.SessionId, text);
         return result;
+    }
+
+    /// <summary>
+    /// Only whether the text matched is known here; nothing of it is logged or counted. The message is stored and
+    /// acknowledged whatever happens in here: a failure is logged (without text) and the send still succeeds.
+    /// </summary>
+    private async Task TriageQueuedMessageAsync(string sessionId, string text)
+    {
+        try
+        {
+            if (!await urgentWords.MatchesAsync(text)) return;
+            if (await store.TryMarkUrgentAsync(sessionId, Live.Urgency.Words) is not null)
+            {
+                await router.AfterChangeAsync();
+                return;
+            }
+            // Not put first (another chat of this address is urgent already, or it already was): the visitor still sees
+            // the 112 line if they are still waiting.
+            if (await store.GetSessionAsync(sessionId) is { State: ChatState.Queued } waiting)
+            {
+                var (position, estimate) = await queueView.PositionAsync(waiting);
+                await notify.Visitor(sessionId).QueueUpdated(new(position, estimate, Urgent: true));
+            }
+        }
+        catch (Exception ex)
+        {
+            // The exception is the store's or the database's (the text is never part of a query or a key).
+            logger.LogError(ex, "Could not check a waiting visitor's message for urgent words");
+        }
     }
 
     /// <summary>One round trip to the store: the append itself checks that the chat is this expert's and still open.</summary>

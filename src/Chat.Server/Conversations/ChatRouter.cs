@@ -75,10 +75,16 @@ public sealed partial class ChatRouter(
         var m = await queue.SituationAsync();
         var me = m.Experts.FirstOrDefault(e => e.ExpertId == expertId);
         if (me is null || !Matchmaking.MayTakeUrgent(me)) throw new ChatRefusal("not-on-shift", Resources.HubTextResources.TakeUrgentNotOnShift);
-        foreach (var visitor in m.Queue.Where(s => Matchmaking.Tier(s, m.Now, m.Rules) == Tiers.Danger))
+        // Not a visitor this expert passed on a moment ago (as in the routing: Matchmaking.Suits).
+        foreach (var visitor in m.Queue.Where(s => Matchmaking.Tier(s, m.Now, m.Rules) == Tiers.Danger
+                     && !(s.TransferredFrom == expertId && m.Now - s.TransferredAt < m.Rules.PreferenceFallback)))
         {
             var assigning = System.Diagnostics.Stopwatch.GetTimestamp();
-            if (await store.TryAssignAsync(visitor.SessionId, expertId, m.Now, takeUrgent: true) != AssignOutcome.Assigned) continue;
+            var outcome = await store.TryAssignAsync(visitor.SessionId, expertId, m.Now, takeUrgent: true);
+            // The expert changed meanwhile (full, offline, gone): say so, not "a colleague was faster".
+            if (outcome == AssignOutcome.ExpertUnavailable)
+                throw new ChatRefusal("not-on-shift", Resources.HubTextResources.TakeUrgentNotOnShift);
+            if (outcome != AssignOutcome.Assigned) continue; // taken by someone else: the next visitor in danger
             var assigned = await store.GetSessionAsync(visitor.SessionId);
             if (assigned is not null) await AnnounceAsync(assigned, fallback: !Matchmaking.MeetsPreferences(me, visitor.Visitor));
             metrics.AssignmentTook(System.Diagnostics.Stopwatch.GetElapsedTime(assigning));

@@ -64,10 +64,12 @@ public sealed partial class LiveSweeper(
                 foreach (var sessionId in p.ActiveChats)
                     await notify.Visitor(sessionId).Resync(new(NodeLost));
 
-        // A visitor in danger keeps their place and their chat longer without a connection (a 112 call puts the tab in
-        // the background, phones drop it): only the ones gone longer than Triage:InDangerReconnectGrace lose it.
+        // A visitor who said they are in danger keeps their place and their chat longer without a connection (a 112 call
+        // puts the tab in the background, phones drop it): only the ones gone longer than Triage:InDangerReconnectGrace lose
+        // it. Not for an urgent word: a visitor who wrote "help me" and closed the tab must not hold the first tier for half
+        // an hour.
         HashSet<string>? longGone = null;
-        async Task<bool> GoneTooLongAsync(ChatSession s) => s.Urgent is null
+        async Task<bool> GoneTooLongAsync(ChatSession s) => s.Urgent != Urgency.Answer
             || (longGone ??= (await connections.VisitorsGoneSinceAsync(now - triage.CurrentValue.InDangerReconnectGrace)).ToHashSet()).Contains(s.SessionId);
         // Visitors who closed the browser while waiting leave the queue.
         foreach (var sessionId in await connections.VisitorsGoneSinceAsync(now - o.VisitorReconnectGrace))

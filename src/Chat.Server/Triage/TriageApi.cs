@@ -44,6 +44,12 @@ public static class TriageApi
         new((await words.ListsAsync(ct)).Select(l => new TriageWordsLanguage(l.Language, l.Words, l.ChangedAt is not null, l.ChangedAt,
             words.Defaults(l.Language).Count)).ToList());
 
+    private static string Shown(string w)
+    {
+        var oneLine = new string(w.Select(c => char.IsControl(c) ? ' ' : c).ToArray());
+        return oneLine.Length > 30 ? oneLine[..30] + "…" : oneLine;
+    }
+
     /// <summary>Clear Dutch errors; the cleaned list (trimmed, empty lines and repeats left out, in the given order).</summary>
     public static Dictionary<string, string[]> Validate(TriageWordsRequest? body, out List<string> cleaned)
     {
@@ -65,11 +71,18 @@ public static class TriageApi
             var w = (raw ?? "").Trim();
             if (w.Length == 0) continue;
             var normal = UrgentWordList.Normalize(w);
-            if (w.Length > MaxLength || normal.Length < MinLength) { bad.Add(w.Length > 30 ? w[..30] + "…" : w); continue; }
+            // One line each: a line break inside an entry would become words of its own (past every check here), and a
+            // line starting with # is a note in the stored list.
+            if (w.Length > MaxLength || normal.Length < MinLength || w.Any(char.IsControl) || w.StartsWith('#'))
+            {
+                bad.Add(Shown(w));
+                continue;
+            }
             if (seen.Add(normal)) cleaned.Add(w);
         }
         if (bad.Count > 0)
-            errors["words"] = [$"Elk woord of elke zin heeft {MinLength} tot {MaxLength} tekens, met letters of cijfers. Niet goed: {string.Join(", ", bad.Take(5))}."];
+            errors["words"] = [$"Elk woord of elke zin staat op één regel, heeft {MinLength} tot {MaxLength} tekens met letters of cijfers, " +
+                               $"en begint niet met #. Niet goed: {string.Join(", ", bad.Take(5))}."];
         else if (cleaned.Count == 0)
             errors["words"] = ["Een lege lijst zet de signaalwoorden uit. Laat minstens één woord staan, of zet de standaardlijst terug."];
         else if (cleaned.Count > MaxWords)

@@ -88,6 +88,8 @@ public sealed class UrgentWords(IServiceScopeFactory scopes, IConfiguration conf
 
     private readonly SemaphoreSlim _load = new(1, 1);
     private (UrgentWordList List, DateTimeOffset LoadedAt)? _cache;
+    private UrgentWordList? _lastGood;
+    private int _version; // a save on this node: a load that began before it must not put the old list back
 
     /// <summary>Whether the text holds an urgent word of any language. Never says which.</summary>
     public async Task<bool> MatchesAsync(string? text, CancellationToken ct = default)
@@ -138,9 +140,14 @@ public sealed class UrgentWords(IServiceScopeFactory scopes, IConfiguration conf
             }
             await db.SaveChangesAsync(ct);
         }
+        Interlocked.Increment(ref _version);
         _cache = null;
     }
 
+    /// <summary>
+    /// The lists as compiled, read again after <see cref="CacheFor"/>. When the records database cannot be read, the last
+    /// lists read stay in use (or the defaults, before any): matching never stops because of a database hiccup.
+    /// </summary>
     private async Task<UrgentWordList> CompiledAsync(CancellationToken ct)
     {
         if (_cache is { } c && time.GetUtcNow() - c.LoadedAt < CacheFor) return c.List;
@@ -148,8 +155,20 @@ public sealed class UrgentWords(IServiceScopeFactory scopes, IConfiguration conf
         try
         {
             if (_cache is { } again && time.GetUtcNow() - again.LoadedAt < CacheFor) return again.List;
-            var list = new UrgentWordList((await ListsAsync(ct)).SelectMany(l => l.Words));
-            _cache = (list, time.GetUtcNow());
+            var version = Volatile.Read(ref _version);
+            UrgentWordList list;
+            try
+            {
+                list = new UrgentWordList((await ListsAsync(ct)).SelectMany(l => l.Words));
+                _lastGood = list;
+            }
+            catch (Exception) when (!ct.IsCancellationRequested)
+            {
+                list = _lastGood ?? new UrgentWordList(Languages.SelectMany(Defaults));
+                _cache = (list, time.GetUtcNow() - CacheFor + TimeSpan.FromSeconds(5)); // try the database again soon
+                return list;
+            }
+            if (version == Volatile.Read(ref _version)) _cache = (list, time.GetUtcNow());
             return list;
         }
         finally

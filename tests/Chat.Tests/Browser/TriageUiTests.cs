@@ -120,13 +120,23 @@ public sealed class UrgentWordUiTests(BrowserFixture f) : IClassFixture<BrowserF
         await expert.ScreenshotAsync(new() { Path = Shot("triage-console-alert-1280") });
         var axe = await expert.RunAxe();
         Assert.Empty(axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => v.Id));
-        await alert.GetByRole(AriaRole.Button, new() { Name = "Neem dit gesprek nu aan" }).ClickAsync();
+        // By keyboard: the button keeps its focus while the queue is published again (another visitor comes).
+        var take = alert.GetByRole(AriaRole.Button, new() { Name = "Neem dit gesprek nu aan" });
+        await take.FocusAsync();
+        var otherCtx = await f.Browser.NewContextAsync(new() { Locale = "nl-NL" });
+        var other = await otherCtx.NewPageAsync();
+        await other.GotoAsync(f.BaseUrl + "/widget/");
+        await other.GetByRole(AriaRole.Button, new() { Name = "Start de chat" }).ClickAsync();
+        await Expect(expert.Locator(".queue-summary")).ToContainTextAsync("2 mensen wachten");
+        await Expect(take).ToBeFocusedAsync();
+        await expert.Keyboard.PressAsync("Enter");
         await Expect(expert.GetByText("Mogelijk in gevaar: signaalwoord")).ToBeVisibleAsync();
-        await Expect(expert.Locator(".danger-waiting")).ToHaveCountAsync(0);
+        await Expect(expert.Locator(".danger-waiting")).ToBeHiddenAsync();
         await Expect(expert).Not.ToHaveTitleAsync(new System.Text.RegularExpressions.Regex("In gevaar wacht"));
         await Expect(visitor.GetByText("Je praat met", new() { Exact = false })).ToBeVisibleAsync();
         // Still paused: the choice was for this chat only.
         await Expect(expert.GetByRole(AriaRole.Radio, new() { Name = "Pauze" })).ToHaveAttributeAsync("aria-checked", "true");
+        await otherCtx.CloseAsync();
         await visitorCtx.CloseAsync();
         await expertCtx.CloseAsync();
     }

@@ -118,7 +118,7 @@ public abstract class TriageTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnUrgentWordWhileWaitingPutsTheVisitorFirstShows112AndIsNeitherLoggedNorCounted()
+    public async Task AnUrgentWordWhileWaitingPutsTheVisitorFirstShows112AndIsNotLogged()
     {
         await using var expert = await _app.ExpertAsync(1, "paused");
         await using var first = await _app.VisitorAsync();
@@ -149,6 +149,39 @@ public abstract class TriageTests : IAsyncLifetime
         // Nothing the visitor wrote, and no word of the list, in the log.
         Assert.DoesNotContain(_app.Logs.Lines, l => l.Contains("DÉUR", StringComparison.OrdinalIgnoreCase) || l.Contains("deur", StringComparison.OrdinalIgnoreCase)
             || l.Contains(" mes", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task AnUrgentWordFromAnAddressWithAnUrgentChatShows112ButDoesNotPutThemFirstAndKeepsNoPlaceWhileAway()
+    {
+        await using var expert = await _app.ExpertAsync(1, "paused");
+        await using var first = await _app.VisitorAsync(); // every visitor here shares one address (a shelter's Wi-Fi)
+        await first.StartAsync(new { inDanger = true });
+        Clock.Advance(TimeSpan.FromSeconds(10));
+        await using var normal = await _app.VisitorAsync();
+        await normal.StartAsync(new { about = "victim" });
+        Clock.Advance(TimeSpan.FromSeconds(10));
+        var second = await _app.VisitorAsync();
+        var start = await second.StartAsync(new { about = "victim" });
+        Assert.Equal(3, start.Position);
+        await second.SendAsync("w1", "ik wil er niet meer zijn");
+        var update = await second.Inbox.Until("QueueUpdated", q => q.GetProperty("urgent").GetBoolean());
+        Assert.Equal(3, update.GetProperty("position").GetInt32()); // the 112 line, not the first tier
+        Assert.Equal(1, (await _app.Queue.SummaryAsync()).Danger);
+
+        // A visitor put first by a word (not by "ja") keeps no place for half an hour once gone.
+        await first.Hub.InvokeAsync("LeaveChat");
+        await second.SendAsync("w2", "ik wil er niet meer zijn");
+        await second.Inbox.Until("QueueUpdated", q => q.GetProperty("urgent").GetBoolean() && q.GetProperty("position").GetInt32() == 1);
+        var tracker = _app.Services.GetRequiredService<IConnectionTracker>();
+        var gone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        tracker.VisitorGone += id => { if (id == start.SessionId) gone.TrySetResult(); };
+        await second.DisposeAsync();
+        await gone.Task.WaitAsync(Inbox.Timeout);
+        Clock.Advance(TimeSpan.FromMinutes(5)); // past Chat:VisitorReconnectGrace, far within Triage:InDangerReconnectGrace
+        await _app.Sweeper.SweepAsync();
+        await using var reader = await _app.VisitorAsync();
+        Assert.Equal("ended", (await reader.Hub.InvokeAsync<ResumeResult>("Resume", start.ResumeToken, 0L)).Status);
     }
 
     [Fact]

@@ -37,8 +37,14 @@ public sealed class UrgentWordListTests
         Assert.True(nl.Matches("hij staat voor de deur met een mes"));
         Assert.True(nl.Matches("Ik wil niet meer leven"));
         Assert.False(nl.Matches("Ik ben niet in gevaar, ik wil praten over vorig jaar"));
+        Assert.False(nl.Matches("help me, ik weet niet wat ik moet doen"));
+        Assert.True(nl.Matches("mijn man slaat me"));
+        Assert.True(nl.Matches("ik heb zelfmoordgedachten"));
+        Assert.True(nl.Matches("ik wil er niet meer zijn"));
         var en = new UrgentWordList(words.Defaults("en"));
-        Assert.True(en.Matches("he's coming home and I'm scared"));
+        Assert.True(en.Matches("he's coming here and I'm scared"));
+        Assert.False(en.Matches("it hit me that he is coming home at six"));
+        Assert.True(en.Matches("my husband hits me"));
         // English words that are Dutch words too ("gun", "die") are in phrases only.
         Assert.False(en.Matches("ik gun het je, die man is weg"));
     }
@@ -67,6 +73,8 @@ public sealed class UrgentWordsApiTests : IAsyncLifetime
                      new { language = "nl", words = new[] { "x" } },
                      new { language = "nl", words = new[] { new string('a', 61) } },
                      new { language = "nl", words = new[] { "mes" }, reset = true },
+                     new { language = "nl", words = new[] { "mes\na" } }, // a line break would smuggle in the word "a"
+                     new { language = "nl", words = new[] { "# een opmerking" } },
                      new { language = "nl" },
                  })
         {

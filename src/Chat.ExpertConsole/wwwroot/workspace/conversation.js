@@ -31,7 +31,7 @@ export function renderMain(focus = true) {
   for (const p of c.pending.values()) c.list.append(pendingItem(p));
   c.typingEl = h('p', { class: 'typing', hidden: !c.typing }, t.typing);
   const status = c.ended ? h('p', { class: 'notice' }, t.ended(c.endedBy))
-    : !c.connected ? h('p', { class: 'notice warn' }, ['answer', 'words'].includes(v.urgent?.reason) ? t.visitorGoneDanger : t.visitorGone) : null;
+    : !c.connected ? h('p', { class: 'notice warn' }, v.urgent?.reason === 'answer' ? t.visitorGoneDanger : t.visitorGone) : null;
   // Triage: why this visitor went first (said they are in danger now, or waited long).
   const urgent = v.urgent ? h('p', { class: 'urgent-badge' + (v.urgent.reason === 'waited' ? '' : ' danger') }, t.urgent[v.urgent.reason] ?? v.urgent.reason) : null;
   const box = h('textarea', { id: 'reply', rows: 3, maxlength: 2000, placeholder: t.messagePlaceholder, 'aria-label': t.messagePlaceholder, disabled: c.ended });

@@ -22,9 +22,23 @@ export function notifyNewChat() {
 // Three falling and rising tones, unlike a new chat's two: someone in danger waits.
 export function playDanger() { tones([[880, 0], [660, 0.2], [880, 0.4], [660, 0.6]]); }
 
+// One audio context for the page, resumed by the expert's first click or key press: a browser keeps a context made
+// without one silent, so the danger sound would not play in a tab nobody touched since it loaded.
+let audio = null;
+function context() {
+  try { audio ??= new AudioContext(); } catch { audio = null; }
+  return audio;
+}
+const wake = () => { context()?.resume?.().catch(() => {}); };
+document.addEventListener('pointerdown', wake, { capture: true });
+document.addEventListener('keydown', wake, { capture: true });
+// The sound is on but the browser will not play it yet (nothing on the page was clicked since it loaded).
+export const soundBlocked = () => context()?.state === 'suspended';
+
 function tones(list) {
   try {
-    const ctx = new AudioContext();
+    const ctx = context();
+    if (!ctx) return;
     const play = (freq, at) => {
       const o = ctx.createOscillator(); const g = ctx.createGain();
       o.frequency.value = freq; o.connect(g); g.connect(ctx.destination);

@@ -1,7 +1,7 @@
 // The queue summary and why the waiting visitors are not mine.
 import { fill, h } from '../dom.js';
 import { select } from './chat-list.js';
-import { playDanger, showTitle } from './notices.js';
+import { playDanger, showTitle, soundBlocked } from './notices.js';
 import { clock, els, errorText, state, t, toast } from './state.js';
 
 const soundKey = 'console.dangerSound';
@@ -10,35 +10,54 @@ let lastDanger = 0;
 
 export function renderQueue() {
   const q = state.queue;
-  const danger = q.danger ?? 0;
   const why = q.waiting > 0 && state.queueStatus?.notYours ? t.notYours(state.queueStatus, clock) : null;
   fill(els.queue,
-    danger > 0 ? dangerBox(danger) : null,
     h('p', { class: 'big' }, t.waiting(q.waiting)),
     q.waiting > 0 ? h('p', { class: 'muted' }, t.longest(q.longestWaitSeconds)) : null,
     why ? h('p', { class: 'why-not' }, why) : null);
-  // A visitor in danger waits and nobody is free: every console on shift says so (the title, a sound that can be
-  // switched off; the region above is polite). More of them than before: the sound again.
-  if (danger > lastDanger && state.availability !== 'offline' && soundOn()) playDanger();
+  renderDanger();
+}
+
+// A visitor in danger waits and nobody is free: every console on shift says so (the title, a sound that can be switched
+// off, a polite announcement). The box is built once and only its text changes, so the button keeps the keyboard focus
+// while the queue is published again and again; the announcement is said when the number goes up, not on every update.
+function renderDanger() {
+  const danger = state.queue.danger ?? 0;
+  const box = dangerBox();
+  box.hidden = danger === 0;
+  if (danger > 0) {
+    const text = t.dangerWaiting(danger);
+    if (box.text.textContent !== text) box.text.textContent = text;
+    box.take.hidden = box.takeHelp.hidden = state.availability === 'offline';
+    box.soundHint.hidden = !(soundOn() && soundBlocked());
+  }
+  if (danger > lastDanger && state.availability !== 'offline') {
+    els.announce.textContent = t.dangerWaiting(danger);
+    if (soundOn()) playDanger();
+  }
   lastDanger = danger;
   showTitle();
 }
 
-function dangerBox(n) {
+function dangerBox() {
+  if (els.danger) return els.danger;
   const sound = h('input', { type: 'checkbox', id: 'danger-sound', checked: soundOn(),
-    onchange: (e) => localStorage.setItem(soundKey, e.target.checked ? 'on' : 'off') });
-  return h('div', { class: 'danger-waiting' },
-    h('p', { class: 'danger-text' }, t.dangerWaiting(n)),
-    state.availability !== 'offline'
-      ? [h('button', { type: 'button', class: 'danger take-urgent', onclick: takeUrgent }, t.takeUrgent),
-         h('p', { class: 'small muted' }, t.takeUrgentHelp)]
-      : null,
-    h('label', { class: 'small sound-toggle', for: 'danger-sound' }, sound, ' ', t.dangerSound));
+    onchange: (e) => { localStorage.setItem(soundKey, e.target.checked ? 'on' : 'off'); renderDanger(); } });
+  const box = h('div', { class: 'danger-waiting', hidden: true });
+  box.text = h('p', { class: 'danger-text' });
+  box.take = h('button', { type: 'button', class: 'danger take-urgent', onclick: takeUrgent }, t.takeUrgent);
+  box.takeHelp = h('p', { class: 'small muted' }, t.takeUrgentHelp);
+  box.soundHint = h('p', { class: 'small muted', hidden: true }, t.dangerSoundBlocked);
+  box.append(box.text, box.take, box.takeHelp, h('label', { class: 'small sound-toggle', for: 'danger-sound' }, sound, ' ', t.dangerSound), box.soundHint);
+  els.queue.before(box);
+  els.danger = box;
+  return box;
 }
 
 // The expert's own choice: the visitor in danger who waited longest, also in a pause or a cool-down.
-async function takeUrgent(ev) {
-  ev.currentTarget.disabled = true;
+async function takeUrgent() {
+  const button = els.danger.take;
+  button.disabled = true;
   try {
     const chat = await state.connection.invoke('TakeUrgent');
     if (!chat) toast(t.takeUrgentGone);
@@ -46,7 +65,7 @@ async function takeUrgent(ev) {
   } catch (err) {
     toast(errorText(err));
   } finally {
-    renderQueue();
+    button.disabled = false;
   }
 }
 
