@@ -17,6 +17,9 @@ switch (command)
     case "triage":
         await TriageBenchmark.RunAsync(args[1..]);
         break;
+    case "hold":
+        await IdleHold.RunAsync(args[1..]);
+        break;
     case "relay-server":
         RelayServer.Run(args[1..]);
         break;
