@@ -111,7 +111,8 @@ public static class Hosting
     {
         var widget = app.Services.GetRequiredService<IOptions<WidgetOptions>>().Value;
         var embedders = widget.AllowedEmbedOrigins.Length == 0 ? "*" : string.Join(' ', widget.AllowedEmbedOrigins);
-        return app.Use(async (http, next) =>
+        // Not async (nothing here waits): a hub's WebSocket would otherwise keep the state machine for the whole visit.
+        return app.Use((http, next) =>
         {
             var path = http.Request.Path;
             var h = http.Response.Headers;
@@ -138,7 +139,7 @@ public static class Hosting
                     h.CacheControl = isLoader ? "public, max-age=300" : "no-cache";
                     return Task.CompletedTask;
                 });
-            await next();
+            return next();
         });
     }
 }

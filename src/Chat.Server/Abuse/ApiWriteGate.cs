@@ -16,12 +16,19 @@ public sealed class ApiWriteGate(RequestDelegate next, IAntiforgery antiforgery,
 {
     public const string Beacon = "/api/visitor/leave";
 
-    public async Task InvokeAsync(HttpContext http)
+    public Task InvokeAsync(HttpContext http)
     {
         var request = http.Request;
+        // Not async for everything else (a hub's WebSocket would keep this state machine for the whole visit).
         if (!request.Path.StartsWithSegments("/api") || !ChangesState(request.Method) || request.Path.StartsWithSegments(Beacon)
-            || IsJson(request.ContentType)
-            || (MayCarryToken(http) && await antiforgery.IsRequestValidAsync(http)))
+            || IsJson(request.ContentType))
+            return next(http);
+        return CheckAsync(http);
+    }
+
+    private async Task CheckAsync(HttpContext http)
+    {
+        if (MayCarryToken(http) && await antiforgery.IsRequestValidAsync(http))
         {
             await next(http);
             return;

@@ -12,11 +12,14 @@ public sealed class SharedSignInLimit(RequestDelegate next, IAbuseStore abuse, T
 {
     public const int PerMinute = 10;
 
-    public async Task InvokeAsync(HttpContext http)
+    public Task InvokeAsync(HttpContext http) =>
+        HttpMethods.IsPost(http.Request.Method) && http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == "login"
+            ? CheckAsync(http)
+            : next(http); // not async for everything else (a hub's WebSocket would keep the state machine for the whole visit)
+
+    private async Task CheckAsync(HttpContext http)
     {
-        if (HttpMethods.IsPost(http.Request.Method)
-            && http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == "login"
-            && http.ClientAddress() is { } address
+        if (http.ClientAddress() is { } address
             && await abuse.CountInWindowAsync("signin:" + address.Hash, TimeSpan.FromMinutes(1), time.GetUtcNow()) > PerMinute)
         {
             http.Response.StatusCode = StatusCodes.Status429TooManyRequests;

@@ -124,24 +124,29 @@ public abstract class ServerSessions(TimeProvider time, ChatNotifier notify, IOp
     /// new sign-in, and someone who copied that cookie earlier (on a shared office computer) would hold the next person's
     /// session (session fixation).
     /// </summary>
-    public static IApplicationBuilder UseNewSessionKeyOnSignIn(IApplicationBuilder app) => app.Use(async (http, next) =>
+    public static IApplicationBuilder UseNewSessionKeyOnSignIn(IApplicationBuilder app) => app.Use((http, next) =>
     {
         var path = http.Request.Path;
-        if (HttpMethods.IsPost(http.Request.Method)
-            && (path.Equals("/api/auth/login", StringComparison.OrdinalIgnoreCase) || path.Equals("/console/login", StringComparison.OrdinalIgnoreCase)))
+        // Not async for everything else (a hub's WebSocket would keep the state machine for the whole visit).
+        return HttpMethods.IsPost(http.Request.Method)
+               && (path.Equals("/api/auth/login", StringComparison.OrdinalIgnoreCase) || path.Equals("/console/login", StringComparison.OrdinalIgnoreCase))
+            ? NewSessionKeyAsync(http, next)
+            : next();
+    });
+
+    private static async Task NewSessionKeyAsync(HttpContext http, Func<Task> next)
+    {
+        var cookies = http.RequestServices.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(IdentityConstants.ApplicationScheme);
+        var name = cookies.Cookie.Name!;
+        if (http.Request.Cookies.TryGetValue(name, out var value))
         {
-            var cookies = http.RequestServices.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(IdentityConstants.ApplicationScheme);
-            var name = cookies.Cookie.Name!;
-            if (http.Request.Cookies.TryGetValue(name, out var value))
-            {
-                var key = cookies.TicketDataFormat.Unprotect(value)?.Principal?.FindFirst(SessionIdClaim)?.Value;
-                if (key is not null) await http.RequestServices.GetRequiredService<ServerSessions>().EndAsync(Hash(key));
-                var others = http.Request.Cookies.Where(c => c.Key != name).Select(c => $"{c.Key}={c.Value}");
-                http.Request.Headers.Cookie = string.Join("; ", others);
-            }
+            var key = cookies.TicketDataFormat.Unprotect(value)?.Principal?.FindFirst(SessionIdClaim)?.Value;
+            if (key is not null) await http.RequestServices.GetRequiredService<ServerSessions>().EndAsync(Hash(key));
+            var others = http.Request.Cookies.Where(c => c.Key != name).Select(c => $"{c.Key}={c.Value}");
+            http.Request.Headers.Cookie = string.Join("; ", others);
         }
         await next();
-    });
+    }
 
     /// <summary>The claim in which the cookie handler keeps the session key (ASP.NET Core's name).</summary>
     private const string SessionIdClaim = "Microsoft.AspNetCore.Authentication.Cookies-SessionId";

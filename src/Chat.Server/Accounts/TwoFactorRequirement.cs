@@ -33,14 +33,17 @@ public static class TwoFactorRequirement
     }
 
     /// <summary>After UseAuthorization: the user is known and endpoints have already refused strangers.</summary>
-    public static IApplicationBuilder UseTwoFactorRequirement(this IApplicationBuilder app) => app.Use(async (ctx, next) =>
+    public static IApplicationBuilder UseTwoFactorRequirement(this IApplicationBuilder app) => app.Use((ctx, next) =>
     {
         var options = ctx.RequestServices.GetRequiredService<IOptions<TwoFactorOptions>>().Value;
-        if (!AppliesTo(ctx.User, options) || IsOpen(ctx.Request.Path) || !NeedsSignIn(ctx.GetEndpoint()))
-        {
-            await next(ctx);
-            return;
-        }
+        // Not async for everything else (a hub's WebSocket would keep the state machine for the whole visit).
+        return !AppliesTo(ctx.User, options) || IsOpen(ctx.Request.Path) || !NeedsSignIn(ctx.GetEndpoint())
+            ? next(ctx)
+            : RequireAsync(ctx, next);
+    });
+
+    private static async Task RequireAsync(HttpContext ctx, RequestDelegate next)
+    {
         // Read from the records on each guarded request (not a claim in the cookie), so switching it on or off counts at once.
         var users = ctx.RequestServices.GetRequiredService<UserManager<ChatUser>>();
         var user = await users.GetUserAsync(ctx.User);
@@ -57,7 +60,7 @@ public static class TwoFactorRequirement
         await TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden,
             title: "Tweestapsverificatie vereist",
             detail: $"Als coördinator moet je eerst tweestapsverificatie instellen, op {SetupPage}.").ExecuteAsync(ctx);
-    });
+    }
 
     public static bool AppliesTo(ClaimsPrincipal user, TwoFactorOptions options) =>
         options.RequireTwoFactorForCoordinators && user.Identity?.IsAuthenticated == true && user.IsInRole(Roles.Coordinator);

@@ -53,7 +53,7 @@ public static class OperationsExtensions
     public static IApplicationBuilder UseMetricsGate(this IApplicationBuilder app)
     {
         var options = app.ApplicationServices.GetRequiredService<IOptionsMonitor<MetricsOptions>>();
-        return app.Use(async (http, next) =>
+        return app.Use((http, next) =>
         {
             if (http.Request.Path.StartsWithSegments("/metrics"))
             {
@@ -63,10 +63,10 @@ public static class OperationsExtensions
                 if (from is null || !options.CurrentValue.Networks().Any(n => n.Contains(from)))
                 {
                     http.Response.StatusCode = StatusCodes.Status404NotFound;
-                    return;
+                    return Task.CompletedTask;
                 }
             }
-            await next(http);
+            return next(http);
         });
     }
 
