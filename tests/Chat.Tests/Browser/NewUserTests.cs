@@ -1,3 +1,4 @@
+using Chat.Tests.Infrastructure;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -45,6 +46,58 @@ public sealed class CoordinatorNavigationOnAPhoneTests(BrowserFixture f) : IClas
         var colour = await page.GetByRole(AriaRole.Link, new() { Name = "Terug naar de console" }).EvaluateAsync<string>("a => getComputedStyle(a).color");
         Assert.NotEqual("rgb(0, 0, 238)", colour);
         Assert.NotEqual("rgb(85, 26, 139)", colour);
+        await page.Context.CloseAsync();
+    }
+}
+
+public sealed class PendingFormsTellChatsApartTests(BrowserFixture f) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task AfterThreeShortChatsEachChatAndEachFormStillToFillInReadsDifferently()
+    {
+        var page = await NewUser.SignedInAsync(f, "expert1", "Demo-Expert-1", 1280, 800);
+        await page.GetByRole(AriaRole.Radio, new() { Name = "Beschikbaar" }).ClickAsync();
+        var openings = new[] { "Fijn dat je er bent, vertel maar", "Goedenavond, wat speelt er", "Hoi, je bent welkom hier" };
+        // One after another, as on an evening shift: each ends before the next comes; its form is put aside (Esc).
+        var form = page.GetByRole(AriaRole.Dialog, new() { Name = "Contactformulier na de chat" });
+        for (var i = 0; i < 3; i++)
+        {
+            await using var v = new Visitor(Attacks.AttackFixture.Hub(f.BaseUrl, "/hubs/visitor", address: $"10.21.3.{i + 1}"));
+            await v.Hub.StartAsync();
+            await v.StartAsync();
+            await Expect(page.Locator("button.chat-item:not(.ended)")).ToHaveCountAsync(1);
+            await page.Locator("#reply").FillAsync(openings[i]);
+            await page.Locator("#reply").PressAsync("Enter");
+            await Expect(page.Locator("li.msg.expert:not(.pending)")).ToHaveCountAsync(1);
+            await v.Hub.InvokeAsync("LeaveChat");
+            await Expect(page.Locator("button.chat-item.ended")).ToHaveCountAsync(i + 1);
+            await Expect(form).ToBeVisibleAsync();
+            await Expect(form).ToContainTextAsync($"Contactzoeker {i + 1}");
+            await page.Keyboard.PressAsync("Escape");
+            await Expect(form).ToHaveCountAsync(0);
+            var ready = page.GetByRole(AriaRole.Button, new() { Name = "Ik ben er klaar voor" });
+            if (await ready.IsVisibleAsync()) await ready.ClickAsync();
+        }
+
+        var chats = await page.Locator("button.chat-item").AllInnerTextsAsync();
+        Assert.Equal(3, chats.Distinct().Count());
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Contains(chats, c => c.Contains($"Contactzoeker {i + 1}") && c.Contains(openings[i].Split(' ')[0]) && c.Contains("einde"));
+        }
+        var forms = await page.Locator(".forms-list li").AllInnerTextsAsync();
+        Assert.Equal(3, forms.Count);
+        Assert.Equal(3, forms.Distinct().Count());
+        Assert.All(forms, x => Assert.Matches(new Regex(@"Contactzoeker \d · \d\d:\d\d–\d\d:\d\d · \d+ min"), x));
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Formulier invullen voor Contactzoeker 2" })).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = NewUser.Shot("console-pending-forms") });
+
+        // After a reload (same tab) the names stay the same.
+        await page.ReloadAsync();
+        await Expect(page.Locator(".forms-list li")).ToHaveCountAsync(3);
+        await Expect(page.Locator(".forms-list li").First).ToContainTextAsync(new Regex(@"Contactzoeker \d · \d\d:\d\d–\d\d:\d\d"));
+        await page.SetViewportSizeAsync(390, 844);
+        await page.ScreenshotAsync(new() { Path = NewUser.Shot("console-pending-forms-phone"), FullPage = true });
         await page.Context.CloseAsync();
     }
 }

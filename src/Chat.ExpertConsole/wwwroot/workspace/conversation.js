@@ -50,7 +50,7 @@ export function renderMain(focus = true) {
       h('button', { type: 'button', class: 'secondary small refer-button', disabled: c.ended,
         onclick: (e) => openReferralDialog({ t, opener: e.currentTarget, send: (card) => sendReferral(conversationId, card) }) }, t.refer)));
   fill(els.main,
-    h('div', { class: 'chat-top' }, h('h2', {}, t.visitor), urgent, info,
+    h('div', { class: 'chat-top' }, h('h2', {}, `${t.visitor} ${c.n}`), urgent, info,
       c.ended ? h('div', { class: 'chat-actions' }, heavyControl(state.selected),
         formFor(state.selected) ? h('button', { type: 'button', class: 'secondary', onclick: () => fillForm(formFor(state.selected)) }, t.fillIn) : null)
       : h('div', { class: 'chat-actions' },
