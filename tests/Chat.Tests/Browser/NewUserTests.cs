@@ -101,3 +101,52 @@ public sealed class PendingFormsTellChatsApartTests(BrowserFixture f) : IClassFi
         await page.Context.CloseAsync();
     }
 }
+
+public sealed class AccountsPageFitsTests(BrowserFixture f) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task TheAccountsPageFits1280PixelsWithLanguagesAsCheckboxesAndStyledDropdowns()
+    {
+        var page = await NewUser.SignedInAsync(f, "coordinator", "Demo-Coordinator-1", 1280, 800);
+        await page.GotoAsync(f.BaseUrl + "/console/accounts");
+        await Expect(page.GetByRole(AriaRole.Rowheader, new() { Name = "expert1", Exact = true })).ToBeVisibleAsync();
+
+        // Nothing off-screen: not the page, not the table in its box; the password button is in view.
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways");
+        Assert.True(await page.EvaluateAsync<bool>("() => { const b = document.querySelector('.table-scroll'); return b.scrollWidth <= b.clientWidth; }"),
+            "the accounts table scrolls sideways in its box");
+        var setPassword = page.GetByRole(AriaRole.Button, new() { Name = "Wachtwoord instellen voor expert1" });
+        var box = (await setPassword.BoundingBoxAsync())!;
+        Assert.True(box.X + box.Width <= 1280, $"the password button ends at {box.X + box.Width} px");
+
+        // Languages are chosen, not typed; a change is saved and read back.
+        Assert.Equal(0, await page.Locator("input.langs, input[name=languages][type=text]").CountAsync());
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = "expert1", Exact = true }) });
+        var english = row.GetByRole(AriaRole.Group, new() { Name = "Talen van expert1" }).GetByRole(AriaRole.Checkbox, new() { Name = "Engels" });
+        var wasChecked = await english.IsCheckedAsync();
+        await english.SetCheckedAsync(!wasChecked);
+        await row.GetByRole(AriaRole.Button, new() { Name = "Opslaan" }).ClickAsync();
+        await Expect(page.GetByText("Opgeslagen.")).ToBeVisibleAsync();
+        await page.ReloadAsync();
+        var english2 = page.GetByRole(AriaRole.Group, new() { Name = "Talen van expert1" }).GetByRole(AriaRole.Checkbox, new() { Name = "Engels" });
+        if (wasChecked) await Expect(english2).Not.ToBeCheckedAsync(); else await Expect(english2).ToBeCheckedAsync();
+
+        // Dropdowns have the product's style, not the browser's grey default.
+        Assert.Equal("none", await page.Locator("select").First.EvaluateAsync<string>("s => getComputedStyle(s).appearance"));
+        await page.ScreenshotAsync(new() { Path = NewUser.Shot("accounts-1280"), FullPage = true });
+
+        // The new password goes in a dialog of its own; Esc closes it and focus returns to the row's button.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Wachtwoord instellen voor expert1" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Nieuw wachtwoord voor expert1" });
+        await Expect(dialog).ToBeVisibleAsync();
+        await Expect(dialog.GetByLabel(new Regex("^Wachtwoord"))).ToBeFocusedAsync();
+        await page.ScreenshotAsync(new() { Path = NewUser.Shot("accounts-password-dialog") });
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(dialog).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Wachtwoord instellen voor expert1" })).ToBeFocusedAsync();
+
+        await page.SetViewportSizeAsync(390, 844);
+        await page.ScreenshotAsync(new() { Path = NewUser.Shot("accounts-phone"), FullPage = true });
+        await page.Context.CloseAsync();
+    }
+}
