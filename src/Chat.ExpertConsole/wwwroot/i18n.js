@@ -37,12 +37,12 @@ export const texts = {
     messagePlaceholder: 'Typ je bericht… (Enter verstuurt, Shift+Enter nieuwe regel)',
     send: 'Verstuur',
     endChat: 'Gesprek beëindigen',
-    endConfirm: 'Wil je dit gesprek beëindigen? De contactzoeker ziet dat het gesprek is afgelopen.',
+    endConfirm: 'De contactzoeker ziet dat het gesprek is afgelopen.', endTitle: 'Dit gesprek beëindigen?', endYes: 'Ja, beëindigen',
     ended: (by) => by === 'visitor' ? 'De contactzoeker heeft het gesprek beëindigd.' : by === 'expert' ? 'Je hebt het gesprek beëindigd.'
       : by === 'transferred' ? 'Je hebt het gesprek overgedragen; een collega neemt het over en vult het formulier in.'
       : by === 'blocked' ? 'Je hebt het gesprek beëindigd en geblokkeerd. Er hoeft geen contactformulier bij.' : 'Het gesprek is beëindigd.',
     transfer: 'Overdragen',
-    transferConfirm: 'Wil je dit gesprek overdragen aan een collega? De contactzoeker komt vooraan in de wachtrij, met het gesprek tot nu toe.',
+    transferConfirm: 'De contactzoeker komt vooraan in de wachtrij, met het gesprek tot nu toe. Een collega neemt het over.', transferTitle: 'Dit gesprek overdragen aan een collega?', transferYes: 'Ja, overdragen',
     newChat: 'Nieuwe chat',
     newMessageTitle: 'Nieuw bericht',
     newMessageIn: (chat) => `Nieuw bericht in een ander gesprek: ${chat}.`,
@@ -147,12 +147,12 @@ export const texts = {
     messagePlaceholder: 'Type your message… (Enter sends, Shift+Enter new line)',
     send: 'Send',
     endChat: 'End conversation',
-    endConfirm: 'Do you want to end this conversation? The contact seeker will see that it has ended.',
+    endConfirm: 'The contact seeker will see that it has ended.', endTitle: 'End this conversation?', endYes: 'Yes, end it',
     ended: (by) => by === 'visitor' ? 'The contact seeker ended the conversation.' : by === 'expert' ? 'You ended the conversation.'
       : by === 'transferred' ? 'You passed the conversation on; a colleague takes it over and fills in the form.'
       : by === 'blocked' ? 'You ended and blocked the conversation. No contact form is needed.' : 'The conversation has ended.',
     transfer: 'Pass on',
-    transferConfirm: 'Do you want to pass this conversation on to a colleague? The contact seeker goes to the front of the queue, with the conversation so far.',
+    transferConfirm: 'The contact seeker goes to the front of the queue, with the conversation so far. A colleague takes it over.', transferTitle: 'Pass this conversation on to a colleague?', transferYes: 'Yes, pass it on',
     newChat: 'New chat',
     newMessageTitle: 'New message',
     newMessageIn: (chat) => `New message in another conversation: ${chat}.`,

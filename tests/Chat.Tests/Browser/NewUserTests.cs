@@ -150,3 +150,98 @@ public sealed class AccountsPageFitsTests(BrowserFixture f) : IClassFixture<Brow
         await page.Context.CloseAsync();
     }
 }
+
+public sealed class OwnDialogsTests(BrowserFixture f) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task EndingTransferringAndLeavingAskInTheProductsOwnDialogWithTheKeyboard()
+    {
+        var expert = await NewUser.SignedInAsync(f, "expert1", "Demo-Expert-1", 1280, 800);
+        await expert.GetByRole(AriaRole.Radio, new() { Name = "Beschikbaar" }).ClickAsync();
+        var native = new List<string>();
+        expert.Dialog += async (_, d) => { native.Add(d.Message); await d.DismissAsync(); };
+
+        var visitorCtx = await f.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, Locale = "nl-NL", IsMobile = true, HasTouch = true });
+        var widget = await visitorCtx.NewPageAsync();
+        widget.Dialog += async (_, d) => { native.Add(d.Message); await d.DismissAsync(); };
+        await widget.GotoAsync(f.BaseUrl + "/widget/");
+        await widget.GetByRole(AriaRole.Button, new() { Name = "Start de chat" }).ClickAsync();
+        await Expect(widget.GetByText("Je praat met Sanne")).ToBeVisibleAsync();
+
+        // The visitor: "Gesprek beëindigen" asks in a card over the chat; "Snel weg" stays reachable; Esc says no.
+        var leave = widget.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" });
+        await leave.ClickAsync();
+        var ask = widget.GetByRole(AriaRole.Dialog, new() { Name = "Wil je het gesprek beëindigen?" });
+        await Expect(ask).ToBeVisibleAsync();
+        await Expect(ask.GetByRole(AriaRole.Button, new() { Name = "Nee, verder praten" })).ToBeFocusedAsync();
+        Assert.True(await Phone.UncoveredAsync(widget.GetByRole(AriaRole.Button, new() { Name = "Snel weg" })), "quick exit is covered");
+        await widget.ScreenshotAsync(new() { Path = NewUser.Shot("widget-leave-dialog-phone") });
+        await widget.Keyboard.PressAsync("Escape");
+        await Expect(ask).ToBeHiddenAsync();
+        await Expect(leave).ToBeFocusedAsync();
+
+        // The expert: ending and transferring ask in a modal dialog; focus starts on "Annuleren", Esc cancels and goes back.
+        var end = expert.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" });
+        await end.ClickAsync();
+        var endDialog = expert.GetByRole(AriaRole.Dialog, new() { Name = "Dit gesprek beëindigen?" });
+        await Expect(endDialog).ToBeVisibleAsync();
+        await Expect(endDialog).ToContainTextAsync("De contactzoeker ziet dat het gesprek is afgelopen.");
+        await Expect(endDialog.GetByRole(AriaRole.Button, new() { Name = "Annuleren" })).ToBeFocusedAsync();
+        await expert.ScreenshotAsync(new() { Path = NewUser.Shot("console-end-dialog") });
+        await expert.Keyboard.PressAsync("Escape");
+        await Expect(endDialog).ToHaveCountAsync(0);
+        await Expect(end).ToBeFocusedAsync();
+
+        await expert.GetByRole(AriaRole.Button, new() { Name = "Overdragen" }).ClickAsync();
+        var transfer = expert.GetByRole(AriaRole.Dialog, new() { Name = "Dit gesprek overdragen aan een collega?" });
+        await Expect(transfer).ToBeVisibleAsync();
+        await expert.Keyboard.PressAsync("Enter"); // on "Annuleren"
+        await Expect(transfer).ToHaveCountAsync(0);
+        await Expect(expert.GetByRole(AriaRole.Button, new() { Name = "Overdragen" })).ToBeFocusedAsync();
+        await Expect(expert.Locator("button.chat-item.ended")).ToHaveCountAsync(0);
+
+        // The visitor says yes with the keyboard: the chat ends on both sides.
+        await leave.ClickAsync();
+        await widget.Keyboard.PressAsync("Tab");
+        await Expect(ask.GetByRole(AriaRole.Button, new() { Name = "Ja, beëindigen" })).ToBeFocusedAsync();
+        await widget.Keyboard.PressAsync("Enter");
+        await Expect(expert.Locator("button.chat-item.ended")).ToHaveCountAsync(1);
+        await Expect(widget.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" })).ToBeHiddenAsync();
+        Assert.Empty(native);
+        await expert.Context.CloseAsync();
+        await visitorCtx.CloseAsync();
+    }
+}
+
+public sealed class OneChatAnHourFixture() : BrowserFixture(new() { ["Abuse:ChatsPerAddressPerHour"] = "1" });
+
+public sealed class RefusalSaysWhatIsTrueTests(OneChatAnHourFixture f) : IClassFixture<OneChatAnHourFixture>
+{
+    [Fact]
+    public async Task TheHourlyLimitOfAnAddressIsSaidAsItIsNotAsBusy()
+    {
+        var expert = await NewUser.SignedInAsync(f, "expert2", "Demo-Expert-2", 1280, 800);
+        await expert.GetByRole(AriaRole.Radio, new() { Name = "Pauze" }).ClickAsync();
+        var ctx = await f.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 }, Locale = "nl-NL" });
+        var widget = await ctx.NewPageAsync();
+        await widget.GotoAsync(f.BaseUrl + "/widget/");
+        await widget.GetByRole(AriaRole.Button, new() { Name = "Start de chat" }).ClickAsync();
+        await Expect(widget.GetByText("Je bent de volgende")).ToBeVisibleAsync();
+        await widget.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" }).ClickAsync();
+        await widget.GetByRole(AriaRole.Button, new() { Name = "Ja, beëindigen" }).ClickAsync();
+        await widget.GetByRole(AriaRole.Button, new() { Name = "Nieuw gesprek" }).ClickAsync();
+        await widget.GetByRole(AriaRole.Button, new() { Name = "Start de chat" }).ClickAsync();
+
+        await Expect(widget.GetByRole(AriaRole.Heading, new() { Name = "Het lukt nu niet om een nieuw gesprek te starten" })).ToBeFocusedAsync();
+        await Expect(widget.Locator("#refused-text")).ToContainTextAsync("Vanaf dit internetadres zijn het afgelopen uur al veel gesprekken gestart.");
+        await Expect(widget.GetByText("erg druk", new() { Exact = false })).ToHaveCountAsync(0);
+        await widget.ScreenshotAsync(new() { Path = NewUser.Shot("widget-refused-limit-1280") });
+        await widget.SetViewportSizeAsync(390, 844);
+        await widget.ScreenshotAsync(new() { Path = NewUser.Shot("widget-refused-limit-phone") });
+        // In English too.
+        await widget.GetByRole(AriaRole.Button, new() { Name = "Switch to English" }).ClickAsync();
+        await Expect(widget.Locator("#refused-text")).ToContainTextAsync("from this internet address in the last hour");
+        await ctx.CloseAsync();
+        await expert.Context.CloseAsync();
+    }
+}

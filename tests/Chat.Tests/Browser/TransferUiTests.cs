@@ -66,6 +66,7 @@ public sealed class TransferUiTests(BrowserFixture f) : IClassFixture<BrowserFix
 
         var ruben = await ConsoleAsync("expert2", "Demo-Expert-2");
         await sanne.GetByRole(AriaRole.Button, new() { Name = "Overdragen" }).ClickAsync();
+        await sanne.GetByRole(AriaRole.Button, new() { Name = "Ja, overdragen" }).ClickAsync(); // the product's own dialog
         var earlier = ruben.Locator("li.msg.expert").First;
         await Expect(earlier).ToContainTextAsync("Ik ben Sanne");
         await Expect(earlier.Locator(".meta")).ToContainTextAsync("Vorige ervaringsdeskundige");
