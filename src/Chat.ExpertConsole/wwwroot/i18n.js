@@ -79,7 +79,7 @@ export const texts = {
     blockCancel: 'Annuleren',
     blockChooseReason: 'Kies een reden.',
     blocked: (until) => `Geblokkeerd tot ${until}.`,
-    myFigures: (m) => `${m.contacts} contacten, ${Math.round((m.chatMinutes + m.otherContactMinutes) / 6) / 10} uur in gesprek, ${m.shiftHours} uur dienst.`,
+    myFigures: (m) => `${m.contacts} ${m.contacts === 1 ? 'contact' : 'contacten'}, ${Math.round((m.chatMinutes + m.otherContactMinutes) / 6) / 10} uur in gesprek, ${m.shiftHours} uur dienst.`,
     col: { when: 'Wanneer', type: 'Soort', seeker: 'Contactzoeker', minutes: 'Minuten', conversation: 'Gesprek' },
     // Wellbeing: the pause after a chat, "dit gesprek was zwaar", and why a waiting visitor is not yours.
     coolDownTitle: 'Even op adem komen',
@@ -189,7 +189,7 @@ export const texts = {
     blockCancel: 'Cancel',
     blockChooseReason: 'Choose a reason.',
     blocked: (until) => `Blocked until ${until}.`,
-    myFigures: (m) => `${m.contacts} contacts, ${Math.round((m.chatMinutes + m.otherContactMinutes) / 6) / 10} hours in conversation, ${m.shiftHours} hours on shift.`,
+    myFigures: (m) => `${m.contacts} ${m.contacts === 1 ? 'contact' : 'contacts'}, ${Math.round((m.chatMinutes + m.otherContactMinutes) / 6) / 10} hours in conversation, ${m.shiftHours} hours on shift.`,
     col: { when: 'When', type: 'Type', seeker: 'Contact seeker', minutes: 'Minutes', conversation: 'Conversation' },
     coolDownTitle: 'Take a breather',
     coolDown: (until) => `Take a breather — you get no new conversation until ${until}.`,
