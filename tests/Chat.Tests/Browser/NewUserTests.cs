@@ -245,3 +245,57 @@ public sealed class RefusalSaysWhatIsTrueTests(OneChatAnHourFixture f) : IClassF
         await expert.Context.CloseAsync();
     }
 }
+
+public sealed class WidgetAtTwoHundredPercentTests(BrowserFixture f) : IClassFixture<BrowserFixture>
+{
+    private const string VisibleMessages =
+        "() => { const list = document.getElementById('messages'); const b = list.getBoundingClientRect();" +
+        " return [...list.querySelectorAll('li.msg')].filter(li => { const r = li.getBoundingClientRect(); return r.height > 0 && r.top >= b.top - 1 && r.bottom <= b.bottom + 1; }).length; }";
+
+    [Fact]
+    public async Task At200PercentTheWidgetFillsTheWindowShowsThreeMessagesAndTheWholeFeedbackQuestion()
+    {
+        await using var expert = new Expert(AbuseUiTests.Hub(f.BaseUrl, "/hubs/expert", await f.App.CookieAsync("expert1", "Demo-Expert-1")));
+        await expert.Hub.StartAsync();
+        await expert.Hub.InvokeAsync<object>("SetAvailability", "available");
+        // 1280x800 at 200% zoom: a 640x400 CSS-pixel window with two device pixels each.
+        var ctx = await f.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 640, Height = 400 }, DeviceScaleFactor = 2, Locale = "nl-NL" });
+        var page = await ctx.NewPageAsync();
+        await page.GotoAsync(f.BaseUrl + "/demo");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Chat anoniem met een ervaringsdeskundige" }).ClickAsync();
+        var frame = page.FrameLocator("iframe[title='Anonieme chat']");
+        await frame.GetByRole(AriaRole.Button, new() { Name = "Start de chat" }).ClickAsync();
+        var assigned = await expert.Inbox.Next("ChatAssigned");
+        var id = assigned.GetProperty("conversationId").GetString()!;
+        await expert.SendAsync(id, "e1", "Fijn dat je er bent. Neem je tijd.");
+        await frame.GetByLabel("Je bericht").FillAsync("Ik weet niet goed waar ik moet beginnen.");
+        await frame.GetByLabel("Je bericht").PressAsync("Enter");
+        await expert.SendAsync(id, "e2", "Dat geeft niets. Wat speelt er thuis?");
+        await frame.GetByLabel("Je bericht").FillAsync("Mijn partner wordt snel boos.");
+        await frame.GetByLabel("Je bericht").PressAsync("Enter");
+        await Expect(frame.Locator("li.msg.visitor:not(.pending)")).ToHaveCountAsync(2);
+        await Expect(frame.Locator("li.msg.expert")).ToHaveCountAsync(2);
+
+        // The panel fills the window instead of floating as a 380 px box.
+        var panel = (await page.Locator("iframe[title='Anonieme chat']").BoundingBoxAsync())!;
+        Assert.True(panel.Width >= 630 && panel.Height >= 390, $"the widget is {panel.Width}x{panel.Height} in a 640x400 window");
+        var chatFrame = page.Frames.Single(fr => fr.Url.Contains("/widget/"));
+        var visible = await chatFrame.EvaluateAsync<int>(VisibleMessages);
+        await page.ScreenshotAsync(new() { Path = NewUser.Shot("widget-200-percent-chat") });
+        Assert.True(visible >= 3, $"{visible} messages fully visible at 200%");
+
+        // After the chat: the whole feedback question (all ten marks and "Versturen") without scrolling its box.
+        await expert.Hub.InvokeAsync("EndChat", id);
+        var feedback = frame.Locator("#feedback");
+        await Expect(feedback).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = NewUser.Shot("widget-200-percent-feedback") });
+        var clipped = await chatFrame.EvaluateAsync<string>(
+            "() => { const view = document.documentElement.getBoundingClientRect(); const out = [];" +
+            " for (const el of [...document.querySelectorAll('#score-choices label'), document.getElementById('feedback-send')]) {" +
+            "  const r = el.getBoundingClientRect(); let box = el.parentElement; let hidden = r.bottom > window.innerHeight + 1 || r.top < -1;" +
+            "  while (box && !hidden) { const s = getComputedStyle(box); if (/(auto|scroll|hidden)/.test(s.overflowY)) { const b = box.getBoundingClientRect(); if (r.bottom > b.bottom + 1 || r.top < b.top - 1) hidden = true; } box = box.parentElement; }" +
+            "  if (hidden) out.push(el.textContent.trim()); } return out.join(', '); }");
+        Assert.True(clipped == "", $"not visible without scrolling: {clipped}");
+        await ctx.CloseAsync();
+    }
+}
