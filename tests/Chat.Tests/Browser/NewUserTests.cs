@@ -299,3 +299,64 @@ public sealed class WidgetAtTwoHundredPercentTests(BrowserFixture f) : IClassFix
         await ctx.CloseAsync();
     }
 }
+
+public sealed class SmallThingsANewUserNoticesTests(CoolDownBrowserFixture f) : IClassFixture<CoolDownBrowserFixture>
+{
+    [Fact]
+    public async Task FaviconsHeaderTrendAndTheCoolDownWhileOffline()
+    {
+        // The cool-down bar after a chat shows while on shift, not while Offline.
+        var console = await NewUser.SignedInAsync(f, "expert2", "Demo-Expert-2", 1280, 800);
+        await console.GetByRole(AriaRole.Radio, new() { Name = "Beschikbaar" }).ClickAsync();
+        await Expect(console.GetByRole(AriaRole.Radio, new() { Name = "Beschikbaar" })).ToHaveAttributeAsync("aria-checked", "true");
+        await using (var v = new Visitor(Attacks.AttackFixture.Hub(f.BaseUrl, "/hubs/visitor", address: "10.21.9.1")))
+        {
+            await v.Hub.StartAsync();
+            await v.StartAsync();
+            await Expect(console.Locator("button.chat-item")).ToHaveCountAsync(1);
+            await v.Hub.InvokeAsync("LeaveChat");
+        }
+        await Expect(console.GetByRole(AriaRole.Dialog)).ToBeVisibleAsync();
+        await console.Keyboard.PressAsync("Escape");
+        var pause = console.Locator(".cool-down");
+        await Expect(pause).ToBeVisibleAsync();
+        await console.GetByRole(AriaRole.Radio, new() { Name = "Offline" }).ClickAsync();
+        await Expect(console.GetByRole(AriaRole.Radio, new() { Name = "Offline" })).ToHaveAttributeAsync("aria-checked", "true");
+        await Expect(pause).ToBeHiddenAsync();
+        await console.ScreenshotAsync(new() { Path = NewUser.Shot("console-offline-no-cool-down") });
+        await console.GetByRole(AriaRole.Radio, new() { Name = "Pauze" }).ClickAsync();
+        await Expect(pause).ToBeVisibleAsync();
+
+        // With an expert on shift: a favicon of our own on / and /demo.
+        var page = await f.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 }, Locale = "nl-NL" });
+        foreach (var path in new[] { "/", "/demo" })
+        {
+            await page.GotoAsync(f.BaseUrl + path);
+            var icon = await page.EvaluateAsync<string>(
+                "async () => { const l = document.querySelector('link[rel=icon]'); if (!l) return 'none'; const r = await fetch(l.href); return r.ok ? r.headers.get('content-type') : String(r.status); }");
+            Assert.StartsWith("image/svg+xml", icon);
+        }
+
+        // The desktop widget: the organisation's name whole, the minimise button drawn on the dark header.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Chat anoniem met een ervaringsdeskundige" }).ClickAsync();
+        var frame = page.Frames.Single(fr => fr.Url.Contains("/widget/"));
+        await Expect(frame.Locator("#org-name")).ToHaveTextAsync("Samen Verder");
+        Assert.True(await frame.Locator("#org-name").EvaluateAsync<bool>("h => h.scrollWidth <= h.clientWidth"), "the organisation's name is cut");
+        var min = await page.EvaluateAsync<string>("() => { const b = document.querySelector('#chat-widget-root, [data-chat-widget]')?.shadowRoot?.querySelector('.min') ?? [...document.querySelectorAll('*')].map(e => e.shadowRoot?.querySelector('.min')).find(Boolean); const s = getComputedStyle(b); return s.color + ' on ' + s.backgroundColor; }");
+        Assert.Equal("rgb(255, 255, 255) on rgba(0, 0, 0, 0)", min);
+        await page.ScreenshotAsync(new() { Path = NewUser.Shot("widget-desktop-header") });
+        await page.CloseAsync();
+
+
+        // The 12-week trend has a y axis with values.
+        await StatisticsPageTests.SeedAsync(f);
+        await console.Context.CloseAsync();
+        var coordinator = await NewUser.SignedInAsync(f, "coordinator", "Demo-Coordinator-1", 1280, 800);
+        await coordinator.GotoAsync(f.BaseUrl + "/console/statistics");
+        await Expect(coordinator.Locator(".trend .tick")).Not.ToHaveCountAsync(0);
+        Assert.True(await coordinator.Locator(".trend .tick").CountAsync() >= 2, "the trend has no axis values");
+        await coordinator.Locator(".trend").ScrollIntoViewIfNeededAsync();
+        await coordinator.ScreenshotAsync(new() { Path = NewUser.Shot("statistics-trend-axis") });
+        await coordinator.Context.CloseAsync();
+    }
+}

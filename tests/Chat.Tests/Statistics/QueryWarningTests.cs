@@ -24,3 +24,19 @@ public sealed class QueryWarningTests
         Assert.True(warnings.Count == 0, string.Join("\n", warnings));
     }
 }
+
+/// <summary>Issue 21: the CSV quoted labels inconsistently ("90% wacht korter dan" bare, other labels quoted).</summary>
+public sealed class CsvQuotingTests
+{
+    [Fact]
+    public async Task EveryCellOfTheCsvIsABareCountOrAQuotedText()
+    {
+        await using var app = new ChatApp();
+        var coordinator = await app.CoordinatorClientAsync();
+        var bytes = await coordinator.GetByteArrayAsync("/api/statistics/export.csv?from=2026-11-16&to=2026-11-22");
+        var cells = System.Text.Encoding.UTF8.GetString(bytes[3..]).Split("\r\n").Where(l => l.Length > 0).SelectMany(l => l.Split(';')).ToList();
+        var odd = cells.Where(c => c.Length > 0 && !System.Text.RegularExpressions.Regex.IsMatch(c, "^(-?[0-9]+|\"([^\"]|\"\")*\")$")).ToList();
+        Assert.True(odd.Count == 0, "cells neither a count nor quoted: " + string.Join(" | ", odd));
+        Assert.Contains("\"90% wacht korter dan (seconden)\"", cells);
+    }
+}
