@@ -13,7 +13,8 @@ const t = {
     saved: 'Opgeslagen.', created: 'Account aangemaakt.', passwordSet: 'Wachtwoord ingesteld.', failed: 'Dat lukte niet.',
     experiences: { victim: 'als slachtoffer', perpetrator: 'als pleger', both: 'beide' }, yes: 'ja', no: 'nee',
     gender: 'Gender', genders: { woman: 'vrouw', man: 'man', other: 'anders', unspecified: 'zegt het liever niet' },
-    languages: 'Talen', languagesHelp: 'Taalcodes, gescheiden door komma\'s (nl, en, ar, tr …)'
+    languages: 'Talen', languageNames: { nl: 'Nederlands', en: 'Engels' }, languagesFor: (u) => `Talen van ${u}`,
+    passwordFor: (u) => `Nieuw wachtwoord voor ${u}`, setPasswordFor: (u) => `Wachtwoord instellen voor ${u}`, cancel: 'Annuleren'
   },
   en: {
     title: 'Accounts', back: 'Back to the console', add: 'New account', list: 'Accounts (scrolls sideways on a narrow screen)', userName: 'User name',
@@ -23,7 +24,8 @@ const t = {
     saved: 'Saved.', created: 'Account created.', passwordSet: 'Password set.', failed: 'That did not work.',
     experiences: { victim: 'as a victim', perpetrator: 'as a perpetrator', both: 'both' }, yes: 'yes', no: 'no',
     gender: 'Gender', genders: { woman: 'woman', man: 'man', other: 'other', unspecified: 'rather not say' },
-    languages: 'Languages', languagesHelp: 'Language codes separated by commas (nl, en, ar, tr …)'
+    languages: 'Languages', languageNames: { nl: 'Dutch', en: 'English' }, languagesFor: (u) => `Languages of ${u}`,
+    passwordFor: (u) => `New password for ${u}`, setPasswordFor: (u) => `Set password for ${u}`, cancel: 'Cancel'
   }
 }[lang];
 
@@ -49,8 +51,35 @@ function genderSelect(id, value) {
   return h('select', { id, name: 'gender' }, Object.entries(t.genders).map(([k, v]) => h('option', { value: k, selected: k === value }, v)));
 }
 
-// "nl, en" -> ['nl', 'en']; the server checks the codes and says what is wrong.
-const languageList = (text) => String(text).split(/[\s,;]+/).map((l) => l.trim()).filter(Boolean);
+// The languages a visitor can choose in the widget, as checkboxes; a code an account already has beyond those stays
+// as a box of its own (the server checks the codes and says what is wrong).
+function languageBoxes(name, chosen, legend, visibleLegend = false) {
+  const codes = [...new Set([...Object.keys(t.languageNames), ...chosen])];
+  return h('fieldset', { class: 'langs' },
+    h('legend', { class: visibleLegend ? null : 'sr-only' }, legend),
+    codes.map((code) => h('label', {}, h('input', { type: 'checkbox', name, value: code, checked: chosen.includes(code) }), ' ', t.languageNames[code] ?? code)));
+}
+const languageList = (box) => [...box.querySelectorAll('input:checked')].map((i) => i.value);
+
+// A new password in a small dialog of its own: the table stays narrow, and focus goes back to the row's button.
+function passwordDialog(a, opener) {
+  const input = h('input', { id: 'pwd-new', type: 'password', autocomplete: 'new-password', required: true });
+  const error = h('p', { class: 'field-error', role: 'alert', hidden: true });
+  const form = h('form', { class: 'password-dialog', method: 'dialog' },
+    h('label', { for: 'pwd-new' }, t.password), input, error,
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, t.cancel),
+      h('button', { type: 'submit', class: 'primary' }, t.setPassword)));
+  const dialog = h('dialog', { class: 'form-dialog narrow', 'aria-labelledby': 'pwd-title' }, h('h2', { id: 'pwd-title' }, t.passwordFor(a.userName)), form);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try { await call('POST', `/api/accounts/${a.id}/password`, { password: input.value }); dialog.close(); say(t.passwordSet); }
+    catch (err) { error.textContent = err.message; error.hidden = false; input.focus(); }
+  });
+  dialog.addEventListener('close', () => { dialog.remove(); opener.focus(); });
+  document.body.append(dialog);
+  dialog.showModal();
+}
 
 function say(text, error = false) { status.textContent = text; status.classList.toggle('error', error); }
 
@@ -61,20 +90,17 @@ function row(a) {
   const max = h('input', { type: 'number', min: 1, max: 5, value: String(a.maxChats), 'aria-label': `${t.maxChats} (${a.userName})` });
   const gender = genderSelect(`gender-${a.id}`, a.gender);
   gender.setAttribute('aria-label', `${t.gender} (${a.userName})`);
-  const langs = h('input', { type: 'text', class: 'langs', value: (a.languages || []).join(', '), 'aria-label': `${t.languages} (${a.userName})`, title: t.languagesHelp });
+  const langs = languageBoxes(`langs-${a.id}`, a.languages || [], t.languagesFor(a.userName));
   const coord = h('input', { type: 'checkbox', checked: a.coordinator, 'aria-label': `${t.coordinator} (${a.userName})` });
   const dis = h('input', { type: 'checkbox', checked: a.disabled, 'aria-label': `${t.disabled} (${a.userName})` });
-  const pwd = h('input', { type: 'password', autocomplete: 'new-password', 'aria-label': `${t.newPassword} (${a.userName})` });
   return h('tr', {},
     h('th', { scope: 'row' }, a.userName), h('td', {}, name), h('td', {}, exp), h('td', {}, gender), h('td', {}, langs), h('td', {}, max), h('td', {}, coord), h('td', {}, dis),
     h('td', {}, h('button', { type: 'button', class: 'secondary', onclick: async () => {
-      try { await call('PUT', `/api/accounts/${a.id}`, { displayName: name.value, experience: exp.value, gender: gender.value, languages: languageList(langs.value), maxChats: Number(max.value), coordinator: coord.checked, disabled: dis.checked }); say(t.saved); }
+      try { await call('PUT', `/api/accounts/${a.id}`, { displayName: name.value, experience: exp.value, gender: gender.value, languages: languageList(langs), maxChats: Number(max.value), coordinator: coord.checked, disabled: dis.checked }); say(t.saved); }
       catch (e) { say(e.message, true); }
     } }, t.save)),
-    h('td', { class: 'pwd' }, pwd, h('button', { type: 'button', class: 'secondary', onclick: async () => {
-      try { await call('POST', `/api/accounts/${a.id}/password`, { password: pwd.value }); pwd.value = ''; say(t.passwordSet); }
-      catch (e) { say(e.message, true); }
-    } }, t.setPassword)));
+    h('td', {}, h('button', { type: 'button', class: 'secondary', 'aria-label': t.setPasswordFor(a.userName),
+      onclick: (e) => passwordDialog(a, e.currentTarget) }, t.setPassword)));
 }
 
 async function load() {
@@ -94,8 +120,7 @@ function addForm() {
     h('label', {}, t.displayName, h('input', { name: 'displayName', required: true, maxlength: 40 })),
     h('label', {}, t.experience, experienceSelect('new-exp', 'victim')),
     h('label', {}, t.gender, genderSelect('new-gender', 'unspecified')),
-    h('label', {}, t.languages, h('input', { name: 'languages', value: 'nl', 'aria-describedby': 'new-langs-help' }),
-      h('span', { id: 'new-langs-help', class: 'muted small' }, t.languagesHelp)),
+    languageBoxes('languages', ['nl'], t.languages, true),
     h('label', {}, t.maxChats, h('input', { name: 'maxChats', type: 'number', min: 1, max: 5, value: '1' })),
     h('label', { class: 'inline' }, h('input', { name: 'coordinator', type: 'checkbox' }), ' ', t.coordinator),
     h('label', {}, t.password, h('input', { name: 'password', type: 'password', autocomplete: 'new-password', required: true })),
@@ -105,8 +130,9 @@ function addForm() {
     const d = new FormData(f);
     try {
       await call('POST', '/api/accounts', { userName: d.get('userName'), displayName: d.get('displayName'), experience: d.get('experience'),
-        gender: d.get('gender'), languages: languageList(d.get('languages')), maxChats: Number(d.get('maxChats')), coordinator: d.get('coordinator') === 'on', password: d.get('password') });
+        gender: d.get('gender'), languages: languageList(f.querySelector('fieldset.langs')), maxChats: Number(d.get('maxChats')), coordinator: d.get('coordinator') === 'on', password: d.get('password') });
       f.reset();
+      f.querySelector('input[name=languages][value=nl]').checked = true;
       say(t.created);
       await load();
     } catch (err) { say(err.message, true); }
@@ -117,5 +143,5 @@ function addForm() {
 fill(root,
   h('header', { class: 'bar no-print' }, h('div', { class: 'bar-left' }, h('strong', { class: 'product' }, t.title)),
     h('nav', { class: 'bar-right' }, h('a', { href: '/console' }, t.back))),
-  h('main', { class: 'stats-main' }, h('h1', {}, t.title), status, list, addForm()));
+  h('main', { class: 'stats-main accounts-main' }, h('h1', {}, t.title), status, list, addForm()));
 load().catch((e) => say(e.message, true));

@@ -18,7 +18,7 @@ function pad(n) { return String(n).padStart(2, '0'); }
  * Opens the form in a modal dialog. prefill: a ContactPrefill from the server (chat) or null (other contact).
  * Resolves true when saved, false when closed without saving.
  */
-export async function openContactForm({ t, lang, prefill }) {
+export async function openContactForm({ t, lang, prefill, subject = null }) {
   const fields = await codes(lang);
   const byName = Object.fromEntries(fields.map((f) => [f.name, f]));
   const isChat = !!prefill?.conversationId;
@@ -85,7 +85,7 @@ export async function openContactForm({ t, lang, prefill }) {
   sync();
 
   const dialog = h('dialog', { class: 'form-dialog', 'aria-labelledby': 'form-title' },
-    h('h2', { id: 'form-title' }, isChat ? t.formTitleChat : t.formTitleOther), form);
+    h('h2', { id: 'form-title' }, isChat ? t.formTitleChat : t.formTitleOther, subject ? h('span', { class: 'form-subject' }, `: ${subject}`) : null), form);
   document.body.append(dialog);
 
   return new Promise((resolve) => {

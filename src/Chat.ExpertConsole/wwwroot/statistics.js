@@ -140,7 +140,12 @@ function trendChart(points) {
   const y = (v) => H - pad - (v / max) * (H - 2 * pad);
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'trend', role: 'img',
     'aria-label': `${t.trend}: ` + points.map((p) => `${p.week} ${p.contacts} ${t.trendContacts}, ${p.requests} ${t.trendRequests}`).join('; ') });
-  svg.append(s('line', { x1: pad, y1: H - pad, x2: W - pad, y2: H - pad, class: 'axis' }));
+  // A y axis with 0, the middle and the top, so bars and line read without hovering.
+  for (const v of [...new Set([0, Math.round(max / 2), max])]) {
+    svg.append(s('line', { x1: pad - 4, y1: y(v), x2: W - pad, y2: y(v), class: v ? 'grid' : 'axis' }));
+    svg.append(s('text', { x: pad - 7, y: y(v) + 4, class: 'tick' }, v));
+  }
+  svg.append(s('line', { x1: pad, y1: pad, x2: pad, y2: H - pad, class: 'axis' }));
   points.forEach((p, i) => {
     const x = pad + i * bw;
     svg.append(s('rect', { x: x + bw * 0.15, y: y(p.contacts), width: bw * 0.7, height: H - pad - y(p.contacts), class: 'bar-contacts' },
@@ -150,8 +155,12 @@ function trendChart(points) {
   });
   const line = points.map((p, i) => `${pad + i * bw + bw / 2},${y(p.requests)}`).join(' ');
   svg.append(s('polyline', { points: line, class: 'line-requests' }));
-  points.forEach((p, i) => svg.append(s('circle', { cx: pad + i * bw + bw / 2, cy: y(p.requests), r: 3, class: 'dot-requests' },
-    s('title', {}, `${p.week}: ${p.requests} ${t.trendRequests}`))));
+  points.forEach((p, i) => {
+    svg.append(s('circle', { cx: pad + i * bw + bw / 2, cy: y(p.requests), r: 3, class: 'dot-requests' },
+      s('title', {}, `${p.week}: ${p.requests} ${t.trendRequests}`)));
+    // The requests' value beside its dot (the contacts' value stands above the bar).
+    if (p.requests > 0) svg.append(s('text', { x: pad + i * bw + bw / 2 + 6, y: y(p.requests) - 6, class: 'value value-requests' }, p.requests));
+  });
   return h('section', { class: 'table-block wide' }, h('h2', {}, t.trend), svg,
     h('p', { class: 'legend' }, h('span', { class: 'key key-contacts' }), t.trendContacts, ' ', h('span', { class: 'key key-requests' }), t.trendRequests));
 }

@@ -1,5 +1,6 @@
 // The coordinator's urgent words (triage): a list per language, one word or short phrase per line. A waiting visitor who
 // writes one goes first and sees 112; nobody is told which word, and no word or match is logged or counted.
+import { askConfirm } from './confirm-dialog.js';
 import { h, fill } from './dom.js';
 
 const root = document.getElementById('triage');
@@ -17,7 +18,7 @@ const t = {
     standard: 'Standaardlijst', changed: (d) => `Aangepast op ${d}`,
     save: 'Opslaan', reset: 'Standaardlijst terugzetten',
     saved: 'De lijst is opgeslagen. Op deze server geldt hij meteen, op andere binnen een halve minuut.',
-    resetDone: 'De standaardlijst geldt weer.',
+    resetDone: 'De standaardlijst geldt weer.', resetYes: 'Ja, terugzetten', cancel: 'Annuleren',
     resetConfirm: 'Wil je de standaardlijst terugzetten? Je eigen wijzigingen in deze taal gaan dan verloren.',
     failed: 'Dat lukte niet.'
   },
@@ -32,7 +33,7 @@ const t = {
     standard: 'Default list', changed: (d) => `Changed on ${d}`,
     save: 'Save', reset: 'Back to the default list',
     saved: 'The list is saved. It applies at once on this server, on others within half a minute.',
-    resetDone: 'The default list applies again.',
+    resetDone: 'The default list applies again.', resetYes: 'Yes, go back', cancel: 'Cancel',
     resetConfirm: 'Do you want to go back to the default list? Your own changes in this language will be lost.',
     failed: 'That did not work.'
   }
@@ -67,8 +68,8 @@ function section(l) {
       say(t.saved);
     } catch (e) { say(e.message, true); }
   };
-  const reset = async () => {
-    if (!confirm(t.resetConfirm)) return;
+  const reset = async (ev) => {
+    if (!await askConfirm({ title: t.reset, text: t.resetConfirm, yes: t.resetYes, no: t.cancel, opener: ev.currentTarget })) return;
     try {
       render(await call('PUT', '/api/triage/words', { language: l.language, reset: true }));
       say(t.resetDone);

@@ -56,12 +56,13 @@ public static class StatisticsCsv
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(sb.ToString())];
     }
 
+    // One rule: counts bare, every text in quotes (labels, dates, percentages alike; "90% wacht korter" was bare before).
     private static string Cell(object? v) => v switch
     {
         null => "",
         int i => i.ToString(CultureInfo.InvariantCulture),
+        long l => l.ToString(CultureInfo.InvariantCulture),
         string s when s.Length == 0 => "",
-        string s when char.IsDigit(s[0]) && !s.Contains(';') => s,
         _ => "\"" + Convert.ToString(v, CultureInfo.InvariantCulture)!.Replace("\"", "\"\"") + "\"",
     };
 }

@@ -179,11 +179,11 @@ public sealed class StatisticsQueries(RecordsDbContext db, ReportingZone zone, T
     {
         long from = p.StartUtc.ToUnixTimeSeconds(), to = p.EndUtc.ToUnixTimeSeconds();
         var hours = db.QueueHours.Where(h => h.HourStart >= from && h.HourStart < to);
-        var sums = await hours.GroupBy(_ => 1).Select(g => new
+        var sums = (await hours.GroupBy(_ => 1).Select(g => new
         {
             Requests = g.Sum(h => h.Requests), Closed = g.Sum(h => h.RequestsWhileClosed),
             Answered = g.Sum(h => h.Answered), Abandoned = g.Sum(h => h.Abandoned), Blocked = g.Sum(h => h.Blocked),
-        }).FirstOrDefaultAsync(ct);
+        }).ToListAsync(ct)).FirstOrDefault(); // one group at most: read as a list, so EF Core has no First without OrderBy to warn about
         var buckets = await db.QueueWaits.Where(w => w.HourStart >= from && w.HourStart < to)
             .GroupBy(w => w.Bucket).Select(g => new { Bucket = g.Key, Count = g.Sum(w => w.Count) }).ToListAsync(ct);
         var histogram = new long[QueueCounters.WaitBucketBounds.Length + 1];
@@ -227,9 +227,9 @@ public sealed class StatisticsQueries(RecordsDbContext db, ReportingZone zone, T
             var p = ReportPeriod.Of(monday, monday.AddDays(6), zone, ReportPeriod.WeekName(monday));
             long from = p.StartUtc.ToUnixTimeSeconds(), to = p.EndUtc.ToUnixTimeSeconds();
             var contacts = await db.ContactForms.CountAsync(f => f.OccurredAt >= p.StartUtc && f.OccurredAt < p.EndUtc, ct);
-            var q = await db.QueueHours.Where(h => h.HourStart >= from && h.HourStart < to).GroupBy(_ => 1)
+            var q = (await db.QueueHours.Where(h => h.HourStart >= from && h.HourStart < to).GroupBy(_ => 1)
                 .Select(g => new { R = g.Sum(h => h.Requests), A = g.Sum(h => h.Answered), X = g.Sum(h => h.Abandoned) })
-                .FirstOrDefaultAsync(ct);
+                .ToListAsync(ct)).FirstOrDefault(); // one group at most (see above)
             points.Add(new TrendPoint(p.Week!, p.From.ToString("yyyy-MM-dd"), p.To.ToString("yyyy-MM-dd"), contacts,
                 q?.R ?? 0, q?.A ?? 0, q?.X ?? 0));
         }

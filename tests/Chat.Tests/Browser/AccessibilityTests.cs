@@ -112,6 +112,7 @@ public sealed class AccessibilityTests(BrowserFixture f, ITestOutputHelper outpu
 
         // The expert ends it: the ended banner above the conversation, then the ended screen; the contact form opens.
         await console.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" }).ClickAsync();
+        await console.GetByRole(AriaRole.Button, new() { Name = "Ja, beëindigen" }).ClickAsync(); // the product's own dialog
         await Expect(widget.GetByRole(AriaRole.Heading, new() { Name = "Het gesprek is beëindigd" })).ToBeVisibleAsync();
         await CheckAsync(widget, "widget-ended-transcript", width);
         await widget.GetByRole(AriaRole.Button, new() { Name = "Gesprek sluiten" }).ClickAsync();
@@ -149,6 +150,7 @@ public sealed class AccessibilityTests(BrowserFixture f, ITestOutputHelper outpu
         await Expect(widget.GetByText("De verbinding met de ervaringsdeskundige is even weg.")).ToBeVisibleAsync(new() { Timeout = 20_000 });
         await CheckAsync(widget, "widget-expert-away", width);
         await widget.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" }).ClickAsync();
+        await widget.GetByRole(AriaRole.Button, new() { Name = "Ja, beëindigen" }).ClickAsync(); // the product's own dialog
         await Expect(widget.GetByRole(AriaRole.Heading, new() { Name = "Het gesprek is beëindigd" })).ToBeVisibleAsync();
 
         // The coordinator's pages.

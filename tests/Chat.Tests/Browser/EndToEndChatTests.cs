@@ -82,6 +82,7 @@ public sealed class EndToEndChatTests(BrowserFixture f) : IClassFixture<BrowserF
 
         // The expert ends the chat; the form opens pre-filled; the expert completes and saves it.
         await expert.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" }).ClickAsync();
+        await expert.GetByRole(AriaRole.Button, new() { Name = "Ja, beëindigen" }).ClickAsync(); // the product's own dialog
         await Expect(chat.GetByText("Het gesprek is beëindigd")).ToBeVisibleAsync();
         var form = expert.GetByRole(AriaRole.Dialog, new() { Name = "Contactformulier na de chat" });
         await Expect(form).ToBeVisibleAsync();

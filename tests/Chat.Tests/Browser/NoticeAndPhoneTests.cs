@@ -243,6 +243,7 @@ public sealed class EnglishWidgetTests(BrowserFixture f) : IClassFixture<Browser
         await Expect(page.Locator("li.msg.expert").Last).ToHaveTextAsync(new Regex("Take care."));
 
         await expert.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" }).ClickAsync();
+        await expert.GetByRole(AriaRole.Button, new() { Name = "Ja, beëindigen" }).ClickAsync(); // the product's own dialog
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "The conversation has ended" })).ToBeVisibleAsync();
         await Expect(page.GetByText("The expert ended the conversation. Thank you for reaching out.")).ToBeVisibleAsync();
         await Expect(page.GetByText("The conversation is still below, only on this screen.")).ToBeVisibleAsync();

@@ -190,6 +190,7 @@ public sealed class ExpertEndsChatTests(BrowserFixture f) : IClassFixture<Browse
         await Visit.ExpertSaysAsync(expert, chat, lastWords);
 
         await expert.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" }).ClickAsync();
+        await expert.GetByRole(AriaRole.Button, new() { Name = "Ja, beëindigen" }).ClickAsync(); // the product's own dialog
         await Expect(chat.GetByRole(AriaRole.Heading, new() { Name = "Het gesprek is beëindigd" })).ToBeVisibleAsync();
         await Expect(chat.GetByText("De ervaringsdeskundige heeft het gesprek beëindigd.")).ToBeVisibleAsync();
         await Expect(chat.Locator("li.msg.expert")).ToHaveTextAsync(new Regex("bel 112"));

@@ -145,6 +145,7 @@ public sealed class RepliesUiTests(BrowserFixture f) : IClassFixture<BrowserFixt
 
         // The end: the contact form already has the advice and both kinds checked, and they can still be changed.
         await console.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" }).ClickAsync();
+        await console.GetByRole(AriaRole.Button, new() { Name = "Ja, beëindigen" }).ClickAsync(); // the product's own dialog
         var form = console.GetByRole(AriaRole.Dialog, new() { Name = "Contactformulier na de chat" });
         await Expect(form).ToBeVisibleAsync();
         await Expect(form.GetByRole(AriaRole.Checkbox, new() { Name = "advies om professionele hulp in te schakelen" })).ToBeCheckedAsync();

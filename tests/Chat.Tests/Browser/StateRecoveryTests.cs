@@ -70,6 +70,7 @@ public sealed class StateRecoveryTests : IAsyncLifetime
 
         line.Lose();
         await widget.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" }).ClickAsync();
+        await widget.GetByRole(AriaRole.Button, new() { Name = "Ja, beëindigen" }).ClickAsync(); // the product's own dialog
         await Expect(widget.GetByRole(AriaRole.Heading, new() { Name = "Het gesprek is beëindigd" })).ToBeVisibleAsync();
         await line.LostAsync("ChatEnded");
         await Expect(console.Locator("button.chat-item.ended")).ToHaveCountAsync(0);

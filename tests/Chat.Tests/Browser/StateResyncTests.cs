@@ -33,6 +33,7 @@ public sealed class StateResyncTests(BrowserFixture f) : IClassFixture<BrowserFi
 
         line.Lose();
         await widget.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" }).ClickAsync();
+        await widget.GetByRole(AriaRole.Button, new() { Name = "Ja, beëindigen" }).ClickAsync(); // the product's own dialog
         await line.LostAsync("ChatEnded");
         line.Restore();
         await Expect(console.Locator("button.chat-item.ended")).ToHaveCountAsync(0);

@@ -71,6 +71,7 @@ public sealed class TriageUiTests(BrowserFixture f) : IClassFixture<BrowserFixtu
         // The expert ends the chat: the form has "acuut onveilig" ticked, which the expert may change.
         expert.Dialog += async (_, d) => await d.AcceptAsync();
         await expert.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" }).ClickAsync();
+        await expert.GetByRole(AriaRole.Button, new() { Name = "Ja, beëindigen" }).ClickAsync(); // the product's own dialog
         var form = expert.GetByRole(AriaRole.Dialog, new() { Name = "Contactformulier na de chat" });
         await Expect(form).ToBeVisibleAsync();
         await Expect(form.GetByLabel("acuut onveilig", new() { Exact = false })).ToBeCheckedAsync();

@@ -79,6 +79,7 @@ public sealed class WellbeingUiTests(CoolDownBrowserFixture f, ITestOutputHelper
 
         // The expert ends it: the contact form (later), and the pause with its end time.
         await sanne.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" }).ClickAsync();
+        await sanne.GetByRole(AriaRole.Button, new() { Name = "Ja, beëindigen" }).ClickAsync(); // the product's own dialog
         var form = sanne.GetByRole(AriaRole.Dialog, new() { Name = "Contactformulier na de chat" });
         await form.GetByRole(AriaRole.Button, new() { Name = "Later invullen" }).ClickAsync();
         var pause = sanne.Locator(".cool-down");
@@ -137,6 +138,7 @@ public sealed class WellbeingUiTests(CoolDownBrowserFixture f, ITestOutputHelper
         await CheckAsync(sanne, "console-why-not-yours");
 
         await widget.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" }).ClickAsync();
+        await widget.GetByRole(AriaRole.Button, new() { Name = "Ja, beëindigen" }).ClickAsync(); // the product's own dialog
         await Expect(sanne.Locator(".queue-summary")).ToContainTextAsync("Niemand wacht");
         await Expect(sanne.Locator(".queue-summary .why-not")).ToHaveCountAsync(0);
         await sanne.Context.CloseAsync();
@@ -165,6 +167,7 @@ public sealed class WellbeingUiTests(CoolDownBrowserFixture f, ITestOutputHelper
         await ruben.Locator("#reply").PressAsync("Enter");
         await Expect(widget.Locator("li.msg.expert")).ToHaveCountAsync(1);
         await ruben.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" }).ClickAsync();
+        await ruben.GetByRole(AriaRole.Button, new() { Name = "Ja, beëindigen" }).ClickAsync(); // the product's own dialog
 
         // The ended banner with the one optional question; focus is on its heading.
         await Expect(widget.GetByRole(AriaRole.Heading, new() { Name = "Het gesprek is beëindigd" })).ToBeFocusedAsync();

@@ -3,6 +3,7 @@ import { renderMain } from './conversation.js';
 import { focusSeg } from './layout.js';
 import { refreshQueueStatus } from './queue.js';
 import { els, state, t, toast } from './state.js';
+import { renderCoolDown } from './wellbeing.js';
 
 // Availability can only change while connected: until then the buttons are disabled and the banner shows.
 export function setConnected(connected) {
@@ -19,6 +20,7 @@ export function renderAvailability() {
     b.classList.toggle('on', on);
     b.tabIndex = on ? 0 : -1;
   }
+  renderCoolDown();
 }
 
 export async function setAvailability(a) {

@@ -1,15 +1,26 @@
 // What the expert can do to a running chat: end it, transfer it, block the visitor.
+import { askConfirm } from '../confirm-dialog.js';
 import { h } from '../dom.js';
 import { app, els, errorText, lang, state, t, toast } from './state.js';
 
-export async function endChat(id) {
-  if (!confirm(t.endConfirm)) return;
+export async function endChat(id, opener) {
+  if (!await askConfirm({ title: t.endTitle, text: t.endConfirm, yes: t.endYes, no: t.blockCancel, danger: true, opener })) return;
   try { await state.connection.invoke('EndChat', id); } catch (err) { toast(errorText(err)); }
+  focusChat(opener);
 }
 
-export async function transferChat(id) {
-  if (!confirm(t.transferConfirm)) return;
+export async function transferChat(id, opener) {
+  if (!await askConfirm({ title: t.transferTitle, text: t.transferConfirm, yes: t.transferYes, no: t.blockCancel, opener })) return;
   try { await state.connection.invoke('TransferChat', id); } catch (err) { toast(errorText(err)); }
+  focusChat(opener);
+}
+
+// After a confirmed end or transfer the button that asked may be gone with the chat: focus goes to the chat in the list
+// (unless the contact form has opened meanwhile, which takes focus itself).
+function focusChat(opener) {
+  if (document.querySelector('dialog[open]')) return;
+  if (opener?.isConnected && !opener.disabled) opener.focus();
+  else els.chatList.querySelector('.chat-item.selected')?.focus();
 }
 
 // Blocking ends the chat and keeps the visitor's address from starting a new one for a while. A modal <dialog>:

@@ -50,12 +50,12 @@ export function renderMain(focus = true) {
       h('button', { type: 'button', class: 'secondary small refer-button', disabled: c.ended,
         onclick: (e) => openReferralDialog({ t, opener: e.currentTarget, send: (card) => sendReferral(conversationId, card) }) }, t.refer)));
   fill(els.main,
-    h('div', { class: 'chat-top' }, h('h2', {}, t.visitor), urgent, info,
+    h('div', { class: 'chat-top' }, h('h2', {}, `${t.visitor} ${c.n}`), urgent, info,
       c.ended ? h('div', { class: 'chat-actions' }, heavyControl(state.selected),
         formFor(state.selected) ? h('button', { type: 'button', class: 'secondary', onclick: () => fillForm(formFor(state.selected)) }, t.fillIn) : null)
       : h('div', { class: 'chat-actions' },
-        h('button', { type: 'button', class: 'secondary', onclick: () => transferChat(state.selected) }, t.transfer),
-        h('button', { type: 'button', class: 'danger', onclick: () => endChat(state.selected) }, t.endChat),
+        h('button', { type: 'button', class: 'secondary', onclick: (e) => transferChat(state.selected, e.currentTarget) }, t.transfer),
+        h('button', { type: 'button', class: 'danger', onclick: (e) => endChat(state.selected, e.currentTarget) }, t.endChat),
         h('button', { type: 'button', class: 'secondary block', onclick: (e) => blockChat(state.selected, e.currentTarget) }, t.block),
         heavyControl(state.selected))),
     status, c.list, c.typingEl, composer);

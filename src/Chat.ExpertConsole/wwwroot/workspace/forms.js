@@ -3,18 +3,27 @@ import { openContactForm } from '../contact-form.js';
 import { h } from '../dom.js';
 import { renderChatList } from './chat-list.js';
 import { renderMain } from './conversation.js';
-import { els, lang, roundedHour, state, t, toast } from './state.js';
+import { nameChat } from './chat-names.js';
+import { clock, els, firstWords, lang, roundedHour, state, t, toast } from './state.js';
 
 export function renderForms() {
   els.formsBox.hidden = state.pendingForms.length === 0;
-  els.formsList.replaceChildren(...state.pendingForms.map((p) => h('li', {},
-    h('span', {}, roundedHour(p.occurredAt), ` · ${p.durationMinutes} min`),
-    h('button', { type: 'button', class: 'secondary small', onclick: () => fillForm(p) }, t.fillIn))));
+  // Named as in "Mijn gesprekken", with the times this tab saw (else the hour the server keeps) and my first words.
+  els.formsList.replaceChildren(...state.pendingForms.map((p) => {
+    const name = nameChat(p.conversationId);
+    const who = `${t.visitor} ${name.n}`;
+    const when = name.startedAt ? clock(name.startedAt) + (name.endedAt ? `–${clock(name.endedAt)}` : '') : roundedHour(p.occurredAt);
+    const words = firstWords(state.chats.get(p.conversationId));
+    return h('li', {},
+      h('span', { class: 'form-name' }, h('span', {}, h('strong', {}, who), ` · ${when} · ${p.durationMinutes} min`),
+        words ? h('span', { class: 'chat-words' }, `“${words}”`) : null),
+      h('button', { type: 'button', class: 'secondary small', 'aria-label': t.fillInFor(who), onclick: () => fillForm(p) }, t.fillIn));
+  }));
 }
 
 export async function fillForm(prefill) {
   if (document.querySelector('dialog[open]')) return; // one form at a time; the reminder list keeps the rest
-  const saved = await openContactForm({ t, lang, prefill });
+  const saved = await openContactForm({ t, lang, prefill, subject: `${t.visitor} ${nameChat(prefill.conversationId).n}` });
   if (saved) {
     state.pendingForms = state.pendingForms.filter((p) => p.conversationId !== prefill.conversationId);
     renderForms();

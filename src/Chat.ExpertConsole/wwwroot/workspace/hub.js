@@ -1,6 +1,7 @@
 // The connection to the expert hub: its events, the start, and reading the whole state again.
 import { renderAvailability, setConnected } from './availability.js';
 import { renderChatList, select } from './chat-list.js';
+import { chatEndedAt, nameChat } from './chat-names.js';
 import { addMessage, renderMain, trySend } from './conversation.js';
 import { fillForm, renderForms } from './forms.js';
 import { notifyNewChat } from './notices.js';
@@ -10,7 +11,9 @@ import { setCoolDown } from './wellbeing.js';
 import { backoff, hubConnection } from '/_content/Chat.Widget/shared/hub-client.js';
 
 export function chatFrom(conv) {
+  const name = nameChat(conv.conversationId, conv.startedAt);
   return {
+    n: name.n, endedAt: name.endedAt,
     visitor: conv.visitor, startedAt: conv.startedAt, connected: conv.visitorConnected ?? true,
     messages: new Map((conv.messages || []).map((m) => [m.seq, m])), pending: new Map(),
     typing: false, ended: false, unread: 0, draft: ''
@@ -40,7 +43,8 @@ export function connect() {
   });
   c.on('ChatEnded', (e) => {
     const chat = state.chats.get(e.conversationId);
-    if (chat) { chat.ended = true; chat.endedBy = e.blocked ? 'blocked' : e.transferred ? 'transferred' : e.endedBy; }
+    chatEndedAt(e.conversationId, new Date().toISOString());
+    if (chat) { chat.ended = true; chat.endedBy = e.blocked ? 'blocked' : e.transferred ? 'transferred' : e.endedBy; chat.endedAt ??= new Date().toISOString(); }
     // A blocked chat needs no contact form, whatever else the event carries.
     const form = e.blocked ? null : e.form;
     if (form && !state.pendingForms.some((p) => p.conversationId === form.conversationId)) state.pendingForms.push(form);
@@ -98,6 +102,8 @@ export async function loadState() {
   state.pendingForms = s.pendingForms || [];
   const live = new Set(s.conversations.map((c) => c.conversationId));
   const came = [];
+  // Numbered in the order the chats started, whatever order the server lists them in.
+  for (const conv of [...s.conversations].sort((a, b) => new Date(a.startedAt) - new Date(b.startedAt))) nameChat(conv.conversationId, conv.startedAt);
   for (const conv of s.conversations) {
     const existing = state.chats.get(conv.conversationId);
     const fresh = chatFrom(conv);
@@ -107,7 +113,7 @@ export async function loadState() {
   }
   const ended = [];
   // Who ended it is not known here (the event with it was missed): the neutral "ended" text.
-  for (const [id, c] of state.chats) if (!live.has(id) && !c.ended) { c.ended = true; c.endedBy = null; ended.push(id); }
+  for (const [id, c] of state.chats) if (!live.has(id) && !c.ended) { c.ended = true; c.endedBy = null; c.endedAt = new Date().toISOString(); chatEndedAt(id, c.endedAt); ended.push(id); }
   if (ended.length) state.lastEnded = ended.at(-1);
   const onScreen = state.chats.get(state.selected);
   if (!onScreen || (onScreen.ended && came.length)) state.selected = came[0] ?? s.conversations[0]?.conversationId ?? null;

@@ -31,7 +31,17 @@ export const els = {};
 export const locale = lang === 'en' ? 'en-GB' : 'nl-NL';
 export const clock = (iso) => new Date(iso).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
 
-export const chatName = (c) => `${t.visitor} · ${new Date(c.startedAt).toLocaleTimeString(lang === 'en' ? 'en-GB' : 'nl-NL', { hour: '2-digit', minute: '2-digit' })}`;
+// "Contactzoeker 2 · 15:30": the visitor's number in this shift and the time the chat came (see chat-names.js).
+export const chatName = (c) => `${t.visitor} ${c.n} · ${clock(c.startedAt)}`;
+
+// The first words of what I wrote in a chat, to recognise it by ("Fijn dat je er bent…"); null before I wrote.
+export function firstWords(c) {
+  const mine = [...(c?.messages?.values() ?? [])].filter((m) => m.from === 'expert' && !m.card && !(c.startedAt && new Date(m.sentAt) < new Date(c.startedAt)))
+    .sort((a, b) => a.seq - b.seq)[0];
+  if (!mine) return null;
+  const words = mine.text.trim().split(/\s+/);
+  return words.slice(0, 5).join(' ') + (words.length > 5 ? '…' : '');
+}
 
 // Contact times are kept to the hour only: say the day and that the hour is rounded ("di 30 nov, rond 14:00").
 export function roundedHour(iso) {

@@ -18,7 +18,8 @@ export function setCoolDown(until) {
 }
 
 export function renderCoolDown() {
-  const until = state.coolDownUntil;
+  // Offline the shift is over: no pause to show (it comes back if the expert is on shift again before it ends).
+  const until = state.availability === 'offline' ? null : state.coolDownUntil;
   const hadFocus = els.coolDown.contains(document.activeElement);
   els.coolDown.hidden = !until;
   if (!until) {

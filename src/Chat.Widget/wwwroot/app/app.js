@@ -9,7 +9,7 @@ import { connectWithRetry, leave, resume } from './connection.js';
 import { closeFeedback, offerFeedback, renderFeedbackChoices, sendFeedback, skipFeedback } from './feedback.js';
 import { onInput, renderPending, sendFromComposer } from './messages.js';
 import { listenForHostExit, onShiftThrice, quickExit } from './quick-exit.js';
-import { clearTranscript, endedText, focusScreen, renderEmergency, renderHead, renderPhones, renderTitle, show } from './screens.js';
+import { clearTranscript, endedText, focusScreen, refusedText, renderEmergency, renderHead, renderPhones, renderTitle, show } from './screens.js';
 import { refreshStatus, renderChoices, renderDanger, renderOpenings, startChat } from './start.js';
 import { $, embedded, loadSession, params, parentOrigin, saveSession, state, t } from './state.js';
 
@@ -38,6 +38,7 @@ function applyTexts() {
   $('text').placeholder = state.status === 'active' ? t().placeholderActive : t().placeholderQueued;
   $('conn').textContent = t().reconnecting;
   if (state.status === 'ended') $('ended-text').textContent = endedText();
+  $('refused-text').textContent = refusedText();
   renderFeedbackChoices();
 }
 

@@ -1,4 +1,5 @@
 // The connection to the visitor hub: events, reconnects, and Resume, which reads the chat as the server has it.
+import { askLeave } from './leave-dialog.js';
 import { flushPending, renderMessage, systemLine } from './messages.js';
 import { notice, renderExpertAway, renderHead, showEnded } from './screens.js';
 import { $, saveSession, state, t } from './state.js';
@@ -152,7 +153,7 @@ export async function resume(afterSeq, attempt = 0) {
 }
 
 export async function leave() {
-  if (!confirm(t().leaveConfirm)) return;
+  if (!await askLeave()) return;
   try { await state.connection?.invoke('LeaveChat'); } catch { /* ended locally anyway */ }
   showEnded('visitor');
 }

@@ -45,7 +45,7 @@ export const texts = {
     placeholderActive: 'Typ je bericht…',
     send: 'Verstuur',
     leave: 'Gesprek beëindigen',
-    leaveConfirm: 'Wil je het gesprek beëindigen?',
+    leaveConfirm: 'Wil je het gesprek beëindigen?', leaveYes: 'Ja, beëindigen', leaveNo: 'Nee, verder praten',
     // Only a known, short estimate promises someone soon; without one the visitor hears plainly that nobody is free.
     queued: (pos) => pos <= 1 ? 'Je bent de volgende in de wachtrij.' : `Je bent nummer ${pos} in de wachtrij.`,
     wait: (secs) => secs == null ? 'Er is op dit moment niemand vrij. Je houdt je plek in de wachtrij; je kunt alvast typen wat je kwijt wilt.'
@@ -77,7 +77,9 @@ export const texts = {
     closeTranscript: 'Gesprek sluiten',
     expertAway: 'De verbinding met de ervaringsdeskundige is even weg. Je berichten blijven bewaard.',
     refusedTitle: 'Het lukt nu niet om een nieuw gesprek te starten',
-    refusedText: 'Het is op dit moment erg druk. Probeer het later nog eens.',
+    refusedText: 'Probeer het later nog eens.',
+    refusedBusy: 'Het is op dit moment erg druk. Probeer het later nog eens.',
+    refusedLimit: 'Vanaf dit internetadres zijn het afgelopen uur al veel gesprekken gestart. Gebruik je wifi samen met anderen, bijvoorbeeld in een opvang of op school? Dan tellen hun gesprekken mee. Probeer het later nog eens.',
     refusedPhone: 'Wil je nu met iemand praten? Bellen kan altijd:',
     phoneVeiligThuis: 'Veilig Thuis', phoneVeiligThuisNote: 'gratis, dag en nacht, voor advies of een melding',
     phoneEmergency: 'In acuut gevaar', phoneEmergencyNote: 'politie, brandweer, ambulance',
@@ -140,7 +142,7 @@ export const texts = {
     placeholderActive: 'Type your message…',
     send: 'Send',
     leave: 'End conversation',
-    leaveConfirm: 'Do you want to end the conversation?',
+    leaveConfirm: 'Do you want to end the conversation?', leaveYes: 'Yes, end it', leaveNo: 'No, keep talking',
     queued: (pos) => pos <= 1 ? 'You are next in the queue.' : `You are number ${pos} in the queue.`,
     wait: (secs) => secs == null ? 'Nobody is free right now. You keep your place in the queue; you can already type what is on your mind.'
       : secs < 60 ? 'Someone will be with you shortly: less than a minute.'
@@ -171,7 +173,9 @@ export const texts = {
     closeTranscript: 'Close conversation',
     expertAway: 'The connection with the expert is briefly lost. Your messages are kept.',
     refusedTitle: 'Starting a new conversation is not possible right now',
-    refusedText: 'It is very busy at the moment. Please try again later.',
+    refusedText: 'Please try again later.',
+    refusedBusy: 'It is very busy at the moment. Please try again later.',
+    refusedLimit: 'Many conversations have already been started from this internet address in the last hour. Do you share Wi-Fi with others, for example in a shelter or at school? Then their conversations count too. Please try again later.',
     refusedPhone: 'Would you like to talk to someone now? You can always call:',
     phoneVeiligThuis: 'Veilig Thuis', phoneVeiligThuisNote: 'free, day and night, for advice or to report',
     phoneEmergency: 'In immediate danger', phoneEmergencyNote: 'police, fire brigade, ambulance',

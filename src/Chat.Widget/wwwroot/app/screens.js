@@ -101,8 +101,16 @@ function phones(emergencyFirst) {
 }
 
 // The server refused a new chat (limit, blocked or queue full) or did not accept the connection. The same calm
-// screen for every reason; nothing is stored in this tab, and the connection is closed so it holds no slot.
-export function showRefused() {
+// screen for every reason, with a line that says what is true: too many chats from this address (shared Wi-Fi counts),
+// or busy; a block or a refused connection gets the neutral "try again later" (a blocked visitor is not told so).
+// Nothing is stored in this tab, and the connection is closed so it holds no slot.
+export function refusedText() {
+  return state.refused === 'limit' ? t().refusedLimit : state.refused === 'busy' ? t().refusedBusy : t().refusedText;
+}
+
+export function showRefused(reason = null) {
+  state.refused = reason;
+  $('refused-text').textContent = refusedText();
   state.status = 'none';
   clearSession();
   stopConnection();

@@ -60,7 +60,7 @@ export async function startChat(ev) {
     }
     const r = await state.connection.invoke('StartChat', request);
     if (r.status === 'closed') { stopConnection(); await refreshStatus(); return; }
-    if (r.status === 'refused') { showRefused(); return; }
+    if (r.status === 'refused') { showRefused(r.reason); return; }
     state.session = { resumeToken: r.resumeToken, pending: [], inDanger: state.inDanger };
     saveSession();
     state.status = r.status === 'active' ? 'active' : 'queued';

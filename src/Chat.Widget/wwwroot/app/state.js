@@ -32,7 +32,8 @@ export const state = {
   unread: 0,            // stand-alone only: expert messages that arrived while this tab was hidden (shown in the title)
   leaving: false,       // quick exit under way: nothing may reconnect or be stored again
   openings: null,       // { nextOpening, upcoming } from /api/status, for the closed screen
-  inDanger: false       // said "ja" to "Ben je nu in gevaar?": 112 stays in the chat's head while waiting
+  inDanger: false,      // said "ja" to "Ben je nu in gevaar?": 112 stays in the chat's head while waiting
+  refused: null         // why the last start was refused: limit | busy | blocked | null (no connection)
 };
 
 // ---- storage (sessionStorage only) ----------------------------------------------------------------
