@@ -223,7 +223,7 @@ public abstract class WellbeingTests : IAsyncLifetime
         Assert.Equal(1, feedback.GetProperty("helped").GetProperty("somewhat").GetInt32());
         Assert.Equal(0, feedback.GetProperty("helped").GetProperty("no").GetInt32());
         var csv = await coordinator.GetStringAsync($"/api/statistics/export.csv?from={day}&to={day}");
-        Assert.Contains("\"gemiddeld rapportcijfer\";8,0;", csv);
+        Assert.Contains("\"gemiddeld rapportcijfer\";\"8,0\";", csv); // every text cell quoted alike (a decimal comma is text here)
 
         // After the grace period there is nothing left to give feedback on.
         var (late, third) = await ChatWithAsync(expert);
