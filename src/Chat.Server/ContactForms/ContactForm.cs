@@ -46,4 +46,6 @@ public sealed class ContactDraft
     public int ProfessionalHelp { get; set; }
     /// <summary>What the chat itself says about safety (<c>acute</c> after "in gevaar: ja"), or null: the form then asks.</summary>
     public string? Safety { get; set; }
+    /// <summary>The form's contact type when it is not a chat (<c>anonymous-mailbox</c> after an answered letter); null: <c>website-chat</c>.</summary>
+    public string? ContactType { get; set; }
 }

@@ -10,7 +10,7 @@ namespace Chat.Server.Storage;
 /// </summary>
 public static class RecordsSchema
 {
-    public const int Current = 8;
+    public const int Current = 10;
 
     /// <summary>Tables a step adds: a database at an earlier version lacks them and is not taken for an early build's.</summary>
     private static readonly IReadOnlyDictionary<int, string[]> TablesAddedBy = new Dictionary<int, string[]>
@@ -18,6 +18,7 @@ public static class RecordsSchema
         [4] = ["PlannedShifts", "DebriefRequests", "FeedbackDays"],
         [5] = ["Replies", "Referrals"],
         [7] = ["CodeChecks"],
+        [10] = Mailbox.MailboxModel.Tables,
     };
 
     // Steps from version N-1 to N, for N >= 2. Keep them small and additive. A step that adds tables takes their
@@ -45,6 +46,13 @@ public static class RecordsSchema
         [7] = db => TablesOfModel(db, TablesAddedBy[7]).Replace("CREATE TABLE \"", "CREATE TABLE IF NOT EXISTS \"", StringComparison.Ordinal),
         // 8: triage: a draft remembers that the visitor said they were in danger (safety pre-filled "acute").
         [8] = _ => "ALTER TABLE \"ContactDrafts\" ADD COLUMN \"Safety\" VARCHAR(16) NULL;",
+        // 9: reserved for a change made in parallel on another branch; a placeholder until the branches meet.
+        [9] = _ => "SELECT 1;",
+        // 10: the anonymous mailbox: threads, letters and answers (encrypted), counts; a draft knows its contact type
+        // (null: website-chat), and the form's contact type takes "anonymous-mailbox" (17 characters; SQLite has no lengths).
+        [10] = db => "ALTER TABLE \"ContactDrafts\" ADD COLUMN \"ContactType\" VARCHAR(32) NULL;\n" +
+                     (db.Database.IsNpgsql() ? "ALTER TABLE \"ContactForms\" ALTER COLUMN \"ContactType\" TYPE VARCHAR(32);\n" : "") +
+                     TablesOfModel(db, TablesAddedBy[10]),
     };
 
 
