@@ -3,7 +3,10 @@ namespace Chat.Server.Statistics;
 // Wire shapes of the statistics (contract in docs/contract.md). Tables keep the order of the codes.
 
 public sealed record StatisticsReport(string From, string To, string? Week, int Contacts,
-    IReadOnlyDictionary<string, StatTable> Tables, ChatFigures Chat, FeedbackFigures? Feedback = null);
+    IReadOnlyDictionary<string, StatTable> Tables, ChatFigures Chat, FeedbackFigures? Feedback = null, MailboxFigures? Mailbox = null);
+
+/// <summary>The anonymous mailbox: letters received and answered, time to an answer in whole hours, threads closed (spam, abuse).</summary>
+public sealed record MailboxFigures(int LettersReceived, int LettersAnswered, int? MedianAnswerHours, int? P80AnswerHours, int Closed);
 
 /// <summary>Visitors' answers after the chat: how many, the average mark (1..10), and "did it help".</summary>
 public sealed record FeedbackFigures(int Responses, double? AverageScore, HelpedSplit Helped);

@@ -82,7 +82,8 @@ public abstract class HourOnlyTimesTests : IAsyncLifetime
             db.SchemaVersions.Add(new SchemaVersion { Version = 5, AppliedAt = at });
             await db.SaveChangesAsync();
             // What later versions added is not there yet in a version 5 database.
-            await db.Database.ExecuteSqlRawAsync("ALTER TABLE \"ContactDrafts\" DROP COLUMN \"Safety\"; DROP TABLE \"CodeChecks\";");
+            await db.Database.ExecuteSqlRawAsync("ALTER TABLE \"ContactDrafts\" DROP COLUMN \"Safety\"; DROP TABLE \"CodeChecks\"; " +
+                "ALTER TABLE \"ContactDrafts\" DROP COLUMN \"ContactType\"; DROP TABLE \"MailboxThreads\"; DROP TABLE \"MailboxMessages\"; DROP TABLE \"MailboxEvents\";");
         }
         SqliteConnection.ClearAllPools();
 

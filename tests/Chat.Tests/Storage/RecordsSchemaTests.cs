@@ -63,7 +63,9 @@ public sealed class RecordsSchemaTests
                     "ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Gender\"; ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Languages\"; " +
                     "DROP TABLE \"PlannedShifts\"; DROP TABLE \"DebriefRequests\"; DROP TABLE \"FeedbackDays\"; " +
                     "DROP TABLE \"Replies\"; DROP TABLE \"Referrals\"; ALTER TABLE \"ContactDrafts\" DROP COLUMN \"Support\"; " +
-                    "ALTER TABLE \"ContactDrafts\" DROP COLUMN \"ProfessionalHelp\"; ALTER TABLE \"ContactDrafts\" DROP COLUMN \"Safety\"; DROP TABLE \"CodeChecks\"; DELETE FROM \"SchemaVersion\"; INSERT INTO \"SchemaVersion\" VALUES (1, '2026-11-01T00:00:00Z');" +
+                    "ALTER TABLE \"ContactDrafts\" DROP COLUMN \"ProfessionalHelp\"; ALTER TABLE \"ContactDrafts\" DROP COLUMN \"Safety\"; DROP TABLE \"CodeChecks\"; " +
+                    "ALTER TABLE \"ContactDrafts\" DROP COLUMN \"ContactType\"; DROP TABLE \"MailboxThreads\"; DROP TABLE \"MailboxMessages\"; DROP TABLE \"MailboxEvents\"; " +
+                    "DELETE FROM \"SchemaVersion\"; INSERT INTO \"SchemaVersion\" VALUES (1, '2026-11-01T00:00:00Z');" +
                     "INSERT INTO \"QueueHours\" (\"HourStart\", \"Requests\", \"RequestsWhileClosed\", \"Answered\", \"Abandoned\") VALUES (3600, 7, 1, 5, 2);";
                 await cmd.ExecuteNonQueryAsync();
             }
