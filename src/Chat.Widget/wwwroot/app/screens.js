@@ -56,7 +56,7 @@ export function radio(name, value, label, checked) {
 
 // 'transcript': the ended banner above the conversation that just ended (read-only), until the visitor closes it.
 export function show(screen) {
-  for (const s of ['loading', 'closed', 'intro', 'chat', 'ended', 'refused']) {
+  for (const s of ['loading', 'closed', 'intro', 'chat', 'ended', 'refused', 'mailbox']) {
     $('screen-' + s).hidden = screen === 'transcript' ? s !== 'ended' && s !== 'chat' : s !== screen;
   }
   const transcript = screen === 'transcript';
