@@ -6,6 +6,7 @@ using Chat.Server.Conversations;
 using Chat.Server.Mailbox;
 using Chat.Server.Operations;
 using Chat.Server.Replies;
+using Chat.Server.Triage;
 using Chat.Server.Roster;
 using Chat.Server.Statistics;
 using Chat.Server.Storage;
@@ -25,6 +26,7 @@ builder.Services.AddRoster();                                // planned shifts, 
 builder.Services.AddStatistics();                            // weekly tables, queue counters, daily contact counts, exports
 builder.Services.AddWellbeing();                             // debrief requests, visitors' feedback
 builder.Services.AddReplies();                               // canned replies and referral cards
+builder.Services.AddTriage();                                // urgent words (a visitor in danger goes first)
 builder.Services.AddMailbox();                               // anonymous mailbox (brievenbus): letters by code, encrypted, kept Mailbox:Retention
 builder.Services.AddWidget(builder.Environment);             // widget configuration
 builder.Services.AddAbuseResistance(builder.Configuration);  // client address (hashed), per-address limits, blocks
@@ -68,6 +70,7 @@ app.MapRoster();                                            // planned shifts (c
 app.MapStatistics();
 app.MapWellbeing();
 app.MapReplies();                                            // canned replies and referral cards (coordinator keeps, experts read)
+app.MapTriage();                                             // the coordinator's urgent words
 app.MapMailbox();                                            // /api/mailbox: visitors by code, experts answer
 app.MapRazorPages();
 

@@ -217,6 +217,29 @@ function mailboxSection(m) {
     h('p', { class: 'muted small' }, t.mailboxNote));
 }
 
+// Triage: waits per tier (in danger first, then those who waited long, then everyone else), and the reasons a chat went
+// first crossed with the safety the expert filled in (so the coordinator can tune the urgent words). Counts only.
+function triageSection(tr) {
+  if (!tr) return null;
+  const safety = ['none', 'concern', 'acute'];
+  return h('section', { class: 'table-block triage', 'aria-labelledby': 't-triage' },
+    h('h2', { id: 't-triage' }, t.triage),
+    scroller(t.triage, h('table', { class: 'report-table' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t.priority), h('th', { scope: 'col', class: 'num' }, t.requests),
+        h('th', { scope: 'col', class: 'num' }, t.answered), h('th', { scope: 'col', class: 'num' }, t.medianWait),
+        h('th', { scope: 'col', class: 'num' }, t.p90Wait))),
+      h('tbody', {}, tr.tiers.map((x) => h('tr', {}, h('th', { scope: 'row' }, x.label), h('td', { class: 'num' }, String(x.requests)),
+        h('td', { class: 'num' }, String(x.answered)), h('td', { class: 'num' }, t.seconds(x.medianWaitSeconds)),
+        h('td', { class: 'num' }, t.seconds(x.p90WaitSeconds))))))),
+    h('h3', {}, t.reasonsTitle),
+    scroller(t.reasonsTitle, h('table', { class: 'report-table' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t.reason), h('th', { scope: 'col', class: 'num' }, t.contacts),
+        safety.map((k) => h('th', { scope: 'col', class: 'num' }, t.safety[k])))),
+      h('tbody', {}, tr.reasons.map((r) => h('tr', {}, h('th', { scope: 'row' }, r.label), h('td', { class: 'num' }, String(r.contacts)),
+        safety.map((k) => h('td', { class: 'num' }, String(r.safety?.[k] ?? 0)))))))),
+    h('p', { class: 'muted small' }, t.triageNote));
+}
+
 // A wide table scrolls sideways in its own box on a narrow screen (never the page): a named region that the keyboard
 // can reach and scroll.
 function scroller(label, table) {
@@ -257,6 +280,7 @@ async function load() {
       report.contacts === 0 ? h('p', { class: 'muted' }, t.noData) : null,
       h('div', { class: 'tables' }, Object.entries(report.tables).map(([k, tb]) => table(k, tb))),
       feedbackSection(report.feedback),
+      triageSection(report.triage),
       mailboxSection(report.mailbox),
       trendChart(trend), heatMap(heat), workload(experts));
     sizeBars();

@@ -9,7 +9,9 @@ namespace Chat.Server.ContactForms;
 public sealed class ContactDrafts(IServiceScopeFactory scopes, ILogger<ContactDrafts> logger)
 {
     /// <param name="log">The chat's messages: a referral card sent in it means advice to seek professional help, of its kind.</param>
-    public static ContactPrefill Prefill(ChatSession s, DateTimeOffset endedAt, IReadOnlyList<ChatMessage>? log = null)
+    /// <param name="urgent">Why the chat went first (Matchmaking.UrgentReason): "in gevaar: ja" pre-fills safety <c>acute</c>, an
+    /// urgent word <c>concern</c>; the expert decides.</param>
+    public static ContactPrefill Prefill(ChatSession s, DateTimeOffset endedAt, IReadOnlyList<ChatMessage>? log = null, string? urgent = null)
     {
         var kinds = ContactCodes.ProfessionalHelp.Mask((log ?? []).Where(m => m.Card is not null).Select(m => m.Card!.Kind));
         var sent = (log ?? []).Any(m => m.Card is not null);
@@ -23,7 +25,8 @@ public sealed class ContactDrafts(IServiceScopeFactory scopes, ILogger<ContactDr
             ContactCodes.ReferralFromPage(s.Visitor.Referral),
             sent ? [ReferredSupport] : [],
             ContactCodes.ProfessionalHelp.Keys(kinds),
-            s.Urgent == Urgency.Answer ? "acute" : null);
+            (urgent ?? s.Urgent) switch { Urgency.Answer => "acute", Urgency.Words => "concern", _ => null },
+            urgent ?? s.Urgent);
     }
 
     private const string ReferredSupport = "advice-professional-help";
@@ -53,7 +56,7 @@ public sealed class ContactDrafts(IServiceScopeFactory scopes, ILogger<ContactDr
                 DurationMinutes = p.DurationMinutes, Conversation = p.Conversation, ContactSeeker = p.ContactSeeker,
                 ReferralSource = p.ReferralSources.FirstOrDefault(), EndedAt = Hour(endedAt),
                 Support = ContactCodes.Support.Mask(p.Support), ProfessionalHelp = ContactCodes.ProfessionalHelp.Mask(p.ProfessionalHelp),
-                Safety = p.Safety,
+                Safety = p.Safety, Urgent = p.Urgent,
             });
             await db.SaveChangesAsync();
         }
@@ -69,6 +72,6 @@ public sealed class ContactDrafts(IServiceScopeFactory scopes, ILogger<ContactDr
         var drafts = await db.ContactDrafts.Where(d => d.ExpertId == expertId).ToListAsync();
         return drafts.OrderBy(d => d.EndedAt).ThenBy(d => d.OccurredAt).Select(d => new ContactPrefill(d.ConversationId, d.OccurredAt, d.DurationMinutes,
             d.ContactType ?? "website-chat", d.Conversation, d.ContactSeeker, d.ReferralSource is null ? [] : [d.ReferralSource],
-            ContactCodes.Support.Keys(d.Support), ContactCodes.ProfessionalHelp.Keys(d.ProfessionalHelp), d.Safety)).ToList();
+            ContactCodes.Support.Keys(d.Support), ContactCodes.ProfessionalHelp.Keys(d.ProfessionalHelp), d.Safety, d.Urgent)).ToList();
     }
 }

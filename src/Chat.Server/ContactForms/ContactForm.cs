@@ -22,6 +22,11 @@ public sealed class ContactForm
     public int Support { get; set; }
     public int ProfessionalHelp { get; set; }
     public string Safety { get; set; } = "";
+    /// <summary>
+    /// Why the chat went first in the queue (<c>answer</c>, <c>words</c>, <c>waited</c>), or null: for the statistics' reasons
+    /// crossed with the safety answers, so a coordinator can tune the urgent words. A code, never a word.
+    /// </summary>
+    public string? Urgent { get; set; }
     /// <summary>When the form was filled in, truncated to the hour (UTC).</summary>
     public DateTimeOffset CreatedAt { get; set; }
 }
@@ -46,6 +51,8 @@ public sealed class ContactDraft
     public int ProfessionalHelp { get; set; }
     /// <summary>What the chat itself says about safety (<c>acute</c> after "in gevaar: ja"), or null: the form then asks.</summary>
     public string? Safety { get; set; }
+    /// <summary>Why the chat went first (see <see cref="ContactForm.Urgent"/>); copied to the form.</summary>
+    public string? Urgent { get; set; }
     /// <summary>The form's contact type when it is not a chat (<c>anonymous-mailbox</c> after an answered letter); null: <c>website-chat</c>.</summary>
     public string? ContactType { get; set; }
 }

@@ -114,6 +114,7 @@ public static class ContactFormsApi
             Support = ContactCodes.Support.Mask(body.Support),
             ProfessionalHelp = ContactCodes.ProfessionalHelp.Mask(body.ProfessionalHelp),
             Safety = body.Safety!,
+            Urgent = draft?.Urgent,
             CreatedAt = ContactDrafts.Hour(time.GetUtcNow()), // records keep times to the hour only
         };
         db.ContactForms.Add(form);

@@ -85,7 +85,7 @@ public sealed partial class ChatLifecycle(
             .Select(m => MessageDto.Of(session.ConversationId, m)).ToList();
         var (position, estimate) = await queue.PositionAsync(session);
         return (new ResumeResult(SessionViews.StatusOf(session), position, estimate, session.ConversationId, SessionViews.ExpertOf(session), messages,
-            session.State == ChatState.Ended ? session.EndedBy : null), session);
+            session.State == ChatState.Ended ? session.EndedBy : null, session.State != ChatState.Ended && session.Urgent is not null), session);
     }
 
     /// <summary>The visitor leaves: the chat ends (if it had not already) and its resume token reads nothing back, ever.</summary>
@@ -175,7 +175,11 @@ public sealed partial class ChatLifecycle(
         if (ended is null) return;
         await connections.ForgetAsync(sessionId);
         Log.ChatEnded(logger, ended.SessionId, endedBy, ended.ExpertId is not null);
-        if (ended.StartedAt is null && !ended.Requeued) await counters.AbandonedAsync(now);
+        if (ended.StartedAt is null && !ended.Requeued)
+        {
+            await counters.AbandonedAsync(now);
+            await counters.WaitEndedAsync(now, Matchmaking.Tier(ended, now, queue.Rules), null);
+        }
 
         if (blocked) await counters.BlockedAsync(now);
         if (ended.ExpertId is not null && ended.StartedAt is { } started)
@@ -191,7 +195,8 @@ public sealed partial class ChatLifecycle(
             }
             else
             {
-                var prefill = ContactDrafts.Prefill(ended, now, await store.GetMessagesAsync(ended.ConversationId, 0));
+                var prefill = ContactDrafts.Prefill(ended, now, await store.GetMessagesAsync(ended.ConversationId, 0),
+                    Matchmaking.UrgentReason(ended, started, queue.Rules));
                 await drafts.SaveAsync(ended.ExpertId, prefill, now);
                 await notify.Expert(ended.ExpertId).ChatEnded(new(ended.ConversationId, endedBy, duration, prefill, CoolDownUntil: coolDownUntil));
             }

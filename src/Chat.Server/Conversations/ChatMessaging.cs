@@ -15,11 +15,21 @@ public sealed class ChatMessaging(
     ChatNotifier notify,
     TimeProvider time,
     IOptionsMonitor<ChatOptions> options,
-    Operations.ChatMetrics metrics)
+    Operations.ChatMetrics metrics,
+    Triage.UrgentWords urgentWords,
+    ChatRouter router)
 {
     /// <param name="placed">Called once the message is handed to the store (its place in the log is fixed).</param>
-    public Task<SendResult> VisitorSendAsync(ChatSession session, string clientMessageId, string text, Action? placed = null) =>
-        SendAsync(session.ConversationId, Senders.Visitor, clientMessageId, text, null, placed);
+    public async Task<SendResult> VisitorSendAsync(ChatSession session, string clientMessageId, string text, Action? placed = null)
+    {
+        var (result, appended) = await SendCoreAsync(session.ConversationId, Senders.Visitor, clientMessageId, text, null, placed);
+        // Written while waiting (no expert yet): an urgent word puts the visitor first and shows them 112. Only whether it
+        // matched is known here; nothing of it is logged or counted.
+        if (appended is { Duplicate: false, ExpertId: null } && await urgentWords.MatchesAsync(text)
+            && await store.TryMarkUrgentAsync(appended.SessionId, Live.Urgency.Words) is not null)
+            await router.AfterChangeAsync();
+        return result;
+    }
 
     /// <summary>One round trip to the store: the append itself checks that the chat is this expert's and still open.</summary>
     /// <param name="card">A referral card (SendReferral), stored with the message; <paramref name="text"/> is its text form.</param>
@@ -37,6 +47,9 @@ public sealed class ChatMessaging(
     public Task ExpertTypingAsync(ChatSession session, bool isTyping) =>
         notify.Visitor(session.SessionId).TypingChanged(new(session.ConversationId, Senders.Expert, isTyping));
 
+    public async Task<IReadOnlyList<MessageDto>> MessagesAsync(string conversationId) =>
+        (await store.GetMessagesAsync(conversationId, 0)).Select(m => MessageDto.Of(conversationId, m)).ToList();
+
     /// <summary>The expert's own active conversation, or a HubException that says it is not theirs.</summary>
     public async Task<ChatSession> ExpertConversationAsync(string expertId, string conversationId)
     {
@@ -51,7 +64,11 @@ public sealed class ChatMessaging(
     /// <param name="assignedTo">An expert's send: stored only while the chat is with this expert (checked by the store,
     /// atomically with the append: a chat passed on a moment ago takes nothing more from its former expert).</param>
     private async Task<SendResult> SendAsync(string conversationId, string from, string clientMessageId, string text, string? assignedTo,
-        Action? placed, ReferralCard? card = null)
+        Action? placed, ReferralCard? card = null) =>
+        (await SendCoreAsync(conversationId, from, clientMessageId, text, assignedTo, placed, card)).Result;
+
+    private async Task<(SendResult Result, AppendResult Appended)> SendCoreAsync(string conversationId, string from, string clientMessageId, string text,
+        string? assignedTo, Action? placed, ReferralCard? card = null)
     {
         var o = options.CurrentValue;
         // The store takes the message in call order before its first await; after that, the next send may go.
@@ -98,6 +115,6 @@ public sealed class ChatMessaging(
             metrics.MessageStored(from);
             await notify.MessageReceived(appended.SessionId, appended.ExpertId, MessageDto.Of(conversationId, m));
         }
-        return new SendResult(m.Seq, m.SentAt);
+        return (new SendResult(m.Seq, m.SentAt), appended);
     }
 }

@@ -65,12 +65,41 @@ public sealed partial class ChatRouter(
         return changed;
     }
 
+    /// <summary>
+    /// Expert hub <c>TakeUrgent</c>: an expert in a cool-down, a pause or the last minutes of a shift chooses to take the
+    /// visitor in danger who waited longest. Atomic in the store (two experts clicking at once: one gets the chat, the
+    /// other null). Null also when no visitor in danger waits. Throws when the expert cannot take a chat at all.
+    /// </summary>
+    public async Task<ChatSession?> TakeUrgentAsync(string expertId)
+    {
+        var m = await queue.SituationAsync();
+        var me = m.Experts.FirstOrDefault(e => e.ExpertId == expertId);
+        if (me is null || !Matchmaking.MayTakeUrgent(me)) throw new ChatRefusal("not-on-shift", Resources.HubTextResources.TakeUrgentNotOnShift);
+        foreach (var visitor in m.Queue.Where(s => Matchmaking.Tier(s, m.Now, m.Rules) == Tiers.Danger))
+        {
+            var assigning = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (await store.TryAssignAsync(visitor.SessionId, expertId, m.Now, takeUrgent: true) != AssignOutcome.Assigned) continue;
+            var assigned = await store.GetSessionAsync(visitor.SessionId);
+            if (assigned is not null) await AnnounceAsync(assigned, fallback: !Matchmaking.MeetsPreferences(me, visitor.Visitor));
+            metrics.AssignmentTook(System.Diagnostics.Stopwatch.GetElapsedTime(assigning));
+            await queue.PublishAsync();
+            return assigned;
+        }
+        return null;
+    }
+
     /// <param name="fallback">The expert is not what the visitor asked for (the preferences gave way): the visitor is told so.</param>
     private async Task AnnounceAsync(ChatSession s, bool fallback)
     {
         Log.ChatAssigned(logger, s.SessionId, s.ExpertId!, (int)(s.StartedAt!.Value - s.RequestedAt).TotalMilliseconds);
-        if (!s.Requeued) metrics.Assigned(s.StartedAt.Value - s.RequestedAt);
-        if (!s.Requeued) await counters.AnsweredAsync(s.StartedAt.Value, s.StartedAt.Value - s.RequestedAt);
+        if (!s.Requeued)
+        {
+            var waited = s.StartedAt.Value - s.RequestedAt;
+            var tier = Matchmaking.Tier(s, s.StartedAt.Value, queue.Rules);
+            metrics.Assigned(waited, tier);
+            await counters.AnsweredAsync(s.StartedAt.Value, waited);
+            await counters.WaitEndedAsync(s.StartedAt.Value, tier, waited);
+        }
         var note = fallback
             ? await store.AppendAsync(s.ConversationId, Senders.System, "preference-fallback-" + s.StartedAt.Value.ToUnixTimeMilliseconds(),
                 VisitorTexts.PreferenceFallback(s.Visitor.Language, s.ExpertDisplayName ?? ""), s.StartedAt.Value)

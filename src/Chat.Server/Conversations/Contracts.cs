@@ -20,8 +20,9 @@ public sealed record BlockResult(string BlockId, DateTimeOffset Until);
 public sealed record ExpertInfo(string DisplayName, string Experience);
 /// <param name="EndedBy">Addition to the contract: who ended the chat ("expert" or "system") when the status is "ended" and the
 /// chat can still be read back (a visitor's own end kills the token, so it is never "visitor" here).</param>
+/// <param name="Urgent">Addition to the contract: as in <see cref="QueueUpdated"/>, while the chat is open.</param>
 public sealed record ResumeResult(string Status, int? Position, int? EstimatedWaitSeconds, string? ConversationId, ExpertInfo? Expert,
-    IReadOnlyList<MessageDto> Messages, string? EndedBy = null);
+    IReadOnlyList<MessageDto> Messages, string? EndedBy = null, bool Urgent = false);
 public sealed record SendResult(long Seq, DateTimeOffset SentAt);
 
 /// <param name="Card">A referral card (expert hub SendReferral), or null; <see cref="Text"/> is then its plain-text form.</param>
@@ -31,7 +32,9 @@ public sealed record MessageDto(string ConversationId, long Seq, string ClientMe
     public static MessageDto Of(string conversationId, ChatMessage m) => new(conversationId, m.Seq, m.ClientMessageId, m.From, m.Text, m.SentAt, m.Card);
 }
 
-public sealed record QueueUpdated(int Position, int? EstimatedWaitSeconds);
+/// <param name="Urgent">Addition to the contract: this visitor goes first (said they are in danger, or wrote an urgent word while
+/// waiting): the widget shows the 112 line. Never which word.</param>
+public sealed record QueueUpdated(int Position, int? EstimatedWaitSeconds, bool Urgent = false);
 public sealed record ChatStarted(string ConversationId, ExpertInfo Expert);
 public sealed record TypingChanged(string ConversationId, string From, bool IsTyping);
 public sealed record ChatEnded(string ConversationId, string EndedBy, int? DurationSeconds = null, ContactPrefill? Form = null, bool Transferred = false,
@@ -57,7 +60,10 @@ public sealed record VisitorInfo(string About, string PreferredExperience, bool?
     string PreferredGender = "any", UrgentInfo? Urgent = null);
 public sealed record UrgentInfo(string Reason);
 public sealed record ChatAssigned(string ConversationId, VisitorInfo Visitor, DateTimeOffset StartedAt, IReadOnlyList<MessageDto> Messages);
-public sealed record QueueChanged(int Waiting, int LongestWaitSeconds);
+/// <param name="Danger">Addition to the contract: visitors in danger waiting (the tier <c>danger</c>). A routing pass assigns such
+/// a visitor to anyone free at once, so while this is above 0 nobody is free for them: every console shows it, and an expert
+/// in a cool-down, a pause or the last minutes of a shift may take them (<c>TakeUrgent</c>).</param>
+public sealed record QueueChanged(int Waiting, int LongestWaitSeconds, int Danger = 0);
 public sealed record VisitorConnectionChanged(string ConversationId, bool Connected);
 
 /// <summary>Addition to the contract (visitor hub): the expert's last connection dropped, or came back.</summary>
@@ -75,7 +81,7 @@ public sealed record ExpertState(string Availability, IReadOnlyList<ExpertConver
 /// not why (a code of <see cref="NotYoursReasons"/>), until when (cool-down end, shift end, the preference fallback), and for
 /// "preference" what the first visitor asked for. Nothing that identifies a visitor.
 /// </summary>
-public sealed record QueueStatus(int Waiting, int LongestWaitSeconds, string? NotYours, DateTimeOffset? Until, QueueWish? Wish);
+public sealed record QueueStatus(int Waiting, int LongestWaitSeconds, string? NotYours, DateTimeOffset? Until, QueueWish? Wish, int Danger = 0);
 public sealed record QueueWish(string PreferredExperience, string PreferredGender, string Language);
 
 /// <summary>Addition to the contract (expert hub <c>RequestDebrief</c>).</summary>
@@ -87,12 +93,13 @@ public sealed record FeedbackRequest(int? Score, string? Helped);
 /// <summary>What the system knows for the contact form after a chat: codes only, nothing about the person.</summary>
 /// <param name="Support">With a referral card sent in the chat: <c>advice-professional-help</c>.</param>
 /// <param name="ProfessionalHelp">The kinds of the referral cards sent in the chat.</param>
-/// <param name="Safety">After a visitor said they are in danger now: <c>acute</c> (the expert decides; otherwise null, and the
-/// form asks: an unanswered field never reads as "no concerns").</param>
+/// <param name="Safety">After a visitor said they are in danger now: <c>acute</c>; after an urgent word: <c>concern</c> (the expert
+/// decides; otherwise null, and the form asks: an unanswered field never reads as "no concerns").</param>
+/// <param name="Urgent">Why the chat went first (<c>answer</c>, <c>words</c>, <c>waited</c>) or null: the console shows it on the form.</param>
 public sealed record ContactPrefill(
     string ConversationId, DateTimeOffset OccurredAt, int DurationMinutes, string ContactType,
     string Conversation, string ContactSeeker, IReadOnlyList<string> ReferralSources,
-    IReadOnlyList<string>? Support = null, IReadOnlyList<string>? ProfessionalHelp = null, string? Safety = null);
+    IReadOnlyList<string>? Support = null, IReadOnlyList<string>? ProfessionalHelp = null, string? Safety = null, string? Urgent = null);
 
 /// <summary>Events the visitor's browser receives; the widget follows these names.</summary>
 public interface IVisitorClient

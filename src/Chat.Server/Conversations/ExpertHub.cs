@@ -13,7 +13,7 @@ namespace Chat.Server.Conversations;
 
 /// <summary>The expert console's hub: signed-in experts and coordinators only.</summary>
 [Authorize(Roles = Roles.ExpertOrCoordinator)]
-public sealed class ExpertHub(Presence presence, ChatLifecycle lifecycle, ChatMessaging messaging, QueueView queue, UserManager<ChatUser> users, RecordsDbContext db, IOptionsMonitor<ChatOptions> options,
+public sealed class ExpertHub(Presence presence, ChatLifecycle lifecycle, ChatMessaging messaging, ChatRouter router, QueueView queue, UserManager<ChatUser> users, RecordsDbContext db, IOptionsMonitor<ChatOptions> options,
     InvocationTurn turn, ExpertConnections connections, Wellbeing.Debriefs debriefs)
     : Hub<IExpertClient>
 {
@@ -87,6 +87,19 @@ public sealed class ExpertHub(Presence presence, ChatLifecycle lifecycle, ChatMe
         ChatValidation.ConversationId(conversationId);
         var code = ChatValidation.BlockReason(reason);
         return await lifecycle.BlockAsync(await messaging.ExpertConversationAsync(Me.Id, conversationId!), Me, code);
+    }
+
+    /// <summary>
+    /// Takes the visitor in danger who waited longest, though this expert is in a cool-down, paused or at the end of a
+    /// shift (their own choice, one click). The chat as <c>ChatAssigned</c> also tells it, or null when someone else was
+    /// faster or nobody in danger waits.
+    /// </summary>
+    public async Task<ChatAssigned?> TakeUrgent()
+    {
+        var s = await router.TakeUrgentAsync(Me.Id);
+        if (s is null) return null;
+        var messages = await messaging.MessagesAsync(s.ConversationId);
+        return new ChatAssigned(s.ConversationId, SessionViews.VisitorInfoOf(s, s.StartedAt!.Value, queue.Rules), s.StartedAt.Value, messages);
     }
 
     /// <summary>"Ik ben er klaar voor": ends the pause after a chat early.</summary>

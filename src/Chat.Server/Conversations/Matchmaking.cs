@@ -69,6 +69,13 @@ public static class Matchmaking
         return null;
     }
 
+    /// <summary>
+    /// May take a visitor in danger by their own choice (expert hub TakeUrgent): connected, on shift (available or paused) and
+    /// below capacity. A cool-down and the last minutes of a shift do not stop it: the expert decides, with one click.
+    /// </summary>
+    public static bool MayTakeUrgent(ExpertPresence e) =>
+        e.Connected && e.Availability != Availability.Offline && e.ActiveChats.Count < e.MaxChats;
+
     /// <summary>The expert is what the visitor asked for (lived experience, gender, language).</summary>
     public static bool MeetsPreferences(ExpertPresence e, VisitorProfile v)
     {

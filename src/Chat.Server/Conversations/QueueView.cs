@@ -42,7 +42,8 @@ public sealed class QueueView(
         var m = await SituationAsync();
         var length = await TypicalChatLengthAsync();
         for (var i = 0; i < m.Queue.Count; i++)
-            await notify.Visitor(m.Queue[i].SessionId).QueueUpdated(new(i + 1, Matchmaking.EstimateSeconds(m.Queue[i], i + 1, m, length)));
+            await notify.Visitor(m.Queue[i].SessionId).QueueUpdated(new(i + 1, Matchmaking.EstimateSeconds(m.Queue[i], i + 1, m, length),
+                m.Queue[i].Urgent is not null));
         await notify.Experts.QueueChanged(Summary(m.Queue));
     }
 
@@ -63,7 +64,7 @@ public sealed class QueueView(
         var wish = why == NotYoursReasons.Preference
             ? new QueueWish(m.Queue[0].Visitor.PreferredExperience, m.Queue[0].Visitor.PreferredGender, m.Queue[0].Visitor.Language)
             : null;
-        return new QueueStatus(summary.Waiting, summary.LongestWaitSeconds, why, until, wish);
+        return new QueueStatus(summary.Waiting, summary.LongestWaitSeconds, why, until, wish, summary.Danger);
     }
 
     public async Task<QueueChanged> SummaryAsync() => Summary(await store.GetQueueAsync());
@@ -111,6 +112,6 @@ public sealed class QueueView(
     private QueueChanged Summary(IReadOnlyList<ChatSession> queue)
     {
         var longest = queue.Count == 0 ? 0 : (int)Math.Max(0, (time.GetUtcNow() - queue.Min(s => s.RequestedAt)).TotalSeconds);
-        return new QueueChanged(queue.Count, longest);
+        return new QueueChanged(queue.Count, longest, queue.Count(s => s.Urgent is not null));
     }
 }

@@ -23,7 +23,15 @@ public interface ILiveStore
     /// Queued to active with this expert, only if the session is still queued and the expert still has capacity and is not
     /// in a cool-down at <paramref name="at"/>.
     /// </summary>
-    Task<AssignOutcome> TryAssignAsync(string sessionId, string expertId, DateTimeOffset at, CancellationToken ct = default);
+    /// <param name="takeUrgent">The expert's own choice (expert hub TakeUrgent): only an urgent session; the expert must be
+    /// connected, on shift (available or paused) and below capacity, a cool-down does not stop it and ends with it.</param>
+    Task<AssignOutcome> TryAssignAsync(string sessionId, string expertId, DateTimeOffset at, bool takeUrgent = false, CancellationToken ct = default);
+
+    /// <summary>
+    /// A waiting visitor becomes urgent (<paramref name="reason"/>, e.g. an urgent word while queued): only while queued, not
+    /// urgent yet, and no other open chat of the same address is urgent. The session as changed, or null when nothing changed.
+    /// </summary>
+    Task<ChatSession?> TryMarkUrgentAsync(string sessionId, string reason, CancellationToken ct = default);
 
     /// <summary>
     /// Queued or active to ended; frees the expert's slot and, for an active chat and a positive <paramref name="coolDown"/>,

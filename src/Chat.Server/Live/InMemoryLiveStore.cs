@@ -71,6 +71,22 @@ public sealed class InMemoryLiveStore : ILiveStore
         return Task.FromResult(QueueAdmission.Added);
     }
 
+    public Task<ChatSession?> TryMarkUrgentAsync(string sessionId, string reason, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            if (!_sessions.TryGetValue(sessionId, out var s) || s.State != ChatState.Queued || s.Urgent is not null)
+                return Task.FromResult<ChatSession?>(null);
+            // One urgent chat per address at a time, as at the start.
+            if (s.AddressHash is { } address && _openByAddress.TryGetValue(address, out var others)
+                && others.Any(id => id != sessionId && _sessions.TryGetValue(id, out var o) && o.State != ChatState.Ended && o.Urgent is not null))
+                return Task.FromResult<ChatSession?>(null);
+            var marked = s with { Urgent = reason };
+            _sessions[sessionId] = marked;
+            return Task.FromResult<ChatSession?>(marked);
+        }
+    }
+
     public Task<ChatSession?> GetSessionAsync(string sessionId, CancellationToken ct = default)
     {
         lock (_gate) return Task.FromResult(_sessions.GetValueOrDefault(sessionId));
@@ -98,20 +114,29 @@ public sealed class InMemoryLiveStore : ILiveStore
         }
     }
 
-    public Task<AssignOutcome> TryAssignAsync(string sessionId, string expertId, DateTimeOffset at, CancellationToken ct = default)
+    public Task<AssignOutcome> TryAssignAsync(string sessionId, string expertId, DateTimeOffset at, bool takeUrgent = false,
+        CancellationToken ct = default)
     {
         lock (_gate)
         {
-            if (!_sessions.TryGetValue(sessionId, out var s) || s.State != ChatState.Queued)
+            if (!_sessions.TryGetValue(sessionId, out var s) || s.State != ChatState.Queued || takeUrgent && s.Urgent is null)
                 return Task.FromResult(AssignOutcome.SessionNotQueued);
-            if (!_experts.TryGetValue(expertId, out var e) || !e.HasCapacity || e.CoolingDownAt(at))
+            if (!_experts.TryGetValue(expertId, out var e)
+                || (takeUrgent
+                    ? !e.Connected || e.Availability == Availability.Offline || e.ActiveChats.Count >= e.MaxChats
+                    : !e.HasCapacity || e.CoolingDownAt(at)))
                 return Task.FromResult(AssignOutcome.ExpertUnavailable);
             _sessions[sessionId] = s with
             {
                 State = ChatState.Active, ExpertId = expertId, ExpertDisplayName = e.DisplayName,
                 ExpertExperience = e.Experience, StartedAt = at,
             };
-            _experts[expertId] = e with { ActiveChats = [.. e.ActiveChats, sessionId], LastAssignedAt = at };
+            // Taking a visitor in danger by choice ends the expert's own cool-down (they chose; nothing is overruled silently).
+            _experts[expertId] = e with
+            {
+                ActiveChats = [.. e.ActiveChats, sessionId], LastAssignedAt = at,
+                CoolDownUntil = takeUrgent ? null : e.CoolDownUntil,
+            };
             _queued--;
             return Task.FromResult(AssignOutcome.Assigned);
         }

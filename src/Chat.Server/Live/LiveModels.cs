@@ -50,6 +50,8 @@ public static class Urgency
 {
     /// <summary>The visitor said they are in danger now.</summary>
     public const string Answer = "answer";
+    /// <summary>The visitor wrote an urgent word (Triage:UrgentWords) while waiting, or in a letter.</summary>
+    public const string Words = "words";
     /// <summary>Not urgent itself: waited longer than Triage:MaxWaitBeforeFirst (shown to experts, never stored).</summary>
     public const string Waited = "waited";
 }

@@ -144,14 +144,23 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
             .OrderBy(s => s.RequestedAt).ThenBy(s => s.SessionId, StringComparer.Ordinal).ToList();
     }
 
-    // KEYS: session, queue, presence, the expert's chats, the expert's cool-down. ARGV: sessionId, expertId, time (ISO), time (ms).
+    // KEYS: session, queue, presence, the expert's chats, the expert's cool-down. ARGV: sessionId, expertId, time (ISO), time (ms),
+    // 'urgent' for TakeUrgent or ''.
     private const string AssignScript = HashOrGone + """
         if not live(KEYS[1]) or redis.call('HGET', KEYS[1], 'state') ~= 'queued' then return 'SessionNotQueued' end
         if not live(KEYS[3]) then return 'ExpertUnavailable' end
         local e = redis.call('HMGET', KEYS[3], 'connected', 'availability', 'maxChats', 'displayName', 'experience')
-        if e[1] ~= '1' or e[2] ~= 'available' or redis.call('SCARD', KEYS[4]) >= (tonumber(e[3]) or 0) then return 'ExpertUnavailable' end
-        local cd = redis.call('GET', KEYS[5])
-        if cd and tonumber(cd) > tonumber(ARGV[4]) then return 'ExpertUnavailable' end
+        if redis.call('SCARD', KEYS[4]) >= (tonumber(e[3]) or 0) or e[1] ~= '1' then return 'ExpertUnavailable' end
+        if ARGV[5] == 'urgent' then
+          -- TakeUrgent: only an urgent visitor; paused or cooling down is the expert's own choice, offline is not.
+          if redis.call('HEXISTS', KEYS[1], 'urgent') == 0 then return 'SessionNotQueued' end
+          if e[2] ~= 'available' and e[2] ~= 'paused' then return 'ExpertUnavailable' end
+          redis.call('DEL', KEYS[5])
+        else
+          if e[2] ~= 'available' then return 'ExpertUnavailable' end
+          local cd = redis.call('GET', KEYS[5])
+          if cd and tonumber(cd) > tonumber(ARGV[4]) then return 'ExpertUnavailable' end
+        end
         redis.call('HSET', KEYS[1], 'state', 'active', 'expertId', ARGV[2], 'expertName', e[4] or '', 'expertExperience', e[5] or '',
           'startedAt', ARGV[3])
         redis.call('HSET', KEYS[3], 'lastAssignedAt', ARGV[3])
@@ -160,12 +169,40 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         return 'Assigned'
         """;
 
-    public async Task<AssignOutcome> TryAssignAsync(string sessionId, string expertId, DateTimeOffset at, CancellationToken ct = default)
+    public async Task<AssignOutcome> TryAssignAsync(string sessionId, string expertId, DateTimeOffset at, bool takeUrgent = false,
+        CancellationToken ct = default)
     {
         var r = (string?)await redis.EvalAsync(AssignScript,
             [_keys.Session[sessionId], _keys.Queue, _keys.Expert[expertId], _keys.ExpertChats[expertId], _keys.CoolDown[expertId]],
-            [sessionId, expertId, Iso(at), at.ToUnixTimeMilliseconds()]);
+            [sessionId, expertId, Iso(at), at.ToUnixTimeMilliseconds(), takeUrgent ? "urgent" : ""]);
         return Enum.Parse<AssignOutcome>(r!);
+    }
+
+    // KEYS: session, the address's open set (or a dummy). ARGV: session prefix, sessionId, reason, whether there is an address.
+    private const string MarkUrgentScript = HashOrGone + """
+        if not live(KEYS[1]) or redis.call('HGET', KEYS[1], 'state') ~= 'queued' or redis.call('HEXISTS', KEYS[1], 'urgent') == 1 then
+          return false
+        end
+        if ARGV[4] == '1' then
+          for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+            local o = ARGV[1]..id
+            if id ~= ARGV[2] and live(o) and redis.call('HGET', o, 'state') ~= 'ended' and redis.call('HEXISTS', o, 'urgent') == 1 then
+              return false
+            end
+          end
+        end
+        redis.call('HSET', KEYS[1], 'urgent', ARGV[3])
+        return redis.call('HGETALL', KEYS[1])
+        """;
+
+    public async Task<ChatSession?> TryMarkUrgentAsync(string sessionId, string reason, CancellationToken ct = default)
+    {
+        // The address is in the session hash; read it first (it never changes), then decide atomically in the script.
+        var current = await GetSessionAsync(sessionId, ct);
+        if (current is null) return null;
+        var address = current.AddressHash ?? "";
+        return Session(await redis.EvalAsync(MarkUrgentScript, [_keys.Session[sessionId], _keys.AddressOpen[address]],
+            [_keys.Session.Prefix, sessionId, reason, address == "" ? "0" : "1"]));
     }
 
     // KEYS: session, queue, ended, compaction pending. ARGV: sessionId, endedBy, time (ISO), time (ms), grace (ms),

@@ -66,7 +66,7 @@ public sealed class MailboxEvent
 
 public static class MailboxThreads
 {
-    public const string DefaultProject = "default";
+    public const string DefaultProject = Storage.Projects.Default; // one project today; every row carries it
     public const string Waiting = "waiting", Answered = "answered";
     public const string Letter = "letter", Answer = "answer", Closed = "closed";
     public const string FromVisitor = "visitor", FromExpert = "expert";

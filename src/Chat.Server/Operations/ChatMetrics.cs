@@ -52,7 +52,7 @@ public sealed class ChatMetrics : IDisposable
         _requests = _meter.CreateCounter<long>("chat.requests", description: "Visitors' chat requests (tag outcome: queued, closed, refused)");
         _assignment = _meter.CreateHistogram<double>("chat.assignment.duration", unit: "s",
             description: "How long assigning a visitor to an expert took (the store's atomic step and the announcements)");
-        _wait = _meter.CreateHistogram<double>("chat.queue.wait", unit: "s", description: "How long a visitor waited before an expert took the chat");
+        _wait = _meter.CreateHistogram<double>("chat.queue.wait", unit: "s", description: "How long a visitor waited before an expert took the chat (tag priority: danger, waited, normal)");
     }
 
     /// <param name="outcome">One of <see cref="Outcomes"/>.</param>
@@ -61,7 +61,9 @@ public sealed class ChatMetrics : IDisposable
     /// <param name="from"><c>visitor</c> or <c>expert</c> (Live.Senders).</param>
     public void MessageStored(string from) => _messages.Add(1, new KeyValuePair<string, object?>("from", from));
 
-    public void Assigned(TimeSpan waited) => _wait.Record(Math.Max(0, waited.TotalSeconds));
+    /// <param name="priority">The visitor's tier when answered: <c>danger</c>, <c>waited</c> or <c>normal</c> (Conversations.Tiers).</param>
+    public void Assigned(TimeSpan waited, string priority) =>
+        _wait.Record(Math.Max(0, waited.TotalSeconds), new KeyValuePair<string, object?>("priority", priority));
 
     public void AssignmentTook(TimeSpan took) => _assignment.Record(took.TotalSeconds);
 

@@ -59,6 +59,34 @@ public sealed class QueueCounters(IServiceScopeFactory scopes, ILogger<QueueCoun
         }
     }
 
+    /// <summary>
+    /// A wait ended (the visitor was answered, or left): counted in the tier the visitor had then (danger, waited, normal),
+    /// with the wait when answered. A chat put back in the queue is not counted again.
+    /// </summary>
+    public async Task WaitEndedAsync(DateTimeOffset at, string tier, TimeSpan? answeredAfter)
+    {
+        var hour = HourOf(at);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
+            var answered = answeredAfter is null ? 0 : 1;
+            await db.Database.ExecuteSqlRawAsync(
+                "INSERT INTO \"TierHours\" (\"Project\", \"HourStart\", \"Priority\", \"Requests\", \"Answered\") VALUES ({0}, {1}, {2}, 1, {3}) " +
+                "ON CONFLICT (\"Project\", \"HourStart\", \"Priority\") DO UPDATE SET \"Requests\" = \"TierHours\".\"Requests\" + 1, " +
+                "\"Answered\" = \"TierHours\".\"Answered\" + {3};", Storage.Projects.Default, hour, tier, answered);
+            if (answeredAfter is { } waited)
+                await db.Database.ExecuteSqlRawAsync(
+                    "INSERT INTO \"TierWaits\" (\"Project\", \"HourStart\", \"Priority\", \"Bucket\", \"Count\") VALUES ({0}, {1}, {2}, {3}, 1) " +
+                    "ON CONFLICT (\"Project\", \"HourStart\", \"Priority\", \"Bucket\") DO UPDATE SET \"Count\" = \"TierWaits\".\"Count\" + 1;",
+                    Storage.Projects.Default, hour, tier, BucketOf(waited.TotalSeconds));
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Could not count a wait of tier {Tier}", tier);
+        }
+    }
+
     public static long HourOf(DateTimeOffset at) => at.ToUnixTimeSeconds() / 3600 * 3600;
 }
 
@@ -70,6 +98,25 @@ public sealed class QueueHour
     public int Answered { get; set; }
     public int Abandoned { get; set; }
     public int Blocked { get; set; }
+}
+
+/// <summary>Per tier (danger, waited, normal): requests whose wait ended in the hour, and of those the answered ones.</summary>
+public sealed class TierHour
+{
+    public string Project { get; set; } = Storage.Projects.Default;
+    public long HourStart { get; set; }
+    public string Priority { get; set; } = "";
+    public int Requests { get; set; }
+    public int Answered { get; set; }
+}
+
+public sealed class TierWait
+{
+    public string Project { get; set; } = Storage.Projects.Default;
+    public long HourStart { get; set; }
+    public string Priority { get; set; } = "";
+    public int Bucket { get; set; }
+    public int Count { get; set; }
 }
 
 public sealed class QueueWait

@@ -34,6 +34,15 @@ public static class StatisticsCsv
         Line("90% wacht korter dan (seconden)", r.Chat.P90WaitSeconds, "");
         Line("contactformulieren nog niet ingevuld", r.Chat.FormsMissing, "");
         Line("geblokkeerd (misbruik, bedreiging, grap)", r.Chat.Blocked, "");
+        if (r.Triage is { } triage)
+        {
+            sb.Append("\r\n");
+            Line("Wachttijd per voorrang", "Verzoeken", "Beantwoord", "Mediane wachttijd (seconden)", "90% wacht korter dan (seconden)");
+            foreach (var tier in triage.Tiers) Line(tier.Label, tier.Requests, tier.Answered, tier.MedianWaitSeconds, tier.P90WaitSeconds);
+            sb.Append("\r\n");
+            Line(["Reden van voorrang", "Contacten", .. ContactForms.ContactCodes.Safety.Codes.Select(c => "veiligheid: " + c.Nl)]);
+            foreach (var reason in triage.Reasons) Line([reason.Label, reason.Contacts, .. reason.Safety.Values.Cast<object?>()]);
+        }
         if (r.Feedback is { } f)
         {
             sb.Append("\r\n");

@@ -3,10 +3,21 @@ namespace Chat.Server.Statistics;
 // Wire shapes of the statistics (contract in docs/contract.md). Tables keep the order of the codes.
 
 public sealed record StatisticsReport(string From, string To, string? Week, int Contacts,
-    IReadOnlyDictionary<string, StatTable> Tables, ChatFigures Chat, FeedbackFigures? Feedback = null, MailboxFigures? Mailbox = null);
+    IReadOnlyDictionary<string, StatTable> Tables, ChatFigures Chat, FeedbackFigures? Feedback = null, TriageFigures? Triage = null,
+    MailboxFigures? Mailbox = null);
 
 /// <summary>The anonymous mailbox: letters received and answered, time to an answer in whole hours, threads closed (spam, abuse).</summary>
 public sealed record MailboxFigures(int LettersReceived, int LettersAnswered, int? MedianAnswerHours, int? P80AnswerHours, int Closed);
+
+/// <summary>
+/// Triage: per tier (danger, waited, normal) the requests whose wait ended in the period, the answered ones and their
+/// waits; and per reason a chat went first, the forms' safety answers (codes only: a coordinator tunes the urgent words
+/// with it; no word is ever counted).
+/// </summary>
+public sealed record TriageFigures(IReadOnlyList<TierFigures> Tiers, IReadOnlyList<ReasonSafety> Reasons);
+public sealed record TierFigures(string Priority, string Label, int Requests, int Answered, int? MedianWaitSeconds, int? P90WaitSeconds);
+/// <param name="Safety">Forms of the period with this reason, by their safety code (none, concern, acute).</param>
+public sealed record ReasonSafety(string Reason, string Label, int Contacts, IReadOnlyDictionary<string, int> Safety);
 
 /// <summary>Visitors' answers after the chat: how many, the average mark (1..10), and "did it help".</summary>
 public sealed record FeedbackFigures(int Responses, double? AverageScore, HelpedSplit Helped);

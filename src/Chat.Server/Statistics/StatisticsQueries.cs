@@ -98,7 +98,52 @@ public sealed class StatisticsQueries(RecordsDbContext db, ReportingZone zone, T
         foreach (var f in TableOrder)
             tables[f.Name] = Table(f, counts, contacts, lang);
         return new StatisticsReport(p.From.ToString("yyyy-MM-dd"), p.To.ToString("yyyy-MM-dd"), p.Week, contacts, tables,
-            await ChatFiguresAsync(p, ct), await Wellbeing.Feedback.SumAsync(db, p, ct), await Mailbox.MailboxStatistics.FiguresAsync(db, p, ct));
+            await ChatFiguresAsync(p, ct), await Wellbeing.Feedback.SumAsync(db, p, ct), await TriageFiguresAsync(p, lang, ct),
+            await Mailbox.MailboxStatistics.FiguresAsync(db, p, ct));
+    }
+
+    public static readonly (string Key, string Nl, string En)[] TierLabels =
+    [
+        (Conversations.Tiers.Danger, "in gevaar (zelf aangegeven of signaalwoord)", "in danger (said so, or an urgent word)"),
+        (Conversations.Tiers.Waited, "lang gewacht", "waited long"),
+        (Conversations.Tiers.Normal, "gewoon", "normal"),
+    ];
+
+    public static readonly (string Key, string Nl, string En)[] ReasonLabels =
+    [
+        (Live.Urgency.Answer, "zelf aangegeven: in gevaar", "said they are in danger"),
+        (Live.Urgency.Words, "signaalwoord", "urgent word"),
+        (Live.Urgency.Waited, "lang gewacht", "waited long"),
+    ];
+
+    /// <summary>Waits per tier from the hourly tier counters; reasons crossed with safety from the forms of the period.</summary>
+    public async Task<TriageFigures> TriageFiguresAsync(ReportPeriod p, string? lang, CancellationToken ct = default)
+    {
+        long from = p.StartUtc.ToUnixTimeSeconds(), to = p.EndUtc.ToUnixTimeSeconds();
+        var hours = await db.TierHours.Where(h => h.Project == Projects.Default && h.HourStart >= from && h.HourStart < to)
+            .GroupBy(h => h.Priority).Select(g => new { Priority = g.Key, Requests = g.Sum(h => h.Requests), Answered = g.Sum(h => h.Answered) })
+            .ToListAsync(ct);
+        var waits = await db.TierWaits.Where(w => w.Project == Projects.Default && w.HourStart >= from && w.HourStart < to)
+            .GroupBy(w => new { w.Priority, w.Bucket }).Select(g => new { g.Key.Priority, g.Key.Bucket, Count = g.Sum(w => w.Count) })
+            .ToListAsync(ct);
+        var tiers = TierLabels.Select(t =>
+        {
+            var h = hours.FirstOrDefault(x => x.Priority == t.Key);
+            var histogram = new long[QueueCounters.WaitBucketBounds.Length + 1];
+            foreach (var w in waits.Where(w => w.Priority == t.Key)) histogram[w.Bucket] = w.Count;
+            return new TierFigures(t.Key, lang == "en" ? t.En : t.Nl, h?.Requests ?? 0, h?.Answered ?? 0, Quantile(histogram, 0.5), Quantile(histogram, 0.9));
+        }).ToList();
+        var fromOffset = p.StartUtc;
+        var toOffset = p.EndUtc;
+        var crossed = await db.ContactForms.Where(f => f.OccurredAt >= fromOffset && f.OccurredAt < toOffset && f.Urgent != null)
+            .GroupBy(f => new { f.Urgent, f.Safety }).Select(g => new { g.Key.Urgent, g.Key.Safety, Count = g.Count() }).ToListAsync(ct);
+        var reasons = ReasonLabels.Select(r =>
+        {
+            var rows = crossed.Where(c => c.Urgent == r.Key).ToList();
+            return new ReasonSafety(r.Key, lang == "en" ? r.En : r.Nl, rows.Sum(c => c.Count),
+                ContactCodes.Safety.Codes.ToDictionary(c => c.Key, c => rows.Where(x => x.Safety == c.Key).Sum(x => x.Count)));
+        }).ToList();
+        return new TriageFigures(tiers, reasons);
     }
 
     /// <summary>The order of the statistics contract: duration first, then these.</summary>

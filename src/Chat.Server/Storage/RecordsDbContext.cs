@@ -32,6 +32,9 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options)
     public DbSet<Reply> Replies => Set<Reply>();
     public DbSet<Referral> Referrals => Set<Referral>();
     public DbSet<CodeCheck> CodeChecks => Set<CodeCheck>();
+    public DbSet<Triage.TriageWordList> TriageWordLists => Set<Triage.TriageWordList>();
+    public DbSet<TierHour> TierHours => Set<TierHour>();
+    public DbSet<TierWait> TierWaits => Set<TierWait>();
     public DbSet<MailboxThread> MailboxThreads => Set<MailboxThread>();
     public DbSet<MailboxMessage> MailboxMessages => Set<MailboxMessage>();
     public DbSet<MailboxEvent> MailboxEvents => Set<MailboxEvent>();
@@ -73,6 +76,7 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options)
             f.Property(x => x.IdempotencyKey).HasMaxLength(64);
             f.HasIndex(x => new { x.ExpertId, x.IdempotencyKey }).IsUnique();
             f.HasIndex(x => x.OccurredAt);
+            f.Property(x => x.Urgent).HasMaxLength(16);
             f.HasIndex(x => new { x.ExpertId, x.OccurredAt });
             f.Property(x => x.Conversation).HasMaxLength(16);
             f.Property(x => x.ContactType).HasMaxLength(32);
@@ -94,6 +98,7 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options)
             d.Property(x => x.Conversation).HasMaxLength(16);
             d.Property(x => x.ReferralSource).HasMaxLength(32);
             d.Property(x => x.Safety).HasMaxLength(16);
+            d.Property(x => x.Urgent).HasMaxLength(16);
             d.Property(x => x.ContactType).HasMaxLength(32);
             d.Property(x => x.OccurredAt).HasConversion(UnixSeconds);
             d.Property(x => x.EndedAt).HasConversion(UnixSeconds);
@@ -131,6 +136,30 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options)
         {
             q.ToTable("QueueWaits");
             q.HasKey(x => new { x.HourStart, x.Bucket });
+        });
+
+        // Triage: requests, answered and waits per tier (danger, waited, normal), per hour, per project.
+        builder.Entity<TierHour>(q =>
+        {
+            q.ToTable("TierHours");
+            q.HasKey(x => new { x.Project, x.HourStart, x.Priority });
+            q.Property(x => x.Project).HasMaxLength(40);
+            q.Property(x => x.Priority).HasMaxLength(16);
+        });
+        builder.Entity<TierWait>(q =>
+        {
+            q.ToTable("TierWaits");
+            q.HasKey(x => new { x.Project, x.HourStart, x.Priority, x.Bucket });
+            q.Property(x => x.Project).HasMaxLength(40);
+            q.Property(x => x.Priority).HasMaxLength(16);
+        });
+        builder.Entity<Triage.TriageWordList>(l =>
+        {
+            l.ToTable("TriageWordLists");
+            l.HasKey(x => new { x.Project, x.Language });
+            l.Property(x => x.Project).HasMaxLength(40);
+            l.Property(x => x.Language).HasMaxLength(8);
+            l.Property(x => x.ChangedAt).HasConversion(UnixSeconds);
         });
 
         builder.Entity<Shift>(s =>

@@ -18,6 +18,7 @@ public static class RecordsSchema
         [4] = ["PlannedShifts", "DebriefRequests", "FeedbackDays"],
         [5] = ["Replies", "Referrals"],
         [7] = ["CodeChecks"],
+        [9] = ["TierHours", "TierWaits", "TriageWordLists"],
         [10] = Mailbox.MailboxModel.Tables,
     };
 
@@ -46,8 +47,10 @@ public static class RecordsSchema
         [7] = db => TablesOfModel(db, TablesAddedBy[7]).Replace("CREATE TABLE \"", "CREATE TABLE IF NOT EXISTS \"", StringComparison.Ordinal),
         // 8: triage: a draft remembers that the visitor said they were in danger (safety pre-filled "acute").
         [8] = _ => "ALTER TABLE \"ContactDrafts\" ADD COLUMN \"Safety\" VARCHAR(16) NULL;",
-        // 9: reserved for a change made in parallel on another branch; a placeholder until the branches meet.
-        [9] = _ => "SELECT 1;",
+        // 9: triage: waits per tier, the coordinator's urgent words, and why a chat went first on its draft and form.
+        [9] = db => "ALTER TABLE \"ContactDrafts\" ADD COLUMN \"Urgent\" VARCHAR(16) NULL;\n" +
+                    "ALTER TABLE \"ContactForms\" ADD COLUMN \"Urgent\" VARCHAR(16) NULL;\n" +
+                    TablesOfModel(db, TablesAddedBy[9]),
         // 10: the anonymous mailbox: threads, letters and answers (encrypted), counts; a draft knows its contact type
         // (null: website-chat), and the form's contact type takes "anonymous-mailbox" (17 characters; SQLite has no lengths).
         [10] = db => "ALTER TABLE \"ContactDrafts\" ADD COLUMN \"ContactType\" VARCHAR(32) NULL;\n" +

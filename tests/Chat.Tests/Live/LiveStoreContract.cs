@@ -45,6 +45,57 @@ public abstract class LiveStoreContract
     }
 
     [Fact]
+    public async Task AWaitingVisitorBecomesUrgentOnceAndOnlyWhileNoOtherChatOfTheAddressIs()
+    {
+        await Store.AddQueuedAsync(Session("a") with { AddressHash = "addr-a" });
+        await Store.AddQueuedAsync(Session("b", 1) with { AddressHash = "addr-a" });
+        await Store.AddQueuedAsync(Session("c", 2));
+        Assert.Equal(Urgency.Words, (await Store.TryMarkUrgentAsync("a", Urgency.Words))!.Urgent);
+        Assert.Null(await Store.TryMarkUrgentAsync("a", Urgency.Words)); // already
+        Assert.Null(await Store.TryMarkUrgentAsync("b", Urgency.Words)); // the address has one
+        Assert.Null((await Store.GetSessionAsync("b"))!.Urgent);
+        Assert.Equal(Urgency.Words, (await Store.TryMarkUrgentAsync("c", Urgency.Words))!.Urgent); // no address: alone
+        Assert.Equal(Urgency.Words, (await Store.GetQueueAsync()).Single(s => s.SessionId == "a").Urgent);
+        Assert.Null(await Store.TryMarkUrgentAsync("nope", Urgency.Words));
+        // Only while waiting.
+        await ExpertAsync("e1");
+        await Store.TryAssignAsync("b", "e1", T0);
+        Assert.Null(await Store.TryMarkUrgentAsync("b", Urgency.Words));
+        // Once the urgent one ended, another chat of the address may become urgent.
+        await Store.AddQueuedAsync(Session("d", 3) with { AddressHash = "addr-a" });
+        await Store.TryEndAsync("a", "visitor", T0.AddMinutes(1), Grace);
+        Assert.NotNull(await Store.TryMarkUrgentAsync("d", Urgency.Words));
+    }
+
+    [Fact]
+    public async Task TakeUrgentTakesOnlyAnUrgentVisitorAndLetsAPausedOrCoolingDownExpertChooseIt()
+    {
+        await ExpertAsync("paused", availability: "paused");
+        await ExpertAsync("offline", availability: "offline");
+        await ExpertAsync("gone", availability: "paused", connected: false);
+        await ExpertAsync("cool");
+        await Store.AddQueuedAsync(Session("x"));
+        await Store.TryAssignAsync("x", "cool", T0);
+        await Store.TryEndAsync("x", "expert", T0, Grace, TimeSpan.FromMinutes(5));
+        await Store.AddQueuedAsync(Session("normal"));
+        await Store.AddQueuedAsync(Session("u1", 1) with { Urgent = Urgency.Answer });
+        await Store.AddQueuedAsync(Session("u2", 2) with { Urgent = Urgency.Answer });
+        Assert.Equal(AssignOutcome.SessionNotQueued, await Store.TryAssignAsync("normal", "paused", T0, takeUrgent: true));
+        Assert.Equal(AssignOutcome.ExpertUnavailable, await Store.TryAssignAsync("u1", "offline", T0, takeUrgent: true));
+        Assert.Equal(AssignOutcome.ExpertUnavailable, await Store.TryAssignAsync("u1", "gone", T0, takeUrgent: true));
+        // Without the choice, paused and cooling down still take nothing.
+        Assert.Equal(AssignOutcome.ExpertUnavailable, await Store.TryAssignAsync("u1", "paused", T0));
+        Assert.Equal(AssignOutcome.ExpertUnavailable, await Store.TryAssignAsync("u1", "cool", T0.AddMinutes(1)));
+        Assert.Equal(AssignOutcome.Assigned, await Store.TryAssignAsync("u1", "paused", T0, takeUrgent: true));
+        Assert.Equal(AssignOutcome.SessionNotQueued, await Store.TryAssignAsync("u1", "cool", T0, takeUrgent: true)); // taken
+        Assert.Equal(AssignOutcome.ExpertUnavailable, await Store.TryAssignAsync("u2", "paused", T0, takeUrgent: true)); // full
+        Assert.Equal(AssignOutcome.Assigned, await Store.TryAssignAsync("u2", "cool", T0.AddMinutes(1), takeUrgent: true));
+        var cool = (await Store.GetPresenceAsync("cool"))!;
+        Assert.Null(cool.CoolDownUntil); // chosen: the cool-down is over
+        Assert.Equal("paused", (await Store.GetPresenceAsync("paused"))!.Availability); // still takes no other chat
+    }
+
+    [Fact]
     public async Task QueuedSessionsCanBeFoundByIdConversationAndTokenHash()
     {
         await Store.AddQueuedAsync(Session("a"));

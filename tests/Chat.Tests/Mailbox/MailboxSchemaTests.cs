@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Chat.Tests.Mailbox;
 
 /// <summary>
-/// Schema step 10 on a version 8 database (before the mailbox): the tables come, a draft learns its contact type, and
+/// Schema step 10 on a version 9 database (before the mailbox): the tables come, a draft learns its contact type, and
 /// on PostgreSQL the form's contact type takes the 17 characters of "anonymous-mailbox".
 /// </summary>
 public abstract class MailboxSchemaTests
@@ -17,7 +17,7 @@ public abstract class MailboxSchemaTests
     protected abstract Task<Dictionary<string, string?>> RecordsAsync();
 
     [Fact]
-    public async Task AVersionEightDatabaseGetsTheMailboxAndAnAnsweredLetterItsForm()
+    public async Task AVersionNineDatabaseGetsTheMailboxAndAnAnsweredLetterItsForm()
     {
         var records = MailboxVisitor.Settings(await RecordsAsync());
         await using (var first = new ChatApp(records))
@@ -25,7 +25,7 @@ public abstract class MailboxSchemaTests
             using var scope = first.Services.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
             await db.SchemaVersions.ExecuteDeleteAsync();
-            db.SchemaVersions.Add(new SchemaVersion { Version = 8, AppliedAt = DateTimeOffset.UtcNow });
+            db.SchemaVersions.Add(new SchemaVersion { Version = 9, AppliedAt = DateTimeOffset.UtcNow });
             await db.SaveChangesAsync();
             await db.Database.ExecuteSqlRawAsync("ALTER TABLE \"ContactDrafts\" DROP COLUMN \"ContactType\"; DROP TABLE \"MailboxThreads\"; " +
                                                  "DROP TABLE \"MailboxMessages\"; DROP TABLE \"MailboxEvents\";");

@@ -56,7 +56,7 @@ public sealed class OperationsTests
         metrics.RequestOutcome(ChatMetrics.Outcomes.Queued);
         metrics.RequestOutcome(ChatMetrics.Outcomes.Refused);
         metrics.MessageStored("visitor");
-        metrics.Assigned(TimeSpan.FromSeconds(42));
+        metrics.Assigned(TimeSpan.FromSeconds(42), "normal");
         using (metrics.TimeAssignment()) { }
         listener.RecordObservableInstruments();
 
@@ -65,12 +65,12 @@ public sealed class OperationsTests
             Assert.Contains(seen, m => m.Name == "chat.requests" && (string?)m.Tags["outcome"] == "queued");
             Assert.Contains(seen, m => m.Name == "chat.requests" && (string?)m.Tags["outcome"] == "refused");
             Assert.Contains(seen, m => m.Name == "chat.messages" && (string?)m.Tags["from"] == "visitor");
-            Assert.Contains(seen, m => m.Name == "chat.queue.wait" && m.Value == 42);
+            Assert.Contains(seen, m => m.Name == "chat.queue.wait" && m.Value == 42 && (string?)m.Tags["priority"] == "normal");
             Assert.Contains(seen, m => m.Name == "chat.assignment.duration");
             foreach (var name in new[] { "chat.queue.waiting", "chat.conversations.active", "chat.experts.available" })
                 Assert.Contains(seen, m => m.Name == name && m.Tags.Count == 0);
             // Tags are the fixed codes only: never an id, an address or text.
-            Assert.All(seen.SelectMany(m => m.Tags.Keys), k => Assert.Contains(k, new[] { "outcome", "from" }));
+            Assert.All(seen.SelectMany(m => m.Tags.Keys), k => Assert.Contains(k, new[] { "outcome", "from", "priority" }));
         }
     }
 

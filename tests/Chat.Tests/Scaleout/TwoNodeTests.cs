@@ -36,6 +36,27 @@ public sealed class TwoNodeTests(RedisServer redis) : TwoNodeSuite(redis)
     }
 
     [Fact]
+    public async Task TakeUrgentFromTwoNodesAtOnceGivesTheVisitorInDangerToExactlyOneExpert()
+    {
+        await using var onA = await A.ExpertAsync(1, "paused");
+        await using var onB = await B.ExpertAsync(2, "paused");
+        await using var visitor = await A.VisitorAsync();
+        await visitor.StartAsync(new { inDanger = true });
+        // Both consoles hear it, whichever node they are on.
+        await onA.Inbox.Until("QueueChanged", q => q.GetProperty("danger").GetInt32() == 1);
+        await onB.Inbox.Until("QueueChanged", q => q.GetProperty("danger").GetInt32() == 1);
+
+        var taken = await Task.WhenAll(onA.Hub.InvokeAsync<ChatAssigned?>("TakeUrgent"), onB.Hub.InvokeAsync<ChatAssigned?>("TakeUrgent"));
+        var winner = Assert.Single(taken, t => t is not null)!;
+        Assert.Equal("answer", winner.Visitor.Urgent!.Reason);
+        Assert.Equal(winner.ConversationId, (await visitor.Inbox.Next("ChatStarted")).GetProperty("conversationId").GetString());
+        var winnerConsole = taken[0] is not null ? onA : onB;
+        Assert.Equal(winner.ConversationId, (await winnerConsole.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString());
+        await onA.Inbox.Until("QueueChanged", q => q.GetProperty("danger").GetInt32() == 0 && q.GetProperty("waiting").GetInt32() == 0);
+        await onB.Inbox.Until("QueueChanged", q => q.GetProperty("danger").GetInt32() == 0 && q.GetProperty("waiting").GetInt32() == 0);
+    }
+
+    [Fact]
     public async Task VisitorWhoReconnectsToTheOtherNodeResumesWithNothingLostOrTwice()
     {
         await using var expert = await B.ExpertAsync(1);

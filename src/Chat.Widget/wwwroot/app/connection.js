@@ -1,7 +1,7 @@
 // The connection to the visitor hub: events, reconnects, and Resume, which reads the chat as the server has it.
 import { flushPending, renderMessage, systemLine } from './messages.js';
 import { notice, renderExpertAway, renderHead, showEnded } from './screens.js';
-import { $, state, t } from './state.js';
+import { $, saveSession, state, t } from './state.js';
 import { TRY_AGAIN, backoff, hubConnection, hubError } from '/_content/Chat.Widget/shared/hub-client.js';
 
 // An expert took the chat (ChatStarted, or Resume found it so after the event was missed).
@@ -28,12 +28,21 @@ export function backInQueue() {
   $('text').placeholder = t().placeholderQueued;
 }
 
+// The server put this visitor first (they said they are in danger, or wrote an urgent word while waiting): the 112 line
+// shows in the chat's head from now on, also after a reload. The widget is never told which word.
+function markUrgent(urgent) {
+  if (!urgent || state.inDanger) return;
+  state.inDanger = true;
+  if (state.session) { state.session.inDanger = true; saveSession(); }
+}
+
 export function buildConnection() {
   const c = hubConnection('/hubs/visitor');
 
   c.on('QueueUpdated', (e) => {
     if (state.status !== 'queued') return;
     state.queue = e;
+    markUrgent(e.urgent);
     renderHead();
   });
   c.on('ChatStarted', (e) => expertJoined(e.expert));
@@ -134,6 +143,7 @@ export async function resume(afterSeq, attempt = 0) {
   state.expertName = expertName;
   if (r.status === 'active') state.hadExpert = true;
   if (r.status === 'queued') state.queue = { position: r.position, estimatedWaitSeconds: r.estimatedWaitSeconds };
+  markUrgent(r.urgent);
   renderHead();
   $('text').placeholder = r.status === 'active' ? t().placeholderActive : t().placeholderQueued;
   for (const m of r.messages) renderMessage(m);

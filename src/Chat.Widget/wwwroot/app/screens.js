@@ -68,10 +68,18 @@ export function show(screen) {
   renderPhones();
 }
 
-// The refused screen's tap-to-call links, built only while it shows (the emergency line above is always there).
+// The tap-to-call links of the refused and the closed screen, built only while one shows (the emergency line above is
+// always there). While closed, 112 and Veilig Thuis come first, before the opening hours and anything else.
 export function renderPhones() {
-  const list = $('phones');
-  if ($('screen-refused').hidden) { list.replaceChildren(); return; }
+  const refused = $('phones');
+  const closed = $('closed-phones');
+  refused.replaceChildren();
+  closed.replaceChildren();
+  if (!$('screen-refused').hidden) refused.replaceChildren(...phones(false));
+  if (!$('screen-closed').hidden) closed.replaceChildren(...phones(true));
+}
+
+function phones(emergencyFirst) {
   const phone = (name, number, tel, note) => {
     const li = document.createElement('li');
     const a = document.createElement('a');
@@ -87,9 +95,9 @@ export function renderPhones() {
     li.append(a);
     return li;
   };
-  list.replaceChildren(
-    phone(t().phoneVeiligThuis, '0800-2000', '08002000', t().phoneVeiligThuisNote),
-    phone(t().phoneEmergency, '112', '112', t().phoneEmergencyNote));
+  const vt = phone(t().phoneVeiligThuis, '0800-2000', '08002000', t().phoneVeiligThuisNote);
+  const emergency = phone(t().phoneEmergency, '112', '112', t().phoneEmergencyNote);
+  return emergencyFirst ? [emergency, vt] : [vt, emergency];
 }
 
 // The server refused a new chat (limit, blocked or queue full) or did not accept the connection. The same calm

@@ -1,0 +1,57 @@
+// Contact forms: the list still to fill in, the form after a chat, "Contact registreren", "Mijn registraties".
+import { openContactForm } from '../contact-form.js';
+import { h } from '../dom.js';
+import { renderChatList } from './chat-list.js';
+import { renderMain } from './conversation.js';
+import { els, lang, roundedHour, state, t, toast } from './state.js';
+
+export function renderForms() {
+  els.formsBox.hidden = state.pendingForms.length === 0;
+  els.formsList.replaceChildren(...state.pendingForms.map((p) => h('li', {},
+    h('span', {}, roundedHour(p.occurredAt), ` · ${p.durationMinutes} min`),
+    h('button', { type: 'button', class: 'secondary small', onclick: () => fillForm(p) }, t.fillIn))));
+}
+
+export async function fillForm(prefill) {
+  if (document.querySelector('dialog[open]')) return; // one form at a time; the reminder list keeps the rest
+  const saved = await openContactForm({ t, lang, prefill });
+  if (saved) {
+    state.pendingForms = state.pendingForms.filter((p) => p.conversationId !== prefill.conversationId);
+    renderForms();
+    toast(t.saved);
+    for (const [id, c] of state.chats) if (c.ended && id === prefill.conversationId) state.chats.delete(id);
+    if (!state.chats.has(state.selected)) state.selected = [...state.chats.keys()][0] ?? null;
+    renderChatList(); renderMain();
+  }
+}
+
+export async function registerOther() {
+  if (await openContactForm({ t, lang, prefill: null })) toast(t.saved);
+}
+
+export async function showMyForms() {
+  const to = new Date();
+  const from = new Date(Date.now() - 30 * 86400000);
+  const iso = (d) => d.toISOString().slice(0, 10);
+  const [forms, fields, mine] = await Promise.all([
+    fetch(`/api/contacts?from=${iso(from)}&to=${iso(to)}`, { credentials: 'same-origin' }).then((r) => r.json()),
+    fetch(`/api/contacts/codes?lang=${lang}`, { credentials: 'same-origin' }).then((r) => r.json()),
+    fetch(`/api/statistics/me?from=${iso(from)}&to=${iso(to)}`, { credentials: 'same-origin' }).then((r) => r.json())
+  ]);
+  const labelOf = (field, key) => fields.find((f) => f.name === field)?.codes.find((c) => c.key === key)?.label ?? key;
+  const table = forms.length === 0 ? h('p', {}, t.noForms) : h('table', { class: 'forms-table' },
+    h('thead', {}, h('tr', {}, [t.col.when, t.col.type, t.col.seeker, t.col.conversation, t.col.minutes].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, forms.map((f) => h('tr', {},
+      h('td', {}, new Date(f.occurredAt).toLocaleString(lang === 'en' ? 'en-GB' : 'nl-NL', { dateStyle: 'medium', timeStyle: 'short' })),
+      h('td', {}, labelOf('contactType', f.contactType)),
+      h('td', {}, labelOf('contactSeeker', f.contactSeeker)),
+      h('td', {}, labelOf('conversation', f.conversation)),
+      h('td', { class: 'num' }, String(f.durationMinutes))))));
+  const dialog = h('dialog', { class: 'form-dialog wide', 'aria-labelledby': 'my-forms-title' },
+    h('h2', { id: 'my-forms-title' }, t.formsTitle),
+    h('p', { class: 'my-figures' }, t.myFigures(mine)), table,
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, t.close)));
+  dialog.addEventListener('close', () => dialog.remove());
+  document.body.append(dialog);
+  dialog.showModal();
+}
