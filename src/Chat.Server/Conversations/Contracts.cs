@@ -126,4 +126,11 @@ public interface IExpertClient
     Task AvailabilityChanged(AvailabilityResult e);
     Task Resync(Resync e);
     Task SignedOut(SignedOut e);
+    Task FollowUpCodeIssued(FollowUpCodeIssued e);
 }
+
+/// <summary>Visitor hub <c>RequestFollowUpCode()</c>: a mailbox code for a follow-up (Mailbox/MailboxFollowUps.cs).</summary>
+public sealed record FollowUpCode(string Code);
+
+/// <summary>The chat's expert hears that its visitor took a follow-up code; they may keep a note on the thread.</summary>
+public sealed record FollowUpCodeIssued(string ConversationId, string ThreadId);

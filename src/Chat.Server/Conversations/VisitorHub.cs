@@ -1,6 +1,7 @@
 using Chat.Server.Abuse;
 using Chat.Server.Live;
 using Chat.Server.Resources;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -71,6 +72,16 @@ public sealed class VisitorHub(ChatLifecycle lifecycle, ChatMessaging messaging,
         var session = Context.Items.TryGetValue(BoundKey, out var b) && b is ChatSession bound ? bound
             : Context.Items.TryGetValue(EndedKey, out var e) && e is ChatSession ended ? ended : null;
         await feedback.GiveAsync(session, request);
+    }
+
+    /// <summary>After a chat with an expert: a mailbox code to come back to (once per chat, within the grace period).</summary>
+    public async Task<FollowUpCode> RequestFollowUpCode([FromServices] Mailbox.MailboxFollowUps followUps)
+    {
+        var session = Context.Items.TryGetValue(BoundKey, out var b) && b is ChatSession bound ? bound
+            : Context.Items.TryGetValue(EndedKey, out var e) && e is ChatSession ended ? ended : null;
+        // The bound copy may be from before the end: read the session as it is now.
+        if (session is not null) session = await store.GetSessionAsync(session.SessionId) ?? session;
+        return new FollowUpCode(await followUps.IssueAsync(session));
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)

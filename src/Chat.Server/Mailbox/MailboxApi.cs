@@ -29,6 +29,7 @@ public static partial class MailboxApi
         services.AddSingleton<MailboxMetrics>();
         services.AddSingleton<SecureDeleteInterceptor>();
         services.ConfigureDbContext<RecordsDbContext>((sp, o) => o.AddInterceptors(sp.GetRequiredService<SecureDeleteInterceptor>()));
+        services.AddSingleton<MailboxFollowUps>();
         services.AddSingleton<MailboxRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<MailboxRetention>());
         return services;
@@ -185,7 +186,7 @@ public static partial class MailboxApi
     private static async Task<MailboxThreadView> ViewAsync(RecordsDbContext db, MailboxSecrets secrets, MailboxThread thread, DateTimeOffset now)
     {
         var messages = await db.MailboxMessages.AsNoTracking().Where(m => m.ThreadId == thread.Id).OrderBy(m => m.Id).ToListAsync();
-        return new MailboxThreadView(thread.Status,
+        return new MailboxThreadView(thread.Status == MailboxThreads.Answered ? MailboxThreads.Answered : MailboxThreads.Waiting,
             messages.Select(m => new MailboxMessageView(m.From, m.From == MailboxThreads.FromExpert ? m.DisplayName : null, secrets.Unprotect(m.Cipher), m.SentAt)).ToList(),
             await AnswerExpectedAsync(db, thread.Project, now));
     }

@@ -35,6 +35,8 @@ public static class MailboxModel
             t.Property(x => x.ClaimedBy).HasMaxLength(64);
             t.Property(x => x.LastExpertId).HasMaxLength(64);
             t.Property(x => x.NoteBy).HasMaxLength(64);
+            t.Property(x => x.FromConversationId).HasMaxLength(32);
+            t.HasIndex(x => x.FromConversationId).IsUnique();
             t.Property(x => x.CreatedAt).HasConversion(UnixSeconds);
             t.Property(x => x.LastActivityAt).HasConversion(UnixSeconds);
             t.Property(x => x.WaitingSince).HasConversion(NullableUnixSeconds);

@@ -32,6 +32,8 @@ public sealed class MailboxThread
     /// <summary>That expert's own short note (Data Protection, purpose <c>mailbox</c>); shown to them only.</summary>
     public string? NoteCipher { get; set; }
     public string? NoteBy { get; set; }
+    /// <summary>A follow-up code's chat (one code per chat); null for a letter.</summary>
+    public string? FromConversationId { get; set; }
 }
 
 /// <summary>A letter or an answer; <see cref="Cipher"/> is the text protected with Data Protection (purpose <c>mailbox</c>).</summary>
@@ -67,7 +69,8 @@ public sealed class MailboxEvent
 public static class MailboxThreads
 {
     public const string DefaultProject = Storage.Projects.Default; // one project today; every row carries it
-    public const string Waiting = "waiting", Answered = "answered";
+    /// <summary>A follow-up code's thread has no letter yet: <c>idle</c> (the visitor sees "waiting"; not in the experts' list).</summary>
+    public const string Waiting = "waiting", Answered = "answered", Idle = "idle";
     public const string Letter = "letter", Answer = "answer", Closed = "closed";
     public const string FromVisitor = "visitor", FromExpert = "expert";
     public const int MaxText = 4000, MaxNote = 500, MaxLettersPerThread = 20;

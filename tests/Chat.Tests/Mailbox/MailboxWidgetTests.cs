@@ -73,3 +73,35 @@ public sealed class MailboxWidgetTests(BrowserFixture f) : IClassFixture<Browser
         await ctx.CloseAsync();
     }
 }
+
+/// <summary>"Vraag een code" at the end of a chat with an expert: the code shown once, the expert told.</summary>
+public sealed class MailboxFollowUpWidgetTests(BrowserFixture f) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task AtTheEndOfAChatTheVisitorAsksForACodeToContinueLaterWithTheSameExpert()
+    {
+        var hub = Chat.Tests.Attacks.AttackFixture.Hub(f.BaseUrl, "/hubs/expert", address: null, cookie: await f.App.CookieAsync("expert1", "Demo-Expert-1"));
+        await using var expert = new Infrastructure.Expert(hub);
+        await hub.StartAsync();
+        await hub.InvokeAsync<Chat.Server.Conversations.AvailabilityResult>("SetAvailability", "available");
+        var issued = new Infrastructure.Inbox(expert.Hub, "FollowUpCodeIssued");
+        var ctx = await f.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, Locale = "nl-NL", IsMobile = true, HasTouch = true });
+        var page = await ctx.NewPageAsync();
+        await page.GotoAsync(f.BaseUrl + "/widget/");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start de chat" }).ClickAsync();
+        var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+        await expert.Hub.InvokeAsync("EndChat", conversationId);
+        await Expect(page.GetByText("Wil je later verder praten met Sanne?", new() { Exact = false })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Vraag een code" }).ClickAsync();
+        var shown = page.Locator("#mb-followup-code");
+        await Expect(shown).ToHaveTextAsync(new Regex("^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$"));
+        var code = (await shown.TextContentAsync())!;
+        Assert.Equal(conversationId, (await issued.Next("FollowUpCodeIssued")).GetProperty("conversationId").GetString());
+        Assert.DoesNotContain(code, await page.EvaluateAsync<string>("() => JSON.stringify(Object.entries(sessionStorage)) + document.title + location.href"));
+        var axe = await page.RunAxe();
+        Assert.Empty(axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => v.Id));
+        var opened = await f.App.CreateClient().PostAsJsonAsync("/api/mailbox/open", new { code });
+        Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
+        await ctx.CloseAsync();
+    }
+}

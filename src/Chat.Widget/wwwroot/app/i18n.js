@@ -127,7 +127,11 @@ export const texts = {
       sent: 'Je bericht is verstuurd.',
       remove: 'Wis alles', removeConfirm: 'Weet je het zeker? Je berichten en de antwoorden zijn dan meteen weg, ook bij ons.',
       removeYes: 'Ja, wis alles', removeNo: 'Nee, toch niet', removed: 'Alles is gewist. De code werkt niet meer.',
-      close: 'Sluiten'
+      close: 'Sluiten',
+      followUpOffer: (name) => `Wil je later verder praten met ${name}? Vraag een code. Met de code kun je ${name} ook een bericht schrijven.`,
+      followUpAsk: 'Vraag een code', followUpTitle: 'Je code om later verder te praten',
+      followUpHow: 'Kies later "Ik heb een code" op het beginscherm om een bericht te schrijven.',
+      followUpFailed: 'Een code vragen lukt nu niet meer. Je kunt altijd een nieuw gesprek beginnen of een bericht achterlaten.'
     },
     newMessages: (n) => n === 1 ? '1 nieuw bericht' : `${n} nieuwe berichten`
   },
@@ -255,7 +259,11 @@ export const texts = {
       sent: 'Your message has been sent.',
       remove: 'Delete everything', removeConfirm: 'Are you sure? Your messages and the answers are gone at once, with us too.',
       removeYes: 'Yes, delete everything', removeNo: 'No, keep it', removed: 'Everything has been deleted. The code no longer works.',
-      close: 'Close'
+      close: 'Close',
+      followUpOffer: (name) => `Would you like to talk with ${name} again later? Ask for a code. With the code you can also write ${name} a message.`,
+      followUpAsk: 'Ask for a code', followUpTitle: 'Your code to continue later',
+      followUpHow: 'Later, choose "I have a code" on the start screen to write a message.',
+      followUpFailed: 'Asking for a code no longer works now. You can always start a new chat or leave a message.'
     },
     newMessages: (n) => n === 1 ? '1 new message' : `${n} new messages`
   }

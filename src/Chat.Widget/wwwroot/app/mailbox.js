@@ -29,6 +29,7 @@ function el(tag, attrs = {}, ...children) {
 // Forgets the code and whatever of the conversation is on screen (quick exit, "Sluiten", after delete).
 export function forgetMailbox() {
   code = null;
+  offerFollowUp(false);
   issued = null;
   thread = null;
   notice = '';
@@ -286,4 +287,37 @@ async function remove() {
   const h = s.querySelector('h2');
   h.tabIndex = -1;
   h.focus();
+}
+
+// At the end of a chat with an expert: "Wil je later verder praten met Sanne? Vraag een code." The request goes over the
+// ended chat's connection (kept open for the feedback question); the code is shown once, like a letter's.
+export function offerFollowUp(offer) {
+  const box = $('mailbox-followup');
+  if (!box) return;
+  box.hidden = !offer;
+  if (!offer) { box.replaceChildren(); return; }
+  const name = state.expertName || m().expertFallback;
+  const note = el('p', { class: 'muted small', role: 'status', 'aria-live': 'polite' });
+  box.replaceChildren(
+    el('p', { text: m().followUpOffer(name) }),
+    el('button', { type: 'button', class: 'secondary', id: 'mb-followup', text: m().followUpAsk, on: { click: async (ev) => {
+      ev.currentTarget.disabled = true;
+      try {
+        const r = await state.feedbackConnection.invoke('RequestFollowUpCode');
+        const copyNote = el('p', { class: 'muted small', role: 'status', 'aria-live': 'polite' });
+        box.replaceChildren(
+          el('h3', { text: m().followUpTitle, tabindex: '-1' }),
+          el('p', { class: 'mailbox-code', id: 'mb-followup-code', text: r.code }),
+          el('button', { type: 'button', class: 'secondary', text: m().copy, on: { click: async () => {
+            try { await navigator.clipboard.writeText(r.code); copyNote.textContent = m().copied; } catch { copyNote.textContent = m().copyFailed; }
+          } } }),
+          copyNote,
+          el('ul', { class: 'mailbox-warnings' }, m().warnings.map((w) => el('li', { text: w }))),
+          el('p', { class: 'muted small', text: m().followUpHow }));
+        box.querySelector('h3').focus();
+      } catch {
+        note.textContent = m().followUpFailed;
+      }
+    } } }),
+    note);
 }

@@ -2,6 +2,7 @@
 // lines every screen carries (the emergency numbers, the title, the chat's head) and the end of a chat.
 import { stopConnection } from './connection.js';
 import { closeFeedback, offerFeedback } from './feedback.js';
+import { offerFollowUp } from './mailbox.js';
 import { scrollDown } from './messages.js';
 import { $, clearSession, embedded, parentOrigin, state, t } from './state.js';
 
@@ -168,6 +169,7 @@ export function showEnded(endedBy) {
     state.feedbackConnection.onclose(() => {});
   } else stopConnection();
   offerFeedback(offer);
+  offerFollowUp(offer); // mailbox.js: "Vraag een code" to continue later
   clearTimeout(state.gapTimer); state.gapTimer = null;
   $('conn').hidden = true;
   $('typing').hidden = true;
