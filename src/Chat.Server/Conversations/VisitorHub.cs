@@ -24,6 +24,11 @@ public sealed class VisitorHub(ChatLifecycle lifecycle, ChatMessaging messaging,
     {
         if (await BoundSessionAsync() is { State: not ChatState.Ended })
             throw new HubException(HubTextResources.AlreadyInChat);
+        // A follow-up code (mailbox): a known one makes the chat a follow-up ("vervolggesprek" on the form); an unknown,
+        // mistyped or over-limit one is treated as no code.
+        if (request?.Code is { Length: > 0 } code && await Context.GetHttpContext()!.RequestServices
+                .GetRequiredService<Mailbox.MailboxFollowUps>().IsKnownCodeAsync(code, Context.GetHttpContext().ClientAddress()))
+            request = request with { FollowUp = true };
         var profile = ChatValidation.Profile(request);
         var firstWhileClosed = !Context.Items.ContainsKey(ClosedCountedKey);
         var result = await lifecycle.StartAsync(profile, Context.GetHttpContext().ClientAddress(), BindAsync, firstWhileClosed);

@@ -166,7 +166,7 @@ public static partial class MailboxApi
                 ["code"] = ["Deze code is niet goed overgetypt: hij heeft 16 tekens (cijfers en letters), zoals 7KQM-2XPD-9HTR-4WNC. Kijk hem nog eens na."],
             }, title: "De code klopt niet."));
         var now = time.GetUtcNow();
-        if (await abuse.CountInWindowAsync("mailbox:checks:" + AddressOf(http), TimeSpan.FromHours(1), now) > o.CodeChecksPerAddressPerHour)
+        if (await abuse.CountInWindowAsync(MailboxThreads.ChecksMarker + AddressOf(http), TimeSpan.FromHours(1), now) > o.CodeChecksPerAddressPerHour)
             return (null, TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Te veel pogingen.",
                 detail: "Je hebt het afgelopen uur te vaak een code geprobeerd. Probeer het over een uur opnieuw."));
         var hash = await secrets.HashAsync(normalised);

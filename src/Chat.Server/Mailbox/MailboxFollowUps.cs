@@ -15,8 +15,28 @@ namespace Chat.Server.Mailbox;
 /// is a mailbox thread like any other: the visitor may write into it, and retention counts from the chat's end.
 /// </summary>
 public sealed class MailboxFollowUps(IServiceScopeFactory scopes, MailboxSecrets secrets, ChatNotifier notifier, TimeProvider time,
-    IOptionsMonitor<ChatOptions> chat)
+    IOptionsMonitor<ChatOptions> chat, IOptionsMonitor<MailboxOptions> mailbox, Abuse.IAbuseStore abuse, MailboxMetrics metrics)
 {
+    /// <summary>
+    /// <c>StartChat({ code })</c>: whether the code opens a thread. It shares the address's code checks with open, write
+    /// and delete; a mistyped code counts nowhere, a wrong one counts in <c>chat.mailbox.code_failures</c>.
+    /// </summary>
+    public async Task<bool> IsKnownCodeAsync(string code, Abuse.ClientAddress? address)
+    {
+        if (MailboxCode.Normalise(code) is not { } normalised) return false;
+        var now = time.GetUtcNow();
+        var o = mailbox.CurrentValue;
+        if (await abuse.CountInWindowAsync(MailboxThreads.ChecksMarker + (address?.Hash ?? "unknown"), TimeSpan.FromHours(1), now) > o.CodeChecksPerAddressPerHour)
+            return false;
+        var hash = await secrets.HashAsync(normalised);
+        var cutoff = MailboxApi.RetentionCutoff(now, o);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
+        if (await db.MailboxThreads.AnyAsync(t => t.CodeHash == hash && t.LastActivityAt > cutoff)) return true;
+        metrics.CodeFailed();
+        return false;
+    }
+
     /// <returns>The code, shown once.</returns>
     public async Task<string> IssueAsync(ChatSession? session)
     {

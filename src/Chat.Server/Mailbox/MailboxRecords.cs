@@ -74,4 +74,6 @@ public static class MailboxThreads
     public const string Letter = "letter", Answer = "answer", Closed = "closed";
     public const string FromVisitor = "visitor", FromExpert = "expert";
     public const int MaxText = 4000, MaxNote = 500, MaxLettersPerThread = 20;
+    /// <summary>The per-address window of code checks (open, write, delete, StartChat({ code })).</summary>
+    public const string ChecksMarker = "mailbox:checks:";
 }

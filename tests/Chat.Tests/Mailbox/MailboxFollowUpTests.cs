@@ -26,6 +26,7 @@ public sealed class MailboxFollowUpTests
         var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
         await expert.Hub.InvokeAsync("EndChat", conversationId);
         await visitor.Inbox.Next("ChatEnded");
+        await expert.Inbox.Next("ChatEnded");
 
         var code = (await visitor.Hub.InvokeAsync<FollowUpCode>("RequestFollowUpCode")).Code;
         Assert.Matches("^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$", code);
@@ -48,5 +49,17 @@ public sealed class MailboxFollowUpTests
         Assert.Equal(HttpStatusCode.OK, (await mailbox.WriteAsync(code, "Ik wil graag verder praten.")).StatusCode);
         var waiting = Assert.Single((await sanne.GetFromJsonAsync<JsonElement>("/api/mailbox/threads")).EnumerateArray());
         Assert.Equal("Wil nog niet weg; twee kinderen.", waiting.GetProperty("note").GetString());
+
+        // Coming back by chat with the code: a follow-up conversation ("vervolggesprek" on the form). A wrong code is no code.
+        await using var back = await app.VisitorAsync();
+        await back.StartAsync(new { code = code.ToLowerInvariant() });
+        var again2 = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+        await expert.Hub.InvokeAsync("EndChat", again2);
+        Assert.Equal("follow-up", (await expert.Inbox.Next("ChatEnded")).GetProperty("form").GetProperty("conversation").GetString());
+        await using var stranger = await app.VisitorAsync();
+        await stranger.StartAsync(new { code = MailboxJson.WrongCode() });
+        var third = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+        await expert.Hub.InvokeAsync("EndChat", third);
+        Assert.Equal("unknown", (await expert.Inbox.Next("ChatEnded")).GetProperty("form").GetProperty("conversation").GetString());
     }
 }
