@@ -3,6 +3,7 @@ using Chat.Server.Abuse;
 using Chat.Server.Accounts;
 using Chat.Server.ContactForms;
 using Chat.Server.Conversations;
+using Chat.Server.Mailbox;
 using Chat.Server.Operations;
 using Chat.Server.Replies;
 using Chat.Server.Triage;
@@ -26,6 +27,7 @@ builder.Services.AddStatistics();                            // weekly tables, q
 builder.Services.AddWellbeing();                             // debrief requests, visitors' feedback
 builder.Services.AddReplies();                               // canned replies and referral cards
 builder.Services.AddTriage();                                // urgent words (a visitor in danger goes first)
+builder.Services.AddMailbox();                               // anonymous mailbox (brievenbus): letters by code, encrypted, kept Mailbox:Retention
 builder.Services.AddWidget(builder.Environment);             // widget configuration
 builder.Services.AddAbuseResistance(builder.Configuration);  // client address (hashed), per-address limits, blocks
 builder.Services.AddSecurity();                              // rate limits, headers
@@ -70,6 +72,7 @@ app.MapStatistics();
 app.MapWellbeing();
 app.MapReplies();                                            // canned replies and referral cards (coordinator keeps, experts read)
 app.MapTriage();                                             // the coordinator's urgent words
+app.MapMailbox();                                            // /api/mailbox: visitors by code, experts answer
 app.MapRazorPages();
 
 app.Run();

@@ -9,6 +9,7 @@ import { renderChatList } from './workspace/chat-list.js';
 import { renderMain } from './workspace/conversation.js';
 import { connect, start } from './workspace/hub.js';
 import { layout } from './workspace/layout.js';
+import { watchMailboxCount } from './mailbox-count.js';
 import './workspace/notices.js';
 import { renderQueue } from './workspace/queue.js';
 import { els, state } from './workspace/state.js';
@@ -16,6 +17,7 @@ import { loadDebriefs } from './workspace/wellbeing.js';
 
 async function init() {
   layout();
+  watchMailboxCount(document.getElementById('mailbox-link')); // letters waiting, in the menu
   renderAvailability(); renderQueue(); renderChatList(); renderMain();
   loadDebriefs();
   if (els.debriefs) setInterval(() => { if (!document.hidden) loadDebriefs(); }, 60000);

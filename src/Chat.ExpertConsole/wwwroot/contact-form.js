@@ -59,7 +59,7 @@ export async function openContactForm({ t, lang, prefill, subject = null }) {
     when,
     h('label', { class: 'field', id: 'field-durationMinutes' }, t.durationMinutes, durationInput, fieldError('durationMinutes')),
     isChat
-      ? h('input', { type: 'hidden', name: 'contactType', value: 'website-chat' })
+      ? h('input', { type: 'hidden', name: 'contactType', value: prefill.contactType || 'website-chat' }) // a letter's: anonymous-mailbox
       : choiceGroup('contactType', { type: 'radio', selected: [], exclude: ['website-chat'] }),
     choiceGroup('conversation', { type: 'radio', selected: [prefill?.conversation || 'unknown'] }),
     choiceGroup('contactSeeker', { type: 'radio', selected: [prefill?.contactSeeker || 'unknown'] }),

@@ -29,6 +29,11 @@ export const statsTexts = {
     feedbackResponses: 'Reacties', feedbackAverage: 'Gemiddeld rapportcijfer', feedbackHelped: 'Heeft het gesprek geholpen?',
     helped: { yes: 'Ja', somewhat: 'Een beetje', no: 'Nee' },
     feedbackNote: 'Anoniem: een reactie is niet gekoppeld aan een gesprek, formulier of ervaringsdeskundige. Percentages van wie deze vraag beantwoordde.',
+    mailbox: 'Brievenbus', mailboxReceived: 'Brieven ontvangen', mailboxAnswered: 'Brieven beantwoord',
+    mailboxMedian: 'Mediane tijd tot antwoord', mailboxP80: '80% beantwoord binnen', mailboxClosed: 'Gesloten zonder antwoord (spam, misbruik)',
+    mailboxNote: 'Alleen aantallen: niets uit een brief komt in de statistieken.',
+    mailboxWaiting: (n, hours) => n === 0 ? 'geen brieven wachtend' : `${n} ${n === 1 ? 'brief' : 'brieven'} wachtend, de oudste ${hours} uur`,
+    hours: (n) => n == null ? '–' : `${n} uur`,
     seconds: (s) => s == null ? '–' : s < 60 ? `${s} s` : `${Math.round(s / 60)} min`
   },
   en: {
@@ -60,6 +65,11 @@ export const statsTexts = {
     feedbackResponses: 'Responses', feedbackAverage: 'Average mark', feedbackHelped: 'Did the conversation help?',
     helped: { yes: 'Yes', somewhat: 'A little', no: 'No' },
     feedbackNote: 'Anonymous: a response is not linked to a conversation, form or expert. Percentages of those who answered this question.',
+    mailbox: 'Mailbox', mailboxReceived: 'Letters received', mailboxAnswered: 'Letters answered',
+    mailboxMedian: 'Median time to an answer', mailboxP80: '80% answered within', mailboxClosed: 'Closed without an answer (spam, abuse)',
+    mailboxNote: 'Counts only: nothing of a letter is in the statistics.',
+    mailboxWaiting: (n, hours) => n === 0 ? 'no letters waiting' : `${n} ${n === 1 ? 'letter' : 'letters'} waiting, the oldest ${hours} h`,
+    hours: (n) => n == null ? '–' : `${n} h`,
     seconds: (s) => s == null ? '–' : s < 60 ? `${s} s` : `${Math.round(s / 60)} min`
   }
 };

@@ -84,9 +84,11 @@ function layout() {
 // The live situation, without any content: open or closed, the queue, who is on shift and how busy.
 async function loadLive() {
   try {
-    const live = await getJson('/api/statistics/live');
+    const [live, mailbox] = await Promise.all([getJson('/api/statistics/live'), getJson('/api/mailbox/summary')]);
+    const oldest = mailbox.oldestWaitingSince ? Math.max(0, Math.floor((Date.now() - Date.parse(mailbox.oldestWaitingSince)) / 3600000)) : 0;
     fill(els.live, h('h2', { id: 'live-title' }, t.now),
-      h('p', { class: 'live-line' }, h('strong', {}, live.open ? t.open : t.closed), ' · ', t.waitingNow(live.queue.waiting)),
+      h('p', { class: 'live-line' }, h('strong', {}, live.open ? t.open : t.closed), ' · ', t.waitingNow(live.queue.waiting),
+        ' · ', h('a', { href: '/console/mailbox' }, t.mailboxWaiting(mailbox.waiting, oldest))),
       live.experts.length === 0 ? h('p', { class: 'muted' }, t.nobodyOnShift)
         : h('ul', { class: 'live-experts' }, live.experts.map((e) => h('li', {},
             h('strong', {}, e.displayName), ` · ${t.availability[e.availability] ?? e.availability} · ${t.chatsOf(e.activeChats, e.maxChats)}`,
@@ -214,6 +216,16 @@ function feedbackSection(fb) {
       h('p', { class: 'muted small' }, t.feedbackNote)]);
 }
 
+// The anonymous mailbox: counts only (letters received and answered, time to an answer in hours).
+function mailboxSection(m) {
+  if (!m) return null;
+  return h('section', { class: 'table-block mailbox', 'aria-labelledby': 't-mailbox' },
+    h('h2', { id: 't-mailbox' }, t.mailbox),
+    h('div', { class: 'cards' }, card(t.mailboxReceived, m.lettersReceived), card(t.mailboxAnswered, m.lettersAnswered),
+      card(t.mailboxMedian, t.hours(m.medianAnswerHours)), card(t.mailboxP80, t.hours(m.p80AnswerHours)), card(t.mailboxClosed, m.closed)),
+    h('p', { class: 'muted small' }, t.mailboxNote));
+}
+
 // Triage: waits per tier (in danger first, then those who waited long, then everyone else), and the reasons a chat went
 // first crossed with the safety the expert filled in (so the coordinator can tune the urgent words). Counts only.
 function triageSection(tr) {
@@ -278,6 +290,7 @@ async function load() {
       h('div', { class: 'tables' }, Object.entries(report.tables).map(([k, tb]) => table(k, tb))),
       feedbackSection(report.feedback),
       triageSection(report.triage),
+      mailboxSection(report.mailbox),
       trendChart(trend), heatMap(heat), workload(experts));
     sizeBars();
   } catch {

@@ -56,6 +56,7 @@ public static class ContactCodes
         new("social-media", "persoonlijke berichten social media", "social media direct messages"),
         new("sms", "sms", "text message"),
         new("email", "e-mail", "email"),
+        new("anonymous-mailbox", "anoniem bericht (brievenbus)", "anonymous message (mailbox)"),
         new("other", "anders", "other"),
     ]);
 

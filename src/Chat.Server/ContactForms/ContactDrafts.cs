@@ -71,7 +71,7 @@ public sealed class ContactDrafts(IServiceScopeFactory scopes, ILogger<ContactDr
     {
         var drafts = await db.ContactDrafts.Where(d => d.ExpertId == expertId).ToListAsync();
         return drafts.OrderBy(d => d.EndedAt).ThenBy(d => d.OccurredAt).Select(d => new ContactPrefill(d.ConversationId, d.OccurredAt, d.DurationMinutes,
-            "website-chat", d.Conversation, d.ContactSeeker, d.ReferralSource is null ? [] : [d.ReferralSource],
+            d.ContactType ?? "website-chat", d.Conversation, d.ContactSeeker, d.ReferralSource is null ? [] : [d.ReferralSource],
             ContactCodes.Support.Keys(d.Support), ContactCodes.ProfessionalHelp.Keys(d.ProfessionalHelp), d.Safety, d.Urgent)).ToList();
     }
 }

@@ -53,4 +53,6 @@ public sealed class ContactDraft
     public string? Safety { get; set; }
     /// <summary>Why the chat went first (see <see cref="ContactForm.Urgent"/>); copied to the form.</summary>
     public string? Urgent { get; set; }
+    /// <summary>The form's contact type when it is not a chat (<c>anonymous-mailbox</c> after an answered letter); null: <c>website-chat</c>.</summary>
+    public string? ContactType { get; set; }
 }

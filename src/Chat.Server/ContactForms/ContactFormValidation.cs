@@ -29,8 +29,8 @@ public static class ContactFormValidation
         Several(e, ContactCodes.Support, f.Support);
         Several(e, ContactCodes.ProfessionalHelp, f.ProfessionalHelp);
 
-        if (f.ConversationId is not null && f.ContactType is not null && f.ContactType != "website-chat")
-            e["contactType"] = ["Een chatgesprek heeft soort contact 'chat via website'."];
+        if (f.ConversationId is not null && f.ContactType is not null && f.ContactType is not ("website-chat" or "anonymous-mailbox"))
+            e["contactType"] = ["Een chatgesprek heeft soort contact 'chat via website' (een brief: 'anoniem bericht (brievenbus)')."];
         if (f.ProfessionalHelp is { Length: > 0 } && f.Support?.Contains("advice-professional-help") != true)
             e["professionalHelp"] = ["Alleen in te vullen bij 'advies om professionele hulp in te schakelen'."];
         if (!string.IsNullOrWhiteSpace(f.ReferralOther))

@@ -84,6 +84,12 @@ public static class ContactFormsApi
                 {
                     ["conversationId"] = ["Onbekend gesprek, of niet jouw gesprek. Laat het leeg voor een contact buiten de chat."],
                 });
+            if (body.ContactType != (draft.ContactType ?? "website-chat"))
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+                {
+                    ["contactType"] = [draft.ContactType is null ? "Een chatgesprek heeft soort contact 'chat via website'."
+                        : "Een beantwoorde brief heeft soort contact 'anoniem bericht (brievenbus)'."],
+                });
         }
         else if (!string.IsNullOrWhiteSpace(idempotencyKey))
         {

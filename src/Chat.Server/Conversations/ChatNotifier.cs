@@ -48,6 +48,7 @@ public sealed class ChatNotifier(IEventFanout fanout)
         public Task AvailabilityChanged(AvailabilityResult e) => send(nameof(AvailabilityChanged), e);
         public Task Resync(Resync e) => send(nameof(Resync), e);
         public Task SignedOut(SignedOut e) => send(nameof(SignedOut), e);
+        public Task FollowUpCodeIssued(FollowUpCodeIssued e) => send(nameof(FollowUpCodeIssued), e);
     }
 }
 

@@ -7,7 +7,7 @@ namespace Chat.Server.Conversations;
 /// <param name="InDanger">The first question, "Ben je nu in gevaar?": true (yes), false (no) or null (skipped). Yes puts the
 /// visitor in the first tier of the queue (see Matchmaking).</param>
 public sealed record StartChatRequest(string? About, string? PreferredExperience, bool? FollowUp, string? Referral, string? Language,
-    string? PreferredGender = null, bool? InDanger = null);
+    string? PreferredGender = null, bool? InDanger = null, string? Code = null);
 /// <param name="Reason">With status "refused": "limit" (too many chats from this address), "blocked", or "busy" (the queue
 /// is full). The widget shows the same calm text with the phone alternatives for each.</param>
 public sealed record StartChatResult(string? SessionId, string? ResumeToken, string Status, int? Position, int? EstimatedWaitSeconds,
@@ -126,4 +126,11 @@ public interface IExpertClient
     Task AvailabilityChanged(AvailabilityResult e);
     Task Resync(Resync e);
     Task SignedOut(SignedOut e);
+    Task FollowUpCodeIssued(FollowUpCodeIssued e);
 }
+
+/// <summary>Visitor hub <c>RequestFollowUpCode()</c>: a mailbox code for a follow-up (Mailbox/MailboxFollowUps.cs).</summary>
+public sealed record FollowUpCode(string Code);
+
+/// <summary>The chat's expert hears that its visitor took a follow-up code; they may keep a note on the thread.</summary>
+public sealed record FollowUpCodeIssued(string ConversationId, string ThreadId);

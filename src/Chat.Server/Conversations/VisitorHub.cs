@@ -1,6 +1,7 @@
 using Chat.Server.Abuse;
 using Chat.Server.Live;
 using Chat.Server.Resources;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -23,6 +24,11 @@ public sealed class VisitorHub(ChatLifecycle lifecycle, ChatMessaging messaging,
     {
         if (await BoundSessionAsync() is { State: not ChatState.Ended })
             throw new HubException(HubTextResources.AlreadyInChat);
+        // A follow-up code (mailbox): a known one makes the chat a follow-up ("vervolggesprek" on the form); an unknown,
+        // mistyped or over-limit one is treated as no code.
+        if (request?.Code is { Length: > 0 } code && await Context.GetHttpContext()!.RequestServices
+                .GetRequiredService<Mailbox.MailboxFollowUps>().IsKnownCodeAsync(code, Context.GetHttpContext().ClientAddress()))
+            request = request with { FollowUp = true };
         var profile = ChatValidation.Profile(request);
         var firstWhileClosed = !Context.Items.ContainsKey(ClosedCountedKey);
         var result = await lifecycle.StartAsync(profile, Context.GetHttpContext().ClientAddress(), BindAsync, firstWhileClosed);
@@ -71,6 +77,16 @@ public sealed class VisitorHub(ChatLifecycle lifecycle, ChatMessaging messaging,
         var session = Context.Items.TryGetValue(BoundKey, out var b) && b is ChatSession bound ? bound
             : Context.Items.TryGetValue(EndedKey, out var e) && e is ChatSession ended ? ended : null;
         await feedback.GiveAsync(session, request);
+    }
+
+    /// <summary>After a chat with an expert: a mailbox code to come back to (once per chat, within the grace period).</summary>
+    public async Task<FollowUpCode> RequestFollowUpCode([FromServices] Mailbox.MailboxFollowUps followUps)
+    {
+        var session = Context.Items.TryGetValue(BoundKey, out var b) && b is ChatSession bound ? bound
+            : Context.Items.TryGetValue(EndedKey, out var e) && e is ChatSession ended ? ended : null;
+        // The bound copy may be from before the end: read the session as it is now.
+        if (session is not null) session = await store.GetSessionAsync(session.SessionId) ?? session;
+        return new FollowUpCode(await followUps.IssueAsync(session));
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)

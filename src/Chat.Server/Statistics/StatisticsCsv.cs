@@ -53,6 +53,16 @@ public static class StatisticsCsv
             Line("geholpen: een beetje", f.Helped.Somewhat, "");
             Line("geholpen: nee", f.Helped.No, "");
         }
+        if (r.Mailbox is { } m)
+        {
+            sb.Append("\r\n");
+            Line("Brievenbus", "Aantal", "");
+            Line("brieven ontvangen", m.LettersReceived, "");
+            Line("brieven beantwoord", m.LettersAnswered, "");
+            Line("mediane tijd tot antwoord (uren)", m.MedianAnswerHours, "");
+            Line("80% beantwoord binnen (uren)", m.P80AnswerHours, "");
+            Line("gesloten zonder antwoord (spam, misbruik)", m.Closed, "");
+        }
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(sb.ToString())];
     }
 

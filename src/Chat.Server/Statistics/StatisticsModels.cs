@@ -3,7 +3,11 @@ namespace Chat.Server.Statistics;
 // Wire shapes of the statistics (contract in docs/contract.md). Tables keep the order of the codes.
 
 public sealed record StatisticsReport(string From, string To, string? Week, int Contacts,
-    IReadOnlyDictionary<string, StatTable> Tables, ChatFigures Chat, FeedbackFigures? Feedback = null, TriageFigures? Triage = null);
+    IReadOnlyDictionary<string, StatTable> Tables, ChatFigures Chat, FeedbackFigures? Feedback = null, TriageFigures? Triage = null,
+    MailboxFigures? Mailbox = null);
+
+/// <summary>The anonymous mailbox: letters received and answered, time to an answer in whole hours, threads closed (spam, abuse).</summary>
+public sealed record MailboxFigures(int LettersReceived, int LettersAnswered, int? MedianAnswerHours, int? P80AnswerHours, int Closed);
 
 /// <summary>
 /// Triage: per tier (danger, waited, normal) the requests whose wait ended in the period, the answered ones and their

@@ -98,7 +98,8 @@ public sealed class StatisticsQueries(RecordsDbContext db, ReportingZone zone, T
         foreach (var f in TableOrder)
             tables[f.Name] = Table(f, counts, contacts, lang);
         return new StatisticsReport(p.From.ToString("yyyy-MM-dd"), p.To.ToString("yyyy-MM-dd"), p.Week, contacts, tables,
-            await ChatFiguresAsync(p, ct), await Wellbeing.Feedback.SumAsync(db, p, ct), await TriageFiguresAsync(p, lang, ct));
+            await ChatFiguresAsync(p, ct), await Wellbeing.Feedback.SumAsync(db, p, ct), await TriageFiguresAsync(p, lang, ct),
+            await Mailbox.MailboxStatistics.FiguresAsync(db, p, ct));
     }
 
     public static readonly (string Key, string Nl, string En)[] TierLabels =

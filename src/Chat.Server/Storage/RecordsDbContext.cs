@@ -1,5 +1,6 @@
 using Chat.Server.Accounts;
 using Chat.Server.ContactForms;
+using Chat.Server.Mailbox;
 using Chat.Server.Replies;
 using Chat.Server.Roster;
 using Chat.Server.Statistics;
@@ -34,6 +35,9 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options)
     public DbSet<Triage.TriageWordList> TriageWordLists => Set<Triage.TriageWordList>();
     public DbSet<TierHour> TierHours => Set<TierHour>();
     public DbSet<TierWait> TierWaits => Set<TierWait>();
+    public DbSet<MailboxThread> MailboxThreads => Set<MailboxThread>();
+    public DbSet<MailboxMessage> MailboxMessages => Set<MailboxMessage>();
+    public DbSet<MailboxEvent> MailboxEvents => Set<MailboxEvent>();
 
     // Instants are stored as UTC Unix seconds: ordered and comparable in SQL on every provider.
     private static readonly ValueConverter<DateTimeOffset, long> UnixSeconds =
@@ -75,7 +79,7 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options)
             f.Property(x => x.Urgent).HasMaxLength(16);
             f.HasIndex(x => new { x.ExpertId, x.OccurredAt });
             f.Property(x => x.Conversation).HasMaxLength(16);
-            f.Property(x => x.ContactType).HasMaxLength(16);
+            f.Property(x => x.ContactType).HasMaxLength(32);
             f.Property(x => x.ContactSeeker).HasMaxLength(32);
             f.Property(x => x.ReferralOther).HasMaxLength(100);
             f.Property(x => x.Safety).HasMaxLength(16);
@@ -95,6 +99,7 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options)
             d.Property(x => x.ReferralSource).HasMaxLength(32);
             d.Property(x => x.Safety).HasMaxLength(16);
             d.Property(x => x.Urgent).HasMaxLength(16);
+            d.Property(x => x.ContactType).HasMaxLength(32);
             d.Property(x => x.OccurredAt).HasConversion(UnixSeconds);
             d.Property(x => x.EndedAt).HasConversion(UnixSeconds);
         });
@@ -209,6 +214,8 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options)
             s.Property(x => x.Key).HasMaxLength(64);
             s.Property(x => x.Value).HasMaxLength(256);
         });
+
+        MailboxModel.Configure(builder); // threads, letters (encrypted), counts: Mailbox/MailboxModel.cs
 
         builder.Entity<SchemaVersion>(s =>
         {

@@ -10,7 +10,7 @@ namespace Chat.Server.Storage;
 /// </summary>
 public static class RecordsSchema
 {
-    public const int Current = 9;
+    public const int Current = 10;
 
     /// <summary>Tables a step adds: a database at an earlier version lacks them and is not taken for an early build's.</summary>
     private static readonly IReadOnlyDictionary<int, string[]> TablesAddedBy = new Dictionary<int, string[]>
@@ -19,6 +19,7 @@ public static class RecordsSchema
         [5] = ["Replies", "Referrals"],
         [7] = ["CodeChecks"],
         [9] = ["TierHours", "TierWaits", "TriageWordLists"],
+        [10] = Mailbox.MailboxModel.Tables,
     };
 
     // Steps from version N-1 to N, for N >= 2. Keep them small and additive. A step that adds tables takes their
@@ -50,6 +51,11 @@ public static class RecordsSchema
         [9] = db => "ALTER TABLE \"ContactDrafts\" ADD COLUMN \"Urgent\" VARCHAR(16) NULL;\n" +
                     "ALTER TABLE \"ContactForms\" ADD COLUMN \"Urgent\" VARCHAR(16) NULL;\n" +
                     TablesOfModel(db, TablesAddedBy[9]),
+        // 10: the anonymous mailbox: threads, letters and answers (encrypted), counts; a draft knows its contact type
+        // (null: website-chat), and the form's contact type takes "anonymous-mailbox" (17 characters; SQLite has no lengths).
+        [10] = db => "ALTER TABLE \"ContactDrafts\" ADD COLUMN \"ContactType\" VARCHAR(32) NULL;\n" +
+                     (db.Database.IsNpgsql() ? "ALTER TABLE \"ContactForms\" ALTER COLUMN \"ContactType\" TYPE VARCHAR(32);\n" : "") +
+                     TablesOfModel(db, TablesAddedBy[10]),
     };
 
 

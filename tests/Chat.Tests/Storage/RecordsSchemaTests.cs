@@ -65,7 +65,8 @@ public sealed class RecordsSchemaTests
                     "DROP TABLE \"Replies\"; DROP TABLE \"Referrals\"; ALTER TABLE \"ContactDrafts\" DROP COLUMN \"Support\"; " +
                     "ALTER TABLE \"ContactDrafts\" DROP COLUMN \"ProfessionalHelp\"; ALTER TABLE \"ContactDrafts\" DROP COLUMN \"Safety\"; DROP TABLE \"CodeChecks\"; " +
                     "ALTER TABLE \"ContactDrafts\" DROP COLUMN \"Urgent\"; ALTER TABLE \"ContactForms\" DROP COLUMN \"Urgent\"; " +
-                    "DROP TABLE \"TierHours\"; DROP TABLE \"TierWaits\"; DROP TABLE \"TriageWordLists\"; DELETE FROM \"SchemaVersion\"; INSERT INTO \"SchemaVersion\" VALUES (1, '2026-11-01T00:00:00Z');" +
+                    "DROP TABLE \"TierHours\"; DROP TABLE \"TierWaits\"; DROP TABLE \"TriageWordLists\"; " +
+                    "ALTER TABLE \"ContactDrafts\" DROP COLUMN \"ContactType\"; DROP TABLE \"MailboxThreads\"; DROP TABLE \"MailboxMessages\"; DROP TABLE \"MailboxEvents\"; DELETE FROM \"SchemaVersion\"; INSERT INTO \"SchemaVersion\" VALUES (1, '2026-11-01T00:00:00Z');" +
                     "INSERT INTO \"QueueHours\" (\"HourStart\", \"Requests\", \"RequestsWhileClosed\", \"Answered\", \"Abandoned\") VALUES (3600, 7, 1, 5, 2);";
                 await cmd.ExecuteNonQueryAsync();
             }

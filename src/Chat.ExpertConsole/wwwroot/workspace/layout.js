@@ -29,6 +29,7 @@ export function layout() {
     h('button', { type: 'button', class: 'secondary', onclick: registerOther }, t.register),
     h('button', { type: 'button', class: 'secondary', onclick: showMyForms }, t.myForms),
     h('a', { class: 'secondary button', href: '/console/roster' }, t.roster),
+    h('a', { class: 'secondary button', href: '/console/mailbox', id: 'mailbox-link' }, t.mailboxPage),
     app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/statistics' }, t.statistics) : null,
     app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/accounts' }, t.accounts) : null,
     app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/blocks' }, t.blocks) : null,

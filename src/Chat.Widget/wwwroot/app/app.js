@@ -4,9 +4,10 @@
 // Messages are rendered with textContent only, never as HTML.
 // One module a job: state.js (this tab's state, sessionStorage, texts), start.js (start and closed screens),
 // connection.js (the hub, Resume), messages.js (the conversation), screens.js (which screen shows, the end of a chat),
-// feedback.js (the question after a chat), quick-exit.js. This one applies the texts and wires the page up.
+// feedback.js (the question after a chat), mailbox.js (the brievenbus), quick-exit.js. This one applies the texts and wires the page up.
 import { connectWithRetry, leave, resume } from './connection.js';
 import { closeFeedback, offerFeedback, renderFeedbackChoices, sendFeedback, skipFeedback } from './feedback.js';
+import { renderMailbox } from './mailbox.js';
 import { onInput, renderPending, sendFromComposer } from './messages.js';
 import { listenForHostExit, onShiftThrice, quickExit } from './quick-exit.js';
 import { clearTranscript, endedText, focusScreen, refusedText, renderEmergency, renderHead, renderPhones, renderTitle, show } from './screens.js';
@@ -40,6 +41,7 @@ function applyTexts() {
   if (state.status === 'ended') $('ended-text').textContent = endedText();
   $('refused-text').textContent = refusedText();
   renderFeedbackChoices();
+  renderMailbox();
 }
 
 // ---- start --------------------------------------------------------------------------------------

@@ -95,6 +95,46 @@ export const texts = {
       busy: 'Het is even druk. Probeer het zo opnieuw.',
       server: 'Er ging iets mis. Probeer het opnieuw.'
     },
+    // The mailbox (brievenbus): mailbox.js.
+    mailbox: {
+      leave: 'Laat een bericht achter', haveCode: 'Ik heb een code',
+      entryText: 'Je kunt ook een bericht achterlaten. Een ervaringsdeskundige schrijft je terug; je leest het antwoord met een code.',
+      slow: 'Een bericht lezen we pas na uren of dagen. Bel bij gevaar 112.',
+      writeTitle: 'Laat een bericht achter',
+      writeText: 'Schrijf wat je kwijt wilt, zo kort of lang als je wilt. Je hoeft je naam niet te noemen. Je krijgt een code waarmee je het antwoord later leest.',
+      letterLabel: 'Je bericht', send: 'Verstuur je bericht', back: 'Terug',
+      empty: 'Schrijf eerst iets.', tooLong: 'Je bericht is te lang (ten hoogste 4000 tekens).',
+      failed: 'Versturen lukte niet. Probeer het nog eens.',
+      codeTitle: 'Je bericht is verstuurd. Dit is je code',
+      codeIntro: 'Met deze code lees je later het antwoord. Je ziet de code alleen nu.',
+      copy: 'Kopieer de code', copied: 'De code is gekopieerd.', copyFailed: 'Kopiëren lukte niet. Schrijf de code over.',
+      warnings: [
+        'Bewaar de code ergens waar alleen jij bij kunt.',
+        'Wie de code heeft, kan de antwoorden lezen.',
+        'We kunnen de code niet opnieuw geven: kwijt is kwijt.',
+        'Een gekopieerde code blijft in het klembord van je telefoon of computer staan. Wis dat als iemand anders erbij kan.'
+      ],
+      expected: (h) => h == null ? 'Je krijgt meestal binnen een paar dagen antwoord.'
+        : h <= 48 ? `Je krijgt meestal binnen ${h} uur antwoord.` : `Je krijgt meestal binnen ${Math.ceil(h / 24)} dagen antwoord.`,
+      done: 'Ik heb de code bewaard',
+      enterTitle: 'Lees je antwoord', codeLabel: 'Je code', codeHint: '16 tekens, bijvoorbeeld 7KQM-2XPD-9HTR-4WNC',
+      open: 'Open', notFound: 'Bij deze code hoort geen gesprek. Klopt de code? Een gesprek verdwijnt als je het wist, of 30 dagen na het laatste bericht.',
+      mistyped: 'Deze code is niet goed overgetypt. Kijk hem nog eens na.',
+      tooMany: 'Je hebt te vaak een code geprobeerd. Probeer het over een uur opnieuw.',
+      lettersToday: 'Vandaag kun je geen nieuw bericht meer achterlaten. Probeer het morgen, of lees je antwoord met je code.',
+      full: 'Er liggen nu heel veel berichten te wachten. Probeer het later nog eens. Bel bij gevaar 112, voor advies Veilig Thuis: 0800-2000.',
+      threadTitle: 'Je gesprek', waiting: 'Je bericht wacht op antwoord.', answered: 'Er is een antwoord voor je.',
+      you: 'Jij', expertFallback: 'Ervaringsdeskundige', at: (d) => d,
+      again: 'Schrijf nog een bericht', sendAgain: 'Verstuur', threadFull: 'Dit gesprek is vol. Wis het en begin opnieuw, of kom naar de chat.',
+      sent: 'Je bericht is verstuurd.',
+      remove: 'Wis alles', removeConfirm: 'Weet je het zeker? Je berichten en de antwoorden zijn dan meteen weg, ook bij ons.',
+      removeYes: 'Ja, wis alles', removeNo: 'Nee, toch niet', removed: 'Alles is gewist. De code werkt niet meer.',
+      close: 'Sluiten',
+      followUpOffer: (name) => `Wil je later verder praten met ${name}? Vraag een code. Met de code kun je ${name} ook een bericht schrijven.`,
+      followUpAsk: 'Vraag een code', followUpTitle: 'Je code om later verder te praten',
+      followUpHow: 'Kies later "Ik heb een code" op het beginscherm om een bericht te schrijven.',
+      followUpFailed: 'Een code vragen lukt nu niet meer. Je kunt altijd een nieuw gesprek beginnen of een bericht achterlaten.'
+    },
     newMessages: (n) => n === 1 ? '1 nieuw bericht' : `${n} nieuwe berichten`
   },
   en: {
@@ -189,6 +229,45 @@ export const texts = {
       noChat: 'There is no conversation any more. Start a new conversation.',
       busy: 'It is busy for a moment. Please try again shortly.',
       server: 'Something went wrong. Please try again.'
+    },
+    mailbox: {
+      leave: 'Leave a message', haveCode: 'I have a code',
+      entryText: 'You can also leave a message. An expert writes back; you read the answer with a code.',
+      slow: 'We read a message only after hours or days. In danger, call 112.',
+      writeTitle: 'Leave a message',
+      writeText: 'Write what is on your mind, as short or long as you like. You do not have to give your name. You get a code to read the answer later.',
+      letterLabel: 'Your message', send: 'Send your message', back: 'Back',
+      empty: 'Write something first.', tooLong: 'Your message is too long (at most 4000 characters).',
+      failed: 'Sending did not work. Please try again.',
+      codeTitle: 'Your message has been sent. This is your code',
+      codeIntro: 'With this code you read the answer later. You see the code only now.',
+      copy: 'Copy the code', copied: 'The code has been copied.', copyFailed: 'Copying did not work. Write the code down.',
+      warnings: [
+        'Keep the code somewhere only you can reach.',
+        'Whoever has the code can read the answers.',
+        'We cannot give you the code again: lost is lost.',
+        'A copied code stays in the clipboard of your phone or computer. Clear it if someone else can get to it.'
+      ],
+      expected: (h) => h == null ? 'You usually get an answer within a few days.'
+        : h <= 48 ? `You usually get an answer within ${h} hours.` : `You usually get an answer within ${Math.ceil(h / 24)} days.`,
+      done: 'I have kept the code',
+      enterTitle: 'Read your answer', codeLabel: 'Your code', codeHint: '16 characters, for example 7KQM-2XPD-9HTR-4WNC',
+      open: 'Open', notFound: 'There is no conversation with this code. Is the code right? A conversation is gone when you delete it, or 30 days after the last message.',
+      mistyped: 'This code was not typed correctly. Please check it.',
+      tooMany: 'You have tried a code too often. Please try again in an hour.',
+      lettersToday: 'You cannot leave another new message today. Try tomorrow, or read your answer with your code.',
+      full: 'Very many messages are waiting right now. Please try again later. In danger, call 112; for advice Veilig Thuis: 0800-2000.',
+      threadTitle: 'Your conversation', waiting: 'Your message is waiting for an answer.', answered: 'There is an answer for you.',
+      you: 'You', expertFallback: 'Expert', at: (d) => d,
+      again: 'Write another message', sendAgain: 'Send', threadFull: 'This conversation is full. Delete it and start again, or come to the chat.',
+      sent: 'Your message has been sent.',
+      remove: 'Delete everything', removeConfirm: 'Are you sure? Your messages and the answers are gone at once, with us too.',
+      removeYes: 'Yes, delete everything', removeNo: 'No, keep it', removed: 'Everything has been deleted. The code no longer works.',
+      close: 'Close',
+      followUpOffer: (name) => `Would you like to talk with ${name} again later? Ask for a code. With the code you can also write ${name} a message.`,
+      followUpAsk: 'Ask for a code', followUpTitle: 'Your code to continue later',
+      followUpHow: 'Later, choose "I have a code" on the start screen to write a message.',
+      followUpFailed: 'Asking for a code no longer works now. You can always start a new chat or leave a message.'
     },
     newMessages: (n) => n === 1 ? '1 new message' : `${n} new messages`
   }

@@ -2,6 +2,7 @@
 // ends the chat on the server even though the page is gone.
 import { stopConnection } from './connection.js';
 import { closeFeedback } from './feedback.js';
+import { forgetMailbox } from './mailbox.js';
 import { clearSession, embedded, loadSession, parentOrigin, state } from './state.js';
 
 // Forgets everything in this tab and ends the chat on the server. The request is handed to the browser at once and
@@ -10,6 +11,7 @@ import { clearSession, embedded, loadSession, parentOrigin, state } from './stat
 export function forgetAndEnd(waitMs) {
   state.leaving = true;
   closeFeedback();
+  forgetMailbox(); // the mailbox code, held in page memory only
   const token = state.session?.resumeToken || loadSession()?.resumeToken;
   clearSession();
   stopConnection();

@@ -2,6 +2,7 @@
 // lines every screen carries (the emergency numbers, the title, the chat's head) and the end of a chat.
 import { stopConnection } from './connection.js';
 import { closeFeedback, offerFeedback } from './feedback.js';
+import { offerFollowUp } from './mailbox.js';
 import { scrollDown } from './messages.js';
 import { $, clearSession, embedded, parentOrigin, state, t } from './state.js';
 
@@ -56,7 +57,7 @@ export function radio(name, value, label, checked) {
 
 // 'transcript': the ended banner above the conversation that just ended (read-only), until the visitor closes it.
 export function show(screen) {
-  for (const s of ['loading', 'closed', 'intro', 'chat', 'ended', 'refused']) {
+  for (const s of ['loading', 'closed', 'intro', 'chat', 'ended', 'refused', 'mailbox']) {
     $('screen-' + s).hidden = screen === 'transcript' ? s !== 'ended' && s !== 'chat' : s !== screen;
   }
   const transcript = screen === 'transcript';
@@ -176,6 +177,7 @@ export function showEnded(endedBy) {
     state.feedbackConnection.onclose(() => {});
   } else stopConnection();
   offerFeedback(offer);
+  offerFollowUp(offer); // mailbox.js: "Vraag een code" to continue later
   clearTimeout(state.gapTimer); state.gapTimer = null;
   $('conn').hidden = true;
   $('typing').hidden = true;

@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Chat.Tests.Browser;
+using Chat.Tests.Infrastructure;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Chat.Tests.Mailbox;
+
+/// <summary>
+/// The browser path of a letter on a phone, while the chat is closed: leave a message, the code shown once (in no
+/// storage, title, URL or history entry), an expert's answer read with the code, everything deleted.
+/// </summary>
+public sealed class MailboxWidgetTests(BrowserFixture f) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task AVisitorLeavesAMessageWhileClosedReadsTheAnswerWithTheCodeAndDeletesEverything()
+    {
+        var ctx = await f.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, Locale = "nl-NL", IsMobile = true, HasTouch = true });
+        var page = await ctx.NewPageAsync();
+        await page.GotoAsync(f.BaseUrl + "/widget/");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "De chat is nu gesloten" })).ToBeVisibleAsync();
+        var entries = await page.EvaluateAsync<int>("() => history.length");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Laat een bericht achter" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Laat een bericht achter" })).ToBeFocusedAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verstuur je bericht" }).ClickAsync();
+        await Expect(page.GetByText("Schrijf eerst iets.")).ToBeVisibleAsync(); // nothing sent
+        var letter = page.Locator("#screen-mailbox").GetByLabel("Je bericht");
+        Assert.Equal("off", await letter.GetAttributeAsync("autocomplete"));
+        await letter.FillAsync("Ik kan alleen 's nachts schrijven. Thuis is het onrustig.");
+        await page.GetByRole(AriaRole.Radio, new() { Name = "Ik voel me thuis niet veilig" }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verstuur je bericht" }).ClickAsync();
+
+        var shown = page.Locator("#mb-issued-code");
+        await Expect(shown).ToHaveTextAsync(new Regex("^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$"));
+        var code = (await shown.TextContentAsync())!;
+        await Expect(page.GetByText("Wie de code heeft, kan de antwoorden lezen.")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Kopieer de code" })).ToBeVisibleAsync();
+        var traces = await page.EvaluateAsync<string>("() => [sessionStorage.length, localStorage.length, document.title, location.href, history.length, document.cookie].join('|')");
+        Assert.DoesNotContain(code, traces);
+        Assert.StartsWith("0|0|", traces);
+        Assert.EndsWith($"|{entries}|", traces); // no history entry added, no cookie
+        var axe = await page.RunAxe();
+        Assert.Empty(axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => v.Id));
+
+        // An expert answers; the visitor comes back with the code.
+        var expert = await f.App.ExpertClientAsync(1);
+        var id = (await expert.GetFromJsonAsync<JsonElement>("/api/mailbox/threads")).EnumerateArray()
+            .Single(t => t.GetProperty("messages")[0].GetProperty("text").GetString()!.StartsWith("Ik kan alleen")).GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.Created, (await expert.PostAsJsonAsync($"/api/mailbox/threads/{id}/answer", new { text = "Fijn dat je schreef. Je bent welkom." })).StatusCode);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ik heb de code bewaard" }).ClickAsync();
+        await Expect(page.Locator("#mb-issued-code")).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ik heb een code" }).ClickAsync();
+        await page.GetByLabel("Je code").FillAsync(code.ToLowerInvariant().Replace("-", " "));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open", Exact = true }).ClickAsync();
+        await Expect(page.GetByText("Er is een antwoord voor je.")).ToBeVisibleAsync();
+        await Expect(page.GetByText("Fijn dat je schreef. Je bent welkom.")).ToBeVisibleAsync();
+        await Expect(page.GetByText(new Regex("^Sanne · "))).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, "mailbox-thread-390.png"), FullPage = true });
+        axe = await page.RunAxe();
+        Assert.Empty(axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => v.Id));
+        Assert.StartsWith("0|0|", await page.EvaluateAsync<string>("() => [sessionStorage.length, localStorage.length].join('|') + '|'"));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Wis alles" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ja, wis alles" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Alles is gewist. De code werkt niet meer." })).ToBeVisibleAsync();
+        var after = await f.App.CreateClient().PostAsJsonAsync("/api/mailbox/open", new { code });
+        Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
+        await ctx.CloseAsync();
+    }
+}
+
+/// <summary>"Vraag een code" at the end of a chat with an expert: the code shown once, the expert told.</summary>
+public sealed class MailboxFollowUpWidgetTests(BrowserFixture f) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task AtTheEndOfAChatTheVisitorAsksForACodeToContinueLaterWithTheSameExpert()
+    {
+        var hub = Chat.Tests.Attacks.AttackFixture.Hub(f.BaseUrl, "/hubs/expert", address: null, cookie: await f.App.CookieAsync("expert1", "Demo-Expert-1"));
+        await using var expert = new Infrastructure.Expert(hub);
+        await hub.StartAsync();
+        await hub.InvokeAsync<Chat.Server.Conversations.AvailabilityResult>("SetAvailability", "available");
+        var issued = new Infrastructure.Inbox(expert.Hub, "FollowUpCodeIssued");
+        var ctx = await f.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, Locale = "nl-NL", IsMobile = true, HasTouch = true });
+        var page = await ctx.NewPageAsync();
+        await page.GotoAsync(f.BaseUrl + "/widget/");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start de chat" }).ClickAsync();
+        var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+        await expert.Hub.InvokeAsync("EndChat", conversationId);
+        await Expect(page.GetByText("Wil je later verder praten met Sanne?", new() { Exact = false })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Vraag een code" }).ClickAsync();
+        var shown = page.Locator("#mb-followup-code");
+        await Expect(shown).ToHaveTextAsync(new Regex("^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$"));
+        var code = (await shown.TextContentAsync())!;
+        Assert.Equal(conversationId, (await issued.Next("FollowUpCodeIssued")).GetProperty("conversationId").GetString());
+        Assert.DoesNotContain(code, await page.EvaluateAsync<string>("() => JSON.stringify(Object.entries(sessionStorage)) + document.title + location.href"));
+        var axe = await page.RunAxe();
+        Assert.Empty(axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => v.Id));
+        var opened = await f.App.CreateClient().PostAsJsonAsync("/api/mailbox/open", new { code });
+        Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
+        await ctx.CloseAsync();
+    }
+}
