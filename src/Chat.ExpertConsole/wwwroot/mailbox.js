@@ -13,7 +13,7 @@ const t = {
     title: 'Brievenbus', back: 'Terug naar de console',
     intro: 'Brieven van bezoekers die niet konden of wilden chatten. Wie in gevaar is, staat bovenaan; daarna de oudste brief. Neem een brief om hem te beantwoorden: zolang jij hem hebt, neemt niemand anders hem (na 30 minuten komt hij vrij).',
     none: 'Er wachten geen brieven.', waiting: (n) => n === 1 ? '1 brief wacht op antwoord.' : `${n} brieven wachten op antwoord.`,
-    danger: 'Mogelijk in gevaar', since: (d) => `Wacht sinds ${d}`,
+    danger: 'Mogelijk in gevaar: zelf aangegeven', dangerWord: 'Mogelijk in gevaar: signaalwoord', since: (d) => `Wacht sinds ${d}`,
     about: { victim: 'voelt zich thuis niet veilig', perpetrator: 'schrikt van eigen gedrag', both: 'allebei een beetje', relative: 'zorgen om iemand', professional: 'vraagt het voor het werk', other: 'iets anders', unspecified: 'zegt liever niet wat past' },
     prefers: { victim: 'liefst iemand die geweld meemaakte', perpetrator: 'liefst iemand die geweld gebruikte', any: null },
     gender: { woman: 'liefst een vrouw', man: 'liefst een man', any: null },
@@ -30,7 +30,7 @@ const t = {
     title: 'Mailbox', back: 'Back to the console',
     intro: 'Letters from visitors who could not or would not chat. Those in danger come first, then the oldest letter. Take a letter to answer it: while you hold it nobody else takes it (it is free again after 30 minutes).',
     none: 'No letters are waiting.', waiting: (n) => n === 1 ? '1 letter is waiting for an answer.' : `${n} letters are waiting for an answer.`,
-    danger: 'Possibly in danger', since: (d) => `Waiting since ${d}`,
+    danger: 'Possibly in danger: said so themselves', dangerWord: 'Possibly in danger: urgent word', since: (d) => `Waiting since ${d}`,
     about: { victim: 'does not feel safe at home', perpetrator: 'is worried by own behaviour', both: 'a bit of both', relative: 'worried about someone', professional: 'asks for work', other: 'something else', unspecified: 'would rather not say' },
     prefers: { victim: 'prefers someone who went through violence', perpetrator: 'prefers someone who used violence', any: null },
     gender: { woman: 'prefers a woman', man: 'prefers a man', any: null },
@@ -65,8 +65,9 @@ const when = (iso) => new Date(iso).toLocaleString(locale, { weekday: 'short', d
 
 function letter(th) {
   const answers = [t.about[th.about], t.prefers[th.preferredExperience], t.gender[th.preferredGender], t.language[th.language]].filter(Boolean).join(' · ');
-  const item = h('article', { class: 'mailbox-letter' + (th.inDanger ? ' in-danger' : ''), 'aria-labelledby': `letter-${th.id}` },
-    h('h2', { id: `letter-${th.id}` }, th.inDanger ? h('span', { class: 'mailbox-badge' }, t.danger) : null, ' ', t.since(when(th.waitingSince))),
+  const urgent = th.inDanger ? t.danger : th.urgentWord ? t.dangerWord : null;
+  const item = h('article', { class: 'mailbox-letter' + (urgent ? ' in-danger' : ''), 'aria-labelledby': `letter-${th.id}` },
+    h('h2', { id: `letter-${th.id}` }, urgent ? h('span', { class: 'mailbox-badge' }, urgent) : null, ' ', t.since(when(th.waitingSince))),
     h('p', { class: 'muted small' }, answers),
     th.note ? h('p', { class: 'mailbox-note' }, h('strong', {}, t.note + ': '), th.note) : null,
     h('ol', { class: 'mailbox-messages' }, th.messages.map((m) => h('li', { class: m.from === 'visitor' ? 'from-visitor' : 'from-expert' },

@@ -47,7 +47,7 @@ public static partial class MailboxApi
     }
 
     private static async Task<IResult> LeaveLetterAsync(LetterRequest? body, HttpContext http, RecordsDbContext db, MailboxSecrets secrets,
-        IAbuseStore abuse, TimeProvider time, IOptionsMonitor<MailboxOptions> options)
+        IAbuseStore abuse, TimeProvider time, IOptionsMonitor<MailboxOptions> options, Triage.UrgentWords urgentWords)
     {
         var errors = new Dictionary<string, string[]>();
         if (body is null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [""] = ["De brief is leeg."] }, title: "De brief klopt niet.");
@@ -84,6 +84,8 @@ public static partial class MailboxApi
                 Id = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)).ToLowerInvariant(),
                 Project = project, CodeHash = await secrets.HashAsync(MailboxCode.Normalise(code)!), Status = MailboxThreads.Waiting,
                 CreatedAt = hour, LastActivityAt = hour, WaitingSince = hour, InDanger = body.InDanger == true, About = about,
+                // An urgent word in the letter puts it first for the experts too (never which word; nothing logged).
+                UrgentWord = await urgentWords.MatchesAsync(body.Text),
                 PreferredExperience = experience, PreferredGender = gender, Language = language, Referral = referral, Letters = 1,
             };
             db.MailboxThreads.Add(thread);
@@ -113,7 +115,7 @@ public static partial class MailboxApi
     }
 
     private static async Task<IResult> WriteAsync(WriteRequest? body, HttpContext http, RecordsDbContext db, MailboxSecrets secrets,
-        IAbuseStore abuse, TimeProvider time, IOptionsMonitor<MailboxOptions> options, MailboxMetrics metrics)
+        IAbuseStore abuse, TimeProvider time, IOptionsMonitor<MailboxOptions> options, MailboxMetrics metrics, Triage.UrgentWords urgentWords)
     {
         var errors = new Dictionary<string, string[]>();
         TextError(errors, "text", body?.Text, MailboxThreads.MaxText);
@@ -132,6 +134,7 @@ public static partial class MailboxApi
         db.MailboxEvents.Add(new MailboxEvent { Project = thread.Project, Kind = MailboxThreads.Letter, At = hour });
         thread.Letters++;
         thread.LastActivityAt = hour;
+        if (await urgentWords.MatchesAsync(body.Text)) thread.UrgentWord = true;
         if (thread.Status != MailboxThreads.Waiting)
         {
             thread.Status = MailboxThreads.Waiting;

@@ -11,9 +11,10 @@ namespace Chat.Server.Mailbox;
 public sealed record MailboxTextRequest(string? Text);
 public sealed record MailboxCloseRequest(string? Reason);
 /// <summary>A letter waiting for an answer as experts see it: the visitor's answers, the whole thread, who holds it.</summary>
+/// <param name="UrgentWord">A letter held an urgent word (triage): first in the list with <paramref name="InDanger"/>.</param>
 public sealed record MailboxThreadSummary(string Id, DateTimeOffset WaitingSince, DateTimeOffset CreatedAt, bool InDanger, string About,
     string PreferredExperience, string PreferredGender, string Language, string? Referral, bool Claimed, bool ClaimedByMe,
-    DateTimeOffset? ClaimedUntil, IReadOnlyList<MailboxMessageView> Messages, string? Note);
+    DateTimeOffset? ClaimedUntil, IReadOnlyList<MailboxMessageView> Messages, string? Note, bool UrgentWord = false);
 public sealed record MailboxAnswered(string ThreadId, ContactPrefill Form);
 /// <summary>The coordinator's live view and the menu's count: waiting letters and since when the oldest waits.</summary>
 public sealed record MailboxSummary(int Waiting, DateTimeOffset? OldestWaitingSince);
@@ -55,7 +56,7 @@ public static partial class MailboxApi
         var cutoff = RetentionCutoff(now, options.CurrentValue);
         var threads = await db.MailboxThreads.AsNoTracking()
             .Where(t => t.Project == MailboxThreads.DefaultProject && t.Status == MailboxThreads.Waiting && t.LastActivityAt > cutoff)
-            .OrderByDescending(t => t.InDanger).ThenBy(t => t.WaitingSince).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id)
+            .OrderByDescending(t => t.InDanger || t.UrgentWord).ThenBy(t => t.WaitingSince).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id)
             .Take(500).ToListAsync();
         var ids = threads.Select(t => t.Id).ToList();
         var messages = (await db.MailboxMessages.AsNoTracking().Where(m => ids.Contains(m.ThreadId)).OrderBy(m => m.Id).ToListAsync())
@@ -66,7 +67,7 @@ public static partial class MailboxApi
             return new MailboxThreadSummary(t.Id, t.WaitingSince ?? t.CreatedAt, t.CreatedAt, t.InDanger, t.About, t.PreferredExperience,
                 t.PreferredGender, t.Language, t.Referral, claimed, claimed && t.ClaimedBy == me, claimed ? t.ClaimedUntil : null,
                 messages[t.Id].Select(m => new MailboxMessageView(m.From, m.DisplayName, secrets.Unprotect(m.Cipher), m.SentAt)).ToList(),
-                t.NoteBy == me && t.NoteCipher is { } note ? secrets.Unprotect(note) : null);
+                t.NoteBy == me && t.NoteCipher is { } note ? secrets.Unprotect(note) : null, t.UrgentWord);
         }).ToList());
     }
 
@@ -135,7 +136,8 @@ public static partial class MailboxApi
         var prefill = new ContactPrefill("mb" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)).ToLowerInvariant(),
             hour, ContactDrafts.DurationMinutes(claimedAt < now ? claimedAt : now, now), "anonymous-mailbox",
             thread.Answers == 0 ? "first" : "follow-up", ContactCodes.ContactSeekerFromAbout(thread.About),
-            ContactCodes.ReferralFromPage(thread.Referral), [], [], thread.InDanger ? "acute" : null);
+            ContactCodes.ReferralFromPage(thread.Referral), [], [], thread.InDanger ? "acute" : thread.UrgentWord ? "concern" : null,
+            thread.InDanger ? Live.Urgency.Answer : thread.UrgentWord ? Live.Urgency.Words : null);
 
         db.MailboxMessages.Add(new MailboxMessage
         {

@@ -18,6 +18,8 @@ public sealed class MailboxThread
     /// <summary>The hour of the first letter not yet answered (null when answered): the order of the list, the answer time.</summary>
     public DateTimeOffset? WaitingSince { get; set; }
     public bool InDanger { get; set; }
+    /// <summary>A letter of the thread held an urgent word (Triage:UrgentWords): first in the experts' list. Never which.</summary>
+    public bool UrgentWord { get; set; }
     public string About { get; set; } = "unspecified";
     public string PreferredExperience { get; set; } = "any";
     public string PreferredGender { get; set; } = "any";

@@ -106,6 +106,29 @@ public abstract class MailboxApiTests
     }
 
     [Fact]
+    public async Task AnUrgentWordInALetterPutsItFirstForTheExpertsAndTheFormAsksAboutSafety()
+    {
+        await using var app = await AppAsync();
+        var first = new MailboxVisitor(app.CreateClient(), "198.51.100.11");
+        var second = new MailboxVisitor(app.CreateClient(), "198.51.100.12");
+        Assert.Equal(HttpStatusCode.Created, (await first.LeaveAsync("Ik wil graag eens praten over vroeger.", new { about = "victim" })).StatusCode);
+        var created = await second.LeaveAsync("Ik weet het niet meer, ik heb zelfmoordgedachten.", new { about = "victim" });
+        var code = (await created.Json()).GetProperty("code").GetString()!;
+
+        var expert = await app.ExpertClientAsync(1);
+        var list = (await expert.GetFromJsonAsync<JsonElement>("/api/mailbox/threads")).EnumerateArray().ToList();
+        Assert.Equal(2, list.Count);
+        Assert.True(list[0].GetProperty("urgentWord").GetBoolean()); // first, though it came later
+        Assert.False(list[0].GetProperty("inDanger").GetBoolean());
+        Assert.False(list[1].GetProperty("urgentWord").GetBoolean());
+        var answered = await expert.PostAsJsonAsync($"/api/mailbox/threads/{list[0].GetProperty("id").GetString()}/answer", new { text = "Fijn dat je schreef." });
+        Assert.Equal("concern", (await answered.Json()).GetProperty("form").GetProperty("safety").GetString());
+        var view = await (await second.OpenAsync(code)).Json();
+        Assert.Equal("answered", view.GetProperty("status").GetString());
+        Assert.DoesNotContain("urgent", view.GetRawText(), StringComparison.OrdinalIgnoreCase); // the visitor is never told
+    }
+
+    [Fact]
     public async Task UnknownExpiredAndDeletedCodesAnswerTheSame404AndAMistypedCodeA400ThatCountsNowhere()
     {
         var clock = new ManualClock(Hour(DateTimeOffset.UtcNow).AddMinutes(10));

@@ -53,10 +53,10 @@ public sealed class MailboxStatisticsTests
         Assert.Equal(0, before.GetProperty("mailbox").GetProperty("lettersReceived").GetInt32());
 
         var csv = Encoding.UTF8.GetString(await coordinator.GetByteArrayAsync("/api/statistics/export.csv?from=2026-11-16&to=2026-11-22"));
-        Assert.Contains("\"anoniem bericht (brievenbus)\";1;100%", csv);
+        Assert.Contains("\"anoniem bericht (brievenbus)\";1;\"100%\"", csv); // counts bare, every text quoted
         Assert.Contains("\"Brievenbus\";\"Aantal\";", csv);
         Assert.Contains("\"brieven ontvangen\";3;", csv);
-        Assert.Contains("80% beantwoord binnen (uren);6;", csv);
+        Assert.Contains("\"80% beantwoord binnen (uren)\";6;", csv);
         Assert.DoesNotContain("brief\"", csv.Replace("\"brieven", ""), StringComparison.Ordinal); // no letter text
     }
 }
