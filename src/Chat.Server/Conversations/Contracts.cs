@@ -56,8 +56,10 @@ public sealed record SignedOut(string Reason);
 
 /// <param name="Urgent">Why this visitor went first, or null: <c>answer</c> (said they are in danger now), <c>waited</c> (waited
 /// longer than Triage:MaxWaitBeforeFirst).</param>
+/// <param name="FollowUpNote">A follow-up by code with this expert: their own short note on it (never anyone else's, never
+/// the visitor's to see); the console shows it under "wie deze code heeft, is misschien niet dezelfde persoon".</param>
 public sealed record VisitorInfo(string About, string PreferredExperience, bool? FollowUp, string? Referral, string Language, int WaitedSeconds,
-    string PreferredGender = "any", UrgentInfo? Urgent = null);
+    string PreferredGender = "any", UrgentInfo? Urgent = null, string? FollowUpNote = null);
 public sealed record UrgentInfo(string Reason);
 public sealed record ChatAssigned(string ConversationId, VisitorInfo Visitor, DateTimeOffset StartedAt, IReadOnlyList<MessageDto> Messages);
 /// <param name="Danger">Addition to the contract: visitors in danger waiting (the tier <c>danger</c>). A routing pass assigns such

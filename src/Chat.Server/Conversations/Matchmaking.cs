@@ -111,12 +111,22 @@ public static class Matchmaking
     /// </summary>
     public static bool PreferencesWaived(ChatSession s, MatchSituation m) => s.Urgent is not null || m.Now - s.RequestedAt >= m.Rules.PreferenceFallback;
 
-    /// <summary>The expert suits the visitor now: not the one who just passed the chat on, and what was asked for (until the fallback).</summary>
+    /// <summary>
+    /// The expert suits the visitor now: not the one who just passed the chat on; for a follow-up by code, the expert of
+    /// the last chat or answer while they are on shift (connected, not offline); otherwise what was asked for. All until
+    /// the one fallback (at once for a visitor in danger).
+    /// </summary>
     public static bool Suits(ExpertPresence e, ChatSession s, MatchSituation m)
     {
         if (s.TransferredFrom == e.ExpertId && m.Now - s.TransferredAt < m.Rules.PreferenceFallback) return false;
-        return PreferencesWaived(s, m) || MeetsPreferences(e, s.Visitor);
+        if (PreferencesWaived(s, m)) return true;
+        if (s.Visitor.PreferredExpertId is { } preferred && PreferredOnShift(preferred, m)) return e.ExpertId == preferred;
+        return MeetsPreferences(e, s.Visitor);
     }
+
+    /// <summary>The follow-up's expert is on shift: waiting for them makes sense (else the usual preferences hold at once).</summary>
+    public static bool PreferredOnShift(string expertId, MatchSituation m) =>
+        m.Experts.Any(x => x.ExpertId == expertId && x.Connected && x.Availability != Availability.Offline);
 
     /// <summary>
     /// The next assignment: the first visitor in <see cref="Ordered"/> order (a visitor in danger first, then the

@@ -9,6 +9,7 @@ namespace Chat.Server.Conversations;
 /// change, write back), so consoles on two nodes cannot overwrite each other.
 /// </summary>
 public sealed partial class Presence(
+    Mailbox.MailboxFollowUps followUps,
     ILiveStore store,
     ChatRouter router,
     ChatLifecycle lifecycle,
@@ -116,7 +117,8 @@ public sealed partial class Presence(
             var s = await store.GetSessionAsync(sessionId);
             if (s is not { State: ChatState.Active }) continue;
             var messages = (await store.GetMessagesAsync(s.ConversationId, 0)).Select(m => MessageDto.Of(s.ConversationId, m)).ToList();
-            conversations.Add(new ExpertConversation(s.ConversationId, SessionViews.VisitorInfoOf(s, time.GetUtcNow(), queue.Rules), s.StartedAt!.Value,
+            var visitor = await SessionViews.VisitorInfoOf(s, time.GetUtcNow(), queue.Rules).WithNoteAsync(s, followUps);
+            conversations.Add(new ExpertConversation(s.ConversationId, visitor, s.StartedAt!.Value,
                 await connections.IsVisitorConnectedAsync(s.SessionId), messages));
         }
         var coolDown = presence?.CoolingDownAt(time.GetUtcNow()) == true ? presence.CoolDownUntil : null;

@@ -15,5 +15,11 @@ public static class SessionViews
         s.Visitor.FollowUp, s.Visitor.Referral, s.Visitor.Language, (int)Math.Max(0, ((s.StartedAt ?? now) - s.RequestedAt).TotalSeconds),
         s.Visitor.PreferredGender, Matchmaking.UrgentReason(s, s.StartedAt ?? now, rules) is { } reason ? new UrgentInfo(reason) : null);
 
+    /// <summary>The follow-up's note, when this chat's expert wrote one on the code's thread (for them only).</summary>
+    public static async Task<VisitorInfo> WithNoteAsync(this VisitorInfo v, ChatSession s, Mailbox.MailboxFollowUps followUps) =>
+        s.Visitor.FollowUpThreadId is { } thread && s.ExpertId is { } expert && await followUps.NoteForAsync(thread, expert) is { } note
+            ? v with { FollowUpNote = note }
+            : v;
+
     public static string StatusOf(ChatSession s) => s.State switch { ChatState.Queued => "queued", ChatState.Active => "active", _ => "ended" };
 }

@@ -26,10 +26,14 @@ public sealed class VisitorHub(ChatLifecycle lifecycle, ChatMessaging messaging,
             throw new HubException(HubTextResources.AlreadyInChat);
         // A follow-up code (mailbox): a known one makes the chat a follow-up ("vervolggesprek" on the form); an unknown,
         // mistyped or over-limit one is treated as no code.
-        if (request?.Code is { Length: > 0 } code && await Context.GetHttpContext()!.RequestServices
-                .GetRequiredService<Mailbox.MailboxFollowUps>().IsKnownCodeAsync(code, Context.GetHttpContext().ClientAddress()))
-            request = request with { FollowUp = true };
+        (string ThreadId, string? ExpertId)? followUp = request?.Code is { Length: > 0 } code
+            ? await Context.GetHttpContext()!.RequestServices.GetRequiredService<Mailbox.MailboxFollowUps>()
+                .FindByCodeAsync(code, Context.GetHttpContext().ClientAddress())
+            : null;
+        if (followUp is not null) request = request! with { FollowUp = true };
         var profile = ChatValidation.Profile(request);
+        // The same expert as last time, with the usual fallback (Matchmaking.Suits); their own note shows to them only.
+        if (followUp is { } f) profile = profile with { PreferredExpertId = f.ExpertId, FollowUpThreadId = f.ThreadId };
         var firstWhileClosed = !Context.Items.ContainsKey(ClosedCountedKey);
         var result = await lifecycle.StartAsync(profile, Context.GetHttpContext().ClientAddress(), BindAsync, firstWhileClosed);
         if (result.Status == "closed") Context.Items[ClosedCountedKey] = true;

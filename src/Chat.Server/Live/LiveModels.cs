@@ -2,8 +2,11 @@ namespace Chat.Server.Live;
 
 /// <summary>What the visitor chose to tell about themselves; every field optional, all closed codes.</summary>
 /// <param name="InDanger">The answer to "Ben je nu in gevaar?" (null: not answered).</param>
+/// <param name="PreferredExpertId">A follow-up by code (mailbox): the expert of the last chat or answer, preferred until
+/// Chat:PreferenceFallback while on shift (see Matchmaking.Suits).</param>
+/// <param name="FollowUpThreadId">The mailbox thread of that code: its expert's own note is shown to them (and to nobody else).</param>
 public sealed record VisitorProfile(string About, string PreferredExperience, bool? FollowUp, string? Referral, string Language,
-    string PreferredGender = "any", bool? InDanger = null);
+    string PreferredGender = "any", bool? InDanger = null, string? PreferredExpertId = null, string? FollowUpThreadId = null);
 
 public enum ChatState { Queued, Active, Ended }
 

@@ -21,20 +21,34 @@ public sealed class MailboxFollowUps(IServiceScopeFactory scopes, MailboxSecrets
     /// <c>StartChat({ code })</c>: whether the code opens a thread. It shares the address's code checks with open, write
     /// and delete; a mistyped code counts nowhere, a wrong one counts in <c>chat.mailbox.code_failures</c>.
     /// </summary>
-    public async Task<bool> IsKnownCodeAsync(string code, Abuse.ClientAddress? address)
+    public async Task<bool> IsKnownCodeAsync(string code, Abuse.ClientAddress? address) => await FindByCodeAsync(code, address) is not null;
+
+    /// <summary>The thread a code opens, with the expert of its last chat or answer (a follow-up prefers them), or null.</summary>
+    public async Task<(string ThreadId, string? ExpertId)?> FindByCodeAsync(string code, Abuse.ClientAddress? address)
     {
-        if (MailboxCode.Normalise(code) is not { } normalised) return false;
+        if (MailboxCode.Normalise(code) is not { } normalised) return null;
         var now = time.GetUtcNow();
         var o = mailbox.CurrentValue;
         if (await abuse.CountInWindowAsync(MailboxThreads.ChecksMarker + (address?.Hash ?? "unknown"), TimeSpan.FromHours(1), now) > o.CodeChecksPerAddressPerHour)
-            return false;
+            return null;
         var hash = await secrets.HashAsync(normalised);
         var cutoff = MailboxApi.RetentionCutoff(now, o);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
-        if (await db.MailboxThreads.AnyAsync(t => t.CodeHash == hash && t.LastActivityAt > cutoff)) return true;
+        var found = await db.MailboxThreads.AsNoTracking().Where(t => t.CodeHash == hash && t.LastActivityAt > cutoff)
+            .Select(t => new { t.Id, t.LastExpertId }).FirstOrDefaultAsync();
+        if (found is not null) return (found.Id, found.LastExpertId);
         metrics.CodeFailed();
-        return false;
+        return null;
+    }
+
+    /// <summary>The expert's own note on a follow-up's thread, for them only (null for anyone else, or none).</summary>
+    public async Task<string?> NoteForAsync(string threadId, string expertId)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
+        var t = await db.MailboxThreads.AsNoTracking().Where(x => x.Id == threadId).Select(x => new { x.NoteBy, x.NoteCipher }).FirstOrDefaultAsync();
+        return t is { NoteCipher: { } cipher } && t.NoteBy == expertId ? secrets.Unprotect(cipher) : null;
     }
 
     /// <returns>The code, shown once.</returns>

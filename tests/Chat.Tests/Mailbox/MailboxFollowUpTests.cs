@@ -14,6 +14,51 @@ namespace Chat.Tests.Mailbox;
 public sealed class MailboxFollowUpTests
 {
     [Fact]
+    public async Task AFollowUpByCodeWaitsForTheSameExpertWhoSeesTheirOwnNoteThenAnyoneAfterTheFallback()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var app = new ChatApp(MailboxVisitor.Settings(new() { ["Chat:CoolDown"] = "00:00:00" })) { Clock = clock };
+        await using var sanne = await app.ExpertAsync(1);
+        var issuedInbox = new Inbox(sanne.Hub, "FollowUpCodeIssued");
+        await using var visitor = await app.VisitorAsync();
+        await visitor.StartAsync();
+        var first = (await sanne.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+        await sanne.Hub.InvokeAsync("EndChat", first);
+        await visitor.Inbox.Next("ChatEnded");
+        var code = (await visitor.Hub.InvokeAsync<FollowUpCode>("RequestFollowUpCode")).Code;
+        var threadId = (await issuedInbox.Next("FollowUpCodeIssued")).GetProperty("threadId").GetString()!;
+        var sanneApi = await app.ExpertClientAsync(1);
+        Assert.Equal(HttpStatusCode.NoContent, (await sanneApi.PostAsJsonAsync($"/api/mailbox/threads/{threadId}/note", new { text = "Twee kinderen; wil nog niet weg." })).StatusCode);
+
+        // Sanne is busy with someone else; Ruben is free. The follow-up waits for Sanne, not for Ruben.
+        await using var other = await app.VisitorAsync();
+        await other.StartAsync();
+        var busy = (await sanne.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+        await using var ruben = await app.ExpertAsync(2);
+        await using var back = await app.VisitorAsync();
+        var start = await back.StartAsync(new { code });
+        Assert.Equal("queued", start.Status);
+        var status = await ruben.Hub.InvokeAsync<QueueStatus>("GetQueueStatus");
+        Assert.Equal("preference", status.NotYours);
+        await sanne.Hub.InvokeAsync("EndChat", busy);
+        var assigned = await sanne.Inbox.Until("ChatAssigned", a => a.GetProperty("visitor").GetProperty("followUp").ValueKind == JsonValueKind.True);
+        Assert.Equal("Twee kinderen; wil nog niet weg.", assigned.GetProperty("visitor").GetProperty("followUpNote").GetString());
+        var followUpChat = assigned.GetProperty("conversationId").GetString()!;
+        await sanne.Hub.InvokeAsync("EndChat", followUpChat);
+
+        // Sanne on shift but paused: the follow-up waits for her until Chat:PreferenceFallback (3 minutes), then anyone free
+        // takes it, and Ruben sees no note of hers.
+        await sanne.Hub.InvokeAsync<AvailabilityResult>("SetAvailability", "paused");
+        await using var backAgain = await app.VisitorAsync();
+        Assert.Equal("queued", (await backAgain.StartAsync(new { code })).Status);
+        clock.Advance(TimeSpan.FromMinutes(3));
+        await app.Sweeper.SweepAsync();
+        var toRuben = await ruben.Inbox.Next("ChatAssigned");
+        Assert.True(toRuben.GetProperty("visitor").GetProperty("followUp").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, toRuben.GetProperty("visitor").GetProperty("followUpNote").ValueKind);
+    }
+
+    [Fact]
     public async Task AfterAChatTheVisitorGetsOneCodeTheExpertHearsOfItAndKeepsANote()
     {
         await using var app = new ChatApp(MailboxVisitor.Settings());

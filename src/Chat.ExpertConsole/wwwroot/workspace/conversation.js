@@ -34,6 +34,9 @@ export function renderMain(focus = true) {
     : !c.connected ? h('p', { class: 'notice warn' }, v.urgent?.reason === 'answer' ? t.visitorGoneDanger : t.visitorGone) : null;
   // Triage: why this visitor went first (said they are in danger now, or waited long).
   const urgent = v.urgent ? h('p', { class: 'urgent-badge' + (v.urgent.reason === 'waited' ? '' : ' danger') }, t.urgent[v.urgent.reason] ?? v.urgent.reason) : null;
+  // A follow-up by code with me: my own note on it, with the caution that the code may be in someone else's hands.
+  const note = v.followUpNote ? h('aside', { class: 'followup-note', 'aria-label': t.followUpNoteTitle },
+    h('p', { class: 'small' }, h('strong', {}, t.followUpNoteTitle), ' ', t.followUpNoteCaution), h('p', { class: 'note-text' }, v.followUpNote)) : null;
   const box = h('textarea', { id: 'reply', rows: 3, maxlength: 2000, placeholder: t.messagePlaceholder, 'aria-label': t.messagePlaceholder, disabled: c.ended });
   box.value = c.draft || '';
   box.addEventListener('input', () => { c.draft = box.value; typing(state.selected, true); });
@@ -50,7 +53,7 @@ export function renderMain(focus = true) {
       h('button', { type: 'button', class: 'secondary small refer-button', disabled: c.ended,
         onclick: (e) => openReferralDialog({ t, opener: e.currentTarget, send: (card) => sendReferral(conversationId, card) }) }, t.refer)));
   fill(els.main,
-    h('div', { class: 'chat-top' }, h('h2', {}, `${t.visitor} ${c.n}`), urgent, info,
+    h('div', { class: 'chat-top' }, h('h2', {}, `${t.visitor} ${c.n}`), urgent, info, note,
       c.ended ? h('div', { class: 'chat-actions' }, heavyControl(state.selected),
         formFor(state.selected) ? h('button', { type: 'button', class: 'secondary', onclick: () => fillForm(formFor(state.selected)) }, t.fillIn) : null)
       : h('div', { class: 'chat-actions' },
