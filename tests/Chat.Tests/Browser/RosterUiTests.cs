@@ -125,20 +125,24 @@ public sealed class RosterUiTests(BrowserFixture f) : IClassFixture<BrowserFixtu
         var page = await ctx.NewPageAsync();
         await page.GotoAsync(f.BaseUrl + "/console/login?ReturnUrl=/console/accounts");
         await BrowserFixture.SignInAsync(page, "coordinator", "Demo-Coordinator-1");
-        await Expect(page.GetByLabel("Talen (expert1)")).ToHaveValueAsync("nl, en");
+        // Languages are checkboxes (the widget's languages): no free text that could hold a wrong code.
+        var langs1 = page.GetByRole(AriaRole.Group, new() { Name = "Talen van expert1" });
+        await Expect(langs1.GetByRole(AriaRole.Checkbox, new() { Name = "Nederlands" })).ToBeCheckedAsync();
+        await Expect(langs1.GetByRole(AriaRole.Checkbox, new() { Name = "Engels" })).ToBeCheckedAsync();
         await Expect(page.GetByLabel("Gender (expert1)")).ToHaveValueAsync("woman");
 
         var row = page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = "expert2", Exact = true }) });
-        await page.GetByLabel("Talen (expert2)").FillAsync("nl, NL1");
-        await row.GetByRole(AriaRole.Button, new() { Name = "Opslaan" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Taalcodes van twee kleine letters");
-
-        await page.GetByLabel("Talen (expert2)").FillAsync("nl, ar");
+        var langs2 = page.GetByRole(AriaRole.Group, new() { Name = "Talen van expert2" });
+        var english = langs2.GetByRole(AriaRole.Checkbox, new() { Name = "Engels" });
+        var wasEnglish = await english.IsCheckedAsync();
+        await english.SetCheckedAsync(!wasEnglish);
         await page.GetByLabel("Gender (expert2)").SelectOptionAsync("other");
         await row.GetByRole(AriaRole.Button, new() { Name = "Opslaan" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Opgeslagen.");
         await page.ReloadAsync();
-        await Expect(page.GetByLabel("Talen (expert2)")).ToHaveValueAsync("nl, ar");
+        var englishAfter = page.GetByRole(AriaRole.Group, new() { Name = "Talen van expert2" }).GetByRole(AriaRole.Checkbox, new() { Name = "Engels" });
+        if (wasEnglish) await Expect(englishAfter).Not.ToBeCheckedAsync();
+        else await Expect(englishAfter).ToBeCheckedAsync();
         await Expect(page.GetByLabel("Gender (expert2)")).ToHaveValueAsync("other");
         await page.ScreenshotAsync(new() { Path = Shot("accounts-gender-languages"), FullPage = true });
         await ctx.CloseAsync();
