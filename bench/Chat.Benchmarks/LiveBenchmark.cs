@@ -146,9 +146,9 @@ public static class LiveBenchmark
         return server;
     }
 
-    private sealed record RedisProcess(Process Process, int Port);
+    internal sealed record RedisProcess(Process Process, int Port);
 
-    private static async Task<RedisProcess> StartRedisAsync(string dir, string fsync)
+    internal static async Task<RedisProcess> StartRedisAsync(string dir, string fsync)
     {
         var port = ServerProcess.FreePort();
         var psi = new ProcessStartInfo("redis-server",

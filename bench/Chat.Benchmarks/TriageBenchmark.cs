@@ -23,7 +23,7 @@ public static class TriageBenchmark
         Console.WriteLine($"triage: {waiting} visitors waiting, 2 experts with one chat each; {rounds} rounds of a visitor in danger arriving last");
         var dir = Path.Combine(Path.GetTempPath(), "chat-bench-triage-" + Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(dir);
-        var redis = await StartRedisAsync(dir);
+        var redis = await LiveBenchmark.StartRedisAsync(dir, "always");
         try
         {
             foreach (var (name, port) in new[] { ("embedded", (int?)null), ("redis", redis.Port) })
@@ -150,22 +150,6 @@ public static class TriageBenchmark
         cmd.CommandText = "UPDATE AspNetUsers SET MaxChats = 1 WHERE UserName IN ('expert1', 'expert2')";
         await cmd.ExecuteNonQueryAsync();
         return server;
-    }
-
-    private sealed record RedisProcess(Process Process, int Port);
-
-    private static async Task<RedisProcess> StartRedisAsync(string dir)
-    {
-        var port = ServerProcess.FreePort();
-        var psi = new ProcessStartInfo("redis-server", $"--port {port} --bind 127.0.0.1 --dir {dir} --appendonly yes --appendfsync always --save \"\"")
-        { RedirectStandardOutput = true, UseShellExecute = false };
-        var ready = new TaskCompletionSource();
-        var p = new Process { StartInfo = psi };
-        p.OutputDataReceived += (_, e) => { if (e.Data?.Contains("Ready to accept connections") == true) ready.TrySetResult(); };
-        p.Start();
-        p.BeginOutputReadLine();
-        await ready.Task.WaitAsync(TimeSpan.FromSeconds(20));
-        return new RedisProcess(p, port);
     }
 
     private static int Arg(string[] args, string name, int fallback) =>
