@@ -103,5 +103,20 @@ public sealed class MailboxFollowUpWidgetTests(BrowserFixture f) : IClassFixture
         var opened = await f.App.CreateClient().PostAsJsonAsync("/api/mailbox/open", new { code });
         Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
         await ctx.CloseAsync();
+
+        // Later, in a new tab: "Ik heb een code", then on in the chat with it: a follow-up, to the same expert.
+        await expert.Hub.InvokeAsync("EndCoolDown");
+        var later = await f.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, Locale = "nl-NL", IsMobile = true, HasTouch = true });
+        var back = await later.NewPageAsync();
+        await back.GotoAsync(f.BaseUrl + "/widget/");
+        await back.GetByRole(AriaRole.Button, new() { Name = "Ik heb een code" }).ClickAsync();
+        await back.GetByLabel("Je code").FillAsync(code);
+        await back.GetByLabel("Je code").PressAsync("Enter");
+        await back.GetByRole(AriaRole.Button, new() { Name = "Verder in de chat, met deze code" }).ClickAsync();
+        var assigned = await expert.Inbox.Next("ChatAssigned");
+        Assert.True(assigned.GetProperty("visitor").GetProperty("followUp").GetBoolean());
+        await Expect(back.GetByText("Je praat met Sanne", new() { Exact = false })).ToBeVisibleAsync();
+        Assert.DoesNotContain(code, await back.EvaluateAsync<string>("() => JSON.stringify(Object.entries(sessionStorage)) + document.title + location.href + document.body.innerText"));
+        await later.CloseAsync();
     }
 }

@@ -3,7 +3,7 @@
 // in sessionStorage, the title, the URL or a history entry; quick exit (forgetMailbox) and "Sluiten" wipe it.
 // Every text is set with textContent; every call takes the code in a JSON body.
 import { radio, show } from './screens.js';
-import { refreshStatus } from './start.js';
+import { refreshStatus, startChatWithCode } from './start.js';
 import { $, params, state, t } from './state.js';
 
 let code = null;          // the code of the conversation on screen, while it is on screen
@@ -105,7 +105,7 @@ function render(focus) {
   else if (view === 'code') body = codeView();
   else if (view === 'enter') body = enterView(keptCode);
   else body = threadView(kept);
-  s.replaceChildren(...body);
+  s.replaceChildren(...body.filter((b) => b != null));
   if (focus) {
     const h = s.querySelector('h2');
     h.tabIndex = -1;
@@ -239,10 +239,21 @@ function threadView(text) {
     el('h2', { text: m().threadTitle }),
     el('p', { text: waiting ? `${m().waiting} ${m().expected(thread?.answerExpected ?? null)}` : m().answered }),
     list, form, statusLine(),
+    // While the chat is open: go on in the chat with this code (the same expert if they are on shift).
+    $('status-dot')?.classList.contains('open')
+      ? el('div', { class: 'mailbox-actions' }, el('button', { type: 'button', class: 'primary', text: m().chatWithCode, on: { click: chatWithCode } }))
+      : null,
     el('div', { class: 'mailbox-actions mailbox-remove', id: 'mb-remove' },
       el('button', { type: 'button', class: 'secondary', text: m().remove, on: { click: confirmRemove } }),
       el('button', { type: 'button', class: 'link', text: m().close, on: { click: leaveMailbox } }))
   ];
+}
+
+// The code goes along in the StartChat call and is wiped from this page at once (as after "Sluiten").
+async function chatWithCode() {
+  const c = code;
+  forgetMailbox();
+  await startChatWithCode(c);
 }
 
 async function writeAgain(ev) {

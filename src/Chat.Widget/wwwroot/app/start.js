@@ -29,6 +29,27 @@ export function renderDanger() {
 
 export async function startChat(ev) {
   ev.preventDefault();
+  const follow = document.querySelector('input[name=follow]:checked')?.value;
+  const danger = document.querySelector('input[name=danger]:checked')?.value;
+  await begin({
+    about: document.querySelector('input[name=about]:checked')?.value || 'unspecified',
+    preferredExperience: document.querySelector('input[name=pref]:checked')?.value || 'any',
+    followUp: follow === 'yes' ? true : follow === 'no' ? false : null,
+    referral: params.get('referral') || null,
+    language: state.lang,
+    preferredGender: document.querySelector('input[name=gender]:checked')?.value || 'any',
+    inDanger: danger === 'yes' ? true : danger === 'no' ? false : null
+  });
+}
+
+// A follow-up by code (from the mailbox's "Ik heb een code"): the server prefers the expert of the last chat or answer.
+// The code goes to the server in the call only; it is never stored in this tab.
+export async function startChatWithCode(code) {
+  await begin({ about: 'unspecified', preferredExperience: 'any', followUp: true, referral: params.get('referral') || null,
+    language: state.lang, preferredGender: 'any', inDanger: null, code });
+}
+
+async function begin(request) {
   const btn = $('start');
   btn.disabled = true;
   // Before the start: the server may push ChatStarted before StartChat answers.
@@ -39,18 +60,7 @@ export async function startChat(ev) {
   closeFeedback();
   offerFeedback(false);
   state.hadExpert = false;
-  const follow = document.querySelector('input[name=follow]:checked')?.value;
-  const danger = document.querySelector('input[name=danger]:checked')?.value;
-  const request = {
-    about: document.querySelector('input[name=about]:checked')?.value || 'unspecified',
-    preferredExperience: document.querySelector('input[name=pref]:checked')?.value || 'any',
-    followUp: follow === 'yes' ? true : follow === 'no' ? false : null,
-    referral: params.get('referral') || null,
-    language: state.lang,
-    preferredGender: document.querySelector('input[name=gender]:checked')?.value || 'any',
-    inDanger: danger === 'yes' ? true : danger === 'no' ? false : null
-  };
-  state.inDanger = danger === 'yes';
+  state.inDanger = request.inDanger === true;
   try {
     try {
       await connectWithRetry(3);
@@ -73,6 +83,7 @@ export async function startChat(ev) {
     const e = hubError(err);
     $('start-error').textContent = e ? visitorError(e) : t().startFailed;
     $('start-error').hidden = false;
+    if ($('screen-intro').hidden) show('intro'); // started from the mailbox: the error shows where the start button is
   } finally {
     btn.disabled = false;
   }
