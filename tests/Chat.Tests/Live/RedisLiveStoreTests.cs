@@ -125,7 +125,10 @@ public sealed class RedisStorageTests(RedisServer redis) : IDisposable
         Assert.Equal(("ended", "visitor"), (ended["state"], ended["endedBy"]));
         // What stays JSON is what never changes: no state, no expert for a script to search.
         Assert.DoesNotContain("state", ended["record"], StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("expert", ended["record"], StringComparison.OrdinalIgnoreCase);
+        // (A follow-up's preferred expert is the visitor's wish, fixed at the start, read by the matching in C#: not the
+        // expert the chat is with, which is the hash field expertId.)
+        Assert.DoesNotContain("expert", System.Text.RegularExpressions.Regex.Replace(ended["record"], "\"preferredExpertId\":(null|\"[^\"]*\")", ""),
+            StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
