@@ -5,7 +5,7 @@ import { playDanger, showTitle, soundBlocked } from './notices.js';
 import { clock, els, errorText, state, t, toast } from './state.js';
 
 const soundKey = 'console.dangerSound';
-const soundOn = () => localStorage.getItem(soundKey) !== 'off';
+const soundOn = () => sessionStorage.getItem(soundKey) !== 'off';
 let lastDanger = 0;
 
 export function renderQueue() {
@@ -42,7 +42,7 @@ function renderDanger() {
 function dangerBox() {
   if (els.danger) return els.danger;
   const sound = h('input', { type: 'checkbox', id: 'danger-sound', checked: soundOn(),
-    onchange: (e) => { localStorage.setItem(soundKey, e.target.checked ? 'on' : 'off'); renderDanger(); } });
+    onchange: (e) => { sessionStorage.setItem(soundKey, e.target.checked ? 'on' : 'off'); renderDanger(); } });
   const box = h('div', { class: 'danger-waiting', hidden: true });
   box.text = h('p', { class: 'danger-text' });
   box.take = h('button', { type: 'button', class: 'danger take-urgent', onclick: takeUrgent }, t.takeUrgent);
