@@ -339,7 +339,8 @@ public sealed class SmallThingsANewUserNoticesTests(CoolDownBrowserFixture f) : 
 
         // The desktop widget: the organisation's name whole, the minimise button drawn on the dark header.
         await page.GetByRole(AriaRole.Button, new() { Name = "Chat anoniem met een ervaringsdeskundige" }).ClickAsync();
-        var frame = page.Frames.Single(fr => fr.Url.Contains("/widget/"));
+        // A frame locator waits for the iframe (under load it may not be attached yet right after the click).
+        var frame = page.FrameLocator("iframe[title='Anonieme chat']");
         await Expect(frame.Locator("#org-name")).ToHaveTextAsync("Samen Verder");
         Assert.True(await frame.Locator("#org-name").EvaluateAsync<bool>("h => h.scrollWidth <= h.clientWidth"), "the organisation's name is cut");
         var min = await page.EvaluateAsync<string>("() => { const b = document.querySelector('#chat-widget-root, [data-chat-widget]')?.shadowRoot?.querySelector('.min') ?? [...document.querySelectorAll('*')].map(e => e.shadowRoot?.querySelector('.min')).find(Boolean); const s = getComputedStyle(b); return s.color + ' on ' + s.backgroundColor; }");
