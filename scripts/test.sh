@@ -37,6 +37,13 @@ set -e
 # The attack suite's report (tests/Chat.Tests/Attacks): attack | expected | seen.
 if [ -f artifacts/attack-table.md ]; then echo; echo "Attack suite:"; cat artifacts/attack-table.md; echo; fi
 
+# The failed tests by name with the first lines of their messages, last, where a CI excerpt shows them.
+if grep -qE '^\s+Failed [A-Za-z]' artifacts/test-output.log; then
+  echo "Failed tests:"
+  grep -A8 -E '^\s+Failed [A-Za-z]' artifacts/test-output.log | cut -c1-300 | head -60
+  echo
+fi
+
 # A plain summary line for CI: "N passed, N failed".
 passed=$( (grep -E '^\s+Passed: [0-9]+' artifacts/test-output.log || true) | awk '{s+=$2} END {print s+0}')
 failed=$( (grep -E '^\s+Failed: [0-9]+' artifacts/test-output.log || true) | awk '{s+=$2} END {print s+0}')
