@@ -93,6 +93,8 @@ public static class Hosting
         }
         await Roster.ShiftLog.CloseLeftOpenAsync(db, app.Services.GetRequiredService<Live.ILiveStore>(), app.Logger);
         await Statistics.ContactAggregates.EnsureAsync(db, app.Services.GetRequiredService<ReportingZone>(), app.Logger);
+        await Tenancy.ProjectDirectory.EnsureDefaultAsync(db, app.Services.GetRequiredService<IOptions<WidgetOptions>>().Value,
+            app.Services.GetRequiredService<TimeProvider>(), app.Logger);
         await scope.ServiceProvider.GetRequiredService<AccountSeeder>().SeedAsync();
         await scope.ServiceProvider.GetRequiredService<Replies.RepliesSeeder>().SeedAsync(); // referral cards (and Development's replies), first start only
     }

@@ -10,6 +10,7 @@ using Chat.Server.Triage;
 using Chat.Server.Roster;
 using Chat.Server.Statistics;
 using Chat.Server.Storage;
+using Chat.Server.Tenancy;
 using Chat.Server.Wellbeing;
 using Chat.Server.Widget;
 
@@ -28,6 +29,7 @@ builder.Services.AddWellbeing();                             // debrief requests
 builder.Services.AddReplies();                               // canned replies and referral cards
 builder.Services.AddTriage();                                // urgent words (a visitor in danger goes first)
 builder.Services.AddMailbox();                               // anonymous mailbox (brievenbus): letters by code, encrypted, kept Mailbox:Retention
+builder.Services.AddProjects();                              // several projects on one installation: records scoped per caller
 builder.Services.AddWidget(builder.Environment);             // widget configuration
 builder.Services.AddAbuseResistance(builder.Configuration);  // client address (hashed), per-address limits, blocks
 builder.Services.AddSecurity();                              // rate limits, headers
@@ -55,6 +57,7 @@ app.UseHubGate();                                            // hubs: origin che
 ServerSessions.UseNewSessionKeyOnSignIn(app);                 // a sign-in always gets a new session key (no session fixation)
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseProjectScope();                                       // a signed-in caller's records queries: their projects only
 app.UseApiWriteGate();                                       // /api writes: JSON or the antiforgery token, else 415 (the quick exit's beacon aside)
 app.UseTwoFactorRequirement();                               // a coordinator without two-factor sets it up first
 
@@ -63,6 +66,7 @@ app.MapOperations();                                         // /health/live, /h
 app.MapAuth();
 app.MapTwoFactor();
 app.MapAccounts();
+app.MapProjects();                                           // /api/projects (administrator)
 app.MapWidget();
 app.MapBlocks();
 app.MapConversations();

@@ -22,6 +22,7 @@ public sealed class AccountSeeder(
         new("coordinator", "Demo-Coordinator-1", "Coördinator", Roles.Coordinator, Experiences.Victim, 1, Genders.Unspecified, "nl"),
         new("expert1", "Demo-Expert-1", "Sanne", Roles.Expert, Experiences.Victim, 1, Genders.Woman, "nl,en"),
         new("expert2", "Demo-Expert-2", "Ruben", Roles.Expert, Experiences.Perpetrator, 1, Genders.Man, "nl"),
+        new("admin", "Demo-Admin-1", "Beheer", Roles.Administrator, Experiences.Victim, 1, Genders.Unspecified, "nl"),
     ];
 
     /// <summary>The initial coordinator's shown name unless Accounts:InitialCoordinator:DisplayName says otherwise.</summary>
@@ -30,7 +31,7 @@ public sealed class AccountSeeder(
     public async Task SeedAsync()
     {
         await MoveOldDisabledAccountsAsync();
-        foreach (var role in new[] { Roles.Expert, Roles.Coordinator })
+        foreach (var role in new[] { Roles.Expert, Roles.Coordinator, Roles.Administrator })
             if (!await roles.RoleExistsAsync(role))
                 Check(await roles.CreateAsync(new IdentityRole(role)), $"role {role}");
 
@@ -158,11 +159,17 @@ public sealed class AccountSeeder(
     private async Task EnsureInitialCoordinatorAsync(AccountsOptions.InitialAccount initial)
     {
         var existing = await users.FindByNameAsync(initial.UserName!);
-        if (existing is not null) return;
+        if (existing is not null)
+        {
+            // The first coordinator manages the projects too (an installation upgraded from one project included).
+            if (!await users.IsInRoleAsync(existing, Roles.Administrator)) Check(await users.AddToRoleAsync(existing, Roles.Administrator), "administrator role");
+            return;
+        }
         if (await WeakInitialPasswordAsync(initial) is { } weak) throw new StartRefusedException(weak);
         // The shown name reaches visitors (ChatStarted's expert.displayName): never the login name by default.
         await EnsureUserAsync(initial.UserName!, initial.Password!, initial.DisplayName is { Length: > 0 } shown ? shown : DefaultDisplayName,
             Roles.Coordinator, Experiences.Victim, 1);
+        Check(await users.AddToRoleAsync((await users.FindByNameAsync(initial.UserName!))!, Roles.Administrator), "administrator role");
         logger.LogInformation("Initial coordinator account {UserName} created", initial.UserName);
     }
 
@@ -176,6 +183,8 @@ public sealed class AccountSeeder(
             user = new ChatUser
             {
                 UserName = userName, DisplayName = displayName, Experience = experience, MaxChats = maxChats, Gender = gender, Languages = languages,
+                // An administrator only (Development's "admin") belongs to no project: it reads no project's records.
+                Projects = role == Roles.Administrator ? "" : Storage.Projects.Default,
             };
             if (checkStrength)
             {

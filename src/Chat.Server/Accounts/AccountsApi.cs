@@ -11,28 +11,31 @@ public static class AccountsApi
     /// <param name="Gender">For visitors who prefer a woman or a man: <c>woman</c>, <c>man</c>, <c>other</c>, <c>unspecified</c>.</param>
     /// <param name="Languages">Lower-case two-letter codes the expert chats in, e.g. <c>["nl","en"]</c>.</param>
     public sealed record AccountDto(string Id, string UserName, string DisplayName, string Experience, int MaxChats,
-        bool Coordinator, bool Disabled, string Gender, IReadOnlyList<string> Languages);
+        bool Coordinator, bool Disabled, string Gender, IReadOnlyList<string> Languages, IReadOnlyList<string> Projects, bool Administrator);
 
     public sealed record CreateAccount(string? UserName, string? DisplayName, string? Experience, int? MaxChats, string? Password, bool? Coordinator,
-        string? Gender = null, string[]? Languages = null);
+        string? Gender = null, string[]? Languages = null, string[]? Projects = null);
     public sealed record UpdateAccount(string? DisplayName, string? Experience, int? MaxChats, bool? Coordinator, bool? Disabled,
-        string? Gender = null, string[]? Languages = null);
+        string? Gender = null, string[]? Languages = null, string[]? Projects = null);
     public sealed record SetPassword(string? Password);
 
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/accounts").WithTags("Accounts").RequireAuthorization(p => p.RequireRole(Roles.Coordinator));
+        // A coordinator manages the accounts of their own projects; an administrator creates accounts in any project (a
+        // project's first coordinator) and sees every account, but changes only those of projects they coordinate.
+        var group = app.MapGroup("/api/accounts").WithTags("Accounts").RequireAuthorization(p => p.RequireRole(Roles.Coordinator, Roles.Administrator));
 
-        group.MapGet("/", async (UserManager<ChatUser> users) =>
+        group.MapGet("/", async (UserManager<ChatUser> users, Tenancy.ProjectScope scope, ClaimsPrincipal me) =>
         {
+            var admin = me.IsInRole(Roles.Administrator);
             var list = new List<AccountDto>();
             foreach (var u in await users.Users.OrderBy(u => u.DisplayName).ToListAsync())
-                list.Add(await ToDtoAsync(users, u));
+                if (admin || scope.IncludesAny(u.ProjectList)) list.Add(await ToDtoAsync(users, u));
             return TypedResults.Ok(list);
         });
 
         group.MapPost("/", async Task<Results<Created<AccountDto>, ValidationProblem, ProblemHttpResult>> (
-            CreateAccount? body, UserManager<ChatUser> users) =>
+            CreateAccount? body, UserManager<ChatUser> users, Tenancy.ProjectScope scope, Tenancy.ProjectDirectory directory, ClaimsPrincipal me) =>
         {
             var errors = new Dictionary<string, string[]>();
             var userName = body?.UserName?.Trim() ?? "";
@@ -41,6 +44,8 @@ public static class AccountsApi
             Validate(body?.DisplayName, body?.Experience, body?.MaxChats, errors, required: true);
             ValidateMatching(body?.Gender, body?.Languages, errors);
             if (string.IsNullOrEmpty(body?.Password)) errors["password"] = ["Vul een wachtwoord in."];
+            var projects = body?.Projects ?? (scope.Projects.Count > 0 ? [scope.DefaultProject] : []);
+            await ValidateProjectsAsync(projects, directory, scope, me.IsInRole(Roles.Administrator), errors);
             if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
             if (await users.FindByNameAsync(userName) is not null)
                 return TypedResults.Problem(statusCode: 409, title: "Deze gebruikersnaam bestaat al.");
@@ -49,6 +54,7 @@ public static class AccountsApi
             {
                 UserName = userName, DisplayName = body!.DisplayName!.Trim(), Experience = body.Experience!, MaxChats = body.MaxChats ?? 1,
                 Gender = body.Gender ?? Genders.Unspecified, Languages = body.Languages is { } langs ? string.Join(',', langs) : "nl",
+                Projects = string.Join(',', projects),
             };
             var created = await users.CreateAsync(user, body.Password!);
             if (!created.Succeeded)
@@ -59,13 +65,22 @@ public static class AccountsApi
         });
 
         group.MapPut("/{id}", async Task<Results<Ok<AccountDto>, NotFound, ValidationProblem>> (
-            string id, UpdateAccount? body, UserManager<ChatUser> users, ClaimsPrincipal me, AccountSessions sessions) =>
+            string id, UpdateAccount? body, UserManager<ChatUser> users, ClaimsPrincipal me, AccountSessions sessions,
+            Tenancy.ProjectScope scope, Tenancy.ProjectDirectory directory) =>
         {
             var user = await users.FindByIdAsync(id);
-            if (user is null) return TypedResults.NotFound();
+            if (user is null || !MayChange(me, scope, user)) return TypedResults.NotFound();
             var errors = new Dictionary<string, string[]>();
             Validate(body?.DisplayName, body?.Experience, body?.MaxChats, errors, required: false);
             ValidateMatching(body?.Gender, body?.Languages, errors);
+            // The projects the caller coordinates are set as asked; the account's other projects stay as they are.
+            string[]? projects = null;
+            if (body?.Projects is { } asked)
+            {
+                await ValidateProjectsAsync(asked, directory, scope, admin: false, errors);
+                projects = [.. user.ProjectList.Where(p => !scope.Includes(p)), .. asked];
+                if (projects.Length == 0) errors["projects"] = ["Een account hoort bij ten minste één project."];
+            }
             var self = users.GetUserId(me) == id;
             if (self && (body?.Coordinator == false || body?.Disabled == true))
                 errors["coordinator"] = ["Je kunt jezelf niet de coördinatorrol afnemen of uitschakelen."];
@@ -76,6 +91,8 @@ public static class AccountsApi
             if (body?.MaxChats is { } max) user.MaxChats = max;
             if (body?.Gender is { } gender) user.Gender = gender;
             if (body?.Languages is { } languages) user.Languages = string.Join(',', languages);
+            var projectsChanged = projects is not null && !projects.Order().SequenceEqual(user.ProjectList.Order());
+            if (projects is not null) user.Projects = string.Join(',', projects);
             var disabling = body?.Disabled == true && !user.Disabled;
             if (body?.Disabled is { } disabled) user.Disabled = disabled; // its own state; records stay
             await users.UpdateAsync(user);
@@ -88,15 +105,15 @@ public static class AccountsApi
                 rolesChanged = coordinator != isCoordinator;
             }
             // Roles live in the sign-in cookie: a change (or disabling) ends every session of the account at once.
-            if (rolesChanged || disabling) await sessions.EndAsync(user, takeOffShift: disabling);
+            if (rolesChanged || disabling || projectsChanged) await sessions.EndAsync(user, takeOffShift: disabling || projectsChanged);
             return TypedResults.Ok(await ToDtoAsync(users, user));
         });
 
         group.MapPost("/{id}/password", async Task<Results<NoContent, NotFound, ValidationProblem>> (
-            string id, SetPassword? body, UserManager<ChatUser> users, ClaimsPrincipal me, AccountSessions sessions) =>
+            string id, SetPassword? body, UserManager<ChatUser> users, ClaimsPrincipal me, AccountSessions sessions, Tenancy.ProjectScope scope) =>
         {
             var user = await users.FindByIdAsync(id);
-            if (user is null) return TypedResults.NotFound();
+            if (user is null || !MayChange(me, scope, user)) return TypedResults.NotFound();
             // A coordinator's own password changes only with the current one (POST /api/auth/password).
             if (users.GetUserId(me) == id)
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]>
@@ -113,6 +130,22 @@ public static class AccountsApi
         });
 
         return app;
+    }
+
+    /// <summary>A coordinator changes the accounts of their own projects only (an administrator's own projects included).</summary>
+    private static bool MayChange(ClaimsPrincipal me, Tenancy.ProjectScope scope, ChatUser user) =>
+        me.IsInRole(Roles.Coordinator) && scope.IncludesAny(user.ProjectList);
+
+    private static async Task ValidateProjectsAsync(string[] projects, Tenancy.ProjectDirectory directory, Tenancy.ProjectScope scope, bool admin,
+        Dictionary<string, string[]> errors)
+    {
+        var known = await directory.AllAsync();
+        if (projects.Length is < 1 or > 20 || projects.Distinct().Count() != projects.Length)
+            errors["projects"] = ["Eén tot twintig projecten, elk één keer."];
+        else if (projects.Any(p => p is null || !known.ContainsKey(p)))
+            errors["projects"] = ["Onbekend project: " + string.Join(", ", projects.Where(p => p is null || !known.ContainsKey(p))) + "."];
+        else if (!admin && projects.Any(p => !scope.Includes(p)))
+            errors["projects"] = ["Je kunt alleen accounts maken in de projecten waarvan je coördinator bent."];
     }
 
     private static void Validate(string? displayName, string? experience, int? maxChats, Dictionary<string, string[]> errors, bool required)
@@ -144,5 +177,6 @@ public static class AccountsApi
     private static string[] Describe(IdentityResult r) => r.Errors.Select(e => e.Description).ToArray();
 
     private static async Task<AccountDto> ToDtoAsync(UserManager<ChatUser> users, ChatUser u) => new(u.Id, u.UserName ?? "",
-        u.DisplayName, u.Experience, u.MaxChats, await users.IsInRoleAsync(u, Roles.Coordinator), u.Disabled, u.Gender, u.LanguageList);
+        u.DisplayName, u.Experience, u.MaxChats, await users.IsInRoleAsync(u, Roles.Coordinator), u.Disabled, u.Gender, u.LanguageList,
+        u.ProjectList, await users.IsInRoleAsync(u, Roles.Administrator));
 }

@@ -38,6 +38,7 @@ public static class AccountsExtensions
             .AddEntityFrameworkStores<RecordsDbContext>()
             .AddErrorDescriber<DutchIdentityErrors>()
             .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<Tenancy.ProjectClaims>() // the account's projects as claims (Tenancy/ProjectScope)
             .AddPasswordValidator<PasswordPolicy>();
         // The security stamp is checked on every request: a change of roles, disabled state or password ends the
         // account's other sessions at once (the next request answers 401), on every node.

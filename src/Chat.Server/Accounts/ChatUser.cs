@@ -25,6 +25,11 @@ public sealed class ChatUser : IdentityUser
     /// <summary>Languages the expert chats in, as lower-case codes joined by commas ("nl,en").</summary>
     public string Languages { get; set; } = "nl";
 
+    /// <summary>The projects (slugs joined by commas) whose chats, letters and records this account works with.</summary>
+    public string Projects { get; set; } = Storage.Projects.Default;
+
+    public IReadOnlyList<string> ProjectList => Projects.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     public IReadOnlyList<string> LanguageList => Languages.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
 
@@ -41,6 +46,9 @@ public static class Roles
 {
     public const string Expert = "Expert";
     public const string Coordinator = "Coordinator";
+    /// <summary>Manages the projects of the installation and creates a project's first coordinator; reads no project's
+    /// forms or figures unless also its coordinator.</summary>
+    public const string Administrator = "Administrator";
     public const string ExpertOrCoordinator = Expert + "," + Coordinator;
 }
 

@@ -63,7 +63,7 @@ public static class TwoFactorRequirement
     }
 
     public static bool AppliesTo(ClaimsPrincipal user, TwoFactorOptions options) =>
-        options.RequireTwoFactorForCoordinators && user.Identity?.IsAuthenticated == true && user.IsInRole(Roles.Coordinator);
+        options.RequireTwoFactorForCoordinators && user.Identity?.IsAuthenticated == true && (user.IsInRole(Roles.Coordinator) || user.IsInRole(Roles.Administrator));
 
     // Sign-in, sign-out, who am I and the two-factor set-up itself, and the set-up page.
     private static bool IsOpen(PathString path) => path.StartsWithSegments("/api/auth") || path.StartsWithSegments(SetupPage);

@@ -42,7 +42,8 @@ public sealed class ContactDrafts(IServiceScopeFactory scopes, ILogger<ContactDr
         return new DateTimeOffset(u.Year, u.Month, u.Day, u.Hour, 0, 0, TimeSpan.Zero);
     }
 
-    public async Task SaveAsync(string expertId, ContactPrefill p, DateTimeOffset endedAt)
+    /// <param name="project">The project whose expert took the chat (an accepted overflow: the partner's).</param>
+    public async Task SaveAsync(string expertId, ContactPrefill p, DateTimeOffset endedAt, string project = Storage.Projects.Default)
     {
         try
         {
@@ -56,7 +57,7 @@ public sealed class ContactDrafts(IServiceScopeFactory scopes, ILogger<ContactDr
                 DurationMinutes = p.DurationMinutes, Conversation = p.Conversation, ContactSeeker = p.ContactSeeker,
                 ReferralSource = p.ReferralSources.FirstOrDefault(), EndedAt = Hour(endedAt),
                 Support = ContactCodes.Support.Mask(p.Support), ProfessionalHelp = ContactCodes.ProfessionalHelp.Mask(p.ProfessionalHelp),
-                Safety = p.Safety, Urgent = p.Urgent,
+                Safety = p.Safety, Urgent = p.Urgent, Project = project,
             });
             await db.SaveChangesAsync();
         }

@@ -5,8 +5,10 @@ namespace Chat.Server.ContactForms;
 /// Several-answer fields are stored as bit masks: bit i is the i-th code of the field in <see cref="ContactCodes"/>,
 /// so statistics count them in SQL with one pass over the period.
 /// </summary>
-public sealed class ContactForm
+public sealed class ContactForm : Tenancy.IProjectRecord
 {
+    /// <summary>The project the record belongs to (Tenancy/ProjectScope).</summary>
+    public string Project { get; set; } = "";
     public string Id { get; set; } = "";
     public string ExpertId { get; set; } = "";
     public string? ConversationId { get; set; }
@@ -35,8 +37,10 @@ public sealed class ContactForm
 /// An answered chat whose form is still to be filled: the pre-filled codes, kept until the form is in, so a
 /// reload of the console or a restart does not lose it. Codes only, like the form.
 /// </summary>
-public sealed class ContactDraft
+public sealed class ContactDraft : Tenancy.IProjectRecord
 {
+    /// <summary>The project the record belongs to (Tenancy/ProjectScope).</summary>
+    public string Project { get; set; } = "";
     public string ConversationId { get; set; } = "";
     public string ExpertId { get; set; } = "";
     public DateTimeOffset OccurredAt { get; set; }

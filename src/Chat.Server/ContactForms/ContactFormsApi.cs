@@ -115,6 +115,7 @@ public static class ContactFormsApi
             ProfessionalHelp = ContactCodes.ProfessionalHelp.Mask(body.ProfessionalHelp),
             Safety = body.Safety!,
             Urgent = draft?.Urgent,
+            Project = draft?.Project ?? "", // a contact outside the chat: the expert's first project (the records context stamps it)
             CreatedAt = ContactDrafts.Hour(time.GetUtcNow()), // records keep times to the hour only
         };
         db.ContactForms.Add(form);

@@ -28,12 +28,16 @@ public sealed partial class ChatLifecycle(
     /// <param name="address">The caller's address hash (null: none known, e.g. a call from inside the server).</param>
     /// <param name="bind">Joins the caller's connection to the session before routing, so it hears ChatStarted.</param>
     /// <param name="firstWhileClosed">Whether this is the visitor session's (connection's) first request while closed.</param>
+    /// <param name="project">The project whose widget the visitor opened (known: the hub checked it).</param>
+    /// <param name="overflowProject">The partner project the visitor said yes to while their own was closed (checked by the hub:
+    /// a mutual partner that is open), or null.</param>
+    /// <param name="overflow">Offers a partner project with someone free when the project is closed.</param>
     public async Task<StartChatResult> StartAsync(VisitorProfile profile, ClientAddress? address, Func<ChatSession, Task> bind,
-        bool firstWhileClosed = true)
+        bool firstWhileClosed = true, string project = Storage.Projects.Default, string? overflowProject = null, Overflow? overflow = null)
     {
         var now = time.GetUtcNow();
         var a = abuseOptions.CurrentValue;
-        if (!await queue.IsOpenAsync())
+        if (overflowProject is null && !await queue.IsOpenAsync(project))
         {
             // A request while closed counts once per visitor session, and one address adds at most
             // Abuse:ChatsPerAddressPerHour an hour: a visitor (or a script) asking again and again does not inflate the
@@ -41,7 +45,7 @@ public sealed partial class ChatLifecycle(
             if (firstWhileClosed && (address is null || await abuse.CountInWindowAsync("closed:" + address.Hash, TimeSpan.FromHours(1), now)
                     <= a.ChatsPerAddressPerHour))
                 await counters.RequestAsync(now, open: false);
-            return new StartChatResult(null, null, "closed", null, null);
+            return new StartChatResult(null, null, "closed", null, null, Overflow: overflow is null ? null : await overflow.OfferAsync(project));
         }
         if (address is not null && await abuse.IsBlockedAsync(address.AllHashes, now))
             return StartChatResult.Refused(Refusals.Blocked);
@@ -58,6 +62,8 @@ public sealed partial class ChatLifecycle(
             // In danger now: the first tier, unless another open chat of this address is urgent already (the store decides,
             // atomically with the add).
             Urgent = profile.InDanger == true ? Urgency.Answer : null,
+            Project = project,
+            OverflowProject = overflowProject,
         };
         // Checked atomically with the add: a flood of simultaneous starts from one address gets no more than its share,
         // and nobody is put in front of a visitor already waiting (the queue is ordered by request time).
@@ -178,7 +184,7 @@ public sealed partial class ChatLifecycle(
         if (ended.StartedAt is null && !ended.Requeued)
         {
             await counters.AbandonedAsync(now);
-            await counters.WaitEndedAsync(now, Matchmaking.Tier(ended, now, queue.Rules), null);
+            await counters.WaitEndedAsync(now, Matchmaking.Tier(ended, now, queue.Rules), null, ended.Project);
         }
 
         if (blocked) await counters.BlockedAsync(now);
@@ -197,7 +203,10 @@ public sealed partial class ChatLifecycle(
             {
                 var prefill = ContactDrafts.Prefill(ended, now, await store.GetMessagesAsync(ended.ConversationId, 0),
                     Matchmaking.UrgentReason(ended, started, queue.Rules));
-                await drafts.SaveAsync(ended.ExpertId, prefill, now);
+                // The form belongs to the project whose expert took the chat: the visitor's own, or the partner they said yes to.
+                var expertProjects = (await store.GetPresenceAsync(ended.ExpertId))?.Projects ?? [ended.Project];
+                var formProject = expertProjects.Contains(ended.Project) || ended.OverflowProject is null ? ended.Project : ended.OverflowProject;
+                await drafts.SaveAsync(ended.ExpertId, prefill, now, formProject);
                 await notify.Expert(ended.ExpertId).ChatEnded(new(ended.ConversationId, endedBy, duration, prefill, CoolDownUntil: coolDownUntil));
             }
         }

@@ -27,7 +27,7 @@ public sealed class ChatMessaging(
         var (result, appended) = await SendCoreAsync(session.ConversationId, Senders.Visitor, clientMessageId, text, null, placed);
         // Written while waiting (no expert yet): an urgent word puts the visitor first and shows them 112. A resend is
         // checked again (a first try may have failed after the message was stored; marking twice changes nothing).
-        if (appended.ExpertId is null) await TriageQueuedMessageAsync(appended.SessionId, text);
+        if (appended.ExpertId is null) await TriageQueuedMessageAsync(appended.SessionId, text, session.Project);
         return result;
     }
 
@@ -35,11 +35,11 @@ public sealed class ChatMessaging(
     /// Only whether the text matched is known here; nothing of it is logged or counted. The message is stored and
     /// acknowledged whatever happens in here: a failure is logged (without text) and the send still succeeds.
     /// </summary>
-    private async Task TriageQueuedMessageAsync(string sessionId, string text)
+    private async Task TriageQueuedMessageAsync(string sessionId, string text, string project)
     {
         try
         {
-            if (!await urgentWords.MatchesAsync(text)) return;
+            if (!await urgentWords.MatchesAsync(text, project)) return;
             if (await store.TryMarkUrgentAsync(sessionId, Live.Urgency.Words) is not null)
             {
                 await router.AfterChangeAsync();

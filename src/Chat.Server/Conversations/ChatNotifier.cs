@@ -35,6 +35,7 @@ public sealed class ChatNotifier(IEventFanout fanout)
         public Task BackInQueue(BackInQueue e) => send(nameof(BackInQueue), e);
         public Task Resync(Resync e) => send(nameof(Resync), e);
         public Task ExpertConnectionChanged(ExpertConnectionChanged e) => send(nameof(ExpertConnectionChanged), e);
+        public Task OverflowOffered(OverflowOffer e) => send(nameof(OverflowOffered), e);
     }
 
     private sealed class ExpertProxy(Func<string, object, Task> send) : IExpertClient

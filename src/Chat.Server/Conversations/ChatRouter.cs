@@ -77,7 +77,7 @@ public sealed partial class ChatRouter(
         var me = m.Experts.FirstOrDefault(e => e.ExpertId == expertId);
         if (me is null || !Matchmaking.MayTakeUrgent(me)) throw new ChatRefusal("not-on-shift", Resources.HubTextResources.TakeUrgentNotOnShift);
         // Not a visitor this expert passed on a moment ago (as in the routing: Matchmaking.Suits).
-        foreach (var visitor in m.Queue.Where(s => Matchmaking.Tier(s, m.Now, m.Rules) == Tiers.Danger
+        foreach (var visitor in m.Queue.Where(s => Matchmaking.Tier(s, m.Now, m.Rules) == Tiers.Danger && Matchmaking.Serves(me, s)
                      && !(s.TransferredFrom == expertId && m.Now - s.TransferredAt < m.Rules.PreferenceFallback)))
         {
             var assigning = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -105,7 +105,7 @@ public sealed partial class ChatRouter(
             var tier = Matchmaking.Tier(s, s.StartedAt.Value, queue.Rules);
             metrics.Assigned(waited, tier);
             await counters.AnsweredAsync(s.StartedAt.Value, waited);
-            await counters.WaitEndedAsync(s.StartedAt.Value, tier, waited);
+            await counters.WaitEndedAsync(s.StartedAt.Value, tier, waited, s.Project);
         }
         var note = fallback
             ? await store.AppendAsync(s.ConversationId, Senders.System, "preference-fallback-" + s.StartedAt.Value.ToUnixTimeMilliseconds(),

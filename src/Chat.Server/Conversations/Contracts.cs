@@ -7,14 +7,19 @@ namespace Chat.Server.Conversations;
 /// <param name="InDanger">The first question, "Ben je nu in gevaar?": true (yes), false (no) or null (skipped). Yes puts the
 /// visitor in the first tier of the queue (see Matchmaking).</param>
 public sealed record StartChatRequest(string? About, string? PreferredExperience, bool? FollowUp, string? Referral, string? Language,
-    string? PreferredGender = null, bool? InDanger = null, string? Code = null);
+    string? PreferredGender = null, bool? InDanger = null, string? Code = null, string? Project = null);
 /// <param name="Reason">With status "refused": "limit" (too many chats from this address), "blocked", or "busy" (the queue
 /// is full). The widget shows the same calm text with the phone alternatives for each.</param>
+/// <param name="Overflow">With status "closed": an open partner project with someone free now (the visitor may say yes with
+/// <c>AcceptOverflow(project)</c>), or null.</param>
 public sealed record StartChatResult(string? SessionId, string? ResumeToken, string Status, int? Position, int? EstimatedWaitSeconds,
-    string? Reason = null)
+    string? Reason = null, OverflowOffer? Overflow = null)
 {
     public static StartChatResult Refused(string reason) => new(null, null, "refused", null, null, reason);
 }
+
+/// <summary>A partner project with someone free: "Bij {name} is nu iemand vrij. Wil je daar verder? Je blijft anoniem."</summary>
+public sealed record OverflowOffer(string Project, string Name, int? EstimatedWaitSeconds);
 
 public sealed record BlockResult(string BlockId, DateTimeOffset Until);
 public sealed record ExpertInfo(string DisplayName, string Experience);
@@ -114,6 +119,9 @@ public interface IVisitorClient
     Task BackInQueue(BackInQueue e);
     Task Resync(Resync e);
     Task ExpertConnectionChanged(ExpertConnectionChanged e);
+    /// <summary>The visitor waited past their project's overflowAfter (a visitor in danger at once) and a partner project
+    /// has someone free: asked, never moved without a yes.</summary>
+    Task OverflowOffered(OverflowOffer e);
 }
 
 /// <summary>Events the expert console receives.</summary>

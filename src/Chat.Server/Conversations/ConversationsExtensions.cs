@@ -43,6 +43,7 @@ public static class ConversationsExtensions
         services.AddSingleton<ChatNotifier>();
         services.AddSingleton<QueueView>();
         services.AddSingleton<ChatRouter>();
+        services.AddSingleton<Overflow>();                 // partner projects offered to a waiting visitor, with their yes
         services.AddSingleton<ChatLifecycle>();
         services.AddSingleton<ChatMessaging>();
         services.AddSingleton<Presence>();

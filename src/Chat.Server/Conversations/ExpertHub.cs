@@ -24,7 +24,7 @@ public sealed class ExpertHub(Presence presence, ChatLifecycle lifecycle, ChatMe
         var user = await users.GetUserAsync(Context.User!) ?? throw new HubException(HubTextResources.AccountNotFound);
         if (user.Disabled) throw new HubException(HubTextResources.AccountDisabled);
         connections.Add(user.Id, Context);
-        var identity = new ExpertIdentity(user.Id, user.DisplayName, user.Experience, Math.Max(1, user.MaxChats), user.Gender, user.LanguageList);
+        var identity = new ExpertIdentity(user.Id, user.DisplayName, user.Experience, Math.Max(1, user.MaxChats), user.Gender, user.LanguageList, user.ProjectList);
         Context.Items[IdentityKey] = identity;
         await Groups.AddToGroupAsync(Context.ConnectionId, ChatNotifier.AllExperts);
         await presence.ExpertConnectedAsync(identity);

@@ -20,6 +20,7 @@ public sealed partial class LiveSweeper(
     TimeProvider time,
     IOptionsMonitor<ChatOptions> options,
     IOptionsMonitor<Triage.TriageOptions> triage,
+    Overflow overflow,
     ILogger<LiveSweeper> logger)
     : BackgroundService
 {
@@ -87,6 +88,8 @@ public sealed partial class LiveSweeper(
         await presence.TakeOffShiftIfGoneAsync(o.ExpertReconnectGrace);
 
         await router.AfterChangeAsync();
+        // Visitors waiting past their project's overflowAfter (in danger: at once) hear of a partner with someone free.
+        await overflow.OfferToWaitingAsync();
         await shifts.TouchOpenAsync(now);
     }
 

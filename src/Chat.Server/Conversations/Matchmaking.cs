@@ -118,11 +118,15 @@ public static class Matchmaking
     /// </summary>
     public static bool Suits(ExpertPresence e, ChatSession s, MatchSituation m)
     {
+        if (!Serves(e, s)) return false; // an expert takes chats of their own projects only (an accepted overflow included)
         if (s.TransferredFrom == e.ExpertId && m.Now - s.TransferredAt < m.Rules.PreferenceFallback) return false;
         if (PreferencesWaived(s, m)) return true;
         if (s.Visitor.PreferredExpertId is { } preferred && PreferredOnShift(preferred, m)) return e.ExpertId == preferred;
         return MeetsPreferences(e, s.Visitor);
     }
+
+    /// <summary>The expert belongs to the visitor's project, or to the partner project the visitor said yes to.</summary>
+    public static bool Serves(ExpertPresence e, ChatSession s) => s.ServedBy(e.Projects);
 
     /// <summary>The follow-up's expert is on shift: waiting for them makes sense (else the usual preferences hold at once).</summary>
     public static bool PreferredOnShift(string expertId, MatchSituation m) =>
@@ -153,11 +157,11 @@ public static class Matchmaking
     /// </summary>
     public static string? WhyNot(ExpertPresence e, MatchSituation m)
     {
-        if (m.Queue.Count == 0) return null;
+        if (!m.Queue.Any(s => Serves(e, s))) return null; // nobody of the expert's projects waits
         if (WhyNotFree(e, m) is { } busy) return busy;
         // Free: is any waiting visitor suitable? Then nothing to explain.
         if (m.Queue.Any(s => Suits(e, s, m))) return null;
-        var first = m.Queue[0];
+        var first = m.Queue.First(s => Serves(e, s));
         return first.TransferredFrom == e.ExpertId && m.Now - first.TransferredAt < m.Rules.PreferenceFallback
             ? NotYoursReasons.Transferred
             : NotYoursReasons.Preference;
@@ -174,9 +178,11 @@ public static class Matchmaking
     /// typical length L, about L * (position - 1/2) / C; with preferences, the sooner of that and "the fallback, then
     /// anyone's places"; null while nobody is taking chats (everyone paused), so the widget says it does not know.
     /// </summary>
-    public static int? EstimateSeconds(ChatSession? s, int position, MatchSituation m, TimeSpan typicalChatLength)
+    /// <param name="project">Without a visitor (the widget's status): the project whose experts count.</param>
+    public static int? EstimateSeconds(ChatSession? s, int position, MatchSituation m, TimeSpan typicalChatLength, string? project = null)
     {
-        var taking = m.Experts.Where(e => e.Connected && e.Availability == Availability.Available).ToList();
+        var taking = m.Experts.Where(e => e.Connected && e.Availability == Availability.Available
+            && (s is not null ? Serves(e, s) : project is null || e.Projects.Contains(project, StringComparer.Ordinal))).ToList();
         var all = taking.Sum(e => e.MaxChats);
         if (all <= 0) return null;
         double Wait(int places) => typicalChatLength.TotalSeconds * (position - 0.5) / places;

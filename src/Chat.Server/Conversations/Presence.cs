@@ -122,7 +122,7 @@ public sealed partial class Presence(
                 await connections.IsVisitorConnectedAsync(s.SessionId), messages));
         }
         var coolDown = presence?.CoolingDownAt(time.GetUtcNow()) == true ? presence.CoolDownUntil : null;
-        return new ExpertState(presence?.Availability ?? Availability.Offline, conversations, await queue.SummaryAsync(), pendingForms, coolDown);
+        return new ExpertState(presence?.Availability ?? Availability.Offline, conversations, await queue.SummaryForAsync(expertId), pendingForms, coolDown);
     }
 
     /// <summary>"Ik ben er klaar voor": the expert ends the pause after a chat early and can be given the next visitor.</summary>

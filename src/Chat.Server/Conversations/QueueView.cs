@@ -36,23 +36,63 @@ public sealed class QueueView(
 
     public async Task<MatchSituation> SituationAsync() => (await SituationAsync(onlyIfSomeoneIsFree: false))!;
 
-    /// <summary>Tells every waiting visitor their position and estimate, and every expert the queue summary.</summary>
+    /// <summary>Tells every waiting visitor their position and estimate, and every expert the queue summary of their projects.</summary>
     public async Task PublishAsync()
     {
         var m = await SituationAsync();
         var length = await TypicalChatLengthAsync();
+        var positions = Positions(m.Queue);
         for (var i = 0; i < m.Queue.Count; i++)
-            await notify.Visitor(m.Queue[i].SessionId).QueueUpdated(new(i + 1, Matchmaking.EstimateSeconds(m.Queue[i], i + 1, m, length),
+            await notify.Visitor(m.Queue[i].SessionId).QueueUpdated(new(positions[i], Matchmaking.EstimateSeconds(m.Queue[i], positions[i], m, length),
                 m.Queue[i].Urgent is not null));
-        await notify.Experts.QueueChanged(Summary(m.Queue));
+        // One project (or every console serving every waiting visitor): one event for all. Otherwise each console hears
+        // of its own projects' queue only (an accepted overflow is in both).
+        var consoles = m.Experts.Where(e => e.Connected).ToList();
+        var keys = consoles.Select(ProjectsKey).Distinct(StringComparer.Ordinal).ToList();
+        if (keys.Count <= 1 && m.Queue.All(q => consoles.All(e => Matchmaking.Serves(e, q))))
+        {
+            await notify.Experts.QueueChanged(Summary(m.Queue));
+            return;
+        }
+        foreach (var group in consoles.GroupBy(ProjectsKey, StringComparer.Ordinal))
+        {
+            var summary = Summary(QueueOf(group.First(), m.Queue));
+            foreach (var e in group) await notify.Expert(e.ExpertId).QueueChanged(summary);
+        }
+    }
+
+    private static string ProjectsKey(ExpertPresence e) => string.Join(',', e.Projects.Order(StringComparer.Ordinal));
+
+    /// <summary>The waiting visitors an expert may get: of their projects, or who said yes to one of them.</summary>
+    private static IReadOnlyList<ChatSession> QueueOf(ExpertPresence e, IReadOnlyList<ChatSession> queue) =>
+        queue.Where(s => Matchmaking.Serves(e, s)).ToList();
+
+    /// <summary>
+    /// Each waiting visitor's place (1-based) in the served order, counted in their own project's queue (the visitors before
+    /// them whom the same experts serve). A visitor who said yes to a partner waits in both queues: the better place counts.
+    /// </summary>
+    public static int[] Positions(IReadOnlyList<ChatSession> ordered)
+    {
+        var before = new Dictionary<string, int>(StringComparer.Ordinal);
+        var positions = new int[ordered.Count];
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            var s = ordered[i];
+            var own = before.GetValueOrDefault(s.Project);
+            positions[i] = 1 + (s.OverflowProject is { } o ? Math.Min(own, before.GetValueOrDefault(o)) : own);
+            before[s.Project] = own + 1;
+            if (s.OverflowProject is { } other && other != s.Project) before[other] = before.GetValueOrDefault(other) + 1;
+        }
+        return positions;
     }
 
     /// <summary>The queue as this expert sees it: can the waiting visitors be theirs, and if not, why and until when.</summary>
     public async Task<QueueStatus> StatusForAsync(string expertId)
     {
-        var m = await SituationAsync();
+        var all = await SituationAsync();
+        var me = all.Experts.FirstOrDefault(e => e.ExpertId == expertId);
+        var m = me is null ? all : all with { Queue = QueueOf(me, all.Queue) };
         var summary = Summary(m.Queue);
-        var me = m.Experts.FirstOrDefault(e => e.ExpertId == expertId);
         var why = me is null ? (m.Queue.Count > 0 ? NotYoursReasons.Offline : null) : Matchmaking.WhyNot(me, m);
         DateTimeOffset? until = why switch
         {
@@ -67,29 +107,43 @@ public sealed class QueueView(
         return new QueueStatus(summary.Waiting, summary.LongestWaitSeconds, why, until, wish, summary.Danger);
     }
 
+    /// <summary>The whole queue's summary (every project).</summary>
     public async Task<QueueChanged> SummaryAsync() => Summary(await store.GetQueueAsync());
 
-    /// <summary>The live situation for the coordinator: who is on shift and how busy, the queue. No content.</summary>
-    public async Task<LiveOverview> OverviewAsync()
+    /// <summary>The queue summary an expert's console shows: the waiting visitors of the expert's projects.</summary>
+    public async Task<QueueChanged> SummaryForAsync(string expertId)
     {
-        var experts = (await store.GetPresencesAsync()).Where(e => e.OnShift)
+        var queue = await store.GetQueueAsync();
+        var me = await store.GetPresenceAsync(expertId);
+        return Summary(me is null ? queue : QueueOf(me, queue));
+    }
+
+    /// <summary>The live situation for the coordinator of these projects: who is on shift and how busy, the queue. No content.</summary>
+    public async Task<LiveOverview> OverviewAsync(IReadOnlyList<string> projects)
+    {
+        var presences = await store.GetPresencesAsync();
+        var mine = presences.Where(e => e.Projects.Any(p => projects.Contains(p, StringComparer.Ordinal))).ToList();
+        var experts = mine.Where(e => e.OnShift)
             .OrderBy(e => e.DisplayName, StringComparer.CurrentCulture)
             .Select(e => new LiveExpert(e.DisplayName, e.Experience, e.Availability, e.Connected, e.ActiveChats.Count, e.MaxChats))
             .ToList();
-        return new LiveOverview(await IsOpenAsync(), await SummaryAsync(), experts);
+        var queue = (await store.GetQueueAsync()).Where(s => s.ServedBy(projects)).ToList();
+        return new LiveOverview(projects.Any(p => IsOpen(presences, p)), Summary(queue), experts);
     }
 
-    public async Task<bool> IsOpenAsync() => IsOpen(await store.GetPresencesAsync());
+    /// <summary>Open: someone of the project is on shift with a console open or a chat running.</summary>
+    public async Task<bool> IsOpenAsync(string project) => IsOpen(await store.GetPresencesAsync(), project);
 
-    /// <summary>Open: someone is on shift with a console open or a chat running.</summary>
-    private static bool IsOpen(IEnumerable<ExpertPresence> experts) => experts.Any(e => e.OnShift && (e.Connected || e.ActiveChats.Count > 0));
+    private static bool IsOpen(IEnumerable<ExpertPresence> experts, string project) =>
+        experts.Any(e => e.OnShift && (e.Connected || e.ActiveChats.Count > 0) && e.Projects.Contains(project, StringComparer.Ordinal));
 
     /// <summary>For /api/status (polled by every widget): one read of the experts and the queue; the chat lengths only when open.</summary>
-    public async Task<(bool Open, int Waiting, int? EstimatedWaitSeconds)> StatusAsync()
+    public async Task<(bool Open, int Waiting, int? EstimatedWaitSeconds)> StatusAsync(string project = Storage.Projects.Default)
     {
         var m = await SituationAsync();
-        var open = IsOpen(m.Experts);
-        return (open, m.Queue.Count, open ? Matchmaking.EstimateSeconds(null, m.Queue.Count + 1, m, await TypicalChatLengthAsync()) : null);
+        var open = IsOpen(m.Experts, project);
+        var waiting = m.Queue.Count(s => s.Project == project || s.OverflowProject == project);
+        return (open, waiting, open ? Matchmaking.EstimateSeconds(null, waiting + 1, m, await TypicalChatLengthAsync(), project) : null);
     }
 
     /// <summary>A waiting visitor's place and estimate (0 and null once the chat is no longer waiting).</summary>
@@ -98,12 +152,13 @@ public sealed class QueueView(
         if (s.State != ChatState.Queued) return (0, null);
         var m = await SituationAsync();
         var index = m.Queue.ToList().FindIndex(q => q.SessionId == s.SessionId);
-        var position = index < 0 ? m.Queue.Count : index + 1;
-        return (position, Matchmaking.EstimateSeconds(s, position, m, await TypicalChatLengthAsync()));
+        var positions = Positions(m.Queue);
+        var position = index < 0 ? positions.Length + 1 : positions[index];
+        return (position, Matchmaking.EstimateSeconds(index < 0 ? s : m.Queue[index], position, m, await TypicalChatLengthAsync()));
     }
 
     /// <summary>The average of the last chats (every node the same), or Chat:TypicalChatLength until three have ended.</summary>
-    private async Task<TimeSpan> TypicalChatLengthAsync()
+    public async Task<TimeSpan> TypicalChatLengthAsync()
     {
         var recent = await store.RecentChatLengthsAsync();
         return recent.Count < 3 ? options.CurrentValue.TypicalChatLength : TimeSpan.FromSeconds(recent.Average(t => t.TotalSeconds));

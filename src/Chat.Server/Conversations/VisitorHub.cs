@@ -12,13 +12,22 @@ namespace Chat.Server.Conversations;
 /// ever acts on that session: the session id lives in <c>Context.Items</c>, never in the caller's arguments.
 /// </summary>
 public sealed class VisitorHub(ChatLifecycle lifecycle, ChatMessaging messaging, Presence presence, ILiveStore store, IOptionsMonitor<ChatOptions> options, InvocationTurn turn,
-    RefusalLog refusals, Wellbeing.Feedback feedback, Operations.ChatMetrics metrics)
+    RefusalLog refusals, Wellbeing.Feedback feedback, Operations.ChatMetrics metrics, Overflow overflow)
     : Hub<IVisitorClient>
 {
     private const string SessionKey = "sessionId";
     private const string BoundKey = "session";
     private const string ClosedCountedKey = "closed-counted";
     private const string EndedKey = "ended-session";
+    private const string ClosedStartKey = "closed-start";
+
+    /// <summary>The project asked for (null or empty: the installation's first, "default"); unknown: a clear refusal.</summary>
+    private async Task<string> ProjectAsync(string? slug)
+    {
+        var directory = Context.GetHttpContext()!.RequestServices.GetRequiredService<Tenancy.ProjectDirectory>();
+        var project = await directory.FindAsync(string.IsNullOrEmpty(slug) ? Storage.Projects.Default : slug);
+        return project?.Slug ?? throw new HubException(HubTextResources.UnknownProject);
+    }
 
     public async Task<StartChatResult> StartChat(StartChatRequest? request)
     {
@@ -34,12 +43,47 @@ public sealed class VisitorHub(ChatLifecycle lifecycle, ChatMessaging messaging,
         var profile = ChatValidation.Profile(request);
         // The same expert as last time, with the usual fallback (Matchmaking.Suits); their own note shows to them only.
         if (followUp is { } f) profile = profile with { PreferredExpertId = f.ExpertId, FollowUpThreadId = f.ThreadId };
+        var project = await ProjectAsync(request?.Project);
         var firstWhileClosed = !Context.Items.ContainsKey(ClosedCountedKey);
-        var result = await lifecycle.StartAsync(profile, Context.GetHttpContext().ClientAddress(), BindAsync, firstWhileClosed);
-        if (result.Status == "closed") Context.Items[ClosedCountedKey] = true;
+        var result = await lifecycle.StartAsync(profile, Context.GetHttpContext().ClientAddress(), BindAsync, firstWhileClosed, project, overflow: overflow);
+        if (result.Status == "closed")
+        {
+            Context.Items[ClosedCountedKey] = true;
+            Context.Items[ClosedStartKey] = (profile, project); // a yes to the partner offered starts this request there
+        }
         metrics.RequestOutcome(result.Status is "closed" or "refused" ? result.Status : Operations.ChatMetrics.Outcomes.Queued);
         if (result.Reason is { } reason) refusals.Refused(Context.ConnectionId, reason, "VisitorHub.StartChat");
         return result;
+    }
+
+    /// <summary>
+    /// The visitor says yes to a partner project (overflow), offered with a closed answer or by <c>OverflowOffered</c> while
+    /// waiting. Waiting: they wait in both queues from now on, keeping their place. Closed: the chat starts, served by the
+    /// partner. The partner must name the visitor's project back and be open; otherwise a clear refusal and nothing changes.
+    /// </summary>
+    public async Task<StartChatResult> AcceptOverflow(string? project)
+    {
+        if (await BoundSessionAsync() is { State: not ChatState.Ended } session)
+        {
+            if (session.State != ChatState.Queued || await overflow.AcceptableAsync(session.Project, project) is not { } partner)
+                throw new HubException(HubTextResources.OverflowNotPossible);
+            var changed = await store.TryAddOverflowAsync(session.SessionId, partner.Slug) ?? throw new HubException(HubTextResources.OverflowNotPossible);
+            Context.Items[BoundKey] = changed;
+            await Context.GetHttpContext()!.RequestServices.GetRequiredService<ChatRouter>().AfterChangeAsync();
+            var now = await store.GetSessionAsync(session.SessionId) ?? changed;
+            var (position, estimate) = await Context.GetHttpContext()!.RequestServices.GetRequiredService<QueueView>().PositionAsync(now);
+            return new StartChatResult(session.SessionId, null, SessionViews.StatusOf(now), now.State == ChatState.Queued ? position : null, estimate);
+        }
+        if (Context.Items.TryGetValue(ClosedStartKey, out var c) && c is (VisitorProfile profile, string own)
+            && await overflow.AcceptableAsync(own, project) is { } open)
+        {
+            Context.Items.Remove(ClosedStartKey);
+            var result = await lifecycle.StartAsync(profile, Context.GetHttpContext().ClientAddress(), BindAsync, false, own, open.Slug);
+            metrics.RequestOutcome(result.Status is "closed" or "refused" ? result.Status : Operations.ChatMetrics.Outcomes.Queued);
+            if (result.Reason is { } reason) refusals.Refused(Context.ConnectionId, reason, "VisitorHub.AcceptOverflow");
+            return result;
+        }
+        throw new HubException(HubTextResources.OverflowNotPossible);
     }
 
     public async Task<ResumeResult> Resume(string? resumeToken, long lastSeenSeq)

@@ -34,6 +34,12 @@ public interface ILiveStore
     Task<ChatSession?> TryMarkUrgentAsync(string sessionId, string reason, CancellationToken ct = default);
 
     /// <summary>
+    /// The waiting visitor said yes to a partner project (overflow): from now on they wait in both queues, keeping their
+    /// request time. Only while queued. The session as changed, or null when it is no longer waiting.
+    /// </summary>
+    Task<ChatSession?> TryAddOverflowAsync(string sessionId, string project, CancellationToken ct = default);
+
+    /// <summary>
     /// Queued or active to ended; frees the expert's slot and, for an active chat and a positive <paramref name="coolDown"/>,
     /// gives the expert a cool-down until <paramref name="at"/> + <paramref name="coolDown"/> (in the same atomic step, so no
     /// routing pass anywhere can hand them a new chat in between). With <paramref name="onlyIfWith"/>, only while the chat is

@@ -87,6 +87,17 @@ public sealed class InMemoryLiveStore : ILiveStore
         }
     }
 
+    public Task<ChatSession?> TryAddOverflowAsync(string sessionId, string project, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            if (!_sessions.TryGetValue(sessionId, out var s) || s.State != ChatState.Queued) return Task.FromResult<ChatSession?>(null);
+            var changed = s with { OverflowProject = project };
+            _sessions[sessionId] = changed;
+            return Task.FromResult<ChatSession?>(changed);
+        }
+    }
+
     public Task<ChatSession?> GetSessionAsync(string sessionId, CancellationToken ct = default)
     {
         lock (_gate) return Task.FromResult(_sessions.GetValueOrDefault(sessionId));

@@ -46,6 +46,17 @@ public sealed record ChatSession
     /// the queue several times over.
     /// </summary>
     public string? Urgent { get; init; }
+    /// <summary>The project whose widget the visitor opened (Tenancy): its queue, its limits, its experts.</summary>
+    public string Project { get; init; } = Storage.Projects.Default;
+    /// <summary>
+    /// A partner project the visitor said yes to (overflow): they wait in both queues at once, keeping their request time,
+    /// and the first suitable expert of either takes them. Null: only their own project.
+    /// </summary>
+    public string? OverflowProject { get; init; }
+
+    /// <summary>Every project whose experts may take this chat.</summary>
+    public bool ServedBy(IReadOnlyList<string> projects) =>
+        projects.Contains(Project, StringComparer.Ordinal) || (OverflowProject is { } o && projects.Contains(o, StringComparer.Ordinal));
 }
 
 /// <summary>Why a visitor goes first (<see cref="ChatSession.Urgent"/> and the console's badge).</summary>
@@ -90,6 +101,8 @@ public sealed record ExpertPresence
     /// of the expert ends, cleared by <see cref="ILiveStore.EndCoolDownAsync"/>, checked by <see cref="ILiveStore.TryAssignAsync"/>.
     /// </summary>
     public DateTimeOffset? CoolDownUntil { get; init; }
+    /// <summary>The projects whose chats the expert takes (the account's projects).</summary>
+    public IReadOnlyList<string> Projects { get; init; } = [Storage.Projects.Default];
 
     public bool OnShift => Availability != Live.Availability.Offline || ActiveChats.Count > 0;
     public bool HasCapacity => Connected && Availability == Live.Availability.Available && ActiveChats.Count < MaxChats;

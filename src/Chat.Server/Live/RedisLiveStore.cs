@@ -195,6 +195,16 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         return redis.call('HGETALL', KEYS[1])
         """;
 
+    // KEYS: session. ARGV: the partner project. Only while queued.
+    private const string AddOverflowScript = HashOrGone + """
+        if not live(KEYS[1]) or redis.call('HGET', KEYS[1], 'state') ~= 'queued' then return false end
+        redis.call('HSET', KEYS[1], 'overflow', ARGV[1])
+        return redis.call('HGETALL', KEYS[1])
+        """;
+
+    public async Task<ChatSession?> TryAddOverflowAsync(string sessionId, string project, CancellationToken ct = default) =>
+        Session(await redis.EvalAsync(AddOverflowScript, [_keys.Session[sessionId]], [project]));
+
     public async Task<ChatSession?> TryMarkUrgentAsync(string sessionId, string reason, CancellationToken ct = default)
     {
         // The address is in the session hash; read it first (it never changes), then decide atomically in the script.
@@ -467,7 +477,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         local cd = redis.call('GET', KEYS[3])
         if mode == 'connect' or mode == 'availability' then
           if known then
-            local account = {displayName = true, experience = true, maxChats = true, gender = true, languages = true}
+            local account = {displayName = true, experience = true, maxChats = true, gender = true, languages = true, projects = true}
             for i = 5, #ARGV, 2 do
               if account[ARGV[i]] then redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
             end
@@ -549,7 +559,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
 
     /// <summary>What never changes after the add; kept as JSON in the session's <c>record</c> field, never read by a script.</summary>
     private sealed record SessionRecord(string SessionId, string ConversationId, string ResumeTokenHash, VisitorProfile Visitor,
-        DateTimeOffset RequestedAt, string? AddressHash);
+        DateTimeOffset RequestedAt, string? AddressHash, string? Project = null);
 
     private static readonly Dictionary<ChatState, string> StateCodes = new()
     {
@@ -559,7 +569,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
     private static RedisValue[] SessionFields(ChatSession s)
     {
         var record = JsonSerializer.Serialize(new SessionRecord(s.SessionId, s.ConversationId, s.ResumeTokenHash, s.Visitor, s.RequestedAt,
-            s.AddressHash), Json);
+            s.AddressHash, s.Project == Storage.Projects.Default ? null : s.Project), Json);
         var fields = new List<RedisValue>
         {
             "record", record, "state", StateCodes[s.State], "requestedAt", s.RequestedAt.ToUnixTimeMilliseconds(),
@@ -583,6 +593,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         Add("transferredAt", s.TransferredAt is { } transferred ? Iso(transferred) : null);
         Add("feedback", s.FeedbackGiven ? "1" : null);
         Add("urgent", s.Urgent);
+        Add("overflow", s.OverflowProject);
         return [.. fields];
     }
 
@@ -590,7 +601,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
     [
         "displayName", p.DisplayName, "experience", p.Experience, "maxChats", p.MaxChats, "availability", p.Availability,
         "connected", p.Connected ? "1" : "0", "changedAt", Iso(p.ChangedAt), "lastAssignedAt", Iso(p.LastAssignedAt),
-        "gender", p.Gender, "languages", string.Join(',', p.Languages),
+        "gender", p.Gender, "languages", string.Join(',', p.Languages), "projects", string.Join(',', p.Projects),
     ];
 
     /// <summary>A hash's fields (an HGETALL reply); empty when the key is gone.</summary>
@@ -626,6 +637,8 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
                 TransferredAt = Time(f.GetValueOrDefault("transferredAt")),
                 FeedbackGiven = f.GetValueOrDefault("feedback") == "1",
                 Urgent = f.GetValueOrDefault("urgent"),
+                Project = record.Project ?? Storage.Projects.Default,
+                OverflowProject = f.GetValueOrDefault("overflow"),
             };
         }
         catch (Exception ex) when (ex is JsonException or FormatException or KeyNotFoundException or InvalidOperationException or NotSupportedException)
@@ -649,6 +662,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
                 ChangedAt = Time(f["changedAt"])!.Value, LastAssignedAt = Time(f["lastAssignedAt"])!.Value,
                 Gender = f.GetValueOrDefault("gender") ?? "unspecified",
                 Languages = (f.GetValueOrDefault("languages") ?? "nl").Split(',', StringSplitOptions.RemoveEmptyEntries),
+                Projects = (f.GetValueOrDefault("projects") ?? Storage.Projects.Default).Split(',', StringSplitOptions.RemoveEmptyEntries),
                 CoolDownUntil = coolDownUntil.IsNull ? null : DateTimeOffset.FromUnixTimeMilliseconds((long)coolDownUntil),
                 ActiveChats = chats.Select(c => (string)c!).Order(StringComparer.Ordinal).ToList(),
             };

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Chat.Server.Mailbox;
 
 public sealed record LetterRequest(string? Text, string? About, string? PreferredExperience, string? PreferredGender, string? Language,
-    string? Referral, bool? InDanger);
+    string? Referral, bool? InDanger, string? Project = null);
 public sealed record LetterCreated(string Code, int? AnswerExpected);
 public sealed record CodeRequest(string? Code);
 public sealed record WriteRequest(string? Code, string? Text);
@@ -63,10 +63,13 @@ public static partial class MailboxApi
             if (referral.Length > 40 || !referral.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
                 errors["referral"] = ["Alleen letters, cijfers, - en _ (maximaal 40)."];
         }
+        // The project whose widget the letter comes from (none: the installation's own); its experts answer it.
+        var project = string.IsNullOrEmpty(body.Project) ? MailboxThreads.DefaultProject : body.Project;
+        if (await http.RequestServices.GetRequiredService<Tenancy.ProjectDirectory>().FindAsync(project) is null)
+            errors["project"] = ["Onbekend project (data-project in de insluitcode)."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "De brief klopt niet.");
 
         var o = options.CurrentValue;
-        var project = MailboxThreads.DefaultProject;
         if (await db.MailboxThreads.CountAsync(t => t.Project == project && t.Status == MailboxThreads.Waiting) >= o.MaxWaiting)
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "De brievenbus is even vol.",
                 detail: "Er liggen nu veel brieven te wachten. Probeer het later nog eens, of bel bij gevaar 112 en voor advies Veilig Thuis: 0800-2000.");
@@ -85,7 +88,7 @@ public static partial class MailboxApi
                 Project = project, CodeHash = await secrets.HashAsync(MailboxCode.Normalise(code)!), Status = MailboxThreads.Waiting,
                 CreatedAt = hour, LastActivityAt = hour, WaitingSince = hour, InDanger = body.InDanger == true, About = about,
                 // An urgent word in the letter puts it first for the experts too (never which word; nothing logged).
-                UrgentWord = await urgentWords.MatchesAsync(body.Text),
+                UrgentWord = await urgentWords.MatchesAsync(body.Text, project),
                 PreferredExperience = experience, PreferredGender = gender, Language = language, Referral = referral, Letters = 1,
             };
             db.MailboxThreads.Add(thread);
@@ -134,7 +137,7 @@ public static partial class MailboxApi
         db.MailboxEvents.Add(new MailboxEvent { Project = thread.Project, Kind = MailboxThreads.Letter, At = hour });
         thread.Letters++;
         thread.LastActivityAt = hour;
-        if (await urgentWords.MatchesAsync(body.Text)) thread.UrgentWord = true;
+        if (await urgentWords.MatchesAsync(body.Text, thread.Project)) thread.UrgentWord = true;
         if (thread.Status != MailboxThreads.Waiting)
         {
             thread.Status = MailboxThreads.Waiting;

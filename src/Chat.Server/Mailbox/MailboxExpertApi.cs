@@ -41,7 +41,7 @@ public static partial class MailboxApi
     {
         var cutoff = RetentionCutoff(time.GetUtcNow(), options.CurrentValue);
         var waiting = db.MailboxThreads.AsNoTracking()
-            .Where(t => t.Project == MailboxThreads.DefaultProject && t.Status == MailboxThreads.Waiting && t.LastActivityAt > cutoff);
+            .Where(t => t.Status == MailboxThreads.Waiting && t.LastActivityAt > cutoff);
         var count = await waiting.CountAsync();
         var oldest = count == 0 ? null : await waiting.MinAsync(t => t.WaitingSince);
         return TypedResults.Ok(new MailboxSummary(count, oldest));
@@ -55,7 +55,7 @@ public static partial class MailboxApi
         var now = time.GetUtcNow();
         var cutoff = RetentionCutoff(now, options.CurrentValue);
         var threads = await db.MailboxThreads.AsNoTracking()
-            .Where(t => t.Project == MailboxThreads.DefaultProject && t.Status == MailboxThreads.Waiting && t.LastActivityAt > cutoff)
+            .Where(t => t.Status == MailboxThreads.Waiting && t.LastActivityAt > cutoff)
             .OrderByDescending(t => t.InDanger || t.UrgentWord).ThenBy(t => t.WaitingSince).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id)
             .Take(500).ToListAsync();
         var ids = threads.Select(t => t.Id).ToList();
@@ -80,7 +80,7 @@ public static partial class MailboxApi
         var until = now + o.ClaimTimeout;
         var cutoff = RetentionCutoff(now, o);
         return await db.MailboxThreads
-            .Where(t => t.Id == id && t.Project == MailboxThreads.DefaultProject && t.Status == MailboxThreads.Waiting && t.LastActivityAt > cutoff
+            .Where(t => t.Id == id && t.Status == MailboxThreads.Waiting && t.LastActivityAt > cutoff
                         && (t.ClaimedBy == null || t.ClaimedBy == me || t.ClaimedUntil <= now))
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.ClaimedBy, me).SetProperty(t => t.ClaimedUntil, until)) == 1;
     }
@@ -171,7 +171,7 @@ public static partial class MailboxApi
         if (body?.Reason is not { } reason || !CloseReasons.Contains(reason))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [$"Kies een van: {string.Join(", ", CloseReasons)}."] },
                 title: "Geef een reden.");
-        var thread = await db.MailboxThreads.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id && t.Project == MailboxThreads.DefaultProject);
+        var thread = await db.MailboxThreads.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id);
         if (thread is null) return ThreadNotFound();
         var now = time.GetUtcNow();
         if (thread.ClaimedBy is { } holder && holder != Me(user) && thread.ClaimedUntil > now)

@@ -5,7 +5,7 @@ namespace Chat.Server.Mailbox;
 /// Times are to the hour. The visitor's answers (about, preferences, language, referral, in danger) are codes, as in a
 /// chat; letters, answers and the note are in <see cref="MailboxMessage"/> and <see cref="NoteCipher"/>, encrypted.
 /// </summary>
-public sealed class MailboxThread
+public sealed class MailboxThread : Tenancy.IProjectRecord
 {
     public string Id { get; set; } = "";
     public string Project { get; set; } = MailboxThreads.DefaultProject;
@@ -39,7 +39,7 @@ public sealed class MailboxThread
 }
 
 /// <summary>A letter or an answer; <see cref="Cipher"/> is the text protected with Data Protection (purpose <c>mailbox</c>).</summary>
-public sealed class MailboxMessage
+public sealed class MailboxMessage : Tenancy.IProjectRecord
 {
     public long Id { get; set; }
     public string ThreadId { get; set; } = "";
@@ -57,7 +57,7 @@ public sealed class MailboxMessage
 /// Counts for the statistics and the honest <c>answerExpected</c>, kept after a thread is gone: a letter received, an
 /// answer with the hours it took, a thread closed. No thread id, no text: nothing links a row to a visitor.
 /// </summary>
-public sealed class MailboxEvent
+public sealed class MailboxEvent : Tenancy.IProjectRecord
 {
     public long Id { get; set; }
     public string Project { get; set; } = MailboxThreads.DefaultProject;

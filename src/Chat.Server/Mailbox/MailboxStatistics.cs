@@ -14,7 +14,7 @@ public static class MailboxStatistics
     public static async Task<MailboxFigures> FiguresAsync(RecordsDbContext db, ReportPeriod p, CancellationToken ct = default)
     {
         var events = await db.MailboxEvents.AsNoTracking()
-            .Where(e => e.Project == MailboxThreads.DefaultProject && e.At >= p.StartUtc && e.At < p.EndUtc)
+            .Where(e => e.At >= p.StartUtc && e.At < p.EndUtc)
             .Select(e => new { e.Kind, e.Hours }).ToListAsync(ct);
         var hours = events.Where(e => e.Kind == MailboxThreads.Answer).Select(e => e.Hours).ToList();
         return new MailboxFigures(events.Count(e => e.Kind == MailboxThreads.Letter), hours.Count,

@@ -3,8 +3,10 @@ using Chat.Server.Live;
 namespace Chat.Server.Replies;
 
 /// <summary>A canned reply: a text the expert puts in the message box to adjust (never sent as it is).</summary>
-public sealed class Reply
+public sealed class Reply : Tenancy.IProjectRecord
 {
+    /// <summary>The project the record belongs to (Tenancy/ProjectScope).</summary>
+    public string Project { get; set; } = "";
     public long Id { get; set; }
     public string Title { get; set; } = "";
     public string Text { get; set; } = "";
@@ -15,8 +17,10 @@ public sealed class Reply
 /// An organisation experts refer visitors to. <see cref="Kind"/> is a <c>professionalHelp</c> code of the contact form,
 /// so a card sent in a chat pre-fills the form.
 /// </summary>
-public sealed class Referral
+public sealed class Referral : Tenancy.IProjectRecord
 {
+    /// <summary>The project the record belongs to (Tenancy/ProjectScope).</summary>
+    public string Project { get; set; } = "";
     public long Id { get; set; }
     public string Name { get; set; } = "";
     public string Kind { get; set; } = "";

@@ -5,8 +5,10 @@ namespace Chat.Server.Roster;
 /// open while somebody is really on shift. The roster gives visitors the next opening and the week's hours, and keeps
 /// new chats away from an expert in the last minutes of a planned shift.
 /// </summary>
-public sealed class PlannedShift
+public sealed class PlannedShift : Tenancy.IProjectRecord
 {
+    /// <summary>The project the record belongs to (Tenancy/ProjectScope).</summary>
+    public string Project { get; set; } = "";
     public long Id { get; set; }
     public string ExpertId { get; set; } = "";
     public DateTimeOffset Start { get; set; }

@@ -75,9 +75,11 @@ public sealed class RosterCalendar(IServiceScopeFactory scopes, TimeProvider tim
     public static readonly TimeSpan UpcomingHorizon = TimeSpan.FromDays(7);
 
     /// <summary>The next opening and the week's planned hours for <c>GET /api/status</c>, from the cached roster.</summary>
-    public async Task<(DateTimeOffset? NextOpening, IReadOnlyList<OpeningHours> Upcoming)> OpeningsAsync(DateTimeOffset now)
+    /// <param name="project">The project whose planned shifts count (each widget shows its own project's hours).</param>
+    public async Task<(DateTimeOffset? NextOpening, IReadOnlyList<OpeningHours> Upcoming)> OpeningsAsync(DateTimeOffset now,
+        string project = Storage.Projects.Default)
     {
-        var shifts = await AroundNowAsync();
+        var shifts = (await AroundNowAsync()).Where(p => p.Project == project).ToList();
         return (NextOpening(shifts, now), Upcoming(shifts, now));
     }
 

@@ -63,7 +63,7 @@ public sealed class QueueCounters(IServiceScopeFactory scopes, ILogger<QueueCoun
     /// A wait ended (the visitor was answered, or left): counted in the tier the visitor had then (danger, waited, normal),
     /// with the wait when answered. A chat put back in the queue is not counted again.
     /// </summary>
-    public async Task WaitEndedAsync(DateTimeOffset at, string tier, TimeSpan? answeredAfter)
+    public async Task WaitEndedAsync(DateTimeOffset at, string tier, TimeSpan? answeredAfter, string project = Storage.Projects.Default)
     {
         var hour = HourOf(at);
         try
@@ -74,12 +74,12 @@ public sealed class QueueCounters(IServiceScopeFactory scopes, ILogger<QueueCoun
             await db.Database.ExecuteSqlRawAsync(
                 "INSERT INTO \"TierHours\" (\"Project\", \"HourStart\", \"Priority\", \"Requests\", \"Answered\") VALUES ({0}, {1}, {2}, 1, {3}) " +
                 "ON CONFLICT (\"Project\", \"HourStart\", \"Priority\") DO UPDATE SET \"Requests\" = \"TierHours\".\"Requests\" + 1, " +
-                "\"Answered\" = \"TierHours\".\"Answered\" + {3};", Storage.Projects.Default, hour, tier, answered);
+                "\"Answered\" = \"TierHours\".\"Answered\" + {3};", project, hour, tier, answered);
             if (answeredAfter is { } waited)
                 await db.Database.ExecuteSqlRawAsync(
                     "INSERT INTO \"TierWaits\" (\"Project\", \"HourStart\", \"Priority\", \"Bucket\", \"Count\") VALUES ({0}, {1}, {2}, {3}, 1) " +
                     "ON CONFLICT (\"Project\", \"HourStart\", \"Priority\", \"Bucket\") DO UPDATE SET \"Count\" = \"TierWaits\".\"Count\" + 1;",
-                    Storage.Projects.Default, hour, tier, BucketOf(waited.TotalSeconds));
+                    project, hour, tier, BucketOf(waited.TotalSeconds));
         }
         catch (Exception ex)
         {
@@ -101,7 +101,7 @@ public sealed class QueueHour
 }
 
 /// <summary>Per tier (danger, waited, normal): requests whose wait ended in the hour, and of those the answered ones.</summary>
-public sealed class TierHour
+public sealed class TierHour : Tenancy.IProjectRecord
 {
     public string Project { get; set; } = Storage.Projects.Default;
     public long HourStart { get; set; }
@@ -110,7 +110,7 @@ public sealed class TierHour
     public int Answered { get; set; }
 }
 
-public sealed class TierWait
+public sealed class TierWait : Tenancy.IProjectRecord
 {
     public string Project { get; set; } = Storage.Projects.Default;
     public long HourStart { get; set; }

@@ -82,7 +82,8 @@ public static class StatisticsApi
             return p is null ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(await q.WorkloadAsync(p, null, ct));
         });
 
-        coordinator.MapGet("/live", async (Conversations.QueueView queue) => TypedResults.Ok(await queue.OverviewAsync()));
+        coordinator.MapGet("/live", async (Conversations.QueueView queue, Tenancy.ProjectScope scope) =>
+            TypedResults.Ok(await queue.OverviewAsync(scope.Projects)));
 
         // An expert's own figures (experts see only their own).
         app.MapGet("/api/statistics/me", async Task<Results<Ok<ExpertWorkload>, ValidationProblem>> (

@@ -120,10 +120,10 @@ public sealed class StatisticsQueries(RecordsDbContext db, ReportingZone zone, T
     public async Task<TriageFigures> TriageFiguresAsync(ReportPeriod p, string? lang, CancellationToken ct = default)
     {
         long from = p.StartUtc.ToUnixTimeSeconds(), to = p.EndUtc.ToUnixTimeSeconds();
-        var hours = await db.TierHours.Where(h => h.Project == Projects.Default && h.HourStart >= from && h.HourStart < to)
+        var hours = await db.TierHours.Where(h => h.HourStart >= from && h.HourStart < to)
             .GroupBy(h => h.Priority).Select(g => new { Priority = g.Key, Requests = g.Sum(h => h.Requests), Answered = g.Sum(h => h.Answered) })
             .ToListAsync(ct);
-        var waits = await db.TierWaits.Where(w => w.Project == Projects.Default && w.HourStart >= from && w.HourStart < to)
+        var waits = await db.TierWaits.Where(w => w.HourStart >= from && w.HourStart < to)
             .GroupBy(w => new { w.Priority, w.Bucket }).Select(g => new { g.Key.Priority, g.Key.Bucket, Count = g.Sum(w => w.Count) })
             .ToListAsync(ct);
         var tiers = TierLabels.Select(t =>

@@ -16,8 +16,9 @@ namespace Chat.Server.Storage;
 /// Never anything that identifies a visitor: no names, no contact details, no transcripts, no IP addresses.
 /// </summary>
 /// <remarks>Features that act on a save (the statistics' daily counts) add their own interceptors to this context.</remarks>
-public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options) : IdentityDbContext<ChatUser>(options)
+public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options, Tenancy.ProjectScope? scope = null) : IdentityDbContext<ChatUser>(options)
 {
+    public DbSet<Tenancy.Project> Projects => Set<Tenancy.Project>();
     public DbSet<ContactForm> ContactForms => Set<ContactForm>();
     public DbSet<ContactDraft> ContactDrafts => Set<ContactDraft>();
     public DbSet<SchemaVersion> SchemaVersions => Set<SchemaVersion>();
@@ -46,9 +47,68 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options)
     private static readonly ValueConverter<DateTimeOffset?, long?> NullableUnixSeconds =
         new(v => v.HasValue ? v.Value.ToUnixTimeSeconds() : null, v => v.HasValue ? DateTimeOffset.FromUnixTimeSeconds(v.Value) : null);
 
+    // The one place records are scoped to the caller's projects (Tenancy/ProjectScope): a query filter on every project
+    // record, evaluated per query with this context's scope (parameters, so one compiled model serves every caller).
+    private bool AllProjects => scope?.All ?? true;
+    private IReadOnlyList<string> ScopedProjects => scope?.Projects ?? [];
+
+    private void ScopeToProjects<T>(ModelBuilder builder) where T : class, Tenancy.IProjectRecord =>
+        builder.Entity<T>().HasQueryFilter(x => AllProjects || ScopedProjects.Contains(x.Project));
+
+    /// <summary>Every new project record gets the caller's project when it names none, and none is written outside the caller's.</summary>
+    private void StampProjects()
+    {
+        foreach (var e in ChangeTracker.Entries<Tenancy.IProjectRecord>())
+        {
+            if (e.State == EntityState.Added && string.IsNullOrEmpty(e.Entity.Project))
+                e.Entity.Project = scope?.DefaultProject ?? Storage.Projects.Default;
+            if (e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && scope is { } s && !s.Includes(e.Entity.Project))
+                throw new Tenancy.ProjectScopeException(e.Entity.Project);
+        }
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        StampProjects();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        StampProjects();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+
+        builder.Entity<Tenancy.Project>(p =>
+        {
+            p.ToTable("Projects");
+            p.HasKey(x => x.Slug);
+            p.Property(x => x.Slug).HasMaxLength(40);
+            p.Property(x => x.Name).HasMaxLength(80).IsRequired();
+            p.Property(x => x.OrganisationName).HasMaxLength(80);
+            p.Property(x => x.QuickExitUrl).HasMaxLength(300);
+            p.Property(x => x.OpeningHoursText).HasMaxLength(300);
+            p.Property(x => x.Alternatives).HasMaxLength(300);
+            p.Property(x => x.EmbedOrigins).HasMaxLength(1000);
+            p.Property(x => x.Partners).HasMaxLength(400);
+            p.Property(x => x.CreatedAt).HasConversion(UnixSeconds);
+        });
+        ScopeToProjects<ContactForm>(builder);
+        ScopeToProjects<ContactDraft>(builder);
+        ScopeToProjects<Reply>(builder);
+        ScopeToProjects<Referral>(builder);
+        ScopeToProjects<PlannedShift>(builder);
+        ScopeToProjects<DebriefRequest>(builder);
+        ScopeToProjects<TierHour>(builder);
+        ScopeToProjects<TierWait>(builder);
+        ScopeToProjects<Triage.TriageWordList>(builder);
+        ScopeToProjects<MailboxThread>(builder);
+        ScopeToProjects<MailboxMessage>(builder);
+        ScopeToProjects<MailboxEvent>(builder);
 
         builder.Entity<ChatUser>(u =>
         {
@@ -56,6 +116,7 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options)
             u.Property(x => x.Experience).HasMaxLength(16);
             u.Property(x => x.Gender).HasMaxLength(16).HasDefaultValue(Genders.Unspecified);
             u.Property(x => x.Languages).HasMaxLength(64).HasDefaultValue("nl");
+            u.Property(x => x.Projects).HasMaxLength(400).HasDefaultValue(Storage.Projects.Default);
         });
 
         builder.Entity<CodeCheck>(c =>
@@ -78,6 +139,8 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options)
             f.HasIndex(x => x.OccurredAt);
             f.Property(x => x.Urgent).HasMaxLength(16);
             f.HasIndex(x => new { x.ExpertId, x.OccurredAt });
+            f.Property(x => x.Project).HasMaxLength(40).HasDefaultValue(Storage.Projects.Default);
+            f.HasIndex(x => new { x.Project, x.OccurredAt });
             f.Property(x => x.Conversation).HasMaxLength(16);
             f.Property(x => x.ContactType).HasMaxLength(32);
             f.Property(x => x.ContactSeeker).HasMaxLength(32);
@@ -100,6 +163,7 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options)
             d.Property(x => x.Safety).HasMaxLength(16);
             d.Property(x => x.Urgent).HasMaxLength(16);
             d.Property(x => x.ContactType).HasMaxLength(32);
+            d.Property(x => x.Project).HasMaxLength(40).HasDefaultValue(Storage.Projects.Default);
             d.Property(x => x.OccurredAt).HasConversion(UnixSeconds);
             d.Property(x => x.EndedAt).HasConversion(UnixSeconds);
         });
@@ -111,6 +175,7 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options)
             r.Property(x => x.Title).HasMaxLength(RepliesApi.MaxTitle).IsRequired();
             r.Property(x => x.Text).HasMaxLength(RepliesApi.MaxText).IsRequired();
             r.Property(x => x.Language).HasMaxLength(8).IsRequired();
+            r.Property(x => x.Project).HasMaxLength(40).HasDefaultValue(Storage.Projects.Default);
         });
 
         builder.Entity<Referral>(r =>
@@ -123,6 +188,7 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options)
             r.Property(x => x.Url).HasMaxLength(RepliesApi.MaxUrl).IsRequired();
             r.Property(x => x.Hours).HasMaxLength(RepliesApi.MaxHours).IsRequired();
             r.Property(x => x.Description).HasMaxLength(RepliesApi.MaxDescription).IsRequired();
+            r.Property(x => x.Project).HasMaxLength(40).HasDefaultValue(Storage.Projects.Default);
         });
 
         builder.Entity<QueueHour>(q =>
@@ -183,6 +249,7 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options)
             s.HasIndex(x => x.Start);
             s.Property(x => x.Start).HasConversion(UnixSeconds);
             s.Property(x => x.End).HasConversion(UnixSeconds);
+            s.Property(x => x.Project).HasMaxLength(40).HasDefaultValue(Storage.Projects.Default);
         });
 
         builder.Entity<DebriefRequest>(d =>
@@ -191,6 +258,7 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options)
             d.HasKey(x => x.Id);
             d.Property(x => x.ExpertId).HasMaxLength(64).IsRequired();
             d.Property(x => x.RequestedAt).HasConversion(UnixSeconds);
+            d.Property(x => x.Project).HasMaxLength(40).HasDefaultValue(Storage.Projects.Default);
         });
 
         builder.Entity<FeedbackDay>(f =>

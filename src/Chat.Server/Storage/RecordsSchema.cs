@@ -10,7 +10,7 @@ namespace Chat.Server.Storage;
 /// </summary>
 public static class RecordsSchema
 {
-    public const int Current = 10;
+    public const int Current = 11;
 
     /// <summary>Tables a step adds: a database at an earlier version lacks them and is not taken for an early build's.</summary>
     private static readonly IReadOnlyDictionary<int, string[]> TablesAddedBy = new Dictionary<int, string[]>
@@ -20,7 +20,11 @@ public static class RecordsSchema
         [7] = ["CodeChecks"],
         [9] = ["TierHours", "TierWaits", "TriageWordLists"],
         [10] = Mailbox.MailboxModel.Tables,
+        [11] = ["Projects"],
     };
+
+    /// <summary>The tables that got their Project column in step 11 (tests faking an older database drop it again).</summary>
+    public static readonly string[] ProjectColumnAddedBy11 = ["ContactForms", "ContactDrafts", "Replies", "Referrals", "PlannedShifts", "DebriefRequests"];
 
     // Steps from version N-1 to N, for N >= 2. Keep them small and additive. A step that adds tables takes their
     // CREATE statements from the model's own script for the provider (see TablesOfModel), so SQLite and PostgreSQL
@@ -56,8 +60,24 @@ public static class RecordsSchema
         [10] = db => "ALTER TABLE \"ContactDrafts\" ADD COLUMN \"ContactType\" VARCHAR(32) NULL;\n" +
                      (db.Database.IsNpgsql() ? "ALTER TABLE \"ContactForms\" ALTER COLUMN \"ContactType\" TYPE VARCHAR(32);\n" : "") +
                      TablesOfModel(db, TablesAddedBy[10]),
+        // 11: several projects on one installation: the projects, an account's projects, and the project of every record
+        // that had none (all of them the project "default": an upgraded installation is that one project; ProjectSeeder
+        // makes its row).
+        [11] = db => "ALTER TABLE \"AspNetUsers\" ADD COLUMN \"Projects\" VARCHAR(400) NOT NULL DEFAULT 'default';\n" +
+                     // (a table an earlier step made from today's model has it already)
+                     string.Concat(ProjectColumnAddedBy11.Where(t => !HasColumn(db, t, "Project"))
+                         .Select(t => $"ALTER TABLE \"{t}\" ADD COLUMN \"Project\" VARCHAR(40) NOT NULL DEFAULT 'default';\n")) +
+                     "CREATE INDEX \"IX_ContactForms_Project_OccurredAt\" ON \"ContactForms\" (\"Project\", \"OccurredAt\");\n" +
+                     TablesOfModel(db, TablesAddedBy[11]),
     };
 
+
+
+    /// <summary>Whether the table has the column (names from this file, never from input; in the step's transaction).</summary>
+    private static bool HasColumn(RecordsDbContext db, string table, string column) =>
+        db.Database.SqlQueryRaw<int>(db.Database.IsNpgsql()
+            ? $"SELECT COUNT(*)::int AS \"Value\" FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '{table}' AND column_name = '{column}'"
+            : $"SELECT COUNT(*) AS \"Value\" FROM pragma_table_info('{table}') WHERE name = '{column}'").AsEnumerable().First() > 0;
 
     /// <summary>The CREATE TABLE and CREATE INDEX statements of these tables from the model's script for this provider.</summary>
     private static string TablesOfModel(RecordsDbContext db, params string[] tables)

@@ -29,19 +29,26 @@ public static class TriageApi
     public static IEndpointRouteBuilder MapTriage(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/triage").WithTags("Triage").RequireAuthorization(p => p.RequireRole(Roles.Coordinator));
-        group.MapGet("/words", async (UrgentWords words, CancellationToken ct) => TypedResults.Ok(await DtoAsync(words, ct)));
-        group.MapPut("/words", async Task<Results<Ok<TriageWordsDto>, ValidationProblem>> (TriageWordsRequest? body, UrgentWords words, CancellationToken ct) =>
+        // ?project= for a coordinator of several projects (default: their first); another project's lists: 404.
+        group.MapGet("/words", async Task<Results<Ok<TriageWordsDto>, NotFound>> (string? project, UrgentWords words, Tenancy.ProjectScope scope, CancellationToken ct) =>
+            ProjectOf(project, scope) is { } p ? TypedResults.Ok(await DtoAsync(words, p, ct)) : TypedResults.NotFound());
+        group.MapPut("/words", async Task<Results<Ok<TriageWordsDto>, ValidationProblem, NotFound>> (string? project, TriageWordsRequest? body, UrgentWords words,
+            Tenancy.ProjectScope scope, CancellationToken ct) =>
         {
+            if (ProjectOf(project, scope) is not { } p) return TypedResults.NotFound();
             if (Validate(body, out var cleaned) is { Count: > 0 } errors)
                 return TypedResults.ValidationProblem(errors, title: "De lijst met signaalwoorden klopt niet.");
-            await words.SaveAsync(body!.Language!, body.Reset == true ? null : cleaned, ct);
-            return TypedResults.Ok(await DtoAsync(words, ct));
+            await words.SaveAsync(p, body!.Language!, body.Reset == true ? null : cleaned, ct);
+            return TypedResults.Ok(await DtoAsync(words, p, ct));
         });
         return app;
     }
 
-    private static async Task<TriageWordsDto> DtoAsync(UrgentWords words, CancellationToken ct) =>
-        new((await words.ListsAsync(ct)).Select(l => new TriageWordsLanguage(l.Language, l.Words, l.ChangedAt is not null, l.ChangedAt,
+    private static string? ProjectOf(string? asked, Tenancy.ProjectScope scope) =>
+        string.IsNullOrEmpty(asked) ? (scope.Projects.Count > 0 ? scope.DefaultProject : null) : scope.Projects.Contains(asked) ? asked : null;
+
+    private static async Task<TriageWordsDto> DtoAsync(UrgentWords words, string project, CancellationToken ct) =>
+        new((await words.ListsAsync(project, ct)).Select(l => new TriageWordsLanguage(l.Language, l.Words, l.ChangedAt is not null, l.ChangedAt,
             words.Defaults(l.Language).Count)).ToList());
 
     private static string Shown(string w)

@@ -9,7 +9,7 @@ namespace Chat.Server.Triage;
 /// One language's urgent words as stored (Project ready for several projects; today always "default"). Only when the
 /// coordinator changed the list: otherwise the list in resources (or Triage:UrgentWords:{language}) holds.
 /// </summary>
-public sealed class TriageWordList
+public sealed class TriageWordList : Tenancy.IProjectRecord
 {
     public string Project { get; set; } = Projects.Default;
     public string Language { get; set; } = "nl";
@@ -87,15 +87,17 @@ public sealed class UrgentWords(IServiceScopeFactory scopes, IConfiguration conf
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
 
     private readonly SemaphoreSlim _load = new(1, 1);
-    private (UrgentWordList List, DateTimeOffset LoadedAt)? _cache;
-    private UrgentWordList? _lastGood;
+    // Per project (each coordinator keeps their own project's lists).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (UrgentWordList List, DateTimeOffset LoadedAt)> _cache = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, UrgentWordList> _lastGood = new(StringComparer.Ordinal);
     private int _version; // a save on this node: a load that began before it must not put the old list back
 
     /// <summary>Whether the text holds an urgent word of any language. Never says which.</summary>
-    public async Task<bool> MatchesAsync(string? text, CancellationToken ct = default)
+    /// <param name="project">The visitor's project: its coordinator's lists count.</param>
+    public async Task<bool> MatchesAsync(string? text, string project = Projects.Default, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(text)) return false;
-        return (await CompiledAsync(ct)).Matches(text);
+        return (await CompiledAsync(project, ct)).Matches(text);
     }
 
     /// <summary>The default list of a language (resources, or configuration when set there).</summary>
@@ -110,11 +112,12 @@ public sealed class UrgentWords(IServiceScopeFactory scopes, IConfiguration conf
     }
 
     /// <summary>Every language's list as it holds now, and whether the coordinator changed it.</summary>
-    public async Task<IReadOnlyList<(string Language, IReadOnlyList<string> Words, DateTimeOffset? ChangedAt)>> ListsAsync(CancellationToken ct = default)
+    public async Task<IReadOnlyList<(string Language, IReadOnlyList<string> Words, DateTimeOffset? ChangedAt)>> ListsAsync(string project,
+        CancellationToken ct = default)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
-        var stored = await db.TriageWordLists.AsNoTracking().Where(l => l.Project == Projects.Default).ToListAsync(ct);
+        var stored = await db.TriageWordLists.AsNoTracking().Where(l => l.Project == project).ToListAsync(ct);
         return Languages.Select(lang => stored.FirstOrDefault(s => s.Language == lang) is { } s
                 ? (lang, UrgentWordList.Lines(s.Words), (DateTimeOffset?)s.ChangedAt)
                 : (lang, Defaults(lang), null))
@@ -122,53 +125,53 @@ public sealed class UrgentWords(IServiceScopeFactory scopes, IConfiguration conf
     }
 
     /// <summary>Keeps the coordinator's list of a language (null: back to the default).</summary>
-    public async Task SaveAsync(string language, IReadOnlyList<string>? words, CancellationToken ct = default)
+    public async Task SaveAsync(string project, string language, IReadOnlyList<string>? words, CancellationToken ct = default)
     {
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
-            var row = await db.TriageWordLists.FindAsync([Projects.Default, language], ct);
+            var row = await db.TriageWordLists.FindAsync([project, language], ct);
             if (words is null)
             {
                 if (row is not null) db.TriageWordLists.Remove(row);
             }
             else
             {
-                if (row is null) db.TriageWordLists.Add(row = new TriageWordList { Project = Projects.Default, Language = language });
+                if (row is null) db.TriageWordLists.Add(row = new TriageWordList { Project = project, Language = language });
                 row.Words = string.Join('\n', words);
                 row.ChangedAt = time.GetUtcNow();
             }
             await db.SaveChangesAsync(ct);
         }
         Interlocked.Increment(ref _version);
-        _cache = null;
+        _cache.TryRemove(project, out _);
     }
 
     /// <summary>
     /// The lists as compiled, read again after <see cref="CacheFor"/>. When the records database cannot be read, the last
     /// lists read stay in use (or the defaults, before any): matching never stops because of a database hiccup.
     /// </summary>
-    private async Task<UrgentWordList> CompiledAsync(CancellationToken ct)
+    private async Task<UrgentWordList> CompiledAsync(string project, CancellationToken ct)
     {
-        if (_cache is { } c && time.GetUtcNow() - c.LoadedAt < CacheFor) return c.List;
+        if (_cache.TryGetValue(project, out var c) && time.GetUtcNow() - c.LoadedAt < CacheFor) return c.List;
         await _load.WaitAsync(ct);
         try
         {
-            if (_cache is { } again && time.GetUtcNow() - again.LoadedAt < CacheFor) return again.List;
+            if (_cache.TryGetValue(project, out var again) && time.GetUtcNow() - again.LoadedAt < CacheFor) return again.List;
             var version = Volatile.Read(ref _version);
             UrgentWordList list;
             try
             {
-                list = new UrgentWordList((await ListsAsync(ct)).SelectMany(l => l.Words));
-                _lastGood = list;
+                list = new UrgentWordList((await ListsAsync(project, ct)).SelectMany(l => l.Words));
+                _lastGood[project] = list;
             }
             catch (Exception) when (!ct.IsCancellationRequested)
             {
-                list = _lastGood ?? new UrgentWordList(Languages.SelectMany(Defaults));
-                _cache = (list, time.GetUtcNow() - CacheFor + TimeSpan.FromSeconds(5)); // try the database again soon
+                list = _lastGood.GetValueOrDefault(project) ?? new UrgentWordList(Languages.SelectMany(Defaults));
+                _cache[project] = (list, time.GetUtcNow() - CacheFor + TimeSpan.FromSeconds(5)); // try the database again soon
                 return list;
             }
-            if (version == Volatile.Read(ref _version)) _cache = (list, time.GetUtcNow());
+            if (version == Volatile.Read(ref _version)) _cache[project] = (list, time.GetUtcNow());
             return list;
         }
         finally

@@ -4,8 +4,10 @@ namespace Chat.Server.Wellbeing;
 /// An expert asked to talk a heavy conversation through. No content and no conversation: who asked and the hour
 /// (records keep times to the hour). Never part of any performance figure.
 /// </summary>
-public sealed class DebriefRequest
+public sealed class DebriefRequest : Tenancy.IProjectRecord
 {
+    /// <summary>The project the record belongs to (Tenancy/ProjectScope).</summary>
+    public string Project { get; set; } = "";
     public long Id { get; set; }
     public string ExpertId { get; set; } = "";
     public DateTimeOffset RequestedAt { get; set; }

@@ -1,5 +1,6 @@
 using Chat.Server.Conversations;
 using Chat.Server.Roster;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Server.Widget;
@@ -14,26 +15,37 @@ public sealed record WidgetConfig(string OrganisationName, string QuickExitUrl, 
 
 public static class WidgetApi
 {
+    private static ProblemHttpResult UnknownProject() => TypedResults.Problem(statusCode: 404, title: "Onbekend project",
+        detail: "Er is geen project met dit adres (data-project in de insluitcode).");
+
     public static IEndpointRouteBuilder MapWidget(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").WithTags("Widget").AllowAnonymous();
 
-        api.MapGet("/status", async (QueueView queue, RosterCalendar roster, TimeProvider time, HttpContext http) =>
+        // ?project= names the project whose widget asks (data-project); none: the installation's first, "default".
+        api.MapGet("/status", async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> (string? project, QueueView queue, RosterCalendar roster,
+            TimeProvider time, HttpContext http, Tenancy.ProjectDirectory projects) =>
         {
             // The widget's host page is another origin: allow it to read the status, without credentials.
             http.Response.Headers.AccessControlAllowOrigin = "*";
             http.Response.Headers.CacheControl = "no-store";
-            var (open, waiting, estimate) = await queue.StatusAsync();
-            var (next, upcoming) = await roster.OpeningsAsync(time.GetUtcNow());
+            if (await projects.FindAsync(string.IsNullOrEmpty(project) ? null : project) is not { } p) return UnknownProject();
+            var (open, waiting, estimate) = await queue.StatusAsync(p.Slug);
+            var (next, upcoming) = await roster.OpeningsAsync(time.GetUtcNow(), p.Slug);
             return TypedResults.Ok(new StatusResponse(open, waiting, estimate, next, upcoming));
         });
 
-        api.MapGet("/widget/config", (IOptionsSnapshot<WidgetOptions> o, IOptionsSnapshot<ChatOptions> chat, HttpContext http) =>
+        api.MapGet("/widget/config", async Task<Results<Ok<WidgetConfig>, ProblemHttpResult>> (string? project, IOptionsSnapshot<WidgetOptions> o,
+            IOptionsSnapshot<ChatOptions> chat, HttpContext http, Tenancy.ProjectDirectory projects) =>
         {
             // The loader on the project's own site reads the quick-exit address from here (cross-origin, no credentials).
             http.Response.Headers.AccessControlAllowOrigin = "*";
-            return TypedResults.Ok(new WidgetConfig(o.Value.OrganisationName, o.Value.QuickExitUrl, o.Value.OpeningHours,
-                o.Value.Alternatives, chat.Value.MaxMessageLength));
+            if (await projects.FindAsync(string.IsNullOrEmpty(project) ? null : project) is not { } p) return UnknownProject();
+            var nl = projects.TextsOf(p, "nl");
+            var en = projects.TextsOf(p, "en");
+            return TypedResults.Ok(new WidgetConfig(nl.OrganisationName, nl.QuickExitUrl,
+                new Dictionary<string, string> { ["nl"] = nl.OpeningHours, ["en"] = en.OpeningHours },
+                new Dictionary<string, string> { ["nl"] = nl.Alternatives, ["en"] = en.Alternatives }, chat.Value.MaxMessageLength));
         });
 
         return app;

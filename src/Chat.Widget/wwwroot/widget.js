@@ -1,5 +1,6 @@
 // Chat loader: include with
 //   <script src="https://CHAT/widget.js" data-referral="flyer-victims" async></script>
+// (and data-project="west-brabant" when the installation serves several projects)
 // It sets no cookie and writes no storage. It shows a launcher (open or closed, from /api/status) and opens
 // the chat itself in an iframe from the chat server's origin. Quick exit ("Snel weg" in the chat, or Shift pressed
 // three times within two seconds, here or in the chat) replaces this page with a neutral site, so the Back button
@@ -12,6 +13,9 @@
 
   var origin = new URL(script.src, location.href).origin;
   var referral = script.getAttribute('data-referral') || '';
+  // Several projects on one installation: data-project="west-brabant" names this site's project (none: the installation's own).
+  var project = /^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$/.test(script.getAttribute('data-project') || '') ? script.getAttribute('data-project') : '';
+  var projectQuery = project ? '?project=' + encodeURIComponent(project) : '';
   var lang = (script.getAttribute('data-lang') || document.documentElement.lang || 'nl').slice(0, 2) === 'en' ? 'en' : 'nl';
   var texts = {
     nl: { open: 'Chat anoniem met een ervaringsdeskundige', closed: 'Chat nu gesloten: bekijk de openingstijden',
@@ -61,6 +65,7 @@
     frame.title = texts.title;
     var q = new URLSearchParams({ lang: lang, embedded: '1' });
     if (referral) q.set('referral', referral);
+    if (project) q.set('project', project);
     frame.src = origin + '/widget/?' + q.toString();
     frame.allow = 'autoplay';
     frame.referrerPolicy = 'no-referrer';
@@ -200,11 +205,11 @@
       (unread > 0 ? ', ' + texts.unread(unread) : ''));
   }
   function poll() {
-    fetch(origin + '/api/status', { credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer' })
+    fetch(origin + '/api/status' + projectQuery, { credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer' })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(showStatus, function () { showStatus(null); });
   }
-  fetch(origin + '/api/widget/config', { credentials: 'omit', referrerPolicy: 'no-referrer' })
+  fetch(origin + '/api/widget/config' + projectQuery, { credentials: 'omit', referrerPolicy: 'no-referrer' })
     .then(function (r) { return r.ok ? r.json() : null; })
     .then(function (c) { if (c && c.quickExitUrl) exitUrl = c.quickExitUrl; }, function () {});
   poll();

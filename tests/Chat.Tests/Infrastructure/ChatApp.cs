@@ -109,7 +109,7 @@ public sealed class Visitor(HubConnection hub) : IAsyncDisposable
 {
     public HubConnection Hub { get; } = hub;
     public Inbox Inbox { get; } = new(hub, "QueueUpdated", "ChatStarted", "MessageReceived", "TypingChanged", "ChatEnded", "BackInQueue", "Resync",
-        "ExpertConnectionChanged");
+        "ExpertConnectionChanged", "OverflowOffered");
 
     public Task<StartChatResult> StartAsync(object? request = null) =>
         Hub.InvokeAsync<StartChatResult>("StartChat", request ?? new { });

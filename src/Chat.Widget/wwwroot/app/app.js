@@ -8,6 +8,7 @@
 import { connectWithRetry, leave, resume } from './connection.js';
 import { closeFeedback, offerFeedback, renderFeedbackChoices, sendFeedback, skipFeedback } from './feedback.js';
 import { renderMailbox } from './mailbox.js';
+import { projectParam, withProject } from './overflow.js';
 import { onInput, renderPending, sendFromComposer } from './messages.js';
 import { listenForHostExit, onShiftThrice, quickExit } from './quick-exit.js';
 import { clearTranscript, endedText, focusScreen, refusedText, renderEmergency, renderHead, renderPhones, renderTitle, show } from './screens.js';
@@ -58,7 +59,8 @@ async function init() {
   const saved = loadSession();
   state.lang = saved?.lang || (params.get('lang') === 'en' ? 'en' : 'nl');
   if (!embedded) document.body.classList.add('standalone');
-  try { state.config = await (await fetch('/api/widget/config')).json(); } catch { state.config = null; }
+  state.project = projectParam(params);
+  try { state.config = await (await fetch(withProject('/api/widget/config'))).json(); } catch { state.config = null; }
   applyTexts();
 
   $('quick-exit').addEventListener('click', quickExit);

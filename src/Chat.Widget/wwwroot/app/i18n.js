@@ -96,6 +96,15 @@ export const texts = {
       busy: 'Het is even druk. Probeer het zo opnieuw.',
       server: 'Er ging iets mis. Probeer het opnieuw.'
     },
+    // Overflow to a partner project (overflow.js): asked, never moved without a yes.
+    overflow: {
+      offer: (name) => `Bij ${name} is nu iemand vrij. Wil je daar verder? Je blijft anoniem.`,
+      wait: (m) => `Je wacht daar ongeveer ${m} ${m === 1 ? 'minuut' : 'minuten'}.`,
+      yes: 'Ja, daar verder',
+      noClosed: 'Nee, liever niet',
+      noQueued: 'Nee, ik wacht hier',
+      failed: 'Dat lukte niet: daar is nu niemand meer vrij. Je plek blijft zoals hij was.'
+    },
     // The mailbox (brievenbus): mailbox.js.
     mailbox: {
       leave: 'Laat een bericht achter', haveCode: 'Ik heb een code',
@@ -231,6 +240,14 @@ export const texts = {
       noChat: 'There is no conversation any more. Start a new conversation.',
       busy: 'It is busy for a moment. Please try again shortly.',
       server: 'Something went wrong. Please try again.'
+    },
+    overflow: {
+      offer: (name) => `Someone at ${name} is free now. Would you like to continue there? You stay anonymous.`,
+      wait: (m) => `You would wait there about ${m} ${m === 1 ? 'minute' : 'minutes'}.`,
+      yes: 'Yes, continue there',
+      noClosed: 'No, thank you',
+      noQueued: 'No, I will wait here',
+      failed: 'That did not work: nobody is free there any more. Your place stays as it was.'
     },
     mailbox: {
       leave: 'Leave a message', haveCode: 'I have a code',

@@ -151,7 +151,7 @@ async function sendLetter(ev) {
   try {
     const r = await post('/api/mailbox', {
       text, about: pick('mb-about') || 'unspecified', preferredExperience: pick('mb-pref') || 'any',
-      preferredGender: pick('mb-gender') || 'any', language: state.lang, referral: params.get('referral') || null,
+      preferredGender: pick('mb-gender') || 'any', language: state.lang, referral: params.get('referral') || null, project: state.project || null,
       inDanger: danger === 'yes' ? true : danger === 'no' ? false : null
     });
     if (r.status !== 201) { notice = problem(r.status, r.json); render(false); return; }

@@ -4,6 +4,7 @@ import { connectWithRetry, stopConnection } from './connection.js';
 import { closeFeedback, offerFeedback } from './feedback.js';
 import { visitorError } from './messages.js';
 import { clearTranscript, radio, renderHead, show, showRefused } from './screens.js';
+import { hideOverflowOffer, showOverflowOffer, withProject } from './overflow.js';
 import { $, params, saveSession, state, t } from './state.js';
 import { hubError } from '/_content/Chat.Widget/shared/hub-client.js';
 
@@ -68,8 +69,33 @@ async function begin(request) {
       showRefused();
       return;
     }
-    const r = await state.connection.invoke('StartChat', request);
-    if (r.status === 'closed') { stopConnection(); await refreshStatus(); return; }
+    const r = await state.connection.invoke('StartChat', { ...request, project: state.project || null });
+    if (r.status === 'closed') {
+      await refreshStatus();
+      // A partner project with someone free: asked, with the connection kept for the yes (AcceptOverflow).
+      if (r.overflow && !$('screen-closed').hidden) {
+        state.onOverflowDeclined = stopConnection;
+        showOverflowOffer(r.overflow, 'closed', enterChat);
+      } else {
+        stopConnection();
+      }
+      return;
+    }
+    enterChat(r);
+  } catch (err) {
+    const e = hubError(err);
+    $('start-error').textContent = e ? visitorError(e) : t().startFailed;
+    $('start-error').hidden = false;
+    if ($('screen-intro').hidden) show('intro'); // started from the mailbox: the error shows where the start button is
+  } finally {
+    btn.disabled = false;
+  }
+}
+
+// The chat has started (or the visitor waits): from StartChat, or from a yes to a partner project while closed.
+function enterChat(r) {
+  {
+    hideOverflowOffer();
     if (r.status === 'refused') { showRefused(r.reason); return; }
     state.session = { resumeToken: r.resumeToken, pending: [], inDanger: state.inDanger };
     saveSession();
@@ -79,13 +105,6 @@ async function begin(request) {
     show('chat');
     $('text').placeholder = state.status === 'active' ? t().placeholderActive : t().placeholderQueued;
     $('text').focus();
-  } catch (err) {
-    const e = hubError(err);
-    $('start-error').textContent = e ? visitorError(e) : t().startFailed;
-    $('start-error').hidden = false;
-    if ($('screen-intro').hidden) show('intro'); // started from the mailbox: the error shows where the start button is
-  } finally {
-    btn.disabled = false;
   }
 }
 
@@ -120,7 +139,7 @@ export async function refreshStatus() {
   clearTimeout(closedPoll);
   let open = false;
   try {
-    const s = await (await fetch('/api/status', { cache: 'no-store' })).json();
+    const s = await (await fetch(withProject('/api/status'), { cache: 'no-store' })).json();
     open = !!s.open;
     state.openings = { nextOpening: s.nextOpening ?? null, upcoming: Array.isArray(s.upcoming) ? s.upcoming : [] };
   } catch { /* shown as closed; tried again below */ }

@@ -31,6 +31,7 @@ export const state = {
   feedbackConnection: null, // the ended chat's connection, kept open for the one feedback answer
   unread: 0,            // stand-alone only: expert messages that arrived while this tab was hidden (shown in the title)
   leaving: false,       // quick exit under way: nothing may reconnect or be stored again
+  project: '',          // the project of this widget (the loader's data-project; '' is the installation's own)
   openings: null,       // { nextOpening, upcoming } from /api/status, for the closed screen
   inDanger: false,      // said "ja" to "Ben je nu in gevaar?": 112 stays in the chat's head while waiting
   refused: null         // why the last start was refused: limit | busy | blocked | null (no connection)

@@ -1,0 +1,63 @@
+using Chat.Server.Abuse;
+using Chat.Server.Live;
+using Chat.Server.Tenancy;
+
+namespace Chat.Server.Conversations;
+
+/// <summary>
+/// Overflow between partner projects, never without the visitor's yes: when their project is closed (the StartChat answer
+/// carries the offer), or their wait passes the project's overflowAfter (at once for a visitor in danger) while a partner
+/// project has someone free, the visitor is asked; a yes (<c>AcceptOverflow</c>) puts them in both queues at once, keeping
+/// their request time, and the first suitable expert of either project takes them (<see cref="Matchmaking.Serves"/>).
+/// </summary>
+public sealed class Overflow(ProjectDirectory projects, QueueView queue, ILiveStore store, IAbuseStore abuse, ChatNotifier notify, TimeProvider time)
+{
+    /// <summary>
+    /// A partner of <paramref name="project"/> (both name each other) with a free place now that nobody waiting there would
+    /// take first; null when none. <paramref name="waiting"/>: the visitor already in the queue (its own partner excluded).
+    /// </summary>
+    public async Task<OverflowOffer?> OfferAsync(string project, ChatSession? waiting = null)
+    {
+        var partners = await projects.PartnersOfAsync(project);
+        if (partners.Count == 0) return null;
+        var m = await queue.SituationAsync();
+        foreach (var p in partners)
+        {
+            if (waiting?.OverflowProject == p.Slug) continue;
+            var free = m.Experts.Where(e => e.Projects.Contains(p.Slug, StringComparer.Ordinal) && Matchmaking.TakesNewChats(e, m))
+                .Sum(e => e.MaxChats - e.ActiveChats.Count);
+            var waitingThere = m.Queue.Count(s => s.SessionId != waiting?.SessionId && (s.Project == p.Slug || s.OverflowProject == p.Slug));
+            if (free <= waitingThere) continue;
+            return new OverflowOffer(p.Slug, p.Name, Matchmaking.EstimateSeconds(null, waitingThere + 1, m, await queue.TypicalChatLengthAsync(), p.Slug));
+        }
+        return null;
+    }
+
+    /// <summary>May a visitor of <paramref name="project"/> go on at <paramref name="partner"/>: a mutual partner that is open.</summary>
+    public async Task<Project?> AcceptableAsync(string project, string? partner)
+    {
+        if (string.IsNullOrEmpty(partner)) return null;
+        var p = (await projects.PartnersOfAsync(project)).FirstOrDefault(x => x.Slug == partner);
+        return p is not null && await queue.IsOpenAsync(p.Slug) ? p : null;
+    }
+
+    /// <summary>
+    /// The sweep: every visitor waiting past their project's overflowAfter (a visitor in danger at once) who has not said
+    /// yes to a partner is offered one with someone free, once per partner.
+    /// </summary>
+    public async Task OfferToWaitingAsync()
+    {
+        var all = await projects.AllAsync();
+        if (!all.Values.Any(p => p.PartnerList.Count > 0)) return; // no partnerships: nothing to read
+        var now = time.GetUtcNow();
+        foreach (var s in await store.GetQueueAsync())
+        {
+            if (s.OverflowProject is not null || !all.TryGetValue(s.Project, out var own) || own.PartnerList.Count == 0) continue;
+            if (s.Urgent is null && now - s.RequestedAt < TimeSpan.FromSeconds(own.OverflowAfterSeconds)) continue;
+            if (await OfferAsync(s.Project, s) is not { } offer) continue;
+            // Once per visitor and partner, on every node together.
+            if (await abuse.CountInWindowAsync($"overflow-offer:{s.SessionId}:{offer.Project}", TimeSpan.FromHours(2), now) != 1) continue;
+            await notify.Visitor(s.SessionId).OverflowOffered(offer);
+        }
+    }
+}

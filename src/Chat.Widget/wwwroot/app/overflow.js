@@ -1,0 +1,63 @@
+// Overflow to a partner project (several projects on one installation): when this project is closed, or the visitor has
+// waited long, and a partner project has someone free, the visitor is asked: "Bij {name} is nu iemand vrij. Wil je daar
+// verder? Je blijft anoniem." Nothing moves without their yes (AcceptOverflow); "Nee" keeps their place, and the offer
+// box goes away. The project this widget belongs to comes from the loader's data-project (?project=).
+import { $, state, t } from './state.js';
+
+// One offer box per screen: on the closed screen (after StartChat answered "closed" with an offer) and in the chat while waiting.
+export function showOverflowOffer(offer, where, onYes) {
+  const box = $(where === 'closed' ? 'overflow-closed' : 'overflow-queued');
+  if (!box || !offer?.project) return;
+  const o = t().overflow;
+  const text = document.createElement('p');
+  text.textContent = o.offer(offer.name);
+  const wait = document.createElement('p');
+  wait.className = 'muted';
+  wait.textContent = offer.estimatedWaitSeconds == null ? '' : o.wait(Math.max(1, Math.round(offer.estimatedWaitSeconds / 60)));
+  const yes = document.createElement('button');
+  yes.type = 'button';
+  yes.className = 'primary';
+  yes.textContent = o.yes;
+  const no = document.createElement('button');
+  no.type = 'button';
+  no.className = 'secondary';
+  no.textContent = where === 'closed' ? o.noClosed : o.noQueued;
+  const error = document.createElement('p');
+  error.className = 'error';
+  error.setAttribute('role', 'alert');
+  error.hidden = true;
+  yes.addEventListener('click', async () => {
+    yes.disabled = no.disabled = true;
+    try {
+      const r = await state.connection.invoke('AcceptOverflow', offer.project);
+      hideOverflowOffer();
+      await onYes(r);
+    } catch {
+      error.textContent = o.failed;
+      error.hidden = false;
+      no.disabled = false;
+    }
+  });
+  no.addEventListener('click', () => { hideOverflowOffer(); if (where === 'closed') state.onOverflowDeclined?.(); });
+  const actions = document.createElement('div');
+  actions.className = 'overflow-actions';
+  actions.append(yes, no);
+  box.replaceChildren(text, wait, actions, error);
+  box.hidden = false;
+  yes.focus();
+}
+
+export function hideOverflowOffer() {
+  for (const id of ['overflow-closed', 'overflow-queued']) {
+    const box = $(id);
+    if (box) { box.hidden = true; box.replaceChildren(); }
+  }
+}
+
+// ?project= from the loader: only a well-formed slug goes along (anything else: the installation's own project).
+export function projectParam(params) {
+  const p = params.get('project') || '';
+  return /^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$/.test(p) ? p : '';
+}
+
+export const withProject = (url) => (state.project ? `${url}${url.includes('?') ? '&' : '?'}project=${encodeURIComponent(state.project)}` : url);

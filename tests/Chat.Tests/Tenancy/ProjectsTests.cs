@@ -1,0 +1,258 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Chat.Server.Conversations;
+using Chat.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Chat.Tests.Tenancy;
+
+/// <summary>
+/// Two projects on one installation, in both modes: the Development installation's project "default" (expert1 Sanne,
+/// expert2 Ruben, the coordinator) and a project "west" made by the administrator with its own coordinator and expert.
+/// Neither sees the other's queue, accounts or records; a visitor of a closed project who says yes chats with the
+/// partner project's expert, and a visitor who waits too long is asked before anything moves.
+/// </summary>
+public abstract class ProjectsTests : IAsyncLifetime
+{
+    protected readonly ManualClock Clock = new(DateTimeOffset.UtcNow);
+    protected ChatApp App = null!;
+    protected const string Password = "paarse-olifant-danst-op-zolder-42";
+
+    protected abstract Dictionary<string, string?> Mode();
+
+    public async Task InitializeAsync()
+    {
+        var settings = Mode();
+        settings["Chat:CoolDown"] = "00:00:00";
+        App = new ChatApp(settings) { Clock = Clock };
+        _ = App.Server;
+        using var admin = await App.SignedInClientAsync("admin", "Demo-Admin-1");
+        var created = await admin.PostAsJsonAsync("/api/projects", new
+        {
+            slug = "west", name = "Chat West-Brabant", organisationName = "Samen Veilig West", partners = new[] { "default" }, overflowAfter = 120,
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        // A partnership holds only when both name each other.
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/projects/default", new { partners = new[] { "west" }, overflowAfter = 60 })).StatusCode);
+        foreach (var (user, name, coordinator) in new[] { ("coordwest", "Ilse", true), ("expertwest", "Noor", false) })
+        {
+            var r = await admin.PostAsJsonAsync("/api/accounts", new
+            {
+                userName = user, displayName = name, experience = "victim", maxChats = 1, password = Password, coordinator, projects = new[] { "west" },
+            });
+            Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        }
+    }
+
+    public async Task DisposeAsync() => await App.DisposeAsync();
+
+    private async Task<Expert> WestExpertAsync(string availability = "available")
+    {
+        var hub = App.Hub("/hubs/expert", await App.CookieAsync("expertwest", Password));
+        var e = new Expert(hub);
+        await hub.StartAsync();
+        if (availability != "offline") await hub.InvokeAsync<AvailabilityResult>("SetAvailability", availability);
+        return e;
+    }
+
+    [Fact]
+    public async Task EachProjectHasItsOwnQueueExpertsAndStatus()
+    {
+        await using var sanne = await App.ExpertAsync(1, "paused"); // "default" is open, nobody takes chats
+        await using var noor = await WestExpertAsync();              // "west" is open, Noor is free
+
+        using var anonymous = App.CreateClient();
+        var west = await anonymous.GetFromJsonAsync<JsonElement>("/api/status?project=west");
+        Assert.True(west.GetProperty("open").GetBoolean());
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("/api/status?project=nowhere")).StatusCode);
+        var config = await anonymous.GetFromJsonAsync<JsonElement>("/api/widget/config?project=west");
+        Assert.Equal("Samen Veilig West", config.GetProperty("organisationName").GetString());
+
+        // A visitor of "default" waits for "default": Noor, free, does not get them, and her console hears of no one waiting.
+        await using var visitor = await App.VisitorAsync();
+        var start = await visitor.StartAsync(new { about = "victim" });
+        Assert.Equal("queued", start.Status);
+        Assert.Null(start.Overflow);
+        Assert.Equal(0, (await noor.Hub.InvokeAsync<QueueStatus>("GetQueueStatus")).Waiting);
+        Assert.Equal(1, (await sanne.Hub.InvokeAsync<QueueStatus>("GetQueueStatus")).Waiting);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/api/status")).StatusCode);
+        Assert.Equal(1, (await anonymous.GetFromJsonAsync<JsonElement>("/api/status?project=default")).GetProperty("waiting").GetInt32());
+        Assert.Equal(0, (await anonymous.GetFromJsonAsync<JsonElement>("/api/status?project=west")).GetProperty("waiting").GetInt32());
+
+        // A visitor of "west" goes to Noor at once.
+        await using var westVisitor = await App.VisitorAsync();
+        var westStart = await westVisitor.StartAsync(new { project = "west" });
+        var started = await westVisitor.Inbox.Next("ChatStarted");
+        Assert.Equal("Noor", started.GetProperty("expert").GetProperty("displayName").GetString());
+        Assert.NotEqual("refused", westStart.Status);
+
+        // An unknown project is a clear refusal, and nothing starts.
+        await using var lost = await App.VisitorAsync();
+        var ex = await Assert.ThrowsAsync<HubException>(() => lost.StartAsync(new { project = "nowhere" }));
+        Assert.Contains("data-project", ex.Message);
+
+        // Sanne takes her own visitor when she is free.
+        await sanne.Hub.InvokeAsync<AvailabilityResult>("SetAvailability", "available");
+        await visitor.Inbox.Next("ChatStarted");
+    }
+
+    [Fact]
+    public async Task CoordinatorsAndAdministratorSeeOnlyWhatIsTheirs()
+    {
+        using var west = await App.SignedInClientAsync("coordwest", Password);
+        using var own = await App.CoordinatorClientAsync();
+        using var admin = await App.SignedInClientAsync("admin", "Demo-Admin-1");
+
+        var westAccounts = await west.GetFromJsonAsync<JsonElement>("/api/accounts");
+        Assert.Equal("coordwest,expertwest", string.Join(",", westAccounts.EnumerateArray().Select(a => a.GetProperty("userName").GetString()).Order()));
+        var ownAccounts = (await own.GetFromJsonAsync<JsonElement>("/api/accounts")).EnumerateArray().ToList();
+        Assert.DoesNotContain(ownAccounts, a => a.GetProperty("userName").GetString() is "coordwest" or "expertwest");
+        var sanneId = ownAccounts.Single(a => a.GetProperty("userName").GetString() == "expert1").GetProperty("id").GetString();
+
+        // West's coordinator cannot change, reset or move an account of "default", nor make one there.
+        Assert.Equal(HttpStatusCode.NotFound, (await west.PutAsJsonAsync($"/api/accounts/{sanneId}", new { displayName = "X" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await west.PostAsJsonAsync($"/api/accounts/{sanneId}/password", new { password = Password })).StatusCode);
+        var outside = await west.PostAsJsonAsync("/api/accounts", new
+        {
+            userName = "sneaky", displayName = "S", experience = "victim", maxChats = 1, password = Password, projects = new[] { "default" },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, outside.StatusCode);
+
+        // Projects: the administrator sees both, a coordinator their own; only the administrator changes them.
+        Assert.Equal(2, (await admin.GetFromJsonAsync<JsonElement>("/api/projects")).GetArrayLength());
+        var mine = await west.GetFromJsonAsync<JsonElement>("/api/projects");
+        Assert.Equal("west", Assert.Single(mine.EnumerateArray()).GetProperty("slug").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, (await west.PostAsJsonAsync("/api/projects", new { slug = "east", name = "East" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await west.PutAsJsonAsync("/api/projects/default", new { name = "Mine" })).StatusCode);
+
+        // Bad input: a clear error, nothing made.
+        var bad = await admin.PostAsJsonAsync("/api/projects", new { slug = "Bad Slug!", name = "" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var problem = await bad.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("slug", out _));
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync("/api/projects", new { slug = "west", name = "Again" })).StatusCode);
+        Assert.Equal(2, (await admin.GetFromJsonAsync<JsonElement>("/api/projects")).GetArrayLength());
+
+        // A contact form of "default" is not West's to read, and the administrator (no project) reads no form at all.
+        var formBody = new
+        {
+            occurredAt = DateTimeOffset.UtcNow.AddHours(-1), durationMinutes = 10, conversation = "first", contactType = "phone",
+            contactSeeker = "victim", referralSources = Array.Empty<string>(), safety = "none",
+        };
+        using var sanne = await App.ExpertClientAsync(1);
+        var saved = await sanne.PostAsJsonAsync("/api/contacts", formBody);
+        Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
+        Assert.Equal(1, await CountFormsAsync(own));
+        Assert.Equal(0, await CountFormsAsync(west));
+    }
+
+    private static async Task<int> CountFormsAsync(HttpClient client)
+    {
+        var r = await client.GetAsync("/api/contacts");
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var body = await r.Content.ReadFromJsonAsync<JsonElement>();
+        return (body.ValueKind == JsonValueKind.Array ? body : body.GetProperty("items")).GetArrayLength();
+    }
+
+    [Fact]
+    public async Task AVisitorOfAClosedProjectWhoSaysYesChatsWithThePartnersExpert()
+    {
+        await using var noor = await WestExpertAsync();   // "default" has nobody on shift: closed
+        await using var visitor = await App.VisitorAsync();
+        var start = await visitor.StartAsync(new { about = "victim" });
+        Assert.Equal("closed", start.Status);
+        Assert.NotNull(start.Overflow);
+        Assert.Equal("west", start.Overflow!.Project);
+        Assert.Equal("Chat West-Brabant", start.Overflow.Name);
+
+        var accepted = await visitor.Hub.InvokeAsync<StartChatResult>("AcceptOverflow", "west");
+        Assert.NotNull(accepted.ResumeToken);
+        var started = await visitor.Inbox.Next("ChatStarted");
+        Assert.Equal("Noor", started.GetProperty("expert").GetProperty("displayName").GetString());
+        var assigned = await noor.Inbox.Next("ChatAssigned");
+        var conversationId = assigned.GetProperty("conversationId").GetString()!;
+
+        // The form is West's: its expert took the chat.
+        await noor.Hub.InvokeAsync("EndChat", conversationId);
+        await noor.Inbox.Until("ChatEnded", e => e.GetProperty("conversationId").GetString() == conversationId);
+        using var westExpert = await App.SignedInClientAsync("expertwest", Password);
+        var saved = await westExpert.PostAsJsonAsync("/api/contacts", new
+        {
+            conversationId, durationMinutes = 5, conversation = "first", contactType = "website-chat", contactSeeker = "victim",
+            referralSources = Array.Empty<string>(), safety = "none",
+        });
+        Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
+        using var west = await App.SignedInClientAsync("coordwest", Password);
+        using var own = await App.CoordinatorClientAsync();
+        Assert.Equal(1, await CountFormsAsync(west));
+        Assert.Equal(0, await CountFormsAsync(own));
+    }
+
+    [Fact]
+    public async Task NoPartnershipNoOfferAndAYesIsRefused()
+    {
+        using var admin = await App.SignedInClientAsync("admin", "Demo-Admin-1");
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/projects/west", new { partners = Array.Empty<string>() })).StatusCode);
+        App.Services.GetRequiredService<Chat.Server.Tenancy.ProjectDirectory>().Changed();
+        await using var noor = await WestExpertAsync();
+        await using var visitor = await App.VisitorAsync();
+        var start = await visitor.StartAsync();
+        Assert.Equal("closed", start.Status);
+        Assert.Null(start.Overflow); // "default" names west, west does not name "default"
+        await Assert.ThrowsAsync<HubException>(() => visitor.Hub.InvokeAsync<StartChatResult>("AcceptOverflow", "west"));
+        Assert.Equal(0, (await App.Queue.SummaryAsync()).Waiting);
+    }
+
+    [Fact]
+    public async Task AWaitingVisitorIsAskedAfterTheProjectsOverflowTimeAndMovesOnlyWithAYes()
+    {
+        await using var sanne = await App.ExpertAsync(1, "paused"); // "default" open, nobody free
+        await using var noor = await WestExpertAsync();
+        await using var visitor = await App.VisitorAsync();
+        Assert.Equal("queued", (await visitor.StartAsync()).Status);
+
+        // Before "default"'s 60 seconds: no offer.
+        Clock.Advance(TimeSpan.FromSeconds(30));
+        await App.Sweeper.SweepAsync();
+        Clock.Advance(TimeSpan.FromSeconds(31));
+        await App.Sweeper.SweepAsync();
+        var offer = await visitor.Inbox.Next("OverflowOffered");
+        Assert.Equal("west", offer.GetProperty("project").GetString());
+        Assert.Equal("Chat West-Brabant", offer.GetProperty("name").GetString());
+        Assert.Equal(1, (await App.Queue.SummaryAsync()).Waiting); // asked, not moved
+
+        var accepted = await visitor.Hub.InvokeAsync<StartChatResult>("AcceptOverflow", "west");
+        Assert.NotEqual("refused", accepted.Status);
+        var started = await visitor.Inbox.Next("ChatStarted");
+        Assert.Equal("Noor", started.GetProperty("expert").GetProperty("displayName").GetString());
+    }
+
+    [Fact]
+    public async Task AVisitorInDangerIsOfferedAPartnerAtOnce()
+    {
+        await using var sanne = await App.ExpertAsync(1, "paused");
+        await using var noor = await WestExpertAsync();
+        await using var visitor = await App.VisitorAsync();
+        Assert.Equal("queued", (await visitor.StartAsync(new { inDanger = true })).Status);
+        await App.Sweeper.SweepAsync();
+        var offer = await visitor.Inbox.Next("OverflowOffered");
+        Assert.Equal("west", offer.GetProperty("project").GetString());
+    }
+}
+
+public sealed class EmbeddedProjectsTests : ProjectsTests
+{
+    protected override Dictionary<string, string?> Mode() => new();
+}
+
+[Collection(RedisCollection.Name)]
+public sealed class RedisProjectsTests(RedisServer redis) : ProjectsTests
+{
+    protected override Dictionary<string, string?> Mode() => new()
+    {
+        ["ConnectionStrings:Redis"] = redis.ConnectionString,
+        ["Redis:KeyPrefix"] = $"t{Guid.NewGuid():n}:",
+    };
+}
