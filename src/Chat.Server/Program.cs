@@ -20,6 +20,7 @@ builder.AddChatLogging();                                    // Serilog to the c
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddProblemDetails();
 builder.Services.AddRecords(builder.Configuration);          // records database (SQLite or PostgreSQL): accounts, forms, roster, counters
+builder.Services.AddProjects();                              // several projects on one installation: records scoped per caller (first save interceptor)
 builder.Services.AddAccounts(builder.Configuration, builder.Environment); // Identity, roles, cookie sign-in, two-factor
 builder.Services.AddConversations(builder.Configuration);     // hubs, queue and routing, live store (in process or Redis)
 builder.Services.AddContactForms();                          // contactformulier, drafts of forms still to fill
@@ -29,7 +30,6 @@ builder.Services.AddWellbeing();                             // debrief requests
 builder.Services.AddReplies();                               // canned replies and referral cards
 builder.Services.AddTriage();                                // urgent words (a visitor in danger goes first)
 builder.Services.AddMailbox();                               // anonymous mailbox (brievenbus): letters by code, encrypted, kept Mailbox:Retention
-builder.Services.AddProjects();                              // several projects on one installation: records scoped per caller
 builder.Services.AddWidget(builder.Environment);             // widget configuration
 builder.Services.AddAbuseResistance(builder.Configuration);  // client address (hashed), per-address limits, blocks
 builder.Services.AddSecurity();                              // rate limits, headers

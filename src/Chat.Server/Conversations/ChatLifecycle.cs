@@ -44,7 +44,7 @@ public sealed partial class ChatLifecycle(
             // funders' "requests while closed", while several people behind one address (a shelter's Wi-Fi) still count.
             if (firstWhileClosed && (address is null || await abuse.CountInWindowAsync("closed:" + address.Hash, TimeSpan.FromHours(1), now)
                     <= a.ChatsPerAddressPerHour))
-                await counters.RequestAsync(now, open: false);
+                await counters.RequestAsync(now, open: false, project);
             return new StartChatResult(null, null, "closed", null, null, Overflow: overflow is null ? null : await overflow.OfferAsync(project));
         }
         if (address is not null && await abuse.IsBlockedAsync(address.AllHashes, now))
@@ -71,7 +71,7 @@ public sealed partial class ChatLifecycle(
         if (admission != QueueAdmission.Added)
             return StartChatResult.Refused(admission == QueueAdmission.QueueFull ? Refusals.Busy : Refusals.Limit);
         Log.ChatRequested(logger, session.SessionId);
-        await counters.RequestAsync(now, open: true);
+        await counters.RequestAsync(now, open: true, project);
         await bind(session);
         await router.AfterChangeAsync();
 
@@ -183,11 +183,11 @@ public sealed partial class ChatLifecycle(
         Log.ChatEnded(logger, ended.SessionId, endedBy, ended.ExpertId is not null);
         if (ended.StartedAt is null && !ended.Requeued)
         {
-            await counters.AbandonedAsync(now);
+            await counters.AbandonedAsync(now, ended.Project);
             await counters.WaitEndedAsync(now, Matchmaking.Tier(ended, now, queue.Rules), null, ended.Project);
         }
 
-        if (blocked) await counters.BlockedAsync(now);
+        if (blocked) await counters.BlockedAsync(now, ended.Project);
         if (ended.ExpertId is not null && ended.StartedAt is { } started)
         {
             await store.RecordChatLengthAsync(now - started);

@@ -104,7 +104,7 @@ public sealed partial class ChatRouter(
             var waited = s.StartedAt.Value - s.RequestedAt;
             var tier = Matchmaking.Tier(s, s.StartedAt.Value, queue.Rules);
             metrics.Assigned(waited, tier);
-            await counters.AnsweredAsync(s.StartedAt.Value, waited);
+            await counters.AnsweredAsync(s.StartedAt.Value, waited, s.Project);
             await counters.WaitEndedAsync(s.StartedAt.Value, tier, waited, s.Project);
         }
         var note = fallback

@@ -50,12 +50,13 @@ public static class ContactAggregates
     /// <summary>Adds the forms' counts (inside the caller's transaction).</summary>
     public static async Task AddAsync(RecordsDbContext db, IEnumerable<ContactForm> forms, ReportingZone zone, CancellationToken ct)
     {
-        var increments = forms.SelectMany(f => KeysOf(f).Select(k => (Day: DayOf(f.OccurredAt, zone), Key: k)))
-            .GroupBy(x => x).Select(g => (g.Key.Day, g.Key.Key, Count: g.Count()));
-        foreach (var (day, key, count) in increments)
+        var increments = forms.SelectMany(f => KeysOf(f).Select(k => (f.Project, Day: DayOf(f.OccurredAt, zone), Key: k)))
+            .GroupBy(x => x).Select(g => (g.Key.Project, g.Key.Day, g.Key.Key, Count: g.Count()));
+        foreach (var (project, day, key, count) in increments)
             await db.Database.ExecuteSqlRawAsync(
-                "INSERT INTO \"ContactDayCounts\" (\"Day\", \"Key\", \"Count\") VALUES ({0}, {1}, {2}) " +
-                "ON CONFLICT (\"Day\", \"Key\") DO UPDATE SET \"Count\" = \"ContactDayCounts\".\"Count\" + excluded.\"Count\";", [day, key, count], ct);
+                "INSERT INTO \"ContactDayCounts\" (\"Project\", \"Day\", \"Key\", \"Count\") VALUES ({3}, {0}, {1}, {2}) " +
+                "ON CONFLICT (\"Project\", \"Day\", \"Key\") DO UPDATE SET \"Count\" = \"ContactDayCounts\".\"Count\" + excluded.\"Count\";",
+                [day, key, count, project], ct);
     }
 
     /// <summary>Counts of every key for the days of the period.</summary>
@@ -89,14 +90,14 @@ public static class ContactAggregates
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.ContactDayCounts.ExecuteDeleteAsync(ct);
-        var counts = new Dictionary<(int, string), int>();
+        var counts = new Dictionary<(string, int, string), int>();
         await foreach (var f in db.ContactForms.AsNoTracking().AsAsyncEnumerable().WithCancellation(ct))
             foreach (var k in KeysOf(f))
             {
-                var key = (DayOf(f.OccurredAt, zone), k);
+                var key = (f.Project, DayOf(f.OccurredAt, zone), k);
                 counts[key] = counts.GetValueOrDefault(key) + 1;
             }
-        db.ContactDayCounts.AddRange(counts.Select(c => new ContactDayCount { Day = c.Key.Item1, Key = c.Key.Item2, Count = c.Value }));
+        db.ContactDayCounts.AddRange(counts.Select(c => new ContactDayCount { Project = c.Key.Item1, Day = c.Key.Item2, Key = c.Key.Item3, Count = c.Value }));
         var setting = await db.Settings.FindAsync([ZoneSetting], ct);
         if (setting is null) db.Settings.Add(new Setting { Key = ZoneSetting, Value = zone.Zone.Id });
         else setting.Value = zone.Zone.Id;
@@ -106,8 +107,9 @@ public static class ContactAggregates
     }
 }
 
-public sealed class ContactDayCount
+public sealed class ContactDayCount : Tenancy.IProjectRecord
 {
+    public string Project { get; set; } = Projects.Default;
     /// <summary>Local date as yyyymmdd.</summary>
     public int Day { get; set; }
     public string Key { get; set; } = "";

@@ -21,22 +21,24 @@ public sealed class QueueCounters(IServiceScopeFactory scopes, ILogger<QueueCoun
         return WaitBucketBounds.Length;
     }
 
-    public Task RequestAsync(DateTimeOffset at, bool open) =>
-        AddAsync(at, open ? "Requests" : "RequestsWhileClosed", null);
+    // Every figure is counted in the project of the visitor's widget (Tenancy).
+    public Task RequestAsync(DateTimeOffset at, bool open, string project = Projects.Default) =>
+        AddAsync(at, open ? "Requests" : "RequestsWhileClosed", null, project);
 
-    public Task AnsweredAsync(DateTimeOffset at, TimeSpan waited) => AddAsync(at, "Answered", BucketOf(waited.TotalSeconds));
+    public Task AnsweredAsync(DateTimeOffset at, TimeSpan waited, string project = Projects.Default) =>
+        AddAsync(at, "Answered", BucketOf(waited.TotalSeconds), project);
 
-    public Task AbandonedAsync(DateTimeOffset at) => AddAsync(at, "Abandoned", null);
+    public Task AbandonedAsync(DateTimeOffset at, string project = Projects.Default) => AddAsync(at, "Abandoned", null, project);
 
     /// <summary>A chat the expert ended with a block (abusive, threatening, prank): it needs no contact form.</summary>
-    public Task BlockedAsync(DateTimeOffset at) => AddAsync(at, "Blocked", null);
+    public Task BlockedAsync(DateTimeOffset at, string project = Projects.Default) => AddAsync(at, "Blocked", null, project);
 
     // One constant statement per counter: column names never come from input. Names are quoted: the same SQL
     // runs on SQLite and PostgreSQL (which would fold unquoted names to lower case).
     private static readonly Dictionary<string, string> Increments = new[] { "Requests", "RequestsWhileClosed", "Answered", "Abandoned", "Blocked" }
-        .ToDictionary(c => c, c => $"UPDATE \"QueueHours\" SET \"{c}\" = \"{c}\" + 1 WHERE \"HourStart\" = {{0}};");
+        .ToDictionary(c => c, c => $"UPDATE \"QueueHours\" SET \"{c}\" = \"{c}\" + 1 WHERE \"Project\" = {{1}} AND \"HourStart\" = {{0}};");
 
-    private async Task AddAsync(DateTimeOffset at, string column, int? waitBucket)
+    private async Task AddAsync(DateTimeOffset at, string column, int? waitBucket, string project)
     {
         var hour = HourOf(at);
         try
@@ -44,13 +46,13 @@ public sealed class QueueCounters(IServiceScopeFactory scopes, ILogger<QueueCoun
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
             await db.Database.ExecuteSqlRawAsync(
-                "INSERT INTO \"QueueHours\" (\"HourStart\", \"Requests\", \"RequestsWhileClosed\", \"Answered\", \"Abandoned\", \"Blocked\") " +
-                "VALUES ({0}, 0, 0, 0, 0, 0) ON CONFLICT (\"HourStart\") DO NOTHING;", hour);
-            await db.Database.ExecuteSqlRawAsync(Increments[column], hour);
+                "INSERT INTO \"QueueHours\" (\"Project\", \"HourStart\", \"Requests\", \"RequestsWhileClosed\", \"Answered\", \"Abandoned\", \"Blocked\") " +
+                "VALUES ({1}, {0}, 0, 0, 0, 0, 0) ON CONFLICT (\"Project\", \"HourStart\") DO NOTHING;", hour, project);
+            await db.Database.ExecuteSqlRawAsync(Increments[column], hour, project);
             if (waitBucket is { } b)
                 await db.Database.ExecuteSqlRawAsync(
-                    "INSERT INTO \"QueueWaits\" (\"HourStart\", \"Bucket\", \"Count\") VALUES ({0}, {1}, 1) " +
-                    "ON CONFLICT (\"HourStart\", \"Bucket\") DO UPDATE SET \"Count\" = \"QueueWaits\".\"Count\" + 1;", hour, b);
+                    "INSERT INTO \"QueueWaits\" (\"Project\", \"HourStart\", \"Bucket\", \"Count\") VALUES ({2}, {0}, {1}, 1) " +
+                    "ON CONFLICT (\"Project\", \"HourStart\", \"Bucket\") DO UPDATE SET \"Count\" = \"QueueWaits\".\"Count\" + 1;", hour, b, project);
         }
         catch (Exception ex)
         {
@@ -90,8 +92,9 @@ public sealed class QueueCounters(IServiceScopeFactory scopes, ILogger<QueueCoun
     public static long HourOf(DateTimeOffset at) => at.ToUnixTimeSeconds() / 3600 * 3600;
 }
 
-public sealed class QueueHour
+public sealed class QueueHour : Tenancy.IProjectRecord
 {
+    public string Project { get; set; } = Projects.Default;
     public long HourStart { get; set; }
     public int Requests { get; set; }
     public int RequestsWhileClosed { get; set; }
@@ -119,8 +122,9 @@ public sealed class TierWait : Tenancy.IProjectRecord
     public int Count { get; set; }
 }
 
-public sealed class QueueWait
+public sealed class QueueWait : Tenancy.IProjectRecord
 {
+    public string Project { get; set; } = Projects.Default;
     public long HourStart { get; set; }
     public int Bucket { get; set; }
     public int Count { get; set; }

@@ -55,8 +55,11 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options,
     private void ScopeToProjects<T>(ModelBuilder builder) where T : class, Tenancy.IProjectRecord =>
         builder.Entity<T>().HasQueryFilter(x => AllProjects || ScopedProjects.Contains(x.Project));
 
-    /// <summary>Every new project record gets the caller's project when it names none, and none is written outside the caller's.</summary>
-    private void StampProjects()
+    /// <summary>
+    /// Every new project record gets the caller's project when it names none, and none is written outside the caller's.
+    /// Called on every save by Tenancy/ProjectStamp (an interceptor, as every feature that acts on a save).
+    /// </summary>
+    public void StampProjects()
     {
         foreach (var e in ChangeTracker.Entries<Tenancy.IProjectRecord>())
         {
@@ -65,18 +68,6 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options,
             if (e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && scope is { } s && !s.Includes(e.Entity.Project))
                 throw new Tenancy.ProjectScopeException(e.Entity.Project);
         }
-    }
-
-    public override int SaveChanges(bool acceptAllChangesOnSuccess)
-    {
-        StampProjects();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
-    }
-
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
-    {
-        StampProjects();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
     protected override void OnModelCreating(ModelBuilder builder)
@@ -104,6 +95,10 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options,
         ScopeToProjects<PlannedShift>(builder);
         ScopeToProjects<DebriefRequest>(builder);
         ScopeToProjects<TierHour>(builder);
+        ScopeToProjects<QueueHour>(builder);
+        ScopeToProjects<QueueWait>(builder);
+        ScopeToProjects<FeedbackDay>(builder);
+        ScopeToProjects<ContactDayCount>(builder);
         ScopeToProjects<TierWait>(builder);
         ScopeToProjects<Triage.TriageWordList>(builder);
         ScopeToProjects<MailboxThread>(builder);
@@ -194,14 +189,16 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options,
         builder.Entity<QueueHour>(q =>
         {
             q.ToTable("QueueHours");
-            q.HasKey(x => x.HourStart);
+            q.HasKey(x => new { x.Project, x.HourStart });
+            q.Property(x => x.Project).HasMaxLength(40);
             q.Property(x => x.HourStart).ValueGeneratedNever();
         });
 
         builder.Entity<QueueWait>(q =>
         {
             q.ToTable("QueueWaits");
-            q.HasKey(x => new { x.HourStart, x.Bucket });
+            q.HasKey(x => new { x.Project, x.HourStart, x.Bucket });
+            q.Property(x => x.Project).HasMaxLength(40);
         });
 
         // Triage: requests, answered and waits per tier (danger, waited, normal), per hour, per project.
@@ -264,14 +261,16 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options,
         builder.Entity<FeedbackDay>(f =>
         {
             f.ToTable("FeedbackDays");
-            f.HasKey(x => x.Day);
+            f.HasKey(x => new { x.Project, x.Day });
+            f.Property(x => x.Project).HasMaxLength(40);
             f.Property(x => x.Day).ValueGeneratedNever();
         });
 
         builder.Entity<ContactDayCount>(c =>
         {
             c.ToTable("ContactDayCounts");
-            c.HasKey(x => new { x.Day, x.Key });
+            c.HasKey(x => new { x.Project, x.Day, x.Key });
+            c.Property(x => x.Project).HasMaxLength(40);
             c.Property(x => x.Key).HasMaxLength(64);
         });
 

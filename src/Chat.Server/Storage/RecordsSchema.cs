@@ -26,6 +26,9 @@ public static class RecordsSchema
     /// <summary>The tables that got their Project column in step 11 (tests faking an older database drop it again).</summary>
     public static readonly string[] ProjectColumnAddedBy11 = ["ContactForms", "ContactDrafts", "Replies", "Referrals", "PlannedShifts", "DebriefRequests"];
 
+    /// <summary>The tables of counts whose key gained the project in step 11 (made anew, their rows kept in "default").</summary>
+    public static readonly string[] CountsRebuiltBy11 = ["QueueHours", "QueueWaits", "FeedbackDays", "ContactDayCounts"];
+
     // Steps from version N-1 to N, for N >= 2. Keep them small and additive. A step that adds tables takes their
     // CREATE statements from the model's own script for the provider (see TablesOfModel), so SQLite and PostgreSQL
     // get exactly what a new database gets.
@@ -68,10 +71,27 @@ public static class RecordsSchema
                      string.Concat(ProjectColumnAddedBy11.Where(t => !HasColumn(db, t, "Project"))
                          .Select(t => $"ALTER TABLE \"{t}\" ADD COLUMN \"Project\" VARCHAR(40) NOT NULL DEFAULT 'default';\n")) +
                      "CREATE INDEX \"IX_ContactForms_Project_OccurredAt\" ON \"ContactForms\" (\"Project\", \"OccurredAt\");\n" +
+                     string.Concat(CountsRebuiltBy11.Select(t => RebuildWithProject(db, t))) +
                      TablesOfModel(db, TablesAddedBy[11]),
     };
 
 
+
+    /// <summary>
+    /// A table made anew from the model (its key changed), its rows copied over with the project "default": a copy
+    /// without constraints first, so SQLite and PostgreSQL need no ALTER of a primary key.
+    /// </summary>
+    private static string RebuildWithProject(RecordsDbContext db, string table)
+    {
+        var entity = db.Model.GetEntityTypes().Single(e => e.GetTableName() == table);
+        var columns = entity.GetProperties().Select(p => p.GetColumnName()).Where(c => c != "Project").Select(c => $"\"{c}\"").ToList();
+        var list = string.Join(", ", columns);
+        return $"CREATE TABLE \"{table}_before11\" AS SELECT {list} FROM \"{table}\";\n" +
+               $"DROP TABLE \"{table}\";\n" +
+               TablesOfModel(db, table) + "\n" +
+               $"INSERT INTO \"{table}\" (\"Project\", {list}) SELECT 'default', {list} FROM \"{table}_before11\";\n" +
+               $"DROP TABLE \"{table}_before11\";\n";
+    }
 
     /// <summary>Whether the table has the column (names from this file, never from input; in the step's transaction).</summary>
     private static bool HasColumn(RecordsDbContext db, string table, string column) =>

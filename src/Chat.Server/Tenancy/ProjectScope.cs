@@ -47,3 +47,22 @@ public sealed class ProjectScopeMiddleware(RequestDelegate next)
         return next(http);
     }
 }
+
+/// <summary>Before every save of the records: <see cref="Storage.RecordsDbContext.StampProjects"/> (first of the save interceptors).</summary>
+public sealed class ProjectStamp : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
+{
+    public override Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> SavingChanges(
+        Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result)
+    {
+        (eventData.Context as Storage.RecordsDbContext)?.StampProjects();
+        return result;
+    }
+
+    public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> SavingChangesAsync(
+        Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result,
+        CancellationToken cancellationToken = default)
+    {
+        (eventData.Context as Storage.RecordsDbContext)?.StampProjects();
+        return ValueTask.FromResult(result);
+    }
+}

@@ -26,6 +26,8 @@ public static partial class ProjectsApi
     {
         services.AddScoped<ProjectScope>();
         services.AddSingleton<ProjectDirectory>();
+        services.AddSingleton<ProjectStamp>();
+        services.ConfigureDbContext<RecordsDbContext>((sp, o) => o.AddInterceptors(sp.GetRequiredService<ProjectStamp>()));
         return services;
     }
 

@@ -37,12 +37,12 @@ public sealed class Feedback(ILiveStore store, IServiceScopeFactory scopes, Repo
         int day = ContactAggregates.DayOf(now, zone), hasScore = r.Score is null ? 0 : 1, sum = r.Score ?? 0;
         int yes = r.Helped == "yes" ? 1 : 0, somewhat = r.Helped == "somewhat" ? 1 : 0, no = r.Helped == "no" ? 1 : 0;
         await db.Database.ExecuteSqlRawAsync(
-            "INSERT INTO \"FeedbackDays\" (\"Day\", \"Responses\", \"ScoreCount\", \"ScoreSum\", \"HelpedYes\", \"HelpedSomewhat\", \"HelpedNo\") " +
-            "VALUES ({0}, 1, {1}, {2}, {3}, {4}, {5}) ON CONFLICT (\"Day\") DO UPDATE SET " +
+            "INSERT INTO \"FeedbackDays\" (\"Project\", \"Day\", \"Responses\", \"ScoreCount\", \"ScoreSum\", \"HelpedYes\", \"HelpedSomewhat\", \"HelpedNo\") " +
+            "VALUES ({6}, {0}, 1, {1}, {2}, {3}, {4}, {5}) ON CONFLICT (\"Project\", \"Day\") DO UPDATE SET " +
             "\"Responses\" = \"FeedbackDays\".\"Responses\" + 1, \"ScoreCount\" = \"FeedbackDays\".\"ScoreCount\" + excluded.\"ScoreCount\", " +
             "\"ScoreSum\" = \"FeedbackDays\".\"ScoreSum\" + excluded.\"ScoreSum\", \"HelpedYes\" = \"FeedbackDays\".\"HelpedYes\" + excluded.\"HelpedYes\", " +
             "\"HelpedSomewhat\" = \"FeedbackDays\".\"HelpedSomewhat\" + excluded.\"HelpedSomewhat\", \"HelpedNo\" = \"FeedbackDays\".\"HelpedNo\" + excluded.\"HelpedNo\";",
-            [day, hasScore, sum, yes, somewhat, no]);
+            [day, hasScore, sum, yes, somewhat, no, session.Project]);
     }
 
     /// <summary>The period's feedback: responses, the average mark (one decimal; null without marks) and the helped split.</summary>

@@ -17,8 +17,9 @@ public sealed class DebriefRequest : Tenancy.IProjectRecord
 /// Visitors' feedback, counted per local day only: there are no rows per response, so nothing can link an answer to a
 /// chat, a contact form or an expert.
 /// </summary>
-public sealed class FeedbackDay
+public sealed class FeedbackDay : Tenancy.IProjectRecord
 {
+    public string Project { get; set; } = Storage.Projects.Default;
     public int Day { get; set; }
     public int Responses { get; set; }
     public int ScoreCount { get; set; }

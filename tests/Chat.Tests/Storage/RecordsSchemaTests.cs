@@ -59,7 +59,7 @@ public sealed class RecordsSchemaTests
             {
                 await conn.OpenAsync();
                 await using var cmd = conn.CreateCommand();
-                cmd.CommandText = "DROP INDEX \"IX_ContactForms_Project_OccurredAt\"; ALTER TABLE \"ContactForms\" DROP COLUMN \"Project\"; ALTER TABLE \"ContactDrafts\" DROP COLUMN \"Project\"; ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Projects\"; DROP TABLE \"Projects\"; ALTER TABLE \"QueueHours\" DROP COLUMN \"Blocked\"; ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Disabled\"; " +
+                cmd.CommandText = "DROP INDEX \"IX_ContactForms_Project_OccurredAt\"; ALTER TABLE \"ContactForms\" DROP COLUMN \"Project\"; ALTER TABLE \"ContactDrafts\" DROP COLUMN \"Project\"; ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Projects\"; DROP TABLE \"Projects\"; DROP TABLE \"QueueHours\"; CREATE TABLE \"QueueHours\" (\"HourStart\" INTEGER NOT NULL PRIMARY KEY, \"Requests\" INTEGER NOT NULL, \"RequestsWhileClosed\" INTEGER NOT NULL, \"Answered\" INTEGER NOT NULL, \"Abandoned\" INTEGER NOT NULL); ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Disabled\"; " +
                     "ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Gender\"; ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Languages\"; " +
                     "DROP TABLE \"PlannedShifts\"; DROP TABLE \"DebriefRequests\"; DROP TABLE \"FeedbackDays\"; " +
                     "DROP TABLE \"Replies\"; DROP TABLE \"Referrals\"; ALTER TABLE \"ContactDrafts\" DROP COLUMN \"Support\"; " +
@@ -74,7 +74,7 @@ public sealed class RecordsSchemaTests
             await using var check = new SqliteConnection($"Data Source={file};Pooling=false");
             await check.OpenAsync();
             await using var q = check.CreateCommand();
-            q.CommandText = "SELECT (SELECT MAX(\"Version\") FROM \"SchemaVersion\") || ' ' || \"Requests\" || ' ' || \"Blocked\" FROM \"QueueHours\" WHERE \"HourStart\" = 3600";
+            q.CommandText = "SELECT (SELECT MAX(\"Version\") FROM \"SchemaVersion\") || ' ' || \"Requests\" || ' ' || \"Blocked\" FROM \"QueueHours\" WHERE \"HourStart\" = 3600 AND \"Project\" = 'default'";
             Assert.Equal($"{Chat.Server.Storage.RecordsSchema.Current} 7 0", (string?)await q.ExecuteScalarAsync());
             q.CommandText = "SELECT COUNT(*) FROM \"Replies\"";
             Assert.Equal(0L, (long?)await q.ExecuteScalarAsync()); // the first start's seed marker stays: a seed is never repeated

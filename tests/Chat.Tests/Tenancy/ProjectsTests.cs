@@ -188,6 +188,17 @@ public abstract class ProjectsTests : IAsyncLifetime
         using var own = await App.CoordinatorClientAsync();
         Assert.Equal(1, await CountFormsAsync(west));
         Assert.Equal(0, await CountFormsAsync(own));
+
+        // The figures: the request counts where the visitor asked ("default", closed, then answered through the partner);
+        // the contact where the expert works ("west"). Neither project's page shows the other's contacts.
+        var today = Chat.Server.Statistics.StatisticsApi.Today(App.Services.GetRequiredService<Chat.Server.ContactForms.ReportingZone>(), Clock)
+            .ToString("yyyy-MM-dd");
+        var westReport = await west.GetFromJsonAsync<JsonElement>($"/api/statistics?from={today}&to={today}");
+        var ownReport = await own.GetFromJsonAsync<JsonElement>($"/api/statistics?from={today}&to={today}");
+        Assert.Equal(1, westReport.GetProperty("contacts").GetInt32());
+        Assert.Equal(0, ownReport.GetProperty("contacts").GetInt32());
+        Assert.Equal(0, westReport.GetProperty("chat").GetProperty("requests").GetInt32());
+        Assert.Equal(1, ownReport.GetProperty("chat").GetProperty("requests").GetInt32());
     }
 
     [Fact]
@@ -213,9 +224,11 @@ public abstract class ProjectsTests : IAsyncLifetime
         await using var visitor = await App.VisitorAsync();
         Assert.Equal("queued", (await visitor.StartAsync()).Status);
 
-        // Before "default"'s 60 seconds: no offer.
+        // Before "default"'s 60 seconds: no offer (a call after the sweep: any event sent before it has arrived).
         Clock.Advance(TimeSpan.FromSeconds(30));
         await App.Sweeper.SweepAsync();
+        await visitor.Hub.InvokeAsync("Typing", false);
+        Assert.Empty(visitor.Inbox.Drain("OverflowOffered"));
         Clock.Advance(TimeSpan.FromSeconds(31));
         await App.Sweeper.SweepAsync();
         var offer = await visitor.Inbox.Next("OverflowOffered");
