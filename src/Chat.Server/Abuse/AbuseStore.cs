@@ -7,7 +7,10 @@ using StackExchange.Redis;
 namespace Chat.Server.Abuse;
 
 /// <summary>A blocked address (its hash only), who blocked it and why. <see cref="AddressHash"/> never leaves the server.</summary>
-public sealed record Block(string Id, string AddressHash, DateTimeOffset CreatedAt, DateTimeOffset Until, string Reason, string BlockedBy);
+/// <param name="Project">The project whose expert made the block: its coordinators see and lift it (the block itself holds
+/// for the address on every project: someone threatening one project's expert is kept away from all of them).</param>
+public sealed record Block(string Id, string AddressHash, DateTimeOffset CreatedAt, DateTimeOffset Until, string Reason, string BlockedBy,
+    string Project = Storage.Projects.Default);
 
 /// <summary>
 /// What abuse resistance keeps per address hash, in memory (embedded) or in Redis (shared by the nodes): blocks,

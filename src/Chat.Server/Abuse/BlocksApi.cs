@@ -12,13 +12,16 @@ public static class BlocksApi
     {
         var group = app.MapGroup("/api/blocks").WithTags("Blocks").RequireAuthorization(p => p.RequireRole(Roles.Coordinator));
 
-        group.MapGet("/", async (IAbuseStore store, TimeProvider time) =>
-            TypedResults.Ok((await store.BlocksAsync(time.GetUtcNow()))
+        // A coordinator sees and lifts the blocks of their own projects.
+        group.MapGet("/", async (IAbuseStore store, TimeProvider time, Tenancy.ProjectScope scope) =>
+            TypedResults.Ok((await store.BlocksAsync(time.GetUtcNow())).Where(b => scope.Includes(b.Project))
                 .Select(b => new BlockDto(b.Id, b.CreatedAt, b.Until, b.Reason, b.BlockedBy)).ToList()));
 
-        group.MapDelete("/{id}", async Task<Results<NoContent, ProblemHttpResult>> (string id, IAbuseStore store, ILoggerFactory logs) =>
+        group.MapDelete("/{id}", async Task<Results<NoContent, ProblemHttpResult>> (string id, IAbuseStore store, ILoggerFactory logs,
+            Tenancy.ProjectScope scope, TimeProvider time) =>
         {
-            if (id.Length > 64 || !await store.RemoveBlockAsync(id))
+            if (id.Length > 64 || !(await store.BlocksAsync(time.GetUtcNow())).Any(b => b.Id == id && scope.Includes(b.Project))
+                || !await store.RemoveBlockAsync(id))
                 return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Blokkade niet gevonden",
                     detail: "Deze blokkade bestaat niet (meer): misschien is ze al opgeheven of verlopen.");
             logs.CreateLogger(typeof(BlocksApi).FullName!).LogInformation("Block {BlockId} lifted", id);

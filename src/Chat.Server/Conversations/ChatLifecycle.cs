@@ -119,7 +119,9 @@ public sealed partial class ChatLifecycle(
     public async Task<BlockResult> BlockAsync(ChatSession session, ExpertIdentity expert, string reason)
     {
         var now = time.GetUtcNow();
-        var block = new Block(ResumeTokens.RandomId(9), session.AddressHash ?? "", now, now + abuseOptions.CurrentValue.BlockDuration, reason, expert.DisplayName);
+        var project = expert.Projects?.Contains(session.Project) != false || session.OverflowProject is null ? session.Project : session.OverflowProject;
+        var block = new Block(ResumeTokens.RandomId(9), session.AddressHash ?? "", now, now + abuseOptions.CurrentValue.BlockDuration, reason, expert.DisplayName,
+            project);
         // The block first: the visitor learns of the end at once and must not be able to start again in between.
         if (session.AddressHash is not null) await abuse.AddBlockAsync(block);
         Log.VisitorBlocked(logger, block.Id, reason);

@@ -30,6 +30,9 @@ public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger, Microso
             ctx.Context.Abort();
             throw new HubException(HubTextResources.SessionEnded);
         }
+        // An expert's call reads and writes the records of their own projects only (Tenancy/ProjectScope).
+        if (ctx.Hub is ExpertHub && ctx.Context.User is { } user)
+            ctx.ServiceProvider.GetRequiredService<Tenancy.ProjectScope>().Restrict(Tenancy.ProjectScope.Of(user));
         var (before, mine) = ((InvocationOrder)ctx.Context.Items[OrderKey]!).Next();
         ctx.ServiceProvider.GetRequiredService<InvocationTurn>().Begin(mine);
         try

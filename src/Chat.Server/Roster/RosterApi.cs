@@ -95,6 +95,8 @@ public static partial class RosterApi
             expert = await users.FindByNameAsync(body.UserName.Trim());
             if (expert is null || !await users.IsInRoleAsync(expert, Roles.Expert))
                 errors["userName"] = ["Onbekende ervaringsdeskundige."];
+            else if (!db.InScope(expert.ProjectList))
+                errors["userName"] = ["Onbekende ervaringsdeskundige."]; // of another project: not the caller's to plan
             else if (expert.Disabled)
                 errors["userName"] = ["Dit account is uitgeschakeld; zet het eerst weer aan."];
         }
@@ -135,7 +137,10 @@ public static partial class RosterApi
             }
 
             await using var tx = await db.Database.BeginTransactionAsync();
-            var shifts = planned.Select(p => new PlannedShift { ExpertId = expert!.Id, Start = p.Start, End = p.End }).ToList();
+            // The shift belongs to the first of the caller's projects that the expert works for (the query filter then shows
+            // it to that project's coordinators only; the widget of that project shows it as opening hours).
+            var project = expert!.ProjectList.FirstOrDefault(p => db.InScope([p])) ?? "";
+            var shifts = planned.Select(p => new PlannedShift { ExpertId = expert!.Id, Start = p.Start, End = p.End, Project = project }).ToList();
             db.PlannedShifts.Add(shifts[0]);
             await db.SaveChangesAsync();
             if (shifts.Count > 1)

@@ -315,7 +315,9 @@ public sealed class StatisticsQueries(RecordsDbContext db, ReportingZone zone, T
                              join ur in db.UserRoles on u.Id equals ur.UserId
                              join r in db.Roles on ur.RoleId equals r.Id
                              where r.Name == Roles.Expert && (onlyExpertId == null || u.Id == onlyExpertId)
-                             select new { u.Id, u.DisplayName }).Distinct().ToListAsync(ct);
+                             select new { u.Id, u.DisplayName, u.Projects }).Distinct().ToListAsync(ct);
+        // The experts of the caller's projects only (records are scoped by the context; accounts here).
+        experts = experts.Where(e => db.InScope(e.Projects.Split(',', StringSplitOptions.RemoveEmptyEntries))).ToList();
         return experts.OrderBy(e => e.DisplayName, StringComparer.CurrentCulture).Select(e =>
         {
             var w = perExpert.FirstOrDefault(x => x.ExpertId == e.Id);

@@ -52,6 +52,9 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options,
     private bool AllProjects => scope?.All ?? true;
     private IReadOnlyList<string> ScopedProjects => scope?.Projects ?? [];
 
+    /// <summary>Whether a record of these projects (an account's) is the caller's to see.</summary>
+    public bool InScope(IEnumerable<string> projects) => scope?.IncludesAny(projects) ?? true;
+
     private void ScopeToProjects<T>(ModelBuilder builder) where T : class, Tenancy.IProjectRecord =>
         builder.Entity<T>().HasQueryFilter(x => AllProjects || ScopedProjects.Contains(x.Project));
 
