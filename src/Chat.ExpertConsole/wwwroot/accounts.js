@@ -6,6 +6,7 @@ const root = document.getElementById('accounts');
 const lang = root.dataset.lang === 'en' ? 'en' : 'nl';
 const t = {
   nl: {
+    projects: 'Projecten', projectsFor: (u) => `Projecten van ${u}`, projectsPage: 'Projecten',
     title: 'Accounts', back: 'Terug naar de console', add: 'Nieuw account', list: 'Accounts (schuift opzij op een smal scherm)', userName: 'Gebruikersnaam',
     displayName: 'Naam voor contactzoekers', experience: 'Ervaring', maxChats: 'Chats tegelijk', coordinator: 'Coördinator',
     disabled: 'Uitgeschakeld', password: 'Wachtwoord (minstens 12 tekens, moeilijk te raden: een zin of drie, vier losse woorden)',
@@ -17,6 +18,7 @@ const t = {
     passwordFor: (u) => `Nieuw wachtwoord voor ${u}`, setPasswordFor: (u) => `Wachtwoord instellen voor ${u}`, cancel: 'Annuleren'
   },
   en: {
+    projects: 'Projects', projectsFor: (u) => `Projects of ${u}`, projectsPage: 'Projects',
     title: 'Accounts', back: 'Back to the console', add: 'New account', list: 'Accounts (scrolls sideways on a narrow screen)', userName: 'User name',
     displayName: 'Name shown to contact seekers', experience: 'Experience', maxChats: 'Chats at once', coordinator: 'Coordinator',
     disabled: 'Disabled', password: 'Password (12+ characters, hard to guess: a sentence or three, four unrelated words)',
@@ -61,6 +63,15 @@ function languageBoxes(name, chosen, legend, visibleLegend = false) {
 }
 const languageList = (box) => [...box.querySelectorAll('input:checked')].map((i) => i.value);
 
+// Several projects on one installation: which projects an account works for (shown only when there is more than one).
+let projects = [];
+const severalProjects = () => projects.length > 1;
+function projectBoxes(name, chosen, legend, visibleLegend = false) {
+  return h('fieldset', { class: 'langs projects' },
+    h('legend', { class: visibleLegend ? null : 'sr-only' }, legend),
+    projects.map((p) => h('label', {}, h('input', { type: 'checkbox', name, value: p.slug, checked: chosen.includes(p.slug) }), ' ', p.name)));
+}
+
 // A new password in a small dialog of its own: the table stays narrow, and focus goes back to the row's button.
 function passwordDialog(a, opener) {
   const input = h('input', { id: 'pwd-new', type: 'password', autocomplete: 'new-password', required: true });
@@ -91,12 +102,14 @@ function row(a) {
   const gender = genderSelect(`gender-${a.id}`, a.gender);
   gender.setAttribute('aria-label', `${t.gender} (${a.userName})`);
   const langs = languageBoxes(`langs-${a.id}`, a.languages || [], t.languagesFor(a.userName));
+  const projs = severalProjects() ? projectBoxes(`projects-${a.id}`, a.projects || [], t.projectsFor(a.userName)) : null;
   const coord = h('input', { type: 'checkbox', checked: a.coordinator, 'aria-label': `${t.coordinator} (${a.userName})` });
   const dis = h('input', { type: 'checkbox', checked: a.disabled, 'aria-label': `${t.disabled} (${a.userName})` });
   return h('tr', {},
-    h('th', { scope: 'row' }, a.userName), h('td', {}, name), h('td', {}, exp), h('td', {}, gender), h('td', {}, langs), h('td', {}, max), h('td', {}, coord), h('td', {}, dis),
+    h('th', { scope: 'row' }, a.userName), h('td', {}, name), h('td', {}, exp), h('td', {}, gender), h('td', {}, langs), projs ? h('td', {}, projs) : null, h('td', {}, max), h('td', {}, coord), h('td', {}, dis),
     h('td', {}, h('button', { type: 'button', class: 'secondary', onclick: async () => {
-      try { await call('PUT', `/api/accounts/${a.id}`, { displayName: name.value, experience: exp.value, gender: gender.value, languages: languageList(langs), maxChats: Number(max.value), coordinator: coord.checked, disabled: dis.checked }); say(t.saved); }
+      try { await call('PUT', `/api/accounts/${a.id}`, { displayName: name.value, experience: exp.value, gender: gender.value, languages: languageList(langs), maxChats: Number(max.value), coordinator: coord.checked, disabled: dis.checked,
+        ...(projs ? { projects: languageList(projs) } : {}) }); say(t.saved); }
       catch (e) { say(e.message, true); }
     } }, t.save)),
     h('td', {}, h('button', { type: 'button', class: 'secondary', 'aria-label': t.setPasswordFor(a.userName),
@@ -106,7 +119,7 @@ function row(a) {
 async function load() {
   const accounts = await call('GET', '/api/accounts');
   // Every column has a header; the one above the save buttons is for screen readers only.
-  const head = [t.userName, t.displayName, t.experience, t.gender, t.languages, t.maxChats, t.coordinator, t.disabled, h('span', { class: 'sr-only' }, t.save), t.newPassword];
+  const head = [t.userName, t.displayName, t.experience, t.gender, t.languages, ...(severalProjects() ? [t.projects] : []), t.maxChats, t.coordinator, t.disabled, h('span', { class: 'sr-only' }, t.save), t.newPassword];
   fill(list, h('div', { class: 'table-scroll', role: 'region', tabindex: '0', 'aria-label': t.list },
     h('table', { class: 'report-table accounts-table' },
       h('thead', {}, h('tr', {}, head.map((c) => h('th', { scope: 'col' }, c)))),
@@ -121,6 +134,7 @@ function addForm() {
     h('label', {}, t.experience, experienceSelect('new-exp', 'victim')),
     h('label', {}, t.gender, genderSelect('new-gender', 'unspecified')),
     languageBoxes('languages', ['nl'], t.languages, true),
+    severalProjects() ? projectBoxes('new-projects', projects.length ? [projects[0].slug] : [], t.projects, true) : null,
     h('label', {}, t.maxChats, h('input', { name: 'maxChats', type: 'number', min: 1, max: 5, value: '1' })),
     h('label', { class: 'inline' }, h('input', { name: 'coordinator', type: 'checkbox' }), ' ', t.coordinator),
     h('label', {}, t.password, h('input', { name: 'password', type: 'password', autocomplete: 'new-password', required: true })),
@@ -130,7 +144,8 @@ function addForm() {
     const d = new FormData(f);
     try {
       await call('POST', '/api/accounts', { userName: d.get('userName'), displayName: d.get('displayName'), experience: d.get('experience'),
-        gender: d.get('gender'), languages: languageList(f.querySelector('fieldset.langs')), maxChats: Number(d.get('maxChats')), coordinator: d.get('coordinator') === 'on', password: d.get('password') });
+        gender: d.get('gender'), languages: languageList(f.querySelector('fieldset.langs')), maxChats: Number(d.get('maxChats')), coordinator: d.get('coordinator') === 'on', password: d.get('password'),
+        ...(severalProjects() ? { projects: languageList(f.querySelector('fieldset.projects')) } : {}) });
       f.reset();
       f.querySelector('input[name=languages][value=nl]').checked = true;
       say(t.created);
@@ -140,8 +155,14 @@ function addForm() {
   return f;
 }
 
-fill(root,
-  h('header', { class: 'bar no-print' }, h('div', { class: 'bar-left' }, h('strong', { class: 'product' }, t.title)),
-    h('nav', { class: 'bar-right' }, h('a', { href: '/console' }, t.back))),
-  h('main', { class: 'stats-main accounts-main' }, h('h1', {}, t.title), status, list, addForm()));
-load().catch((e) => say(e.message, true));
+async function start() {
+  projects = await call('GET', '/api/projects').catch(() => []);
+  fill(root,
+    h('header', { class: 'bar no-print' }, h('div', { class: 'bar-left' }, h('strong', { class: 'product' }, t.title)),
+      h('nav', { class: 'bar-right' },
+        root.dataset.admin === 'true' ? h('a', { href: '/console/projects' }, t.projectsPage) : null,
+        root.dataset.coordinator === 'true' ? h('a', { href: '/console' }, t.back) : null)),
+    h('main', { class: 'stats-main accounts-main' }, h('h1', {}, t.title), status, list, addForm()));
+  await load();
+}
+start().catch((e) => say(e.message, true));

@@ -16,6 +16,7 @@ public sealed partial class ChatRouter(
     TimeProvider time,
     Operations.ChatMetrics metrics,
     Mailbox.MailboxFollowUps followUps,
+    Tenancy.ProjectDirectory projects,
     ILogger<ChatRouter> logger)
 {
     // Routing runs one pass at a time on this node: a pass reads the queue and the experts and assigns in order.
@@ -112,7 +113,7 @@ public sealed partial class ChatRouter(
                 VisitorTexts.PreferenceFallback(s.Visitor.Language, s.ExpertDisplayName ?? ""), s.StartedAt.Value)
             : null;
         var messages = (await store.GetMessagesAsync(s.ConversationId, 0)).Select(m => MessageDto.Of(s.ConversationId, m)).ToList();
-        var visitor = await SessionViews.VisitorInfoOf(s, time.GetUtcNow(), queue.Rules).WithNoteAsync(s, followUps);
+        var visitor = await SessionViews.VisitorInfoOf(s, time.GetUtcNow(), queue.Rules).WithNoteAsync(s, followUps).WithProjectAsync(s, projects);
         await notify.Expert(s.ExpertId!).ChatAssigned(new(s.ConversationId, visitor, s.StartedAt.Value, messages));
         await notify.Visitor(s.SessionId).ChatStarted(new(s.ConversationId, SessionViews.ExpertOf(s)!));
         if (note is not null) await notify.Visitor(s.SessionId).MessageReceived(MessageDto.Of(s.ConversationId, note.Message));

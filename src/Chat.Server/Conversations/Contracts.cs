@@ -63,8 +63,11 @@ public sealed record SignedOut(string Reason);
 /// longer than Triage:MaxWaitBeforeFirst).</param>
 /// <param name="FollowUpNote">A follow-up by code with this expert: their own short note on it (never anyone else's, never
 /// the visitor's to see); the console shows it under "wie deze code heeft, is misschien niet dezelfde persoon".</param>
+/// <param name="Project">The project whose widget the visitor opened (slug), <paramref name="ProjectName"/> its name.</param>
+/// <param name="Overflow">The visitor said yes to a partner project: they came from <paramref name="ProjectName"/> to this expert's.</param>
 public sealed record VisitorInfo(string About, string PreferredExperience, bool? FollowUp, string? Referral, string Language, int WaitedSeconds,
-    string PreferredGender = "any", UrgentInfo? Urgent = null, string? FollowUpNote = null);
+    string PreferredGender = "any", UrgentInfo? Urgent = null, string? FollowUpNote = null, string? Project = null, string? ProjectName = null,
+    bool Overflow = false);
 public sealed record UrgentInfo(string Reason);
 public sealed record ChatAssigned(string ConversationId, VisitorInfo Visitor, DateTimeOffset StartedAt, IReadOnlyList<MessageDto> Messages);
 /// <param name="Danger">Addition to the contract: visitors in danger waiting (the tier <c>danger</c>). A routing pass assigns such

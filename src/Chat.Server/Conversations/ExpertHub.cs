@@ -14,7 +14,8 @@ namespace Chat.Server.Conversations;
 /// <summary>The expert console's hub: signed-in experts and coordinators only.</summary>
 [Authorize(Roles = Roles.ExpertOrCoordinator)]
 public sealed class ExpertHub(Presence presence, ChatLifecycle lifecycle, ChatMessaging messaging, ChatRouter router, QueueView queue, UserManager<ChatUser> users, RecordsDbContext db, IOptionsMonitor<ChatOptions> options,
-    InvocationTurn turn, ExpertConnections connections, Wellbeing.Debriefs debriefs, Mailbox.MailboxFollowUps followUps)
+    InvocationTurn turn, ExpertConnections connections, Wellbeing.Debriefs debriefs, Mailbox.MailboxFollowUps followUps,
+    Tenancy.ProjectDirectory projects)
     : Hub<IExpertClient>
 {
     private const string IdentityKey = "expert";
@@ -99,7 +100,7 @@ public sealed class ExpertHub(Presence presence, ChatLifecycle lifecycle, ChatMe
         var s = await router.TakeUrgentAsync(Me.Id);
         if (s is null) return null;
         var messages = await messaging.MessagesAsync(s.ConversationId);
-        var visitor = await SessionViews.VisitorInfoOf(s, s.StartedAt!.Value, queue.Rules).WithNoteAsync(s, followUps);
+        var visitor = await SessionViews.VisitorInfoOf(s, s.StartedAt!.Value, queue.Rules).WithNoteAsync(s, followUps).WithProjectAsync(s, projects);
         return new ChatAssigned(s.ConversationId, visitor, s.StartedAt.Value, messages);
     }
 

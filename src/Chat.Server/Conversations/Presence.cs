@@ -10,6 +10,7 @@ namespace Chat.Server.Conversations;
 /// </summary>
 public sealed partial class Presence(
     Mailbox.MailboxFollowUps followUps,
+    Tenancy.ProjectDirectory projects,
     ILiveStore store,
     ChatRouter router,
     ChatLifecycle lifecycle,
@@ -117,7 +118,7 @@ public sealed partial class Presence(
             var s = await store.GetSessionAsync(sessionId);
             if (s is not { State: ChatState.Active }) continue;
             var messages = (await store.GetMessagesAsync(s.ConversationId, 0)).Select(m => MessageDto.Of(s.ConversationId, m)).ToList();
-            var visitor = await SessionViews.VisitorInfoOf(s, time.GetUtcNow(), queue.Rules).WithNoteAsync(s, followUps);
+            var visitor = await SessionViews.VisitorInfoOf(s, time.GetUtcNow(), queue.Rules).WithNoteAsync(s, followUps).WithProjectAsync(s, projects);
             conversations.Add(new ExpertConversation(s.ConversationId, visitor, s.StartedAt!.Value,
                 await connections.IsVisitorConnectedAsync(s.SessionId), messages));
         }

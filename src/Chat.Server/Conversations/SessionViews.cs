@@ -15,6 +15,16 @@ public static class SessionViews
         s.Visitor.FollowUp, s.Visitor.Referral, s.Visitor.Language, (int)Math.Max(0, ((s.StartedAt ?? now) - s.RequestedAt).TotalSeconds),
         s.Visitor.PreferredGender, Matchmaking.UrgentReason(s, s.StartedAt ?? now, rules) is { } reason ? new UrgentInfo(reason) : null);
 
+    /// <summary>
+    /// The project the visitor came from, by name, and whether they came from a partner project (overflow): the console
+    /// says so when it matters (an expert of several projects, or a visitor of another project).
+    /// </summary>
+    public static async Task<VisitorInfo> WithProjectAsync(this Task<VisitorInfo> info, ChatSession s, Tenancy.ProjectDirectory projects)
+    {
+        var v = await info;
+        return v with { Project = s.Project, ProjectName = (await projects.FindAsync(s.Project))?.Name ?? s.Project, Overflow = s.OverflowProject is not null };
+    }
+
     /// <summary>The follow-up's note, when this chat's expert wrote one on the code's thread (for them only).</summary>
     public static async Task<VisitorInfo> WithNoteAsync(this VisitorInfo v, ChatSession s, Mailbox.MailboxFollowUps followUps) =>
         s.Visitor.FollowUpThreadId is { } thread && s.ExpertId is { } expert && await followUps.NoteForAsync(thread, expert) is { } note

@@ -34,6 +34,10 @@ export function renderMain(focus = true) {
     : !c.connected ? h('p', { class: 'notice warn' }, v.urgent?.reason === 'answer' ? t.visitorGoneDanger : t.visitorGone) : null;
   // Triage: why this visitor went first (said they are in danger now, or waited long).
   const urgent = v.urgent ? h('p', { class: 'urgent-badge' + (v.urgent.reason === 'waited' ? '' : ' danger') }, t.urgent[v.urgent.reason] ?? v.urgent.reason) : null;
+  // Several projects: which project the visitor came from (always said when they came from a partner project).
+  const several = (document.getElementById('app')?.dataset.projects || '').split(',').filter(Boolean).length > 1;
+  const project = v.projectName && (v.overflow || several)
+    ? h('p', { class: 'project-line small' }, v.overflow ? t.fromPartner(v.projectName) : t.projectOf(v.projectName)) : null;
   // A follow-up by code with me: my own note on it, with the caution that the code may be in someone else's hands.
   const note = v.followUpNote ? h('aside', { class: 'followup-note', 'aria-label': t.followUpNoteTitle },
     h('p', { class: 'small' }, h('strong', {}, t.followUpNoteTitle), ' ', t.followUpNoteCaution), h('p', { class: 'note-text' }, v.followUpNote)) : null;
@@ -53,7 +57,7 @@ export function renderMain(focus = true) {
       h('button', { type: 'button', class: 'secondary small refer-button', disabled: c.ended,
         onclick: (e) => openReferralDialog({ t, opener: e.currentTarget, send: (card) => sendReferral(conversationId, card) }) }, t.refer)));
   fill(els.main,
-    h('div', { class: 'chat-top' }, h('h2', {}, `${t.visitor} ${c.n}`), urgent, info, note,
+    h('div', { class: 'chat-top' }, h('h2', {}, `${t.visitor} ${c.n}`), urgent, project, info, note,
       c.ended ? h('div', { class: 'chat-actions' }, heavyControl(state.selected),
         formFor(state.selected) ? h('button', { type: 'button', class: 'secondary', onclick: () => fillForm(formFor(state.selected)) }, t.fillIn) : null)
       : h('div', { class: 'chat-actions' },

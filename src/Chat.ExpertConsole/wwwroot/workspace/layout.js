@@ -35,6 +35,7 @@ export function layout() {
     app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/blocks' }, t.blocks) : null,
     app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/replies' }, t.repliesPage) : null,
     app.dataset.coordinator === 'true' ? h('a', { class: 'secondary button', href: '/console/triage' }, t.triagePage) : null,
+    app.dataset.admin === 'true' ? h('a', { class: 'secondary button', href: '/console/projects' }, t.projectsPage) : null,
     h('a', { class: 'link', href: '/console/password' }, t.changePassword),
     h('a', { class: 'link', href: '/console/two-factor' }, t.twoFactor),
     h('button', { type: 'button', class: 'link', onclick: () => document.getElementById('logout-form').submit() }, t.signOut));
