@@ -8,7 +8,7 @@ const lang = root.dataset.lang === 'en' ? 'en' : 'nl';
 const origin = root.dataset.origin || location.origin;
 const t = {
   nl: {
-    title: 'Projecten', back: 'Terug naar de console', accounts: 'Accounts',
+    title: 'Projecten', back: 'Terug naar de console', accounts: 'Accounts', signOut: 'Uitloggen',
     intro: 'Elk project heeft een eigen chat op de eigen website, eigen ervaringsdeskundigen en coördinatoren, eigen contactformulieren en cijfers. ' +
       'Een project ziet niets van een ander. Partners (die elkaar allebei noemen) kunnen een wachtende contactzoeker aanbieden om bij de ander verder te gaan als daar iemand vrij is; ' +
       'de contactzoeker beslist zelf. Als beheerder lees je geen formulieren of cijfers van een project, tenzij je er zelf coördinator bent. ' +
@@ -22,7 +22,7 @@ const t = {
     failed: 'Dat lukte niet.'
   },
   en: {
-    title: 'Projects', back: 'Back to the console', accounts: 'Accounts',
+    title: 'Projects', back: 'Back to the console', accounts: 'Accounts', signOut: 'Sign out',
     intro: 'Each project has its own chat on its own website, its own experts and coordinators, its own contact forms and figures. ' +
       'No project sees anything of another. Partners (who both name each other) may offer a waiting contact seeker to continue with the other when someone is free there; ' +
       'the contact seeker decides. As an administrator you read no project\'s forms or figures unless you are its coordinator. ' +
@@ -131,6 +131,7 @@ fill(root,
   h('header', { class: 'bar no-print' }, h('div', { class: 'bar-left' }, h('strong', { class: 'product' }, t.title)),
     h('nav', { class: 'bar-right' },
       h('a', { href: '/console/accounts' }, t.accounts),
-      root.dataset.coordinator === 'true' ? h('a', { href: '/console' }, t.back) : null)),
+      root.dataset.coordinator === 'true' ? h('a', { href: '/console' }, t.back) : null,
+      h('button', { type: 'button', class: 'link', onclick: () => document.getElementById('logout-form').submit() }, t.signOut))),
   h('main', { class: 'stats-main' }, h('h1', { tabindex: '-1' }, t.title), h('p', { class: 'muted intro' }, t.intro), status, list));
 load().catch((e) => say(e.message, true));

@@ -14,7 +14,7 @@ public sealed class Overflow(ProjectDirectory projects, QueueView queue, ILiveSt
 {
     /// <summary>
     /// A partner of <paramref name="project"/> (both name each other) with a free place now that nobody waiting there would
-    /// take first; null when none. <paramref name="waiting"/>: the visitor already in the queue (its own partner excluded).
+    /// take first (so the estimate is 0: answered at once); null when none. <paramref name="waiting"/>: the visitor already in the queue (its own partner excluded).
     /// </summary>
     public async Task<OverflowOffer?> OfferAsync(string project, ChatSession? waiting = null)
     {
@@ -28,7 +28,8 @@ public sealed class Overflow(ProjectDirectory projects, QueueView queue, ILiveSt
                 .Sum(e => e.MaxChats - e.ActiveChats.Count);
             var waitingThere = m.Queue.Count(s => s.SessionId != waiting?.SessionId && (s.Project == p.Slug || s.OverflowProject == p.Slug));
             if (free <= waitingThere) continue;
-            return new OverflowOffer(p.Slug, p.Name, Matchmaking.EstimateSeconds(null, waitingThere + 1, m, await queue.TypicalChatLengthAsync(), p.Slug));
+            // A free place nobody waiting there takes first: the visitor would be answered at once.
+            return new OverflowOffer(p.Slug, p.Name, 0);
         }
         return null;
     }

@@ -1,7 +1,7 @@
 // The connection to the visitor hub: events, reconnects, and Resume, which reads the chat as the server has it.
 import { askLeave } from './leave-dialog.js';
 import { flushPending, renderMessage, systemLine } from './messages.js';
-import { showOverflowOffer } from './overflow.js';
+import { hideOverflowOffer, showOverflowOffer } from './overflow.js';
 import { notice, renderExpertAway, renderHead, showEnded } from './screens.js';
 import { $, saveSession, state, t } from './state.js';
 import { TRY_AGAIN, backoff, hubConnection, hubError } from '/_content/Chat.Widget/shared/hub-client.js';
@@ -56,7 +56,9 @@ export function buildConnection() {
   // A partner project has someone free: asked in the chat while waiting (overflow.js); a yes keeps the place here too.
   c.on('OverflowOffered', (e) => {
     if (state.status !== 'queued') return;
-    showOverflowOffer(e, 'queued', (r) => {
+    showOverflowOffer(e, 'queued', async (project) => {
+      const r = await state.connection.invoke('AcceptOverflow', project);
+      hideOverflowOffer();
       if (r.status === 'queued') state.queue = { position: r.position, estimatedWaitSeconds: r.estimatedWaitSeconds };
       renderHead();
     });

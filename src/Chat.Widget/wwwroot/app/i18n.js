@@ -100,6 +100,7 @@ export const texts = {
     overflow: {
       offer: (name) => `Bij ${name} is nu iemand vrij. Wil je daar verder? Je blijft anoniem.`,
       wait: (m) => `Je wacht daar ongeveer ${m} ${m === 1 ? 'minuut' : 'minuten'}.`,
+      now: 'Daar kan iemand meteen met je chatten.',
       yes: 'Ja, daar verder',
       noClosed: 'Nee, liever niet',
       noQueued: 'Nee, ik wacht hier',
@@ -244,6 +245,7 @@ export const texts = {
     overflow: {
       offer: (name) => `Someone at ${name} is free now. Would you like to continue there? You stay anonymous.`,
       wait: (m) => `You would wait there about ${m} ${m === 1 ? 'minute' : 'minutes'}.`,
+      now: 'Someone there can chat with you straight away.',
       yes: 'Yes, continue there',
       noClosed: 'No, thank you',
       noQueued: 'No, I will wait here',

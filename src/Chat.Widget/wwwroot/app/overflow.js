@@ -4,8 +4,9 @@
 // box goes away. The project this widget belongs to comes from the loader's data-project (?project=).
 import { $, state, t } from './state.js';
 
-// One offer box per screen: on the closed screen (after StartChat answered "closed" with an offer) and in the chat while waiting.
-export function showOverflowOffer(offer, where, onYes) {
+// One offer box per screen: on the closed screen (from /api/status, or StartChat's "closed" answer) and in the chat while
+// waiting. accept(project) does what the yes means there and may throw (the offer stays, with a calm error).
+export function showOverflowOffer(offer, where, accept) {
   const box = $(where === 'closed' ? 'overflow-closed' : 'overflow-queued');
   if (!box || !offer?.project) return;
   const o = t().overflow;
@@ -13,7 +14,8 @@ export function showOverflowOffer(offer, where, onYes) {
   text.textContent = o.offer(offer.name);
   const wait = document.createElement('p');
   wait.className = 'muted';
-  wait.textContent = offer.estimatedWaitSeconds == null ? '' : o.wait(Math.max(1, Math.round(offer.estimatedWaitSeconds / 60)));
+  wait.textContent = offer.estimatedWaitSeconds == null ? '' : offer.estimatedWaitSeconds < 60 ? o.now
+    : o.wait(Math.round(offer.estimatedWaitSeconds / 60));
   const yes = document.createElement('button');
   yes.type = 'button';
   yes.className = 'primary';
@@ -29,22 +31,22 @@ export function showOverflowOffer(offer, where, onYes) {
   yes.addEventListener('click', async () => {
     yes.disabled = no.disabled = true;
     try {
-      const r = await state.connection.invoke('AcceptOverflow', offer.project);
-      hideOverflowOffer();
-      await onYes(r);
+      await accept(offer.project);
     } catch {
       error.textContent = o.failed;
       error.hidden = false;
       no.disabled = false;
     }
   });
-  no.addEventListener('click', () => { hideOverflowOffer(); if (where === 'closed') state.onOverflowDeclined?.(); });
+  no.addEventListener('click', () => { hideOverflowOffer(); state.overflowDeclined = true; if (where === 'closed') state.onOverflowDeclined?.(); });
   const actions = document.createElement('div');
   actions.className = 'overflow-actions';
   actions.append(yes, no);
+  const same = box.dataset.project === offer.project && !box.hidden;
+  box.dataset.project = offer.project;
   box.replaceChildren(text, wait, actions, error);
   box.hidden = false;
-  yes.focus();
+  if (!same && where !== 'closed') yes.focus(); // asked while waiting: the answer is one key away (the closed screen keeps its order)
 }
 
 export function hideOverflowOffer() {

@@ -50,6 +50,10 @@ export async function startChatWithCode(code) {
     language: state.lang, preferredGender: 'any', inDanger: null, code });
 }
 
+// A start from the closed screen's offer: the questions were not shown, so every answer stays unanswered.
+const unanswered = (overflowTo) => ({ about: 'unspecified', preferredExperience: 'any', followUp: null, referral: params.get('referral') || null,
+  language: state.lang, preferredGender: 'any', inDanger: null, overflowTo });
+
 async function begin(request) {
   const btn = $('start');
   btn.disabled = true;
@@ -69,20 +73,20 @@ async function begin(request) {
       showRefused();
       return;
     }
-    const r = await state.connection.invoke('StartChat', { ...request, project: state.project || null });
+    const { overflowTo, ...wire } = request;
+    let r = await state.connection.invoke('StartChat', { ...wire, project: state.project || null });
+    // The visitor said yes to a partner project on the closed screen: the same request goes on there, if still possible.
+    if (r.status === 'closed' && overflowTo && r.overflow?.project === overflowTo)
+      r = await state.connection.invoke('AcceptOverflow', overflowTo);
     if (r.status === 'closed') {
+      stopConnection();
       await refreshStatus();
-      // A partner project with someone free: asked, with the connection kept for the yes (AcceptOverflow).
-      if (r.overflow && !$('screen-closed').hidden) {
-        state.onOverflowDeclined = stopConnection;
-        showOverflowOffer(r.overflow, 'closed', enterChat);
-      } else {
-        stopConnection();
-      }
+      if (request.overflowTo) throw new Error('overflow-gone');
       return;
     }
     enterChat(r);
   } catch (err) {
+    if (request.overflowTo) throw err; // said on the offer itself
     const e = hubError(err);
     $('start-error').textContent = e ? visitorError(e) : t().startFailed;
     $('start-error').hidden = false;
@@ -138,13 +142,18 @@ let closedPoll = null;
 export async function refreshStatus() {
   clearTimeout(closedPoll);
   let open = false;
+  let overflow = null;
   try {
     const s = await (await fetch(withProject('/api/status'), { cache: 'no-store' })).json();
     open = !!s.open;
+    overflow = s.overflow ?? null;
     state.openings = { nextOpening: s.nextOpening ?? null, upcoming: Array.isArray(s.upcoming) ? s.upcoming : [] };
   } catch { /* shown as closed; tried again below */ }
   $('status-dot').classList.toggle('open', open);
   if (!open) renderOpenings();
+  // Closed, and a partner project has someone free now: asked after the phone numbers (never moved without a yes).
+  if (!open && overflow && !state.overflowDeclined) showOverflowOffer(overflow, 'closed', (project) => begin(unanswered(project)));
+  else hideOverflowOffer();
   show(open ? 'intro' : 'closed');
   if (!open) closedPoll = setTimeout(() => { if (!$('screen-closed').hidden) refreshStatus(); }, 30000);
 }

@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Http.Json;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Chat.Tests.Browser;
+
+/// <summary>A server with two partner projects: "default" (no one on shift here: closed) and "west" (Noor).</summary>
+public sealed class ProjectsBrowserFixture : BrowserFixture, IAsyncLifetime
+{
+    public const string Password = "paarse-olifant-danst-op-zolder-42";
+
+    public new async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        using var admin = await App.SignedInClientAsync("admin", "Demo-Admin-1");
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/projects",
+            new { slug = "west", name = "Chat West-Brabant", partners = new[] { "default" } })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/projects/default", new { partners = new[] { "west" } })).StatusCode);
+        foreach (var (user, name) in new[] { ("expertwest", "Noor"), ("expertwest2", "Lotte") })
+            Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/accounts", new
+            {
+                userName = user, displayName = name, experience = "victim", maxChats = 1, password = Password, projects = new[] { "west" },
+            })).StatusCode);
+    }
+}
+
+/// <summary>
+/// Overflow as people meet it: the visitor of a closed project reads 112 and Veilig Thuis first, then that someone at the
+/// partner project is free; one yes and they chat with that project's expert, whose console says where they came from.
+/// </summary>
+public sealed class ProjectsUiTests(ProjectsBrowserFixture f) : IClassFixture<ProjectsBrowserFixture>
+{
+    private static string Shot(string name) => Path.Combine(BrowserFixture.ScreenshotDir, name + ".png");
+
+    private static async Task AxeCleanAsync(IPage page, string where)
+    {
+        var axe = await page.RunAxe();
+        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}").ToList();
+        Assert.True(serious.Count == 0, $"{where}: {string.Join("; ", serious)}");
+    }
+
+    [Theory]
+    [InlineData(390, 844)]
+    [InlineData(1280, 800)]
+    public async Task AVisitorOfAClosedProjectSaysYesAndChatsWithThePartnersExpert(int width, int height)
+    {
+        var expertCtx = await f.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 }, Locale = "nl-NL" });
+        var expert = await expertCtx.NewPageAsync();
+        await expert.GotoAsync(f.BaseUrl + "/console/login?ReturnUrl=/console");
+        var (user, name) = width < 600 ? ("expertwest", "Noor") : ("expertwest2", "Lotte"); // one free expert a case
+        await BrowserFixture.SignInAsync(expert, user, ProjectsBrowserFixture.Password);
+        await expert.GetByRole(AriaRole.Radio, new() { Name = "Beschikbaar" }).ClickAsync();
+        await Expect(expert.GetByRole(AriaRole.Radio, new() { Name = "Beschikbaar" })).ToHaveAttributeAsync("aria-checked", "true");
+
+        var phone = width < 600;
+        var visitorCtx = await f.Browser.NewContextAsync(new()
+        {
+            ViewportSize = new() { Width = width, Height = height }, Locale = "nl-NL", IsMobile = phone, HasTouch = phone,
+        });
+        var visitor = await visitorCtx.NewPageAsync();
+        await visitor.GotoAsync(f.BaseUrl + "/widget/"); // the installation's own project, "default": nobody on shift
+        var closed = visitor.Locator("#screen-closed");
+        await Expect(closed).ToBeVisibleAsync();
+        var offer = closed.Locator("#overflow-closed");
+        await Expect(offer).ToContainTextAsync("Bij Chat West-Brabant is nu iemand vrij. Wil je daar verder? Je blijft anoniem.");
+        // 112 and Veilig Thuis stay first; the offer follows them.
+        var phonesTop = (await closed.Locator("#closed-phones").BoundingBoxAsync())!.Y;
+        Assert.True(phonesTop < (await offer.BoundingBoxAsync())!.Y);
+        await visitor.ScreenshotAsync(new() { Path = Shot($"projects-widget-offer-{width}") });
+        await AxeCleanAsync(visitor, "widget, closed with an offer");
+
+        await offer.GetByRole(AriaRole.Button, new() { Name = "Ja, daar verder" }).ClickAsync();
+        await Expect(visitor.GetByText($"Je praat met {name}", new() { Exact = false })).ToBeVisibleAsync();
+        await Expect(expert.GetByText("de contactzoeker koos ervoor hier verder te gaan", new() { Exact = false })).ToBeVisibleAsync();
+        await visitor.ScreenshotAsync(new() { Path = Shot($"projects-widget-chat-{width}") });
+        await expert.ScreenshotAsync(new() { Path = Shot($"projects-console-overflow-{width}") });
+        await AxeCleanAsync(expert, "console, a chat from a partner project");
+        await visitorCtx.CloseAsync();
+        await expertCtx.CloseAsync();
+    }
+
+    [Fact]
+    public async Task TheAdministratorKeepsTheProjectsAndTheirEmbedCode()
+    {
+        var ctx = await f.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 }, Locale = "nl-NL" });
+        var page = await ctx.NewPageAsync();
+        await page.GotoAsync(f.BaseUrl + "/console/login?ReturnUrl=/console");
+        await BrowserFixture.SignInAsync(page, "admin", "Demo-Admin-1");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/projects$"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Chat West-Brabant (west)" })).ToBeVisibleAsync();
+        await Expect(page.Locator("code.embed-code").Filter(new() { HasText = "data-project=\"west\"" })).ToHaveCountAsync(1);
+        await page.ScreenshotAsync(new() { Path = Shot("projects-console-admin-1280"), FullPage = true });
+        await AxeCleanAsync(page, "console, projects");
+        await ctx.CloseAsync();
+    }
+}
