@@ -95,6 +95,7 @@ public static class Hosting
         await Statistics.ContactAggregates.EnsureAsync(db, app.Services.GetRequiredService<ReportingZone>(), app.Logger);
         await Tenancy.ProjectDirectory.EnsureDefaultAsync(db, app.Services.GetRequiredService<IOptions<WidgetOptions>>().Value,
             app.Services.GetRequiredService<TimeProvider>(), app.Logger);
+        await app.Services.GetRequiredService<Tenancy.ProjectDirectory>().AllAsync(); // read once: the headers' embed origins
         await scope.ServiceProvider.GetRequiredService<AccountSeeder>().SeedAsync();
         await scope.ServiceProvider.GetRequiredService<Replies.RepliesSeeder>().SeedAsync(); // referral cards (and Development's replies), first start only
     }
@@ -113,6 +114,11 @@ public static class Hosting
     {
         var widget = app.Services.GetRequiredService<IOptions<WidgetOptions>>().Value;
         var embedders = widget.AllowedEmbedOrigins.Length == 0 ? "*" : string.Join(' ', widget.AllowedEmbedOrigins);
+        var projects = app.Services.GetRequiredService<Tenancy.ProjectDirectory>();
+        // A project's widget (?project=, from data-project) may be embedded by that project's own sites when it names them.
+        string EmbeddersOf(HttpRequest request) =>
+            request.Query["project"].ToString() is { Length: > 0 } slug && projects.Cached?.GetValueOrDefault(slug) is { EmbedOriginList.Count: > 0 } p
+                ? string.Join(' ', p.EmbedOriginList) : embedders;
         // Not async (nothing here waits): a hub's WebSocket would otherwise keep the state machine for the whole visit.
         return app.Use((http, next) =>
         {
@@ -125,7 +131,7 @@ public static class Hosting
             var isWidgetApp = path.StartsWithSegments("/widget");
             var isLoader = path.Equals("/widget.js") || path.Equals("/widget.css");
             // Everything comes from this origin: no third-party request from any page.
-            var frameAncestors = isWidgetApp ? embedders : "'self'";
+            var frameAncestors = isWidgetApp ? EmbeddersOf(http.Request) : "'self'";
             h.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
                                       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; " +
                                       $"form-action 'self'; frame-ancestors {frameAncestors}";

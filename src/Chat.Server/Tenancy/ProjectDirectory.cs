@@ -42,8 +42,15 @@ public sealed class ProjectDirectory(IServiceScopeFactory scopes, IOptionsMonito
         }
     }
 
+    /// <summary>The projects as last read (no wait; null before the first read): for the response headers.</summary>
+    public IReadOnlyDictionary<string, Project>? Cached => _projects;
+
     /// <summary>Forget the cache on this node (after a change through /api/projects); other nodes follow within seconds.</summary>
-    public void Changed() => _readAt = DateTimeOffset.MinValue;
+    public void Changed()
+    {
+        _readAt = DateTimeOffset.MinValue;
+        _ = AllAsync().ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted); // read again now: the headers use the cached list
+    }
 
     public async Task<Project?> FindAsync(string? slug, CancellationToken ct = default) =>
         (await AllAsync(ct)).GetValueOrDefault(slug ?? Projects.Default);

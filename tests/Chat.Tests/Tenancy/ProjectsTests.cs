@@ -202,6 +202,21 @@ public abstract class ProjectsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AProjectsWidgetMayBeEmbeddedByItsOwnSitesOnly()
+    {
+        using var admin = await App.SignedInClientAsync("admin", "Demo-Admin-1");
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/projects/west", new { embedOrigins = new[] { "https://www.west.example" } })).StatusCode);
+        var bad = await admin.PutAsJsonAsync("/api/projects/west", new { embedOrigins = new[] { "https://www.west.example/path" } });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        await App.Services.GetRequiredService<Chat.Server.Tenancy.ProjectDirectory>().AllAsync();
+        using var anonymous = App.CreateClient();
+        string FrameAncestors(HttpResponseMessage r) =>
+            r.Headers.GetValues("Content-Security-Policy").Single().Split(';').Select(p => p.Trim()).Single(p => p.StartsWith("frame-ancestors"));
+        Assert.Equal("frame-ancestors https://www.west.example", FrameAncestors(await anonymous.GetAsync("/widget/?project=west")));
+        Assert.NotEqual("frame-ancestors https://www.west.example", FrameAncestors(await anonymous.GetAsync("/widget/")));
+    }
+
+    [Fact]
     public async Task NoPartnershipNoOfferAndAYesIsRefused()
     {
         using var admin = await App.SignedInClientAsync("admin", "Demo-Admin-1");
