@@ -75,7 +75,7 @@ function layout() {
       h('div', { class: 'bar-left' }, h('strong', { class: 'product' }, t.title)),
       h('nav', { class: 'bar-right' }, h('a', { href: '/console' }, t.back))),
     h('main', { class: 'stats-main' },
-      h('div', { class: 'controls' }, els.modes, els.stepper, els.custom,
+      h('div', { class: 'controls' }, projectPicker(), els.modes, els.stepper, els.custom,
         h('div', { class: 'actions-right no-print' },
           h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, t.print), els.csv)),
       els.live, els.title, els.body));
@@ -84,7 +84,7 @@ function layout() {
 // The live situation, without any content: open or closed, the queue, who is on shift and how busy.
 async function loadLive() {
   try {
-    const [live, mailbox] = await Promise.all([getJson('/api/statistics/live'), getJson('/api/mailbox/summary')]);
+    const [live, mailbox] = await Promise.all([getJson(withProject('/api/statistics/live')), getJson('/api/mailbox/summary')]);
     const oldest = mailbox.oldestWaitingSince ? Math.max(0, Math.floor((Date.now() - Date.parse(mailbox.oldestWaitingSince)) / 3600000)) : 0;
     fill(els.live, h('h2', { id: 'live-title' }, t.now),
       h('p', { class: 'live-line' }, h('strong', {}, live.open ? t.open : t.closed), ' · ', t.waitingNow(live.queue.waiting),
@@ -262,6 +262,16 @@ async function getJson(url) {
   return r.json();
 }
 
+// A coordinator of several projects: one project's figures at a time (or all of theirs together), the CSV likewise.
+let projects = [];
+const withProject = (url) => (state.project ? `${url}&project=${encodeURIComponent(state.project)}`.replace(/^([^?]*)&/, '$1?') : url);
+function projectPicker() {
+  if (projects.length < 2) return null;
+  const select = h('select', { id: 'project', onchange: () => { state.project = select.value; load(); loadLive(); } },
+    h('option', { value: '' }, t.allProjects), ...projects.map((p) => h('option', { value: p.slug, selected: p.slug === state.project }, p.name)));
+  return h('div', { class: 'project-picker no-print' }, h('label', { for: 'project' }, t.project), ' ', select);
+}
+
 // Each load has a number: an answer that comes back after a newer load started (a quick change of period) is dropped.
 let loadNumber = 0;
 async function load() {
@@ -270,14 +280,14 @@ async function load() {
   const p = period();
   const from = iso(p.from), to = iso(p.to);
   if (state.mode === 'custom') { els.fromInput.value = from; els.toInput.value = to; }
-  els.csv.href = `/api/statistics/export.csv?from=${from}&to=${to}`;
+  els.csv.href = withProject(`/api/statistics/export.csv?from=${from}&to=${to}`);
   els.title.textContent = (p.week ? `${t.week} ${p.week.split('-W')[1]} · ` : '') + t.periodOf(fmt(from), fmt(to));
   els.body.setAttribute('aria-busy', 'true');
   try {
     const reportUrl = p.week ? `/api/statistics/weekly?week=${p.week}&lang=${lang}` : `/api/statistics?from=${from}&to=${to}&lang=${lang}`;
     const [report, trend, heat, experts] = await Promise.all([
-      getJson(reportUrl), getJson(`/api/statistics/trend?week=${isoWeek(p.to)}&weeks=12`),
-      getJson(`/api/statistics/heatmap?from=${from}&to=${to}`), getJson(`/api/statistics/experts?from=${from}&to=${to}`)]);
+      getJson(withProject(reportUrl)), getJson(withProject(`/api/statistics/trend?week=${isoWeek(p.to)}&weeks=12`)),
+      getJson(withProject(`/api/statistics/heatmap?from=${from}&to=${to}`)), getJson(withProject(`/api/statistics/experts?from=${from}&to=${to}`))]);
     if (mine !== loadNumber) return;
     const c = report.chat;
     fill(els.body,
@@ -300,7 +310,10 @@ async function load() {
   }
 }
 
-layout();
-load();
-loadLive();
-setInterval(loadLive, 15000);
+// The caller's projects first: a coordinator of several gets a project picker.
+getJson('/api/projects').then((p) => { projects = Array.isArray(p) ? p : []; }).catch(() => {}).finally(() => {
+  layout();
+  load();
+  loadLive();
+  setInterval(loadLive, 15000);
+});

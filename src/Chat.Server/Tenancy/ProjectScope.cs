@@ -38,12 +38,30 @@ public sealed class ProjectScope
 public sealed class ProjectScopeException(string project)
     : InvalidOperationException($"A record of project '{project}' is outside the caller's projects.");
 
-/// <summary>Restricts a signed-in user's request to their projects (after authentication).</summary>
+/// <summary>
+/// Restricts a signed-in user's request to their projects (after authentication). The reports (statistics, contact forms)
+/// take <c>?project=</c> to narrow it to one of them: a coordinator of several projects reads each one's figures and CSV;
+/// a project that is not theirs is 404, as if it did not exist.
+/// </summary>
 public sealed class ProjectScopeMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext http, ProjectScope scope)
     {
-        if (http.User.Identity?.IsAuthenticated == true) scope.Restrict(ProjectScope.Of(http.User));
+        if (http.User.Identity?.IsAuthenticated != true) return next(http);
+        var mine = ProjectScope.Of(http.User);
+        var path = http.Request.Path;
+        if ((path.StartsWithSegments("/api/statistics") || path.StartsWithSegments("/api/contacts"))
+            && http.Request.Query["project"].ToString() is { Length: > 0 } one)
+        {
+            if (!mine.Contains(one, StringComparer.Ordinal))
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Onbekend project",
+                    detail: "Dit project bestaat niet of is niet van jou.").ExecuteAsync(http);
+            scope.Restrict([one]);
+        }
+        else
+        {
+            scope.Restrict(mine);
+        }
         return next(http);
     }
 }
