@@ -47,7 +47,10 @@ public sealed class ProjectScopeMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext http, ProjectScope scope)
     {
-        if (http.User.Identity?.IsAuthenticated != true) return next(http);
+        // The visitors' endpoints (anonymous: status, widget texts, mailbox by code, the quick exit's beacon) name their
+        // project themselves: a console's cookie in the same browser (an expert trying the widget) changes nothing there.
+        if (http.User.Identity?.IsAuthenticated != true
+            || http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null) return next(http);
         var mine = ProjectScope.Of(http.User);
         var path = http.Request.Path;
         if ((path.StartsWithSegments("/api/statistics") || path.StartsWithSegments("/api/contacts"))
