@@ -114,7 +114,7 @@ public sealed class ExpertHub(Presence presence, ChatLifecycle lifecycle, ChatMe
     public async Task<DebriefResult> RequestDebrief(string? conversationId = null)
     {
         if (conversationId is not null) ChatValidation.ConversationId(conversationId);
-        return await debriefs.RequestAsync(Me.Id);
+        return await debriefs.RequestAsync(Me.Id, Me.Projects is { Count: > 0 } mine ? mine[0] : Storage.Projects.Default);
     }
 
     public async Task EndChat(string? conversationId)

@@ -13,7 +13,8 @@ public sealed class Debriefs(IServiceScopeFactory scopes, TimeProvider time)
 {
     public sealed record DebriefDto(long Id, string DisplayName, DateTimeOffset RequestedAt);
 
-    public async Task<Conversations.DebriefResult> RequestAsync(string expertId)
+    /// <param name="project">The expert's project whose coordinators see the request (their first).</param>
+    public async Task<Conversations.DebriefResult> RequestAsync(string expertId, string project = Storage.Projects.Default)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
@@ -21,7 +22,10 @@ public sealed class Debriefs(IServiceScopeFactory scopes, TimeProvider time)
         if (open is null)
         {
             var now = time.GetUtcNow();
-            open = new DebriefRequest { ExpertId = expertId, RequestedAt = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero) };
+            open = new DebriefRequest
+            {
+                ExpertId = expertId, RequestedAt = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero), Project = project,
+            };
             db.DebriefRequests.Add(open);
             await db.SaveChangesAsync();
         }

@@ -203,6 +203,9 @@ public abstract class IsolationTests : IAsyncLifetime
     /// <summary>One call: a URL with "default"'s ids filled in, a JSON body for writes, and a check of a 2xx answer's figures.</summary>
     private sealed record Call(string Url, object? Body = null, Func<JsonElement, string?>? Check = null);
 
+    /// <summary>A well-formed code that is nobody's (the check character makes a random one almost surely invalid: answered alike).</summary>
+    private const string NotTheirCode = "ABCD-EFGH-JKMN-PQRS";
+
     /// <summary>
     /// Endpoints that are global by design and not project data; each with its reason. Nothing else may be left out.
     /// </summary>
@@ -293,9 +296,11 @@ public abstract class IsolationTests : IAsyncLifetime
         ["POST /api/mailbox/threads/{id}/note"] = s => [new($"/api/mailbox/threads/{s.ThreadId}/note", new { text = "Overgenomen notitie" })],
         ["POST /api/mailbox/threads/{id}/close"] = s => [new($"/api/mailbox/threads/{s.ThreadId}/close", new { reason = "spam" })],
         ["POST /api/mailbox"] = _ => [new("/api/mailbox", new { text = "Een brief aan west", project = "west" })],
-        ["POST /api/mailbox/open"] = s => [new("/api/mailbox/open", new { code = s.MailboxCode })],
-        ["POST /api/mailbox/write"] = s => [new("/api/mailbox/write", new { code = s.MailboxCode, text = "Overgenomen brief" })],
-        ["POST /api/mailbox/delete"] = s => [new("/api/mailbox/delete", new { code = s.MailboxCode })],
+        // The visitor's endpoints by code: the code is the letter writer's own key (whoever holds it is them, in any
+        // project), never something a project's staff can list; west's people try one that is not theirs.
+        ["POST /api/mailbox/open"] = _ => [new("/api/mailbox/open", new { code = NotTheirCode })],
+        ["POST /api/mailbox/write"] = _ => [new("/api/mailbox/write", new { code = NotTheirCode, text = "Overgenomen brief" })],
+        ["POST /api/mailbox/delete"] = _ => [new("/api/mailbox/delete", new { code = NotTheirCode })],
     };
 
     /// <summary>"GET /api/replies/{id:long}" for every /api route endpoint of the running app.</summary>
