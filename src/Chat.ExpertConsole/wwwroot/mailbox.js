@@ -18,7 +18,7 @@ const t = {
     prefers: { victim: 'liefst iemand die geweld meemaakte', perpetrator: 'liefst iemand die geweld gebruikte', any: null },
     gender: { woman: 'liefst een vrouw', man: 'liefst een man', any: null },
     language: { nl: null, en: 'schrijft in het Engels' },
-    visitor: 'Bezoeker', you: 'Jij', claimedByOther: 'Een collega beantwoordt deze brief.', claimedByMe: (d) => `Jij hebt deze brief tot ${d}.`,
+    project: 'Project', visitor: 'Bezoeker', you: 'Jij', claimedByOther: 'Een collega beantwoordt deze brief.', claimedByMe: (d) => `Jij hebt deze brief tot ${d}.`,
     claim: 'Neem deze brief', release: 'Geef terug', answer: 'Verstuur antwoord', answerLabel: 'Je antwoord',
     answerHint: 'Schrijf alsof iemand meeleest: noem geen namen of dingen die de schrijver niet zelf noemde.',
     close: 'Sluiten zonder antwoord', closeLabel: 'Reden', reasons: { spam: 'spam', abusive: 'misbruik' }, closeConfirm: 'Sluiten (er komt geen antwoord en geen formulier)',
@@ -35,7 +35,7 @@ const t = {
     prefers: { victim: 'prefers someone who went through violence', perpetrator: 'prefers someone who used violence', any: null },
     gender: { woman: 'prefers a woman', man: 'prefers a man', any: null },
     language: { nl: null, en: 'writes in English' },
-    visitor: 'Visitor', you: 'You', claimedByOther: 'A colleague is answering this letter.', claimedByMe: (d) => `You hold this letter until ${d}.`,
+    project: 'Project', visitor: 'Visitor', you: 'You', claimedByOther: 'A colleague is answering this letter.', claimedByMe: (d) => `You hold this letter until ${d}.`,
     claim: 'Take this letter', release: 'Give back', answer: 'Send answer', answerLabel: 'Your answer',
     answerHint: 'Write as if someone reads along: mention no names or things the writer did not mention.',
     close: 'Close without an answer', closeLabel: 'Reason', reasons: { spam: 'spam', abusive: 'abuse' }, closeConfirm: 'Close (no answer, no form)',
@@ -63,12 +63,16 @@ async function call(method, url, body) {
 const locale = lang === 'en' ? 'en-GB' : 'nl-NL';
 const when = (iso) => new Date(iso).toLocaleString(locale, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 
+// An expert of several projects sees which project a letter is for (the page's data-projects: the sign-in's projects).
+const severalProjects = (document.getElementById('mailbox')?.dataset.projects || '').split(',').filter(Boolean).length > 1;
+
 function letter(th) {
   const answers = [t.about[th.about], t.prefers[th.preferredExperience], t.gender[th.preferredGender], t.language[th.language]].filter(Boolean).join(' · ');
   const urgent = th.inDanger ? t.danger : th.urgentWord ? t.dangerWord : null;
   const item = h('article', { class: 'mailbox-letter' + (urgent ? ' in-danger' : ''), 'aria-labelledby': `letter-${th.id}` },
     h('h2', { id: `letter-${th.id}` }, urgent ? h('span', { class: 'mailbox-badge' }, urgent) : null, ' ', t.since(when(th.waitingSince))),
     h('p', { class: 'muted small' }, answers),
+    severalProjects && th.projectName ? h('p', { class: 'small' }, `${t.project}: ${th.projectName}`) : null,
     th.note ? h('p', { class: 'mailbox-note' }, h('strong', {}, t.note + ': '), th.note) : null,
     h('ol', { class: 'mailbox-messages' }, th.messages.map((m) => h('li', { class: m.from === 'visitor' ? 'from-visitor' : 'from-expert' },
       h('div', { class: 'muted small' }, `${m.from === 'visitor' ? t.visitor : (m.displayName || '')} · ${when(m.sentAt)}`),

@@ -107,6 +107,10 @@ public sealed partial class ChatRouter(
             metrics.Assigned(waited, tier);
             await counters.AnsweredAsync(s.StartedAt.Value, waited, s.Project);
             await counters.WaitEndedAsync(s.StartedAt.Value, tier, waited, s.Project);
+            // Taken by a partner's expert after the visitor's yes: out of the visitor's project, into the expert's.
+            if (s.OverflowProject is { } partner && s.ExpertId is { } expertId
+                && (await store.GetPresenceAsync(expertId))?.Projects is { } projects && !projects.Contains(s.Project, StringComparer.Ordinal))
+                await counters.OverflowAsync(s.StartedAt.Value, s.Project, partner);
         }
         var note = fallback
             ? await store.AppendAsync(s.ConversationId, Senders.System, "preference-fallback-" + s.StartedAt.Value.ToUnixTimeMilliseconds(),

@@ -14,7 +14,8 @@ public sealed record MailboxCloseRequest(string? Reason);
 /// <param name="UrgentWord">A letter held an urgent word (triage): first in the list with <paramref name="InDanger"/>.</param>
 public sealed record MailboxThreadSummary(string Id, DateTimeOffset WaitingSince, DateTimeOffset CreatedAt, bool InDanger, string About,
     string PreferredExperience, string PreferredGender, string Language, string? Referral, bool Claimed, bool ClaimedByMe,
-    DateTimeOffset? ClaimedUntil, IReadOnlyList<MailboxMessageView> Messages, string? Note, bool UrgentWord = false);
+    DateTimeOffset? ClaimedUntil, IReadOnlyList<MailboxMessageView> Messages, string? Note, bool UrgentWord = false, string? Project = null,
+    string? ProjectName = null);
 public sealed record MailboxAnswered(string ThreadId, ContactPrefill Form);
 /// <summary>The coordinator's live view and the menu's count: waiting letters and since when the oldest waits.</summary>
 public sealed record MailboxSummary(int Waiting, DateTimeOffset? OldestWaitingSince);
@@ -49,8 +50,9 @@ public static partial class MailboxApi
 
     /// <summary>Waiting threads: in danger first, then the longest waiting.</summary>
     private static async Task<IResult> ThreadsAsync(ClaimsPrincipal user, RecordsDbContext db, MailboxSecrets secrets, TimeProvider time,
-        IOptionsMonitor<MailboxOptions> options)
+        IOptionsMonitor<MailboxOptions> options, Tenancy.ProjectDirectory projects)
     {
+        var names = await projects.AllAsync(); // the project a letter is for, by name (an expert of several projects sees it)
         var me = Me(user);
         var now = time.GetUtcNow();
         var cutoff = RetentionCutoff(now, options.CurrentValue);
@@ -67,7 +69,8 @@ public static partial class MailboxApi
             return new MailboxThreadSummary(t.Id, t.WaitingSince ?? t.CreatedAt, t.CreatedAt, t.InDanger, t.About, t.PreferredExperience,
                 t.PreferredGender, t.Language, t.Referral, claimed, claimed && t.ClaimedBy == me, claimed ? t.ClaimedUntil : null,
                 messages[t.Id].Select(m => new MailboxMessageView(m.From, m.DisplayName, secrets.Unprotect(m.Cipher), m.SentAt)).ToList(),
-                t.NoteBy == me && t.NoteCipher is { } note ? secrets.Unprotect(note) : null, t.UrgentWord);
+                t.NoteBy == me && t.NoteCipher is { } note ? secrets.Unprotect(note) : null, t.UrgentWord, t.Project,
+                names.GetValueOrDefault(t.Project)?.Name ?? t.Project);
         }).ToList());
     }
 

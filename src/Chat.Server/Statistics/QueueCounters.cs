@@ -30,12 +30,22 @@ public sealed class QueueCounters(IServiceScopeFactory scopes, ILogger<QueueCoun
 
     public Task AbandonedAsync(DateTimeOffset at, string project = Projects.Default) => AddAsync(at, "Abandoned", null, project);
 
+    /// <summary>
+    /// A visitor of <paramref name="from"/> who said yes to a partner was taken by an expert of <paramref name="to"/>: counted
+    /// in both projects (out of the one, into the other). The request itself counts in the visitor's project only.
+    /// </summary>
+    public async Task OverflowAsync(DateTimeOffset at, string from, string to)
+    {
+        await AddAsync(at, "OverflowOut", null, from);
+        await AddAsync(at, "OverflowIn", null, to);
+    }
+
     /// <summary>A chat the expert ended with a block (abusive, threatening, prank): it needs no contact form.</summary>
     public Task BlockedAsync(DateTimeOffset at, string project = Projects.Default) => AddAsync(at, "Blocked", null, project);
 
     // One constant statement per counter: column names never come from input. Names are quoted: the same SQL
     // runs on SQLite and PostgreSQL (which would fold unquoted names to lower case).
-    private static readonly Dictionary<string, string> Increments = new[] { "Requests", "RequestsWhileClosed", "Answered", "Abandoned", "Blocked" }
+    private static readonly Dictionary<string, string> Increments = new[] { "Requests", "RequestsWhileClosed", "Answered", "Abandoned", "Blocked", "OverflowOut", "OverflowIn" }
         .ToDictionary(c => c, c => $"UPDATE \"QueueHours\" SET \"{c}\" = \"{c}\" + 1 WHERE \"Project\" = {{1}} AND \"HourStart\" = {{0}};");
 
     private async Task AddAsync(DateTimeOffset at, string column, int? waitBucket, string project)
@@ -46,8 +56,8 @@ public sealed class QueueCounters(IServiceScopeFactory scopes, ILogger<QueueCoun
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
             await db.Database.ExecuteSqlRawAsync(
-                "INSERT INTO \"QueueHours\" (\"Project\", \"HourStart\", \"Requests\", \"RequestsWhileClosed\", \"Answered\", \"Abandoned\", \"Blocked\") " +
-                "VALUES ({1}, {0}, 0, 0, 0, 0, 0) ON CONFLICT (\"Project\", \"HourStart\") DO NOTHING;", hour, project);
+                "INSERT INTO \"QueueHours\" (\"Project\", \"HourStart\", \"Requests\", \"RequestsWhileClosed\", \"Answered\", \"Abandoned\", \"Blocked\", " +
+                "\"OverflowOut\", \"OverflowIn\") VALUES ({1}, {0}, 0, 0, 0, 0, 0, 0, 0) ON CONFLICT (\"Project\", \"HourStart\") DO NOTHING;", hour, project);
             await db.Database.ExecuteSqlRawAsync(Increments[column], hour, project);
             if (waitBucket is { } b)
                 await db.Database.ExecuteSqlRawAsync(
@@ -101,6 +111,9 @@ public sealed class QueueHour : Tenancy.IProjectRecord
     public int Answered { get; set; }
     public int Abandoned { get; set; }
     public int Blocked { get; set; }
+    /// <summary>Visitors of this project taken by a partner's expert after their yes (overflow), and the partners' taken here.</summary>
+    public int OverflowOut { get; set; }
+    public int OverflowIn { get; set; }
 }
 
 /// <summary>Per tier (danger, waited, normal): requests whose wait ended in the hour, and of those the answered ones.</summary>

@@ -34,6 +34,11 @@ public static class StatisticsCsv
         Line("90% wacht korter dan (seconden)", r.Chat.P90WaitSeconds, "");
         Line("contactformulieren nog niet ingevuld", r.Chat.FormsMissing, "");
         Line("geblokkeerd (misbruik, bedreiging, grap)", r.Chat.Blocked, "");
+        if (r.Chat.Overflow is { } o && (o.Out > 0 || o.In > 0))
+        {
+            Line("doorverwezen naar een partnerproject (met ja van de contactzoeker)", o.Out, "");
+            Line("overgenomen van een partnerproject", o.In, "");
+        }
         if (r.Triage is { } triage)
         {
             sb.Append("\r\n");

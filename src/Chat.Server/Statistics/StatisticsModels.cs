@@ -27,8 +27,12 @@ public sealed record StatTable(string Label, bool Multiple, int N, int Unknown, 
 
 public sealed record StatRow(string Key, string Label, int Count, int Percent);
 
+/// <param name="Overflow">Several projects: visitors of this project taken by a partner's expert after their yes (<c>out</c>),
+/// and a partner's taken here (<c>in</c>).</param>
 public sealed record ChatFigures(int Requests, int Answered, int Abandoned, int? MedianWaitSeconds, int FormsMissing,
-    int RequestsWhileClosed, int? P90WaitSeconds, int Blocked);
+    int RequestsWhileClosed, int? P90WaitSeconds, int Blocked, OverflowFigures? Overflow = null);
+
+public sealed record OverflowFigures(int Out, int In);
 
 public sealed record TrendPoint(string Week, string From, string To, int Contacts, int Requests, int Answered, int Abandoned);
 

@@ -184,6 +184,7 @@ public sealed class StatisticsQueries(RecordsDbContext db, ReportingZone zone, T
         {
             Requests = g.Sum(h => h.Requests), Closed = g.Sum(h => h.RequestsWhileClosed),
             Answered = g.Sum(h => h.Answered), Abandoned = g.Sum(h => h.Abandoned), Blocked = g.Sum(h => h.Blocked),
+            Out = g.Sum(h => h.OverflowOut), In = g.Sum(h => h.OverflowIn),
         }).ToListAsync(ct)).FirstOrDefault(); // one group at most: read as a list, so EF Core has no First without OrderBy to warn about
         var buckets = await db.QueueWaits.Where(w => w.HourStart >= from && w.HourStart < to)
             .GroupBy(w => w.Bucket).Select(g => new { Bucket = g.Key, Count = g.Sum(w => w.Count) }).ToListAsync(ct);
@@ -193,7 +194,8 @@ public sealed class StatisticsQueries(RecordsDbContext db, ReportingZone zone, T
         var toOffset = p.EndUtc;
         var missing = await db.ContactDrafts.CountAsync(d => d.OccurredAt >= fromOffset && d.OccurredAt < toOffset, ct);
         return new ChatFigures(sums?.Requests ?? 0, sums?.Answered ?? 0, sums?.Abandoned ?? 0,
-            Quantile(histogram, 0.5), missing, sums?.Closed ?? 0, Quantile(histogram, 0.9), sums?.Blocked ?? 0);
+            Quantile(histogram, 0.5), missing, sums?.Closed ?? 0, Quantile(histogram, 0.9), sums?.Blocked ?? 0,
+            new OverflowFigures(sums?.Out ?? 0, sums?.In ?? 0));
     }
 
     /// <summary>A quantile of the wait histogram, interpolated linearly inside its bucket; null without data.</summary>

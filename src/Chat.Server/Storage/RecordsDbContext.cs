@@ -194,6 +194,8 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options,
             q.ToTable("QueueHours");
             q.HasKey(x => new { x.Project, x.HourStart });
             q.Property(x => x.Project).HasMaxLength(40);
+            q.Property(x => x.OverflowOut).HasDefaultValue(0);
+            q.Property(x => x.OverflowIn).HasDefaultValue(0);
             q.Property(x => x.HourStart).ValueGeneratedNever();
         });
 

@@ -84,7 +84,9 @@ public static class RecordsSchema
     private static string RebuildWithProject(RecordsDbContext db, string table)
     {
         var entity = db.Model.GetEntityTypes().Single(e => e.GetTableName() == table);
-        var columns = entity.GetProperties().Select(p => p.GetColumnName()).Where(c => c != "Project").Select(c => $"\"{c}\"").ToList();
+        // The columns the old table has (a column new in this version takes its default).
+        var columns = entity.GetProperties().Select(p => p.GetColumnName()).Where(c => c != "Project" && HasColumn(db, table, c))
+            .Select(c => $"\"{c}\"").ToList();
         var list = string.Join(", ", columns);
         return $"CREATE TABLE \"{table}_before11\" AS SELECT {list} FROM \"{table}\";\n" +
                $"DROP TABLE \"{table}\";\n" +

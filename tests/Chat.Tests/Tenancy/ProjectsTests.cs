@@ -199,6 +199,10 @@ public abstract class ProjectsTests : IAsyncLifetime
         Assert.Equal(0, ownReport.GetProperty("contacts").GetInt32());
         Assert.Equal(0, westReport.GetProperty("chat").GetProperty("requests").GetInt32());
         Assert.Equal(1, ownReport.GetProperty("chat").GetProperty("requests").GetInt32());
+        // Counted in both: out of "default", into "west".
+        Assert.Equal(1, ownReport.GetProperty("chat").GetProperty("overflow").GetProperty("out").GetInt32());
+        Assert.Equal(0, ownReport.GetProperty("chat").GetProperty("overflow").GetProperty("in").GetInt32());
+        Assert.Equal(1, westReport.GetProperty("chat").GetProperty("overflow").GetProperty("in").GetInt32());
         // One project of the caller's at a time (?project=); another project's is as if it did not exist.
         Assert.Equal(1, (await west.GetFromJsonAsync<JsonElement>($"/api/statistics?from={today}&to={today}&project=west")).GetProperty("contacts").GetInt32());
         Assert.Equal(HttpStatusCode.NotFound, (await west.GetAsync($"/api/statistics?from={today}&to={today}&project=default")).StatusCode);
