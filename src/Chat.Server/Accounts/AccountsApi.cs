@@ -77,11 +77,17 @@ public static class AccountsApi
             string[]? projects = null;
             if (body?.Projects is { } asked)
             {
-                await ValidateProjectsAsync(asked, directory, scope, admin: false, errors);
+                if (asked.Length > 0) await ValidateProjectsAsync(asked, directory, scope, admin: false, errors); // none: out of the caller's
                 projects = [.. user.ProjectList.Where(p => !scope.Includes(p)), .. asked];
                 if (projects.Length == 0) errors["projects"] = ["Een account hoort bij ten minste één project."];
             }
             var self = users.GetUserId(me) == id;
+            // The role, the disabled state (and the password, below) hold in every project of the account: only a coordinator
+            // of all of them changes those, and an administrator's account only by an administrator.
+            if ((body?.Coordinator is not null || body?.Disabled is not null) && !await OwnsWhollyAsync(me, scope, user, users)
+                && (body?.Coordinator != await users.IsInRoleAsync(user, Roles.Coordinator) || body?.Disabled is { } d && d != user.Disabled))
+                errors["coordinator"] = ["Dit account werkt ook voor een ander project (of beheert projecten): de coördinatorrol en uitschakelen " +
+                                         "doet een coördinator van al zijn projecten."];
             if (self && (body?.Coordinator == false || body?.Disabled == true))
                 errors["coordinator"] = ["Je kunt jezelf niet de coördinatorrol afnemen of uitschakelen."];
             if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
@@ -114,6 +120,9 @@ public static class AccountsApi
         {
             var user = await users.FindByIdAsync(id);
             if (user is null || !MayChange(me, scope, user)) return TypedResults.NotFound();
+            if (users.GetUserId(me) != id && !await OwnsWhollyAsync(me, scope, user, users))
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+                    { ["password"] = ["Dit account werkt ook voor een ander project (of beheert projecten): een wachtwoord zet een coördinator van al zijn projecten."] });
             // A coordinator's own password changes only with the current one (POST /api/auth/password).
             if (users.GetUserId(me) == id)
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]>
@@ -135,6 +144,11 @@ public static class AccountsApi
     /// <summary>A coordinator changes the accounts of their own projects only (an administrator's own projects included).</summary>
     private static bool MayChange(ClaimsPrincipal me, Tenancy.ProjectScope scope, ChatUser user) =>
         me.IsInRole(Roles.Coordinator) && scope.IncludesAny(user.ProjectList);
+
+    /// <summary>The caller coordinates every project of the account, and it is no administrator's unless the caller is one.</summary>
+    private static async Task<bool> OwnsWhollyAsync(ClaimsPrincipal me, Tenancy.ProjectScope scope, ChatUser user, UserManager<ChatUser> users) =>
+        me.IsInRole(Roles.Coordinator) && user.ProjectList.All(scope.Includes)
+        && (me.IsInRole(Roles.Administrator) || !await users.IsInRoleAsync(user, Roles.Administrator));
 
     private static async Task ValidateProjectsAsync(string[] projects, Tenancy.ProjectDirectory directory, Tenancy.ProjectScope scope, bool admin,
         Dictionary<string, string[]> errors)

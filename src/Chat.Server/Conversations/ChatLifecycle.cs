@@ -119,7 +119,7 @@ public sealed partial class ChatLifecycle(
     public async Task<BlockResult> BlockAsync(ChatSession session, ExpertIdentity expert, string reason)
     {
         var now = time.GetUtcNow();
-        var project = expert.Projects?.Contains(session.Project) != false || session.OverflowProject is null ? session.Project : session.OverflowProject;
+        var project = session.ProjectOfExpert(expert.Projects);
         var block = new Block(ResumeTokens.RandomId(9), session.AddressHash ?? "", now, now + abuseOptions.CurrentValue.BlockDuration, reason, expert.DisplayName,
             project);
         // The block first: the visitor learns of the end at once and must not be able to start again in between.
@@ -206,8 +206,7 @@ public sealed partial class ChatLifecycle(
                 var prefill = ContactDrafts.Prefill(ended, now, await store.GetMessagesAsync(ended.ConversationId, 0),
                     Matchmaking.UrgentReason(ended, started, queue.Rules));
                 // The form belongs to the project whose expert took the chat: the visitor's own, or the partner they said yes to.
-                var expertProjects = (await store.GetPresenceAsync(ended.ExpertId))?.Projects ?? [ended.Project];
-                var formProject = expertProjects.Contains(ended.Project) || ended.OverflowProject is null ? ended.Project : ended.OverflowProject;
+                var formProject = ended.ProjectOfExpert((await store.GetPresenceAsync(ended.ExpertId))?.Projects);
                 await drafts.SaveAsync(ended.ExpertId, prefill, now, formProject);
                 await notify.Expert(ended.ExpertId).ChatEnded(new(ended.ConversationId, endedBy, duration, prefill, CoolDownUntil: coolDownUntil));
             }

@@ -121,7 +121,7 @@ public static class Matchmaking
         if (!Serves(e, s)) return false; // an expert takes chats of their own projects only (an accepted overflow included)
         if (s.TransferredFrom == e.ExpertId && m.Now - s.TransferredAt < m.Rules.PreferenceFallback) return false;
         if (PreferencesWaived(s, m)) return true;
-        if (s.Visitor.PreferredExpertId is { } preferred && PreferredOnShift(preferred, m)) return e.ExpertId == preferred;
+        if (s.Visitor.PreferredExpertId is { } preferred && PreferredOnShift(preferred, m, s)) return e.ExpertId == preferred;
         return MeetsPreferences(e, s.Visitor);
     }
 
@@ -129,8 +129,10 @@ public static class Matchmaking
     public static bool Serves(ExpertPresence e, ChatSession s) => s.ServedBy(e.Projects);
 
     /// <summary>The follow-up's expert is on shift: waiting for them makes sense (else the usual preferences hold at once).</summary>
-    public static bool PreferredOnShift(string expertId, MatchSituation m) =>
-        m.Experts.Any(x => x.ExpertId == expertId && x.Connected && x.Availability != Availability.Offline);
+    /// <param name="s">The visitor: the expert must work for one of their projects (a code used on another project's widget,
+    /// or after an overflow, does not hold the visitor for an expert who may not take them).</param>
+    public static bool PreferredOnShift(string expertId, MatchSituation m, ChatSession? s = null) =>
+        m.Experts.Any(x => x.ExpertId == expertId && x.Connected && x.Availability != Availability.Offline && (s is null || Serves(x, s)));
 
     /// <summary>
     /// The next assignment: the first visitor in <see cref="Ordered"/> order (a visitor in danger first, then the

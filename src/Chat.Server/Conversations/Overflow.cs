@@ -16,10 +16,15 @@ public sealed class Overflow(ProjectDirectory projects, QueueView queue, ILiveSt
     /// A partner of <paramref name="project"/> (both name each other) with a free place now that nobody waiting there would
     /// take first (so the estimate is 0: answered at once); null when none. <paramref name="waiting"/>: the visitor already in the queue (its own partner excluded).
     /// </summary>
-    public async Task<OverflowOffer?> OfferAsync(string project, ChatSession? waiting = null)
+    public async Task<OverflowOffer?> OfferAsync(string project, ChatSession? waiting = null) =>
+        (await OffersAsync(project, waiting)).FirstOrDefault();
+
+    /// <summary>Every partner with such a free place, in the order the project names them.</summary>
+    public async Task<IReadOnlyList<OverflowOffer>> OffersAsync(string project, ChatSession? waiting = null)
     {
         var partners = await projects.PartnersOfAsync(project);
-        if (partners.Count == 0) return null;
+        var offers = new List<OverflowOffer>();
+        if (partners.Count == 0) return offers;
         var m = await queue.SituationAsync();
         foreach (var p in partners)
         {
@@ -29,10 +34,13 @@ public sealed class Overflow(ProjectDirectory projects, QueueView queue, ILiveSt
             var waitingThere = m.Queue.Count(s => s.SessionId != waiting?.SessionId && (s.Project == p.Slug || s.OverflowProject == p.Slug));
             if (free <= waitingThere) continue;
             // A free place nobody waiting there takes first: the visitor would be answered at once.
-            return new OverflowOffer(p.Slug, p.Name, 0);
+            offers.Add(new OverflowOffer(p.Slug, p.Name, 0));
         }
-        return null;
+        return offers;
     }
+
+    /// <summary>A visitor who did not say yes is asked about the same partner again after this (they may have changed their mind).</summary>
+    public static readonly TimeSpan AskAgainAfter = TimeSpan.FromMinutes(15);
 
     /// <summary>May a visitor of <paramref name="project"/> go on at <paramref name="partner"/>: a mutual partner that is open.</summary>
     public async Task<Project?> AcceptableAsync(string project, string? partner)
@@ -55,9 +63,10 @@ public sealed class Overflow(ProjectDirectory projects, QueueView queue, ILiveSt
         {
             if (s.OverflowProject is not null || !all.TryGetValue(s.Project, out var own) || own.PartnerList.Count == 0) continue;
             if (s.Urgent is null && now - s.RequestedAt < TimeSpan.FromSeconds(own.OverflowAfterSeconds)) continue;
-            if (await OfferAsync(s.Project, s) is not { } offer) continue;
-            // Once per visitor and partner, on every node together.
-            if (await abuse.CountInWindowAsync($"overflow-offer:{s.SessionId}:{offer.Project}", TimeSpan.FromHours(2), now) != 1) continue;
+            // The first partner with room now (a full one gives way to the next), each at most once in AskAgainAfter, on every
+            // node together (the marker holds a random session id, no address, and expires with the window).
+            if ((await OffersAsync(s.Project, s)).FirstOrDefault() is not { } offer) continue;
+            if (await abuse.CountInWindowAsync($"overflow-offer:{s.SessionId}:{offer.Project}", AskAgainAfter, now) != 1) continue;
             await notify.Visitor(s.SessionId).OverflowOffered(offer);
         }
     }

@@ -91,7 +91,7 @@ public sealed class QueueView(
     {
         var all = await SituationAsync();
         var me = all.Experts.FirstOrDefault(e => e.ExpertId == expertId);
-        var m = me is null ? all : all with { Queue = QueueOf(me, all.Queue) };
+        var m = all with { Queue = me is null ? [] : QueueOf(me, all.Queue) }; // no presence: no project, nobody of theirs waits
         var summary = Summary(m.Queue);
         var why = me is null ? (m.Queue.Count > 0 ? NotYoursReasons.Offline : null) : Matchmaking.WhyNot(me, m);
         DateTimeOffset? until = why switch
@@ -115,7 +115,7 @@ public sealed class QueueView(
     {
         var queue = await store.GetQueueAsync();
         var me = await store.GetPresenceAsync(expertId);
-        return Summary(me is null ? queue : QueueOf(me, queue));
+        return Summary(me is null ? [] : QueueOf(me, queue));
     }
 
     /// <summary>The live situation for the coordinator of these projects: who is on shift and how busy, the queue. No content.</summary>

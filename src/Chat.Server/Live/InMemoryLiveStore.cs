@@ -337,7 +337,7 @@ public sealed class InMemoryLiveStore : ILiveStore
     private static ExpertPresence WithAccount(ExpertPresence e, ExpertPresence account) => e with
     {
         DisplayName = account.DisplayName, Experience = account.Experience, MaxChats = account.MaxChats, Gender = account.Gender,
-        Languages = account.Languages,
+        Languages = account.Languages, Projects = account.Projects,
     };
 
     private Task<PresenceUpdate> Change(string expertId, Func<ExpertPresence?, ExpertPresence?> change)

@@ -54,6 +54,13 @@ public sealed record ChatSession
     /// </summary>
     public string? OverflowProject { get; init; }
 
+    /// <summary>
+    /// The project whose expert took (or takes) the chat: the visitor's own when the expert works for it, else the partner
+    /// they said yes to. Its contact form, block, follow-up letters and overflow counts go there.
+    /// </summary>
+    public string ProjectOfExpert(IReadOnlyList<string>? expertProjects) =>
+        expertProjects is null || expertProjects.Contains(Project, StringComparer.Ordinal) || OverflowProject is null ? Project : OverflowProject;
+
     /// <summary>Every project whose experts may take this chat.</summary>
     public bool ServedBy(IReadOnlyList<string> projects) =>
         projects.Contains(Project, StringComparer.Ordinal) || (OverflowProject is { } o && projects.Contains(o, StringComparer.Ordinal));

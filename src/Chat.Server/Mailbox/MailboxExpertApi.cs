@@ -162,7 +162,7 @@ public static partial class MailboxApi
         {
             ConversationId = prefill.ConversationId, ExpertId = me, OccurredAt = prefill.OccurredAt, DurationMinutes = prefill.DurationMinutes,
             Conversation = prefill.Conversation, ContactSeeker = prefill.ContactSeeker, ReferralSource = prefill.ReferralSources.FirstOrDefault(),
-            EndedAt = hour, Safety = prefill.Safety, ContactType = prefill.ContactType,
+            EndedAt = hour, Safety = prefill.Safety, ContactType = prefill.ContactType, Project = thread.Project,
         });
         await db.SaveChangesAsync();
         return TypedResults.Created((string?)null, new MailboxAnswered(thread.Id, prefill));

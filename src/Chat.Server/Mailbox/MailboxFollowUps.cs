@@ -74,6 +74,8 @@ public sealed class MailboxFollowUps(IServiceScopeFactory scopes, MailboxSecrets
             PreferredExperience = session.Visitor.PreferredExperience, PreferredGender = session.Visitor.PreferredGender,
             Language = session.Visitor.Language, Referral = session.Visitor.Referral, LastExpertId = expertId,
             FromConversationId = session.ConversationId,
+            // The letters with this code go to the project whose expert had the chat (a partner's, after an overflow).
+            Project = session.ProjectOfExpert((await scope.ServiceProvider.GetRequiredService<Live.ILiveStore>().GetPresenceAsync(expertId))?.Projects),
         };
         db.MailboxThreads.Add(thread);
         try

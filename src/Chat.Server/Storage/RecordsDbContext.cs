@@ -87,8 +87,8 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options,
             p.Property(x => x.QuickExitUrl).HasMaxLength(300);
             p.Property(x => x.OpeningHoursText).HasMaxLength(300);
             p.Property(x => x.Alternatives).HasMaxLength(300);
-            p.Property(x => x.EmbedOrigins).HasMaxLength(1000);
-            p.Property(x => x.Partners).HasMaxLength(400);
+            p.Property(x => x.EmbedOrigins).HasMaxLength(1200); // 10 origins of up to 100 characters, one a line
+            p.Property(x => x.Partners).HasMaxLength(500);       // 10 slugs of up to 40, joined by commas
             p.Property(x => x.CreatedAt).HasConversion(UnixSeconds);
         });
         ScopeToProjects<ContactForm>(builder);
@@ -114,7 +114,7 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options,
             u.Property(x => x.Experience).HasMaxLength(16);
             u.Property(x => x.Gender).HasMaxLength(16).HasDefaultValue(Genders.Unspecified);
             u.Property(x => x.Languages).HasMaxLength(64).HasDefaultValue("nl");
-            u.Property(x => x.Projects).HasMaxLength(400).HasDefaultValue(Storage.Projects.Default);
+            u.Property(x => x.Projects).HasMaxLength(1000).HasDefaultValue(Storage.Projects.Default);
         });
 
         builder.Entity<CodeCheck>(c =>

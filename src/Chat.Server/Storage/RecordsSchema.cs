@@ -66,7 +66,7 @@ public static class RecordsSchema
         // 11: several projects on one installation: the projects, an account's projects, and the project of every record
         // that had none (all of them the project "default": an upgraded installation is that one project; ProjectSeeder
         // makes its row).
-        [11] = db => "ALTER TABLE \"AspNetUsers\" ADD COLUMN \"Projects\" VARCHAR(400) NOT NULL DEFAULT 'default';\n" +
+        [11] = db => "ALTER TABLE \"AspNetUsers\" ADD COLUMN \"Projects\" VARCHAR(1000) NOT NULL DEFAULT 'default';\n" +
                      // (a table an earlier step made from today's model has it already)
                      string.Concat(ProjectColumnAddedBy11.Where(t => !HasColumn(db, t, "Project"))
                          .Select(t => $"ALTER TABLE \"{t}\" ADD COLUMN \"Project\" VARCHAR(40) NOT NULL DEFAULT 'default';\n")) +

@@ -61,7 +61,15 @@ public static partial class ProjectsApi
             var project = new Project { Slug = slug, CreatedAt = ProjectDirectory.Hour(time.GetUtcNow()) };
             Apply(project, body!);
             db.Projects.Add(project);
-            await db.SaveChangesAsync();
+            try
+            {
+                await db.SaveChangesAsync();
+            }
+            catch (DbUpdateException)
+            {
+                // Two administrators made the same slug at once: the other one won.
+                return TypedResults.Problem(statusCode: 409, title: "Er is al een project met deze naam in het adres (slug).");
+            }
             directory.Changed();
             return TypedResults.Created($"/api/projects/{slug}", ToDto(project));
         });

@@ -148,6 +148,31 @@ public abstract class ProjectsTests : IAsyncLifetime
         Assert.Equal(0, await CountFormsAsync(west));
     }
 
+    [Fact]
+    public async Task AnAccountOfTwoProjectsGetsItsRoleAndPasswordOnlyFromACoordinatorOfBoth()
+    {
+        using var admin = await App.SignedInClientAsync("admin", "Demo-Admin-1");
+        var shared = await admin.PostAsJsonAsync("/api/accounts", new
+        {
+            userName = "gedeeld", displayName = "Mila", experience = "victim", maxChats = 1, password = Password, projects = new[] { "default", "west" },
+        });
+        Assert.Equal(HttpStatusCode.Created, shared.StatusCode);
+        var id = (await shared.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        using var west = await App.SignedInClientAsync("coordwest", Password);
+        // West's coordinator may rename Mila, but not make her coordinator (she would read "default"), nor reset her password.
+        Assert.Equal(HttpStatusCode.OK, (await west.PutAsJsonAsync($"/api/accounts/{id}", new { displayName = "Mila B." })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await west.PutAsJsonAsync($"/api/accounts/{id}", new { coordinator = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await west.PutAsJsonAsync($"/api/accounts/{id}", new { disabled = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await west.PostAsJsonAsync($"/api/accounts/{id}/password", new { password = Password + "x" })).StatusCode);
+        var after = (await admin.GetFromJsonAsync<JsonElement>("/api/accounts")).EnumerateArray().Single(a => a.GetProperty("id").GetString() == id);
+        Assert.False(after.GetProperty("coordinator").GetBoolean());
+        Assert.False(after.GetProperty("disabled").GetBoolean());
+        // Taking west away leaves her "default".
+        Assert.Equal(HttpStatusCode.OK, (await west.PutAsJsonAsync($"/api/accounts/{id}", new { projects = Array.Empty<string>() })).StatusCode);
+        after = (await admin.GetFromJsonAsync<JsonElement>("/api/accounts")).EnumerateArray().Single(a => a.GetProperty("id").GetString() == id);
+        Assert.Equal("default", string.Join(",", after.GetProperty("projects").EnumerateArray().Select(p => p.GetString())));
+    }
+
     private static async Task<int> CountFormsAsync(HttpClient client)
     {
         var r = await client.GetAsync("/api/contacts");

@@ -47,7 +47,7 @@ export function buildConnection() {
     markUrgent(e.urgent);
     renderHead();
   });
-  c.on('ChatStarted', (e) => expertJoined(e.expert));
+  c.on('ChatStarted', (e) => { hideOverflowOffer(); expertJoined(e.expert); });
   c.on('MessageReceived', (m) => {
     if (m.from === 'expert' && !state.seen.has(m.seq)) notice();
     renderMessage(m);

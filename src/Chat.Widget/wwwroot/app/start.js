@@ -76,12 +76,13 @@ async function begin(request) {
     const { overflowTo, ...wire } = request;
     let r = await state.connection.invoke('StartChat', { ...wire, project: state.project || null });
     // The visitor said yes to a partner project on the closed screen: the same request goes on there, if still possible.
-    if (r.status === 'closed' && overflowTo && r.overflow?.project === overflowTo)
-      r = await state.connection.invoke('AcceptOverflow', overflowTo);
+    // (The server checks again that the partner is open and names this project back; a refusal shows on the offer.)
+    if (r.status === 'closed' && overflowTo) {
+      try { r = await state.connection.invoke('AcceptOverflow', overflowTo); } catch (e) { stopConnection(); throw e; }
+    }
     if (r.status === 'closed') {
       stopConnection();
       await refreshStatus();
-      if (request.overflowTo) throw new Error('overflow-gone');
       return;
     }
     enterChat(r);
