@@ -35,7 +35,9 @@ public sealed class InMemoryLiveStore : ILiveStore
             Queue<DateTimeOffset>? starts = null;
             if (limits is not null)
             {
-                if (_queued >= limits.MaxQueue) return Task.FromResult(QueueAdmission.QueueFull);
+                // Abuse:MaxQueue per project: counted only when the whole queue is that long (one project: as before).
+                if (_queued >= limits.MaxQueue && _sessions.Values.Count(s => s.State == ChatState.Queued && s.Project == session.Project) >= limits.MaxQueue)
+                    return Task.FromResult(QueueAdmission.QueueFull);
                 if (address is not null)
                 {
                     if (_openByAddress.TryGetValue(address, out var open) && open.Count >= limits.MaxOpenPerAddress)

@@ -57,7 +57,17 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         local sid, now, addr = ARGV[2], tonumber(ARGV[3]), ARGV[7]
         if live(KEYS[1]) then return 'exists' end
         if ARGV[4] ~= '' then
-          if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then return 'QueueFull' end
+          -- Abuse:MaxQueue per project: the members of this project counted only when the whole queue is that long.
+          local max = tonumber(ARGV[4])
+          if redis.call('ZCARD', KEYS[2]) >= max then
+            local project = 'default'
+            for i = 9, #ARGV, 2 do if ARGV[i] == 'project' then project = ARGV[i + 1] end end
+            local n = 0
+            for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+              if (redis.call('HGET', ARGV[1]..id, 'project') or 'default') == project then n = n + 1 end
+            end
+            if n >= max then return 'QueueFull' end
+          end
           if addr ~= '' then
             local open = 0
             for _, id in ipairs(redis.call('SMEMBERS', KEYS[5])) do
@@ -594,6 +604,7 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
         Add("feedback", s.FeedbackGiven ? "1" : null);
         Add("urgent", s.Urgent);
         Add("overflow", s.OverflowProject);
+        Add("project", s.Project == Storage.Projects.Default ? null : s.Project); // read by the add script's per-project limit
         return [.. fields];
     }
 

@@ -26,6 +26,8 @@ public abstract class ProjectsTests : IAsyncLifetime
     {
         var settings = Mode();
         settings["Chat:CoolDown"] = "00:00:00";
+        settings["Abuse:MaxQueue"] = "2"; // per project
+        settings["Abuse:MaxOpenChatsPerAddress"] = "10"; // every visitor here shares one address
         App = new ChatApp(settings) { Clock = Clock };
         _ = App.Server;
         using var admin = await App.SignedInClientAsync("admin", "Demo-Admin-1");
@@ -232,6 +234,27 @@ public abstract class ProjectsTests : IAsyncLifetime
         Assert.Equal(1, (await west.GetFromJsonAsync<JsonElement>($"/api/statistics?from={today}&to={today}&project=west")).GetProperty("contacts").GetInt32());
         Assert.Equal(HttpStatusCode.NotFound, (await west.GetAsync($"/api/statistics?from={today}&to={today}&project=default")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await west.GetAsync($"/api/statistics/export.csv?from={today}&to={today}&project=default")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AFullQueueInOneProjectLeavesTheOtherOpen()
+    {
+        await using var sanne = await App.ExpertAsync(1, "paused");
+        await using var noor = await WestExpertAsync("paused");
+        var visitors = new List<Visitor>();
+        for (var i = 0; i < 2; i++)
+        {
+            var v = await App.VisitorAsync();
+            visitors.Add(v);
+            Assert.Equal("queued", (await v.StartAsync()).Status);
+        }
+        await using var third = await App.VisitorAsync();
+        var refused = await third.StartAsync();
+        Assert.Equal("refused", refused.Status);
+        Assert.Equal("busy", refused.Reason);
+        await using var westVisitor = await App.VisitorAsync();
+        Assert.Equal("queued", (await westVisitor.StartAsync(new { project = "west" })).Status);
+        foreach (var v in visitors) await v.DisposeAsync();
     }
 
     [Fact]
