@@ -18,7 +18,7 @@ public sealed class ProjectsBrowserFixture : BrowserFixture, IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/projects",
             new { slug = "west", name = "Chat West-Brabant", partners = new[] { "default" } })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/projects/default", new { partners = new[] { "west" } })).StatusCode);
-        foreach (var (user, name) in new[] { ("expertwest", "Noor"), ("expertwest2", "Lotte") })
+        foreach (var (user, name) in new[] { ("expertwest", "Noor"), ("expertwest2", "Lotte"), ("expertwest3", "Iris") })
             Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/accounts", new
             {
                 userName = user, displayName = name, experience = "victim", maxChats = 1, password = Password, projects = new[] { "west" },
@@ -44,12 +44,13 @@ public sealed class ProjectsUiTests(ProjectsBrowserFixture f) : IClassFixture<Pr
     [Theory]
     [InlineData(390, 844)]
     [InlineData(1280, 800)]
+    [InlineData(640, 400)] // a 1280x800 window at 200% zoom
     public async Task AVisitorOfAClosedProjectSaysYesAndChatsWithThePartnersExpert(int width, int height)
     {
         var expertCtx = await f.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 }, Locale = "nl-NL" });
         var expert = await expertCtx.NewPageAsync();
         await expert.GotoAsync(f.BaseUrl + "/console/login?ReturnUrl=/console");
-        var (user, name) = width < 600 ? ("expertwest", "Noor") : ("expertwest2", "Lotte"); // one free expert a case
+        var (user, name) = width switch { < 600 => ("expertwest", "Noor"), < 1000 => ("expertwest3", "Iris"), _ => ("expertwest2", "Lotte") }; // one free expert a case
         await BrowserFixture.SignInAsync(expert, user, ProjectsBrowserFixture.Password);
         await expert.GetByRole(AriaRole.Radio, new() { Name = "Beschikbaar" }).ClickAsync();
         await Expect(expert.GetByRole(AriaRole.Radio, new() { Name = "Beschikbaar" })).ToHaveAttributeAsync("aria-checked", "true");
@@ -58,6 +59,7 @@ public sealed class ProjectsUiTests(ProjectsBrowserFixture f) : IClassFixture<Pr
         var visitorCtx = await f.Browser.NewContextAsync(new()
         {
             ViewportSize = new() { Width = width, Height = height }, Locale = "nl-NL", IsMobile = phone, HasTouch = phone,
+            DeviceScaleFactor = width is > 600 and < 1000 ? 2 : 1,
         });
         var visitor = await visitorCtx.NewPageAsync();
         await visitor.GotoAsync(f.BaseUrl + "/widget/"); // the installation's own project, "default": nobody on shift
