@@ -1,6 +1,6 @@
 // The coordinator's account management: experts (and coordinators), their shown name, lived experience,
 // how many chats at once, role, disabled, and a new password.
-import { h, fill } from './dom.js';
+import { apiCaller, fill, h } from './dom.js';
 
 const root = document.getElementById('accounts');
 const lang = root.dataset.lang === 'en' ? 'en' : 'nl';
@@ -34,16 +34,7 @@ const t = {
 const status = h('p', { class: 'status-line', role: 'status', 'aria-live': 'polite' });
 const list = h('div', {});
 
-async function call(method, url, body) {
-  const r = await fetch(url, { method, credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
-  if (r.status === 401) { location.href = '/console/login?returnUrl=/console/accounts'; throw new Error('signed out'); }
-  const data = r.status === 204 ? null : await r.json().catch(() => null);
-  if (!r.ok) {
-    const detail = data?.errors ? Object.values(data.errors).flat().join(' ') : data?.title;
-    throw new Error(detail || t.failed);
-  }
-  return data;
-}
+const call = apiCaller('/console/accounts', t.failed);
 
 function experienceSelect(id, value) {
   return h('select', { id, name: 'experience' }, Object.entries(t.experiences).map(([k, v]) => h('option', { value: k, selected: k === value }, v)));

@@ -1,6 +1,6 @@
 // The coordinator's list of blocks: when a visitor's address was blocked, until when, why and by whom (never the
 // address itself), with a button to lift a block early.
-import { h, fill } from './dom.js';
+import { apiCaller, fill, h } from './dom.js';
 
 const root = document.getElementById('blocks');
 const lang = root.dataset.lang === 'en' ? 'en' : 'nl';
@@ -32,16 +32,7 @@ const heading = h('h1', { tabindex: '-1' }, t.title);
 const status = h('p', { class: 'status-line', role: 'status', 'aria-live': 'polite' });
 const list = h('div', {});
 
-async function call(method, url, body) {
-  const r = await fetch(url, { method, credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
-  if (r.status === 401) { location.href = '/console/login?returnUrl=/console/blocks'; throw new Error('signed out'); }
-  const data = r.status === 204 ? null : await r.json().catch(() => null);
-  if (!r.ok) {
-    const detail = data?.errors ? Object.values(data.errors).flat().join(' ') : data?.title;
-    throw Object.assign(new Error(detail || t.failed), { status: r.status });
-  }
-  return data;
-}
+const call = apiCaller('/console/blocks', t.failed);
 
 function say(text, error = false) { status.textContent = text; status.classList.toggle('error', error); }
 

@@ -21,3 +21,18 @@ export function fill(el, ...children) {
   el.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined));
   return el;
 }
+
+// The coordinator pages' JSON calls: same-origin, the sign-in page on 401 (back to this page after), and a Dutch or
+// English error from the ProblemDetails (its field errors, else its title, else `failed`) with the status on it.
+export function apiCaller(page, failed) {
+  return async function call(method, url, body) {
+    const r = await fetch(url, { method, credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    if (r.status === 401) { location.href = `/console/login?returnUrl=${page}`; throw new Error('signed out'); }
+    const data = r.status === 204 ? null : await r.json().catch(() => null);
+    if (!r.ok) {
+      const detail = data?.errors ? Object.values(data.errors).flat().join(' ') : data?.title;
+      throw Object.assign(new Error(detail || failed), { status: r.status });
+    }
+    return data;
+  };
+}

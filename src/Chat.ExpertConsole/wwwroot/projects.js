@@ -1,7 +1,7 @@
 // The administrator's projects: several regional projects on one installation. Each has its own widget texts, queue,
 // experts, records and figures; two projects that name each other as partners may offer a waiting visitor the other's
 // free expert (never without the visitor's yes). A project's first coordinator is made on the accounts page.
-import { h, fill } from './dom.js';
+import { apiCaller, fill, h } from './dom.js';
 
 const root = document.getElementById('projects');
 const lang = root.dataset.lang === 'en' ? 'en' : 'nl';
@@ -41,16 +41,7 @@ const status = h('p', { class: 'status-line', role: 'status', 'aria-live': 'poli
 const list = h('div', { class: 'project-list' });
 let projects = [];
 
-async function call(method, url, body) {
-  const r = await fetch(url, { method, credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
-  if (r.status === 401) { location.href = '/console/login?returnUrl=/console/projects'; throw new Error('signed out'); }
-  const data = r.status === 204 ? null : await r.json().catch(() => null);
-  if (!r.ok) {
-    const detail = data?.errors ? Object.values(data.errors).flat().join(' ') : data?.title;
-    throw new Error(detail || t.failed);
-  }
-  return data;
-}
+const call = apiCaller('/console/projects', t.failed);
 
 function say(text, error = false) { status.textContent = text; status.classList.toggle('error', error); }
 

@@ -1,7 +1,7 @@
 // The coordinator's urgent words (triage): a list per language, one word or short phrase per line. A waiting visitor who
 // writes one goes first and sees 112; nobody is told which word, and no word or match is logged or counted.
 import { askConfirm } from './confirm-dialog.js';
-import { h, fill } from './dom.js';
+import { apiCaller, fill, h } from './dom.js';
 
 const root = document.getElementById('triage');
 const lang = root.dataset.lang === 'en' ? 'en' : 'nl';
@@ -43,16 +43,7 @@ const heading = h('h1', { tabindex: '-1' }, t.title);
 const status = h('p', { class: 'status-line', role: 'status', 'aria-live': 'polite' });
 const lists = h('div', { class: 'triage-lists' });
 
-async function call(method, url, body) {
-  const r = await fetch(url, { method, credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
-  if (r.status === 401) { location.href = '/console/login?returnUrl=/console/triage'; throw new Error('signed out'); }
-  const data = r.status === 204 ? null : await r.json().catch(() => null);
-  if (!r.ok) {
-    const detail = data?.errors ? Object.values(data.errors).flat().join(' ') : data?.title;
-    throw new Error(detail || t.failed);
-  }
-  return data;
-}
+const call = apiCaller('/console/triage', t.failed);
 
 function say(text, error = false) { status.textContent = text; status.classList.toggle('error', error); }
 
