@@ -60,7 +60,7 @@ public sealed class AccountSeeder(
             Console.WriteLine();
             Console.WriteLine("Demo accounts (Development only):");
             foreach (var a in DemoAccounts)
-                Console.WriteLine($"  {a.UserName,-12} {a.Password,-20} {a.Role} ({a.Experience})");
+                Console.WriteLine($"  {a.UserName,-12} {a.Password,-20} {a.Role}" + (a.Role == Roles.Administrator ? " (projects only, no chats)" : $" ({a.Experience})"));
             Console.WriteLine();
         }
     }
