@@ -158,7 +158,7 @@ public sealed class QueueView(
     }
 
     /// <summary>The average of the last chats (every node the same), or Chat:TypicalChatLength until three have ended.</summary>
-    public async Task<TimeSpan> TypicalChatLengthAsync()
+    private async Task<TimeSpan> TypicalChatLengthAsync()
     {
         var recent = await store.RecentChatLengthsAsync();
         return recent.Count < 3 ? options.CurrentValue.TypicalChatLength : TimeSpan.FromSeconds(recent.Average(t => t.TotalSeconds));
