@@ -115,8 +115,12 @@
     launcher.focus();
   }
   var leaving = false;
+  // Once only: the answer from the chat and the 300 ms timer may both arrive, and a second location.replace while the
+  // first is under way starts the navigation over (a slow phone would show the host page longer).
   function leave(url) {
+    if (leaving) return;
     leaving = true;
+    if (exitTimer) clearTimeout(exitTimer);
     try { host.remove(); } catch (e) { /* leave anyway */ }
     location.replace(url || exitUrl);
   }

@@ -94,6 +94,7 @@ public sealed class QuickExitFromHostPageTests(BrowserFixture f) : IClassFixture
         await page.Keyboard.PressAsync("Shift");
         await page.Keyboard.PressAsync("Shift");
         await page.WaitForURLAsync(BrowserFixture.QuickExitUrl);
+        await Expect(page).ToHaveTitleAsync("Weer");
 
         // The chat ended on the server although the page is gone: the expert is told at once.
         await Expect(expert.GetByText("De contactzoeker heeft het gesprek beëindigd.")).ToBeVisibleAsync();
@@ -129,6 +130,7 @@ public sealed class QuickExitWithTheWidgetClosedTests(BrowserFixture f) : IClass
         await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).ClickAsync();
         for (var i = 0; i < 3; i++) await page.Keyboard.PressAsync("Shift");
         await page.WaitForURLAsync(BrowserFixture.QuickExitUrl);
+        await Expect(page).ToHaveTitleAsync("Weer");
         await Expect(expert.GetByText("De contactzoeker heeft het gesprek beëindigd.")).ToBeVisibleAsync();
 
         await page.GotoAsync(f.BaseUrl + "/demo");
