@@ -1,5 +1,6 @@
 // The coordinator's list of blocks: when a visitor's address was blocked, until when, why and by whom (never the
 // address itself), with a button to lift a block early.
+import { askConfirm } from './confirm-dialog.js';
 import { apiCaller, fill, h } from './dom.js';
 
 const root = document.getElementById('blocks');
@@ -12,7 +13,7 @@ const t = {
     createdAt: 'Geblokkeerd op', until: 'Tot', reason: 'Reden', blockedBy: 'Door', actions: 'Actie',
     reasons: { abusive: 'Grof of beledigend', threatening: 'Bedreigend', prank: 'Nepgesprek of grap', other: 'Anders' },
     lift: 'Opheffen', liftLabel: (b) => `Opheffen: blokkade tot ${b}`,
-    confirm: 'Wil je deze blokkade opheffen? Vanaf dat adres kan dan meteen weer een gesprek worden gestart.',
+    confirmTitle: 'Blokkade opheffen?', confirm: 'Vanaf dat adres kan dan meteen weer een gesprek worden gestart.', confirmYes: 'Ja, opheffen', cancel: 'Annuleren',
     lifted: 'De blokkade is opgeheven.', gone: 'Deze blokkade was al opgeheven of verlopen.',
     none: 'Er zijn geen blokkades.', failed: 'Dat lukte niet.'
   },
@@ -22,7 +23,7 @@ const t = {
     createdAt: 'Blocked at', until: 'Until', reason: 'Reason', blockedBy: 'By', actions: 'Action',
     reasons: { abusive: 'Abusive or offensive', threatening: 'Threatening', prank: 'Fake chat or prank', other: 'Other' },
     lift: 'Lift', liftLabel: (b) => `Lift: block until ${b}`,
-    confirm: 'Do you want to lift this block? A conversation can then start from that address right away.',
+    confirmTitle: 'Lift this block?', confirm: 'A conversation can then start from that address right away.', confirmYes: 'Yes, lift it', cancel: 'Cancel',
     lifted: 'The block has been lifted.', gone: 'This block had already been lifted or has expired.',
     none: 'There are no blocks.', failed: 'That did not work.'
   }
@@ -38,8 +39,8 @@ function say(text, error = false) { status.textContent = text; status.classList.
 
 const when = (iso) => new Date(iso).toLocaleString(locale, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 
-async function lift(b, index) {
-  if (!confirm(t.confirm)) return;
+async function lift(b, index, opener) {
+  if (!await askConfirm({ title: t.confirmTitle, text: t.confirm, yes: t.confirmYes, no: t.cancel, danger: true, opener })) return;
   try {
     await call('DELETE', `/api/blocks/${encodeURIComponent(b.id)}`);
     say(t.lifted);
@@ -59,7 +60,7 @@ function row(b, index) {
     h('td', {}, h('time', { datetime: b.until }, when(b.until))),
     h('td', {}, t.reasons[b.reason] ?? b.reason),
     h('td', {}, b.blockedBy),
-    h('td', {}, h('button', { type: 'button', class: 'secondary lift', 'aria-label': t.liftLabel(when(b.until)), onclick: () => lift(b, index) }, t.lift)));
+    h('td', {}, h('button', { type: 'button', class: 'secondary lift', 'aria-label': t.liftLabel(when(b.until)), onclick: (ev) => lift(b, index, ev.currentTarget) }, t.lift)));
 }
 
 async function load() {

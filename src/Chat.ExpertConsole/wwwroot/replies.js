@@ -1,6 +1,7 @@
 // The coordinator's page for the canned replies (title, text, language) and the referral cards (organisations experts
 // refer to: name, kind of help, phone, https link, hours, description). Lists with edit and delete, one form each.
 // Every text is set as text.
+import { askConfirm } from './confirm-dialog.js';
 import { h, fill } from './dom.js';
 
 const root = document.getElementById('replies');
@@ -16,7 +17,7 @@ const t = {
     add: 'Toevoegen', save: 'Opslaan', cancel: 'Annuleren', edit: 'Wijzigen', remove: 'Verwijderen', actions: 'Actie',
     newReply: 'Nieuw antwoord', editReply: 'Antwoord wijzigen', newReferral: 'Nieuwe verwijzing', editReferral: 'Verwijzing wijzigen',
     editLabel: (x) => `Wijzigen: ${x}`, removeLabel: (x) => `Verwijderen: ${x}`,
-    confirm: (x) => `Wil je "${x}" verwijderen?`,
+    confirm: (x) => `Wil je "${x}" verwijderen?`, confirmText: 'Dit kan niet ongedaan worden gemaakt.', confirmYes: 'Ja, verwijderen',
     saved: 'Opgeslagen.', removed: 'Verwijderd.', gone: 'Dit bestond al niet meer.', failed: 'Dat lukte niet.',
     noneReplies: 'Er zijn nog geen standaardantwoorden.', noneReferrals: 'Er zijn nog geen verwijzingen.'
   },
@@ -30,7 +31,7 @@ const t = {
     add: 'Add', save: 'Save', cancel: 'Cancel', edit: 'Edit', remove: 'Delete', actions: 'Action',
     newReply: 'New reply', editReply: 'Edit reply', newReferral: 'New referral', editReferral: 'Edit referral',
     editLabel: (x) => `Edit: ${x}`, removeLabel: (x) => `Delete: ${x}`,
-    confirm: (x) => `Do you want to delete "${x}"?`,
+    confirm: (x) => `Do you want to delete "${x}"?`, confirmText: 'This cannot be undone.', confirmYes: 'Yes, delete',
     saved: 'Saved.', removed: 'Deleted.', gone: 'This did not exist any more.', failed: 'That did not work.',
     noneReplies: 'There are no canned replies yet.', noneReferrals: 'There are no referrals yet.'
   }
@@ -115,8 +116,8 @@ function editor({ key, url, heading: title, none, newTitle, editTitle, fields, c
       else say(err.message, true);
     }
   }
-  async function remove(item, index) {
-    if (!confirm(t.confirm(name(item)))) return;
+  async function remove(item, index, opener) {
+    if (!await askConfirm({ title: t.confirm(name(item)), text: t.confirmText, yes: t.confirmYes, no: t.cancel, danger: true, opener })) return;
     try { await call('DELETE', `${url}/${item.id}`); say(t.removed); } catch (err) { if (err.status === 404) say(t.gone); else { say(err.message, true); return; } }
     if (editing?.id === item.id) reset(false);
     await load();
@@ -132,7 +133,7 @@ function editor({ key, url, heading: title, none, newTitle, editTitle, fields, c
         columns.map((c) => h('td', { class: c.class || null, dataset: { label: c.label } }, c.value(item))),
         h('td', { class: 'actions-cell' },
           h('button', { type: 'button', class: 'secondary small', 'aria-label': t.editLabel(name(item)), onclick: () => startEdit(item) }, t.edit),
-          h('button', { type: 'button', class: 'secondary small remove', 'aria-label': t.removeLabel(name(item)), onclick: () => remove(item, i) }, t.remove)))))));
+          h('button', { type: 'button', class: 'secondary small remove', 'aria-label': t.removeLabel(name(item)), onclick: (ev) => remove(item, i, ev.currentTarget) }, t.remove)))))));
   }
   fill(section, h('h2', { id: `${key}-title`, tabindex: '-1' }, title), list, form);
   reset(false);

@@ -127,14 +127,13 @@
   // Quick exit started on this page. The chat's storage belongs to the chat's origin, out of our reach: the chat
   // (iframe) forgets it and ends the chat on its server, then answers. Without an answer within about 300 ms we
   // leave anyway. When the chat frame is not open and ready (a chat may still be stored in this tab from an earlier
-  // page of the site), a small hidden page of the chat origin does just that.
+  // page of the site), a small hidden page of the chat origin does just that; it starts loading at the first Shift, so
+  // that it is ready by the third (a person's presses are some 200 ms apart; loading it may take longer than 300 ms).
   var exitTimer = null;
   var exitFrame = null;
-  function quickExitFromHost() {
-    if (leaving || exitTimer) return;
-    exitTimer = setTimeout(function () { leave(exitUrl); }, 300);
-    panel.classList.remove('open');
-    if (frame && frameReady) { askToForget(frame); return; }
+  var exitReady = false;
+  function prepareExit() {
+    if (exitFrame || (frame && frameReady)) return;
     exitFrame = document.createElement('iframe');
     exitFrame.src = origin + '/widget/exit.html';
     exitFrame.referrerPolicy = 'no-referrer';
@@ -142,6 +141,14 @@
     exitFrame.tabIndex = -1;
     exitFrame.style.display = 'none';
     root.appendChild(exitFrame);
+  }
+  function quickExitFromHost() {
+    if (leaving || exitTimer) return;
+    exitTimer = setTimeout(function () { leave(exitUrl); }, 300);
+    panel.classList.remove('open');
+    if (frame && frameReady) { askToForget(frame); return; }
+    prepareExit();
+    if (exitReady) askToForget(exitFrame);
   }
   function askToForget(f) {
     if (f && f.contentWindow) f.contentWindow.postMessage({ type: 'quick-exit' }, origin);
@@ -152,7 +159,7 @@
   window.addEventListener('message', function (e) {
     if (e.origin !== origin || !e.data || typeof e.data !== 'object') return;
     if (exitFrame && e.source === exitFrame.contentWindow) {
-      if (e.data.type === 'chat:ready') askToForget(exitFrame);
+      if (e.data.type === 'chat:ready') { exitReady = true; exitFrame.setAttribute('data-ready', ''); if (exitTimer) askToForget(exitFrame); }
       if (e.data.type === 'chat:quick-exit-done') leave(exitUrl);
       return;
     }
@@ -171,6 +178,7 @@
     if (e.repeat) return;
     var now = Date.now();
     presses = presses.filter(function (at) { return now - at < 2000; }).concat(now);
+    if (presses.length === 1) prepareExit();
     if (presses.length >= 3) { presses = []; quickExitFromHost(); }
   }, true);
 

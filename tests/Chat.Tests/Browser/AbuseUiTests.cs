@@ -110,7 +110,6 @@ public sealed class AbuseUiBlocksPageTests(BrowserFixture f) : IClassFixture<Bro
 
         var ctx = await f.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 720 }, Locale = "nl-NL" });
         var page = await ctx.NewPageAsync();
-        page.Dialog += async (_, d) => await d.AcceptAsync(); // the confirm before lifting
         await page.GotoAsync(f.BaseUrl + "/console/login?ReturnUrl=/console");
         await BrowserFixture.SignInAsync(page, "coordinator", "Demo-Coordinator-1");
         await page.GetByRole(AriaRole.Link, new() { Name = "Blokkades" }).ClickAsync();
@@ -121,7 +120,18 @@ public sealed class AbuseUiBlocksPageTests(BrowserFixture f) : IClassFixture<Bro
         await Expect(row).ToContainTextAsync("Ruben");
         await page.ScreenshotAsync(new() { Path = AbuseUiTests.Shot("abuse-console-blocks-page"), FullPage = true });
 
-        await row.GetByRole(AriaRole.Button, new() { Name = "Opheffen" }).ClickAsync();
+        // The product's own question, never the browser's: Esc cancels and gives focus back to the button.
+        var lift = row.GetByRole(AriaRole.Button, new() { Name = "Opheffen" });
+        await lift.ClickAsync();
+        var ask = page.GetByRole(AriaRole.Dialog, new() { Name = "Blokkade opheffen?" });
+        await Expect(ask).ToBeVisibleAsync();
+        await Expect(ask.GetByRole(AriaRole.Button, new() { Name = "Annuleren" })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(ask).ToHaveCountAsync(0);
+        await Expect(lift).ToBeFocusedAsync();
+        await Expect(row).ToHaveCountAsync(1);
+        await lift.ClickAsync();
+        await ask.GetByRole(AriaRole.Button, new() { Name = "Ja, opheffen" }).ClickAsync();
         await Expect(page.GetByText("De blokkade is opgeheven.")).ToBeVisibleAsync();
         await Expect(page.GetByText("Er zijn geen blokkades.")).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Blokkades", Level = 1 })).ToBeFocusedAsync();

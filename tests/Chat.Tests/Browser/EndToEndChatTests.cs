@@ -47,6 +47,7 @@ public sealed class EndToEndChatTests(BrowserFixture f) : IClassFixture<BrowserF
         await Expect(chat.GetByRole(AriaRole.Button, new() { Name = "Snel weg" })).ToBeVisibleAsync();
         await Expect(chat.GetByText("Veilig Thuis")).ToBeVisibleAsync();
         await visitor.ScreenshotAsync(new() { Path = Shot("widget-intro") });
+        await chat.GetByText("Wil je iets over jezelf vertellen").ClickAsync(); // the other questions are folded
         await chat.GetByLabel("Ik voel me thuis niet veilig").CheckAsync();
         await chat.Locator("input[name=follow][value=no]").CheckAsync();
         await chat.GetByRole(AriaRole.Button, new() { Name = "Start de chat" }).ClickAsync();

@@ -246,6 +246,50 @@ public sealed class RefusalSaysWhatIsTrueTests(OneChatAnHourFixture f) : IClassF
     }
 }
 
+public sealed class StartAtOnceOnAPhoneTests(BrowserFixture f) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task OnAPhoneTheFirstScreenAsksOnlyAboutDangerAndStartsAtOnceTheOtherQuestionsFolded()
+    {
+        var (expertCtx, _) = await Visit.ExpertAsync(f, "expert1", "Demo-Expert-1", "Pauze"); // open, nobody takes the chat
+        var (ctx, page, chat) = await Visit.VisitorAsync(f, 390, 844, phone: true);
+        await page.GotoAsync(f.BaseUrl + "/demo");
+        await Visit.OpenWidgetAsync(page);
+        var start = chat.GetByRole(AriaRole.Button, new() { Name = "Start de chat" });
+        await Expect(start).ToBeVisibleAsync();
+        // The danger question and the start button on the first screen, without scrolling; "may stay empty" before it.
+        await Expect(chat.GetByRole(AriaRole.Group, new() { Name = "Ben je nu in gevaar?" })).ToBeInViewportAsync(new() { Ratio = 1 });
+        await Expect(start).ToBeInViewportAsync(new() { Ratio = 1 });
+        await Expect(chat.GetByText("Alle vragen mogen leeg blijven.")).ToBeInViewportAsync(new() { Ratio = 1 });
+        // The four other questions are folded, closed and unanswered until the visitor opens them.
+        await Expect(chat.GetByLabel("Ik voel me thuis niet veilig")).ToBeHiddenAsync();
+        await page.ScreenshotAsync(new() { Path = NewUser.Shot("widget-start-phone-folded") });
+
+        // By keyboard: the fold opens with Enter, its questions follow it, the start button comes after them.
+        var fold = chat.Locator("#more-questions > summary");
+        await fold.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(chat.GetByLabel("Ik voel me thuis niet veilig")).ToBeVisibleAsync();
+        await chat.GetByLabel("Een vrouw").First.CheckAsync();
+        await page.ScreenshotAsync(new() { Path = NewUser.Shot("widget-start-phone-open"), FullPage = true });
+        var order = await page.Frames.Single(fr => fr.Url.Contains("/widget/")).EvaluateAsync<string>(
+            "() => [document.querySelector('#more-questions > summary'), document.getElementById('about-choices'), document.getElementById('start')]" +
+            ".map(e => e.getBoundingClientRect().top).every((v, i, a) => i === 0 || v > a[i - 1]) ? 'in order' : 'out of order'");
+        Assert.Equal("in order", order);
+
+        await ctx.CloseAsync();
+
+        // At 1280x800 the fold is there too: the start button shows in the floating panel without scrolling.
+        var (desk, deskPage, deskChat) = await Visit.VisitorAsync(f, 1280, 800);
+        await deskPage.GotoAsync(f.BaseUrl + "/demo");
+        await Visit.OpenWidgetAsync(deskPage);
+        await Expect(deskChat.GetByRole(AriaRole.Button, new() { Name = "Start de chat" })).ToBeInViewportAsync(new() { Ratio = 1 });
+        await deskPage.ScreenshotAsync(new() { Path = NewUser.Shot("widget-start-desktop-folded") });
+        await desk.CloseAsync();
+        await expertCtx.CloseAsync();
+    }
+}
+
 public sealed class WidgetAtTwoHundredPercentTests(BrowserFixture f) : IClassFixture<BrowserFixture>
 {
     private const string VisibleMessages =

@@ -165,7 +165,8 @@ public sealed class RepliesUiTests(BrowserFixture f) : IClassFixture<BrowserFixt
     {
         var ctx = await f.Browser.NewContextAsync(new() { Locale = "nl-NL", ViewportSize = new() { Width = 1280, Height = 900 } });
         var page = await ctx.NewPageAsync();
-        page.Dialog += async (_, d) => await d.AcceptAsync();
+        var native = new List<string>();
+        page.Dialog += async (_, d) => { native.Add(d.Message); await d.DismissAsync(); };
         await page.GotoAsync(f.BaseUrl + "/console");
         await BrowserFixture.SignInAsync(page, "coordinator", "Demo-Coordinator-1");
         await page.GetByRole(AriaRole.Link, new() { Name = "Antwoorden en verwijzingen" }).ClickAsync();
@@ -194,6 +195,15 @@ public sealed class RepliesUiTests(BrowserFixture f) : IClassFixture<BrowserFixt
         await page.ScreenshotAsync(new() { Path = Shot("console-replies-page.png"), FullPage = true });
         var list = await (await f.App.ExpertClientAsync(1)).GetFromJsonAsync<JsonElement>("/api/replies");
         Assert.Contains(list.EnumerateArray(), r => r.GetProperty("text").GetString() == "Hoi, fijn dat je er bent.");
+
+        // Deleting asks in the product's own dialog (never the browser's confirm box).
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verwijderen: Politie", Exact = true }).ClickAsync();
+        var ask = page.GetByRole(AriaRole.Dialog, new() { Name = "Wil je \"Politie\" verwijderen?" });
+        await Expect(ask).ToContainTextAsync("Dit kan niet ongedaan worden gemaakt.");
+        await ask.GetByRole(AriaRole.Button, new() { Name = "Ja, verwijderen" }).ClickAsync();
+        await Expect(page.GetByText("Verwijderd.")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Politie", Exact = true })).ToHaveCountAsync(0);
+        Assert.Empty(native);
 
         // On a phone the lists fold into one block per item, nothing wider than the screen.
         await page.SetViewportSizeAsync(390, 844);

@@ -15,6 +15,7 @@ export function renderChoices(fresh = false) {
   const follow = keep('follow', 'unknown');
   const gender = keep('gender', 'any');
   const danger = keep('danger', null); // never pre-selected: a question nobody answered stays unanswered
+  if (fresh) $('more-questions').open = false;
   $('danger-choices').replaceChildren(...Object.entries(t().danger).map(([k, v]) => radio('danger', k, v, k === danger)));
   renderDanger();
   $('about-choices').replaceChildren(...Object.entries(t().about).map(([k, v]) => radio('about', k, v, k === about)));
