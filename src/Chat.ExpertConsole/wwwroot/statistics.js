@@ -186,10 +186,11 @@ function workload(list) {
   const hours = (m) => (m / 60).toLocaleString(locale, { maximumFractionDigits: 1 });
   return h('section', { class: 'table-block wide' }, h('h2', {}, t.workload), h('p', { class: 'muted small' }, t.workloadNote),
     scroller(t.workload, h('table', { class: 'report-table' },
-      h('thead', {}, h('tr', {}, [t.expert, t.contacts, t.chats, t.chatHours, t.otherHours, t.shiftHours, t.plannedHours, t.formsMissing]
+      // Chats taken (also those ended by a block, passed on, or ended by the system) beside the forms filed.
+      h('thead', {}, h('tr', {}, [t.expert, t.chatsTaken, t.formsFiled, t.chatHours, t.otherHours, t.shiftHours, t.plannedHours, t.formsMissing]
         .map((c, i) => h('th', { scope: 'col', class: i ? 'num' : null }, c)))),
       h('tbody', {}, list.map((e) => h('tr', {}, h('th', { scope: 'row' }, e.displayName),
-        h('td', { class: 'num' }, String(e.contacts)), h('td', { class: 'num' }, String(e.chats)),
+        h('td', { class: 'num' }, String(e.chatsTaken ?? 0)), h('td', { class: 'num' }, String(e.contacts)),
         h('td', { class: 'num' }, hours(e.chatMinutes)), h('td', { class: 'num' }, hours(e.otherContactMinutes)),
         h('td', { class: 'num' }, e.shiftHours.toLocaleString(locale)),
         h('td', { class: 'num' }, (e.plannedHours ?? 0).toLocaleString(locale)), h('td', { class: 'num' + (e.formsMissing ? ' warn' : '') }, String(e.formsMissing))))))));

@@ -100,6 +100,7 @@ public sealed partial class ChatRouter(
     private async Task AnnounceAsync(ChatSession s, bool fallback)
     {
         Log.ChatAssigned(logger, s.SessionId, s.ExpertId!, (int)(s.StartedAt!.Value - s.RequestedAt).TotalMilliseconds);
+        await counters.TakenAsync(time.GetUtcNow(), s.ExpertId!, s.Project);
         if (!s.Requeued)
         {
             var waited = s.StartedAt.Value - s.RequestedAt;

@@ -72,6 +72,27 @@ public sealed class QueueCounters(IServiceScopeFactory scopes, ILogger<QueueCoun
     }
 
     /// <summary>
+    /// An expert took a chat (assigned from the queue, taken urgently, or passed on to them by a colleague): the workload
+    /// counts chats taken, also those that end without a form (blocked, ended by the system, transferred on).
+    /// </summary>
+    public async Task TakenAsync(DateTimeOffset at, string expertId, string project = Storage.Projects.Default)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
+            await db.Database.ExecuteSqlRawAsync(
+                "INSERT INTO \"ChatsTakenHours\" (\"Project\", \"ExpertId\", \"HourStart\", \"Count\") VALUES ({0}, {1}, {2}, 1) " +
+                "ON CONFLICT (\"Project\", \"ExpertId\", \"HourStart\") DO UPDATE SET \"Count\" = \"ChatsTakenHours\".\"Count\" + 1;",
+                project, expertId, HourOf(at));
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Could not count a chat taken");
+        }
+    }
+
+    /// <summary>
     /// A wait ended (the visitor was answered, or left): counted in the tier the visitor had then (danger, waited, normal),
     /// with the wait when answered. A chat put back in the queue is not counted again.
     /// </summary>
@@ -114,6 +135,15 @@ public sealed class QueueHour : Tenancy.IProjectRecord
     /// <summary>Visitors of this project taken by a partner's expert after their yes (overflow), and the partners' taken here.</summary>
     public int OverflowOut { get; set; }
     public int OverflowIn { get; set; }
+}
+
+/// <summary>Chats an expert took in an hour (for the workload table; no chat, visitor or time finer than the hour).</summary>
+public sealed class ChatsTakenHour : Tenancy.IProjectRecord
+{
+    public string Project { get; set; } = Storage.Projects.Default;
+    public string ExpertId { get; set; } = "";
+    public long HourStart { get; set; }
+    public int Count { get; set; }
 }
 
 /// <summary>Per tier (danger, waited, normal): requests whose wait ended in the hour, and of those the answered ones.</summary>

@@ -41,5 +41,7 @@ public sealed record HeatMap(string From, string To, int[][] Requests, int[][] R
 
 /// <param name="ShiftHours">Hours really on shift (available, paused or in chats) in the period.</param>
 /// <param name="PlannedHours">Hours planned in the roster in the period (shifts clipped to it).</param>
+/// <param name="Chats">Contact forms of website chats filed (forms); <paramref name="ChatsTaken"/> counts the chats taken.</param>
+/// <param name="ChatsTaken">Chats the expert took (from the queue, urgently, or passed on to them), with or without a form.</param>
 public sealed record ExpertWorkload(string ExpertId, string DisplayName, int Contacts, int Chats, int ChatMinutes,
-    int OtherContactMinutes, int FormsMissing, double ShiftHours, double PlannedHours);
+    int OtherContactMinutes, int FormsMissing, double ShiftHours, double PlannedHours, int ChatsTaken = 0);

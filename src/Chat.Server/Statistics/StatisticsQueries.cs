@@ -298,6 +298,11 @@ public sealed class StatisticsQueries(RecordsDbContext db, ReportingZone zone, T
         var drafts = db.ContactDrafts.Where(d => d.OccurredAt >= start && d.OccurredAt < end);
         if (onlyExpertId is not null) drafts = drafts.Where(d => d.ExpertId == onlyExpertId);
         var missing = await drafts.GroupBy(d => d.ExpertId).Select(g => new { ExpertId = g.Key, Count = g.Count() }).ToListAsync(ct);
+        long hourFrom = start.ToUnixTimeSeconds(), hourTo = end.ToUnixTimeSeconds();
+        var takenRows = db.ChatsTakenHours.Where(t => t.HourStart >= hourFrom && t.HourStart < hourTo);
+        if (onlyExpertId is not null) takenRows = takenRows.Where(t => t.ExpertId == onlyExpertId);
+        var taken = await takenRows.GroupBy(t => t.ExpertId).Select(g => new { ExpertId = g.Key, Count = g.Sum(t => t.Count) })
+            .ToDictionaryAsync(x => x.ExpertId, x => x.Count, ct);
         var shifts = db.Shifts.Where(s => s.StartedAt < end && (s.EndedAt == null || s.EndedAt > start));
         if (onlyExpertId is not null) shifts = shifts.Where(s => s.ExpertId == onlyExpertId);
         var now = time.GetUtcNow(); // an open shift counts until now
@@ -325,7 +330,7 @@ public sealed class StatisticsQueries(RecordsDbContext db, ReportingZone zone, T
             var w = perExpert.FirstOrDefault(x => x.ExpertId == e.Id);
             return new ExpertWorkload(e.Id, e.DisplayName, w?.Contacts ?? 0, w?.Chats ?? 0, w?.ChatMinutes ?? 0, w?.OtherMinutes ?? 0,
                 missing.FirstOrDefault(m => m.ExpertId == e.Id)?.Count ?? 0, Math.Round(shiftHours.GetValueOrDefault(e.Id), 1),
-                Math.Round(plannedHours.GetValueOrDefault(e.Id), 1));
+                Math.Round(plannedHours.GetValueOrDefault(e.Id), 1), taken.GetValueOrDefault(e.Id));
         }).ToList();
     }
 }

@@ -36,6 +36,7 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options,
     public DbSet<Triage.TriageWordList> TriageWordLists => Set<Triage.TriageWordList>();
     public DbSet<TierHour> TierHours => Set<TierHour>();
     public DbSet<TierWait> TierWaits => Set<TierWait>();
+    public DbSet<ChatsTakenHour> ChatsTakenHours => Set<ChatsTakenHour>();
     public DbSet<MailboxThread> MailboxThreads => Set<MailboxThread>();
     public DbSet<MailboxMessage> MailboxMessages => Set<MailboxMessage>();
     public DbSet<MailboxEvent> MailboxEvents => Set<MailboxEvent>();
@@ -103,6 +104,7 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options,
         ScopeToProjects<FeedbackDay>(builder);
         ScopeToProjects<ContactDayCount>(builder);
         ScopeToProjects<TierWait>(builder);
+        ScopeToProjects<ChatsTakenHour>(builder);
         ScopeToProjects<Triage.TriageWordList>(builder);
         ScopeToProjects<MailboxThread>(builder);
         ScopeToProjects<MailboxMessage>(builder);
@@ -204,6 +206,15 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options,
             q.ToTable("QueueWaits");
             q.HasKey(x => new { x.Project, x.HourStart, x.Bucket });
             q.Property(x => x.Project).HasMaxLength(40);
+        });
+
+        // Workload: chats an expert took (assigned or passed on to them), per hour, in the chat's project.
+        builder.Entity<ChatsTakenHour>(q =>
+        {
+            q.ToTable("ChatsTakenHours");
+            q.HasKey(x => new { x.Project, x.ExpertId, x.HourStart });
+            q.Property(x => x.Project).HasMaxLength(40);
+            q.Property(x => x.ExpertId).HasMaxLength(64);
         });
 
         // Triage: requests, answered and waits per tier (danger, waited, normal), per hour, per project.

@@ -10,7 +10,7 @@ namespace Chat.Server.Storage;
 /// </summary>
 public static class RecordsSchema
 {
-    public const int Current = 11;
+    public const int Current = 12;
 
     /// <summary>Tables a step adds: a database at an earlier version lacks them and is not taken for an early build's.</summary>
     private static readonly IReadOnlyDictionary<int, string[]> TablesAddedBy = new Dictionary<int, string[]>
@@ -21,6 +21,7 @@ public static class RecordsSchema
         [9] = ["TierHours", "TierWaits", "TriageWordLists"],
         [10] = Mailbox.MailboxModel.Tables,
         [11] = ["Projects"],
+        [12] = ["ChatsTakenHours"],
     };
 
     /// <summary>The tables that got their Project column in step 11 (tests faking an older database drop it again).</summary>
@@ -73,6 +74,8 @@ public static class RecordsSchema
                      "CREATE INDEX \"IX_ContactForms_Project_OccurredAt\" ON \"ContactForms\" (\"Project\", \"OccurredAt\");\n" +
                      string.Concat(CountsRebuiltBy11.Select(t => RebuildWithProject(db, t))) +
                      TablesOfModel(db, TablesAddedBy[11]),
+        // 12: the workload counts chats taken (per expert and hour), not only the forms filed.
+        [12] = db => TablesOfModel(db, TablesAddedBy[12]),
     };
 
 

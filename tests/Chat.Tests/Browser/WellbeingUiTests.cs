@@ -125,6 +125,7 @@ public sealed class WellbeingUiTests(CoolDownBrowserFixture f, ITestOutputHelper
         var widget = await ctx.NewPageAsync();
         widget.Dialog += async (_, d) => await d.AcceptAsync();
         await widget.GotoAsync(f.BaseUrl + "/widget/");
+        await widget.GetByText("Wil je iets over jezelf vertellen").ClickAsync(); // the questions are folded
         var gender = widget.GetByRole(AriaRole.Group, new() { Name = "Liever een vrouw of een man?" });
         await Expect(gender.GetByRole(AriaRole.Radio, new() { Name = "Maakt niet uit" })).ToBeCheckedAsync();
         await gender.GetByRole(AriaRole.Radio, new() { Name = "Een man" }).CheckAsync();
@@ -159,6 +160,7 @@ public sealed class WellbeingUiTests(CoolDownBrowserFixture f, ITestOutputHelper
         var widget = await ctx.NewPageAsync();
         widget.Dialog += async (_, d) => await d.AcceptAsync();
         await widget.GotoAsync(f.BaseUrl + "/widget/");
+        await widget.GetByText("Wil je iets over jezelf vertellen").ClickAsync(); // the questions are folded
         await widget.GetByRole(AriaRole.Radio, new() { Name = "Een man" }).CheckAsync();
         await widget.GetByRole(AriaRole.Button, new() { Name = "Start de chat" }).ClickAsync();
         await Expect(widget.GetByText("Je praat met")).ToBeVisibleAsync();

@@ -213,6 +213,40 @@ public abstract class StatisticsTests : RecordsProviderTests
     }
 
     [Fact]
+    public async Task TheWorkloadCountsChatsTakenAlsoThoseThatEndWithoutAForm()
+    {
+        // Sanne takes three chats: one she passes on to Ruben, one she ends herself, one she ends with a block. None has a
+        // form yet; the workload said "0 chats" for her while the header said 3 answered.
+        await using var sanne = await App.ExpertAsync(1);
+        await using var a = await App.VisitorAsync();
+        await a.StartAsync();
+        var first = (await sanne.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+        await using var ruben = await App.ExpertAsync(2, "available");
+        await sanne.Hub.InvokeAsync("TransferChat", first);
+        Assert.Equal(first, (await ruben.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString());
+
+        await using var b = await App.VisitorAsync();
+        await b.StartAsync();
+        var second = (await sanne.Inbox.Until("ChatAssigned", x => x.GetProperty("conversationId").GetString() != first)).GetProperty("conversationId").GetString()!;
+        await sanne.Hub.InvokeAsync("EndChat", second);
+        await sanne.Hub.InvokeAsync("EndCoolDown");
+        await using var c = await App.VisitorAsync();
+        await c.StartAsync();
+        var third = (await sanne.Inbox.Until("ChatAssigned", x => x.GetProperty("conversationId").GetString() is { } id && id != first && id != second))
+            .GetProperty("conversationId").GetString()!;
+        await sanne.Hub.InvokeAsync<JsonElement>("BlockVisitor", third, "prank"); // last: the block holds for the tests' one address
+
+        var today = StatisticsApi.Today(App.Services.GetRequiredService<ReportingZone>(), TimeProvider.System).ToString("yyyy-MM-dd");
+        var workload = (await _coordinator.GetFromJsonAsync<JsonElement>($"/api/statistics/experts?from={today}&to={today}")).EnumerateArray()
+            .ToDictionary(e => e.GetProperty("displayName").GetString()!);
+        Assert.Equal(3, workload["Sanne"].GetProperty("chatsTaken").GetInt32());
+        Assert.Equal(0, workload["Sanne"].GetProperty("contacts").GetInt32());
+        Assert.Equal(1, workload["Ruben"].GetProperty("chatsTaken").GetInt32());
+        var mine = await (await App.ExpertClientAsync(1)).GetFromJsonAsync<JsonElement>($"/api/statistics/me?from={today}&to={today}");
+        Assert.Equal(3, mine.GetProperty("chatsTaken").GetInt32());
+    }
+
+    [Fact]
     public async Task DailyCountsAgreeWithCountingTheFormsAndSurviveARebuild()
     {
         var rnd = new Random(3);

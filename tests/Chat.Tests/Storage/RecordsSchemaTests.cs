@@ -59,7 +59,7 @@ public sealed class RecordsSchemaTests
             {
                 await conn.OpenAsync();
                 await using var cmd = conn.CreateCommand();
-                cmd.CommandText = "DROP INDEX \"IX_ContactForms_Project_OccurredAt\"; ALTER TABLE \"ContactForms\" DROP COLUMN \"Project\"; ALTER TABLE \"ContactDrafts\" DROP COLUMN \"Project\"; ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Projects\"; DROP TABLE \"Projects\"; DROP TABLE \"QueueHours\"; CREATE TABLE \"QueueHours\" (\"HourStart\" INTEGER NOT NULL PRIMARY KEY, \"Requests\" INTEGER NOT NULL, \"RequestsWhileClosed\" INTEGER NOT NULL, \"Answered\" INTEGER NOT NULL, \"Abandoned\" INTEGER NOT NULL); ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Disabled\"; " +
+                cmd.CommandText = "DROP INDEX \"IX_ContactForms_Project_OccurredAt\"; ALTER TABLE \"ContactForms\" DROP COLUMN \"Project\"; ALTER TABLE \"ContactDrafts\" DROP COLUMN \"Project\"; ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Projects\"; DROP TABLE \"Projects\"; DROP TABLE \"ChatsTakenHours\"; DROP TABLE \"QueueHours\"; CREATE TABLE \"QueueHours\" (\"HourStart\" INTEGER NOT NULL PRIMARY KEY, \"Requests\" INTEGER NOT NULL, \"RequestsWhileClosed\" INTEGER NOT NULL, \"Answered\" INTEGER NOT NULL, \"Abandoned\" INTEGER NOT NULL); ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Disabled\"; " +
                     "ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Gender\"; ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Languages\"; " +
                     "DROP TABLE \"PlannedShifts\"; DROP TABLE \"DebriefRequests\"; DROP TABLE \"FeedbackDays\"; " +
                     "DROP TABLE \"Replies\"; DROP TABLE \"Referrals\"; ALTER TABLE \"ContactDrafts\" DROP COLUMN \"Support\"; " +
