@@ -1,7 +1,7 @@
 // Texts of the coordinator's statistics pages.
 export const statsTexts = {
   nl: {
-    title: 'Statistieken', back: 'Terug naar de console', project: 'Project', allProjects: 'Al mijn projecten samen', overflowOut: 'Doorverwezen naar een partner', overflowIn: 'Overgenomen van een partner', answer: 'Antwoord', day: 'Dag', hour: 'Uur',
+    title: 'Statistieken', back: 'Terug naar de console', project: 'Project', allProjects: 'Al mijn projecten samen', sideBySide: 'Per project naast elkaar', figure: 'Cijfer', sideBySideNote: 'De tabellen hieronder tellen al deze projecten samen. Kies een project hierboven voor de tabellen van één project; de CSV volgt die keuze.', overflowOut: 'Doorverwezen naar een partner', overflowIn: 'Overgenomen van een partner', answer: 'Antwoord', day: 'Dag', hour: 'Uur',
     scrolls: (what) => `${what} (schuift opzij op een smal scherm)`,
     now: 'Nu', open: 'Chat open', closed: 'Chat gesloten', waitingNow: (n) => `${n} wachtend`, onShift: 'Op dienst', nobodyOnShift: 'Niemand op dienst.',
     availability: { available: 'beschikbaar', paused: 'pauze', offline: 'offline' }, disconnected: 'niet verbonden', chatsOf: (a, m) => `${a} van ${m} chats`,
@@ -37,7 +37,7 @@ export const statsTexts = {
     seconds: (s) => s == null ? '–' : s < 60 ? `${s} s` : `${Math.round(s / 60)} min`
   },
   en: {
-    title: 'Statistics', project: 'Project', allProjects: 'All my projects together', overflowOut: 'Continued at a partner', overflowIn: 'Taken over from a partner', back: 'Back to the console', answer: 'Answer', day: 'Day', hour: 'Hour',
+    title: 'Statistics', project: 'Project', allProjects: 'All my projects together', sideBySide: 'Per project, side by side', figure: 'Figure', sideBySideNote: 'The tables below count all these projects together. Pick a project above for one project\'s tables; the CSV follows that choice.', overflowOut: 'Continued at a partner', overflowIn: 'Taken over from a partner', back: 'Back to the console', answer: 'Answer', day: 'Day', hour: 'Hour',
     scrolls: (what) => `${what} (scrolls sideways on a narrow screen)`,
     now: 'Now', open: 'Chat open', closed: 'Chat closed', waitingNow: (n) => `${n} waiting`, onShift: 'On shift', nobodyOnShift: 'Nobody on shift.',
     availability: { available: 'available', paused: 'paused', offline: 'offline' }, disconnected: 'not connected', chatsOf: (a, m) => `${a} of ${m} chats`,

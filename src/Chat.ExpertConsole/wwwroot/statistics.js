@@ -273,6 +273,24 @@ function projectPicker() {
   return h('div', { class: 'project-picker no-print' }, h('label', { for: 'project' }, t.project), ' ', select);
 }
 
+// "All my projects together": each project's main figures side by side in one table, with the sum beside them.
+async function sideBySide(url) {
+  if (state.project || projects.length < 2) return null;
+  const reports = await Promise.all(projects.map((p) => getJson(`${url}&project=${encodeURIComponent(p.slug)}`)));
+  const rows = [
+    [t.contacts, (r) => r.contacts], [t.requests, (r) => r.chat.requests], [t.answered, (r) => r.chat.answered],
+    [t.abandoned, (r) => r.chat.abandoned], [t.closedRequests, (r) => r.chat.requestsWhileClosed],
+    [t.medianWait, (r) => r.chat.medianWaitSeconds, true], [t.overflowOut, (r) => r.chat.overflow?.out ?? 0],
+    [t.overflowIn, (r) => r.chat.overflow?.in ?? 0], [t.mailboxReceived, (r) => r.mailbox?.lettersReceived ?? 0],
+    [t.formsMissing, (r) => r.chat.formsMissing]];
+  return h('section', { class: 'table-block wide' }, h('h2', {}, t.sideBySide),
+    scroller(t.sideBySide, h('table', { class: 'report-table' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t.figure), ...projects.map((p) => h('th', { scope: 'col', class: 'num' }, p.name)))),
+      h('tbody', {}, rows.map(([label, get, seconds]) => h('tr', {}, h('th', { scope: 'row' }, label),
+        ...reports.map((r) => h('td', { class: 'num' }, seconds ? t.seconds(get(r)) : String(get(r) ?? 0)))))))),
+    h('p', { class: 'muted small' }, t.sideBySideNote));
+}
+
 // Each load has a number: an answer that comes back after a newer load started (a quick change of period) is dropped.
 let loadNumber = 0;
 async function load() {
@@ -286,9 +304,9 @@ async function load() {
   els.body.setAttribute('aria-busy', 'true');
   try {
     const reportUrl = p.week ? `/api/statistics/weekly?week=${p.week}&lang=${lang}` : `/api/statistics?from=${from}&to=${to}&lang=${lang}`;
-    const [report, trend, heat, experts] = await Promise.all([
+    const [report, trend, heat, experts, perProject] = await Promise.all([
       getJson(withProject(reportUrl)), getJson(withProject(`/api/statistics/trend?week=${isoWeek(p.to)}&weeks=12`)),
-      getJson(withProject(`/api/statistics/heatmap?from=${from}&to=${to}`)), getJson(withProject(`/api/statistics/experts?from=${from}&to=${to}`))]);
+      getJson(withProject(`/api/statistics/heatmap?from=${from}&to=${to}`)), getJson(withProject(`/api/statistics/experts?from=${from}&to=${to}`)), sideBySide(reportUrl)]);
     if (mine !== loadNumber) return;
     const c = report.chat;
     fill(els.body,
@@ -299,6 +317,7 @@ async function load() {
         card(t.formsMissing, c.formsMissing), card(t.blocked, c.blocked),
         c.overflow?.out ? card(t.overflowOut, c.overflow.out) : null, c.overflow?.in ? card(t.overflowIn, c.overflow.in) : null),
       report.contacts === 0 ? h('p', { class: 'muted' }, t.noData) : null,
+      perProject,
       h('div', { class: 'tables' }, Object.entries(report.tables).map(([k, tb]) => table(k, tb))),
       feedbackSection(report.feedback),
       triageSection(report.triage),

@@ -97,4 +97,36 @@ public sealed class ProjectsUiTests(ProjectsBrowserFixture f) : IClassFixture<Pr
         await AxeCleanAsync(page, "console, projects");
         await ctx.CloseAsync();
     }
+
+    [Fact]
+    public async Task ACoordinatorOfBothProjectsReadsTheirFiguresSideBySideAndPicksOneForTheTablesAndTheCsv()
+    {
+        using (var admin = await f.App.SignedInClientAsync("admin", "Demo-Admin-1"))
+            Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/accounts", new
+            {
+                userName = "coordboth", displayName = "Mira", experience = "victim", maxChats = 1, password = ProjectsBrowserFixture.Password,
+                coordinator = true, projects = new[] { "default", "west" },
+            })).StatusCode);
+        var ctx = await f.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 }, Locale = "nl-NL" });
+        var page = await ctx.NewPageAsync();
+        await page.GotoAsync(f.BaseUrl + "/console/login?ReturnUrl=/console/statistics");
+        await BrowserFixture.SignInAsync(page, "coordboth", ProjectsBrowserFixture.Password);
+        var side = page.GetByRole(AriaRole.Region, new() { Name = "Per project naast elkaar (schuift opzij op een smal scherm)" });
+        await Expect(side).ToBeVisibleAsync();
+        await Expect(side.GetByRole(AriaRole.Columnheader, new() { Name = "Chat West-Brabant" })).ToBeVisibleAsync();
+        await Expect(side.GetByRole(AriaRole.Rowheader, new() { Name = "Chatverzoeken" })).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("projects-statistics-side-by-side-1280"), FullPage = true });
+        await AxeCleanAsync(page, "statistics, side by side");
+
+        // One project picked: its own tables, no side-by-side table, the CSV for that project only.
+        await page.GetByLabel("Project", new() { Exact = true }).SelectOptionAsync("west");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Per project naast elkaar" })).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download CSV (Excel)" })).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("project=west"));
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GetByLabel("Project", new() { Exact = true }).SelectOptionAsync("");
+        await Expect(side).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 390"), "the page is wider than the phone");
+        await page.ScreenshotAsync(new() { Path = Shot("projects-statistics-side-by-side-390"), FullPage = true });
+        await ctx.CloseAsync();
+    }
 }
