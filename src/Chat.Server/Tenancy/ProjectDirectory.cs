@@ -52,8 +52,21 @@ public sealed class ProjectDirectory(IServiceScopeFactory scopes, IOptionsMonito
         _ = AllAsync().ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted); // read again now: the headers use the cached list
     }
 
-    public async Task<Project?> FindAsync(string? slug, CancellationToken ct = default) =>
-        (await AllAsync(ct)).GetValueOrDefault(slug ?? Projects.Default);
+    /// <summary>
+    /// A project by its slug. A slug this node does not know makes it read the list again (at most once a second, so
+    /// unknown slugs cannot make every request a database read): a project made on another node is there at once.
+    /// </summary>
+    public async Task<Project?> FindAsync(string? slug, CancellationToken ct = default)
+    {
+        slug ??= Projects.Default;
+        var all = await AllAsync(ct);
+        if (all.TryGetValue(slug, out var found)) return found;
+        if (time.GetUtcNow() - _readAt < RereadOnMissAfter) return null;
+        _readAt = DateTimeOffset.MinValue;
+        return (await AllAsync(ct)).GetValueOrDefault(slug);
+    }
+
+    private static readonly TimeSpan RereadOnMissAfter = TimeSpan.FromSeconds(1);
 
     /// <summary>A project's partners: only those that name it back (a partnership needs both).</summary>
     public async Task<IReadOnlyList<Project>> PartnersOfAsync(string slug, CancellationToken ct = default)
