@@ -7,8 +7,8 @@ using StackExchange.Redis;
 namespace Chat.Server.Abuse;
 
 /// <summary>A blocked address (its hash only), who blocked it and why. <see cref="AddressHash"/> never leaves the server.</summary>
-/// <param name="Project">The project whose expert made the block: its coordinators see and lift it (the block itself holds
-/// for the address on every project: someone threatening one project's expert is kept away from all of them).</param>
+/// <param name="Project">The project whose expert made the block: the block holds for the address in that project (its
+/// own chats, and an overflow to it from the visitor's yes), and that project's coordinators see and lift it.</param>
 public sealed record Block(string Id, string AddressHash, DateTimeOffset CreatedAt, DateTimeOffset Until, string Reason, string BlockedBy,
     string Project = Storage.Projects.Default);
 
@@ -20,7 +20,8 @@ public sealed record Block(string Id, string AddressHash, DateTimeOffset Created
 public interface IAbuseStore
 {
     Task AddBlockAsync(Block block);
-    Task<bool> IsBlockedAsync(IReadOnlyList<string> addressHashes, DateTimeOffset now);
+    /// <summary>Whether a block of one of <paramref name="projects"/> holds for one of the address hashes.</summary>
+    Task<bool> IsBlockedAsync(IReadOnlyList<string> addressHashes, DateTimeOffset now, IReadOnlyCollection<string> projects);
     Task<IReadOnlyList<Block>> BlocksAsync(DateTimeOffset now);
     Task<bool> RemoveBlockAsync(string id);
 
@@ -69,9 +70,10 @@ public sealed class InMemoryAbuseStore : IAbuseStore
                 _markers[marker] = (c.Count, c.Until);
     }
 
-    public Task<bool> IsBlockedAsync(IReadOnlyList<string> addressHashes, DateTimeOffset now)
+    public Task<bool> IsBlockedAsync(IReadOnlyList<string> addressHashes, DateTimeOffset now, IReadOnlyCollection<string> projects)
     {
-        lock (_gate) return Task.FromResult(_blocks.Values.Any(b => b.Until > now && addressHashes.Contains(b.AddressHash)));
+        lock (_gate)
+            return Task.FromResult(_blocks.Values.Any(b => b.Until > now && addressHashes.Contains(b.AddressHash) && projects.Contains(b.Project)));
     }
 
     public Task<IReadOnlyList<Block>> BlocksAsync(DateTimeOffset now)
@@ -153,16 +155,27 @@ public sealed class RedisAbuseStore(RedisConnection redis, NodeIdentity node, IO
             [block.Id, JsonSerializer.Serialize(block, Json), ms, block.Until.ToUnixTimeMilliseconds()]);
     }
 
+    // KEYS: the addresses' blocks. ARGV: now (ms), block key prefix, the projects (a block of a version before projects
+    // has none: "default").
     private const string IsBlockedScript = """
+        local wanted = {}
+        for i = 3, #ARGV do wanted[ARGV[i]] = true end
         for _, key in ipairs(KEYS) do
-          if redis.call('ZCOUNT', key, '('..ARGV[1], '+inf') > 0 then return 1 end
+          for _, id in ipairs(redis.call('ZRANGEBYSCORE', key, '('..ARGV[1], '+inf')) do
+            local b = redis.call('GET', ARGV[2]..id)
+            if b then
+              local project = cjson.decode(b).project
+              if type(project) ~= 'string' then project = 'default' end
+              if wanted[project] then return 1 end
+            end
+          end
         end
         return 0
         """;
 
-    public async Task<bool> IsBlockedAsync(IReadOnlyList<string> addressHashes, DateTimeOffset now) =>
-        (int)await redis.EvalAsync(IsBlockedScript, addressHashes.Select(h => _keys.AddressBlocks[h]).ToArray(),
-            [now.ToUnixTimeMilliseconds()]) == 1;
+    public async Task<bool> IsBlockedAsync(IReadOnlyList<string> addressHashes, DateTimeOffset now, IReadOnlyCollection<string> projects) =>
+        projects.Count > 0 && (int)await redis.EvalAsync(IsBlockedScript, addressHashes.Select(h => _keys.AddressBlocks[h]).ToArray(),
+            [now.ToUnixTimeMilliseconds(), _keys.Block.Prefix, .. projects.Select(p => (RedisValue)p)]) == 1;
 
     // KEYS: all blocks. ARGV: now (ms), block key prefix.
     private const string ListScript = """

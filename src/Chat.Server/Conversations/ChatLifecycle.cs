@@ -47,7 +47,9 @@ public sealed partial class ChatLifecycle(
                 await counters.RequestAsync(now, open: false, project);
             return new StartChatResult(null, null, "closed", null, null, Overflow: overflow is null ? null : await overflow.OfferAsync(project));
         }
-        if (address is not null && await abuse.IsBlockedAsync(address.AllHashes, now))
+        // Blocks are per project: the visitor's own, and the partner's from their yes to it.
+        if (address is not null && await abuse.IsBlockedAsync(address.AllHashes, now,
+                overflowProject is null ? [project] : [project, overflowProject]))
             return StartChatResult.Refused(Refusals.Blocked);
 
         var (token, tokenHash) = ResumeTokens.Issue();
@@ -113,7 +115,8 @@ public sealed partial class ChatLifecycle(
 
     /// <summary>
     /// The expert stops an abusive, threatening or prank visitor: the chat ends as EndChat ends it, and the visitor's
-    /// address (its hash) cannot start a chat for <see cref="AbuseOptions.BlockDuration"/>, on every node. No contact
+    /// address (its hash) cannot start a chat in the expert's project for <see cref="AbuseOptions.BlockDuration"/>, on every
+    /// node (nor reach it by overflow). No contact
     /// form is asked for; the statistics count the chat as blocked.
     /// </summary>
     public async Task<BlockResult> BlockAsync(ChatSession session, ExpertIdentity expert, string reason)
@@ -129,7 +132,7 @@ public sealed partial class ChatLifecycle(
         // blocked chat frees the expert, who would get the next of them); chats already running with a colleague go on
         // (the same address can be a household or a shelter's Wi-Fi).
         if (session.AddressHash is { } address)
-            foreach (var queued in (await store.GetQueueAsync()).Where(q => q.AddressHash == address))
+            foreach (var queued in (await store.GetQueueAsync()).Where(q => q.AddressHash == address && (q.Project == project || q.OverflowProject == project)))
                 await EndAsync(queued.SessionId, Senders.System);
         await EndAsync(session.SessionId, Senders.Expert, blocked: true, onlyIfWith: session.ExpertId);
         return new BlockResult(block.Id, block.Until);

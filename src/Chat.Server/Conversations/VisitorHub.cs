@@ -67,6 +67,11 @@ public sealed class VisitorHub(ChatLifecycle lifecycle, ChatMessaging messaging,
         {
             if (session.State != ChatState.Queued || await overflow.AcceptableAsync(session.Project, project) is not { } partner)
                 throw new HubException(HubTextResources.OverflowNotPossible);
+            // The partner's blocks apply from the yes (the visitor keeps their place here).
+            var services = Context.GetHttpContext()!.RequestServices;
+            if (Context.GetHttpContext().ClientAddress() is { } address && await services.GetRequiredService<IAbuseStore>()
+                    .IsBlockedAsync(address.AllHashes, services.GetRequiredService<TimeProvider>().GetUtcNow(), [partner.Slug]))
+                throw new HubException(HubTextResources.OverflowNotPossible);
             var changed = await store.TryAddOverflowAsync(session.SessionId, partner.Slug) ?? throw new HubException(HubTextResources.OverflowNotPossible);
             Context.Items[BoundKey] = changed;
             await Context.GetHttpContext()!.RequestServices.GetRequiredService<ChatRouter>().AfterChangeAsync();

@@ -19,14 +19,25 @@ public abstract class AbuseStoreContract
     {
         await Store.AddBlockAsync(Block("b1", "H", TimeSpan.FromHours(24)));
         await Store.AddBlockAsync(Block("b2", "H", TimeSpan.FromHours(1)));
-        Assert.True(await Store.IsBlockedAsync(["other", "H"], T0));
-        Assert.True(await Store.IsBlockedAsync(["H"], T0.AddHours(2))); // b2 over, b1 still holds
+        Assert.True(await Store.IsBlockedAsync(["other", "H"], T0, ["default"]));
+        Assert.True(await Store.IsBlockedAsync(["H"], T0.AddHours(2), ["default"])); // b2 over, b1 still holds
         Assert.True(await Store.RemoveBlockAsync("b1"));
-        Assert.True(await Store.IsBlockedAsync(["H"], T0)); // b2 still holds
+        Assert.True(await Store.IsBlockedAsync(["H"], T0, ["default"])); // b2 still holds
         Assert.False(await Store.RemoveBlockAsync("b1"));
         Assert.True(await Store.RemoveBlockAsync("b2"));
-        Assert.False(await Store.IsBlockedAsync(["H"], T0));
+        Assert.False(await Store.IsBlockedAsync(["H"], T0, ["default"]));
         Assert.Empty(await Store.BlocksAsync(T0));
+    }
+
+    [Fact]
+    public async Task ABlockHoldsInItsOwnProjectOnly()
+    {
+        await Store.AddBlockAsync(Block("w1", "H", TimeSpan.FromHours(1)) with { Project = "west" });
+        Assert.True(await Store.IsBlockedAsync(["H"], T0, ["west"]));
+        Assert.True(await Store.IsBlockedAsync(["H"], T0, ["default", "west"])); // a start with an overflow to west
+        Assert.False(await Store.IsBlockedAsync(["H"], T0, ["default"]));
+        Assert.False(await Store.IsBlockedAsync(["H"], T0, []));
+        Assert.True(await Store.RemoveBlockAsync("w1"));
     }
 
     [Fact]

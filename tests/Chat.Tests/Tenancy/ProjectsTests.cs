@@ -314,6 +314,35 @@ public abstract class ProjectsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ABlockHoldsInTheProjectOfTheExpertWhoMadeItAndForAYesToThatProject()
+    {
+        await using var sanne = await App.ExpertAsync(1, "paused"); // "default" open, nobody free
+        await using var noor = await WestExpertAsync();
+        await using (var pranker = await App.VisitorAsync())
+        {
+            Assert.Equal("active", (await pranker.StartAsync(new { project = "west" })).Status);
+            var chat = (await noor.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+            await noor.Hub.InvokeAsync<JsonElement>("BlockVisitor", chat, "prank");
+        }
+
+        // West refuses the address; "default" still takes it (the same address may be a household or a shelter's Wi-Fi).
+        await using var again = await App.VisitorAsync();
+        var refused = await again.StartAsync(new { project = "west" });
+        Assert.Equal(("refused", "blocked"), (refused.Status, refused.Reason));
+        await using var visitor = await App.VisitorAsync();
+        Assert.Equal("queued", (await visitor.StartAsync()).Status);
+
+        // Asked after default's overflow time (Noor is free), the yes to west is refused: west's block applies from the yes.
+        // The visitor keeps their place in "default".
+        Clock.Advance(TimeSpan.FromSeconds(61));
+        await App.Sweeper.SweepAsync();
+        Assert.Equal("west", (await visitor.Inbox.Next("OverflowOffered")).GetProperty("project").GetString());
+        await Assert.ThrowsAsync<HubException>(() => visitor.Hub.InvokeAsync<StartChatResult>("AcceptOverflow", "west"));
+        Assert.Equal(1, (await App.Queue.SummaryAsync()).Waiting);
+        Assert.Equal(0, (await noor.Hub.InvokeAsync<QueueStatus>("GetQueueStatus")).Waiting);
+    }
+
+    [Fact]
     public async Task AVisitorInDangerIsOfferedAPartnerAtOnce()
     {
         await using var sanne = await App.ExpertAsync(1, "paused");
