@@ -50,7 +50,11 @@ public static class Hosting
             // One bucket per address for /api/auth/login and the console's login form together (reading the form is free).
             o.AddPolicy("login", http => HttpMethods.IsGet(http.Request.Method) ? RateLimitPartition.GetNoLimiter("read") : RateLimitPartition.GetFixedWindowLimiter(
                 http.ClientAddress()?.Hash ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) }));
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = http.RequestServices.GetRequiredService<IOptionsMonitor<Abuse.AbuseOptions>>().CurrentValue.SignInsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                }));
         });
         return services;
     }

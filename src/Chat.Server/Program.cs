@@ -59,6 +59,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseProjectScope();                                       // a signed-in caller's records queries: their projects only
 app.UseApiWriteGate();                                       // /api writes: JSON or the antiforgery token, else 415 (the quick exit's beacon aside)
+app.UsePasswordChangeRequirement();                          // an administrator's first password is changed first
 app.UseTwoFactorRequirement();                               // a coordinator without two-factor sets it up first
 
 app.MapStaticAssets();                                       // widget and console files: compressed, fingerprinted, ETags

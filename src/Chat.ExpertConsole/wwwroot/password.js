@@ -12,6 +12,7 @@ const t = {
     hint: 'Minstens 12 tekens en moeilijk te raden: niet je gebruikersnaam, geen bekend wachtwoord, geen dag, maand, seizoen of jaartal. Een zin of drie, vier losse woorden die niet bij elkaar horen werkt goed (hoofdletters en cijfers zijn niet nodig). Je wordt op je andere apparaten uitgelogd.',
     mismatch: 'De twee nieuwe wachtwoorden zijn niet gelijk.', done: 'Je wachtwoord is gewijzigd. Op andere apparaten ben je uitgelogd.',
     failed: 'Dat lukte niet.',
+    first: 'Je eerste wachtwoord is gekozen door de beheerder die je account maakte. Kies nu een eigen wachtwoord; daarna kun je verder.',
     sessions: 'Waar ben je ingelogd',
     sessionsIntro: 'Hier zie je op welke apparaten je nu bent ingelogd. Herken je er een niet, log daar dan uit en wijzig je wachtwoord.',
     client: 'Apparaat', since: 'Ingelogd sinds', lastSeen: 'Laatst actief', action: 'Actie', thisDevice: 'Dit apparaat',
@@ -26,6 +27,7 @@ const t = {
     hint: 'At least 12 characters and hard to guess: not your user name, not a well-known password, no day, month, season or year. A sentence or three, four unrelated words work well (capitals and digits are not needed). You are signed out on your other devices.',
     mismatch: 'The two new passwords are not the same.', done: 'Your password has been changed. You are signed out on other devices.',
     failed: 'That did not work.',
+    first: 'Your first password was chosen by the administrator who made your account. Choose your own now; then you can go on.',
     sessions: 'Where you are signed in',
     sessionsIntro: 'These are the devices where you are signed in now. If you do not recognise one, sign out there and change your password.',
     client: 'Device', since: 'Signed in since', lastSeen: 'Last active', action: 'Action', thisDevice: 'This device',
@@ -44,6 +46,8 @@ const current = field('currentPassword', t.current, 'current-password');
 const next = field('newPassword', t.next, 'new-password');
 const again = field('newPasswordAgain', t.again, 'new-password');
 const status = h('p', { class: 'status-line', role: 'status', 'aria-live': 'polite' });
+// Shown while the account must still choose its own password (an administrator set the first one).
+const first = h('p', { class: 'notice first-password', id: 'first-password', hidden: true }, t.first);
 
 function showErrors(errors) {
   for (const f of [current, next, again]) {
@@ -68,6 +72,7 @@ async function submit(e) {
     showErrors({});
     for (const f of [current, next, again]) f.input.value = '';
     status.textContent = t.done;
+    first.hidden = true;
     await loadSessions().catch(() => {});
     return;
   }
@@ -147,11 +152,14 @@ root.replaceChildren(
     h('nav', { class: 'bar-right' }, h('a', { href: '/console' }, t.back))),
   h('main', { class: 'stats-main' },
     h('h1', {}, t.title),
-    h('form', { class: 'password-form', novalidate: true, onsubmit: submit },
+    first,
+    h('form', { class: 'password-form', novalidate: true, onsubmit: submit, 'aria-describedby': 'first-password' },
       h('p', { class: 'muted' }, t.hint), current.el, next.el, again.el,
       h('button', { type: 'submit', class: 'primary' }, t.save)),
     status,
     h('section', { class: 'sessions', 'aria-labelledby': 'sessions-title' },
       sessionsHeading, h('p', { class: 'muted' }, t.sessionsIntro), sessionsList, endOthersButton, sessionsStatus)));
 current.input.focus();
+fetch('/api/auth/me', { credentials: 'same-origin' }).then((r) => (r.ok ? r.json() : null))
+  .then((me) => { first.hidden = !me?.passwordChangeRequired; }).catch(() => {});
 loadSessions().catch((e) => say(e.message, true));

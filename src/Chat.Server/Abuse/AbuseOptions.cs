@@ -23,6 +23,13 @@ public sealed class AbuseOptions
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan BlockDuration { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// Sign-in attempts (and password changes) a minute from one address, for all nodes together; more get 429. Raise it
+    /// for an office where many colleagues sign in behind one address at the start of a shift.
+    /// </summary>
+    [Range(1, 1000)]
+    public int SignInsPerMinute { get; set; } = 10;
+
     /// <summary>Visitors waiting at once, from all addresses together; one more is refused ("busy").</summary>
     [Range(1, 1_000_000)]
     public int MaxQueue { get; set; } = 50;

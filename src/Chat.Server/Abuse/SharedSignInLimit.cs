@@ -3,15 +3,13 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace Chat.Server.Abuse;
 
 /// <summary>
-/// The sign-in limit (10 attempts a minute per client address) counted in the abuse store, so that in Redis mode it holds
+/// The sign-in limit (<see cref="AbuseOptions.SignInsPerMinute"/>, 10 attempts a minute per client address by default) counted in the abuse store, so that in Redis mode it holds
 /// for all nodes together: the framework's rate limiter (the "login" policy, kept as a cheap first gate) counts per node
 /// only, and a guesser behind a load balancer would otherwise get 10 a minute from every node. Applies to every
 /// endpoint with the "login" policy (the sign-in API, the console's login form, the password change), POSTs only.
 /// </summary>
-public sealed class SharedSignInLimit(RequestDelegate next, IAbuseStore abuse, TimeProvider time)
+public sealed class SharedSignInLimit(RequestDelegate next, IAbuseStore abuse, TimeProvider time, Microsoft.Extensions.Options.IOptionsMonitor<AbuseOptions> options)
 {
-    public const int PerMinute = 10;
-
     public Task InvokeAsync(HttpContext http) =>
         HttpMethods.IsPost(http.Request.Method) && http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == "login"
             ? CheckAsync(http)
@@ -20,7 +18,7 @@ public sealed class SharedSignInLimit(RequestDelegate next, IAbuseStore abuse, T
     private async Task CheckAsync(HttpContext http)
     {
         if (http.ClientAddress() is { } address
-            && await abuse.CountInWindowAsync("signin:" + address.Hash, TimeSpan.FromMinutes(1), time.GetUtcNow()) > PerMinute)
+            && await abuse.CountInWindowAsync("signin:" + address.Hash, TimeSpan.FromMinutes(1), time.GetUtcNow()) > options.CurrentValue.SignInsPerMinute)
         {
             http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             http.Response.Headers.RetryAfter = "60";

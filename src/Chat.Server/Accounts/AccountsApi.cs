@@ -55,6 +55,10 @@ public static class AccountsApi
                 UserName = userName, DisplayName = body!.DisplayName!.Trim(), Experience = body.Experience!, MaxChats = body.MaxChats ?? 1,
                 Gender = body.Gender ?? Genders.Unspecified, Languages = body.Languages is { } langs ? string.Join(',', langs) : "nl",
                 Projects = string.Join(',', projects),
+                // An administrator who does not coordinate all its projects sets only a first password (design: the account
+                // chooses its own at the first sign-in).
+                MustChangePassword = me.IsInRole(Roles.Administrator)
+                    && !(me.IsInRole(Roles.Coordinator) && projects.All(Tenancy.ProjectScope.Of(me).Contains)),
             };
             var created = await users.CreateAsync(user, body.Password!);
             if (!created.Succeeded)

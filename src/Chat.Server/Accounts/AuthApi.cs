@@ -8,7 +8,9 @@ namespace Chat.Server.Accounts;
 public static class AuthApi
 {
     public sealed record LoginRequest(string? UserName, string? Password, string? Code);
-    public sealed record Me(string Id, string UserName, string DisplayName, string Experience, int MaxChats, string[] Roles);
+    /// <param name="PasswordChangeRequired">The first password was set by an administrator: choose your own first.</param>
+    public sealed record Me(string Id, string UserName, string DisplayName, string Experience, int MaxChats, string[] Roles,
+        bool PasswordChangeRequired = false);
     public sealed record ChangePassword(string? CurrentPassword, string? NewPassword);
 
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
@@ -60,9 +62,17 @@ public static class AuthApi
             if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
             if (!await users.CheckPasswordAsync(user, body!.CurrentPassword!))
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["currentPassword"] = ["Je huidige wachtwoord klopt niet."] });
+            // The first password came from an administrator, who knows it: keeping it is no change.
+            if (user.MustChangePassword && body.NewPassword == body.CurrentPassword)
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["newPassword"] = ["Kies een ander wachtwoord dan het eerste: wie je account maakte, kent dat."] });
             var r = await users.ChangePasswordAsync(user, body.CurrentPassword!, body.NewPassword!);
             if (!r.Succeeded)
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["newPassword"] = r.Errors.Select(e => e.Description).ToArray() });
+            if (user.MustChangePassword)
+            {
+                user.MustChangePassword = false;
+                await users.UpdateAsync(user);
+            }
             await sessions.EndAsync(user, takeOffShift: false, keepSession: principal.FindFirstValue(ServerSessions.HandleClaim));
             await signIn.RefreshSignInAsync(user); // this browser stays signed in (the same session), with the new stamp
             return TypedResults.NoContent();
@@ -146,5 +156,5 @@ public static class AuthApi
         ], IdentityConstants.TwoFactorUserIdScheme));
 
     private static async Task<Me> ToMeAsync(UserManager<ChatUser> users, ChatUser u) =>
-        new(u.Id, u.UserName ?? "", u.DisplayName, u.Experience, u.MaxChats, [.. await users.GetRolesAsync(u)]);
+        new(u.Id, u.UserName ?? "", u.DisplayName, u.Experience, u.MaxChats, [.. await users.GetRolesAsync(u)], u.MustChangePassword);
 }

@@ -25,6 +25,12 @@ public sealed class ChatUser : IdentityUser
     /// <summary>Languages the expert chats in, as lower-case codes joined by commas ("nl,en").</summary>
     public string Languages { get; set; } = "nl";
 
+    /// <summary>
+    /// The password was set by an administrator for someone else (a project's first coordinator): the account must choose
+    /// its own at the first sign-in before anything else (<see cref="PasswordChangeRequirement"/>).
+    /// </summary>
+    public bool MustChangePassword { get; set; }
+
     /// <summary>The projects (slugs joined by commas) whose chats, letters and records this account works with.</summary>
     public string Projects { get; set; } = Storage.Projects.Default;
 

@@ -65,8 +65,10 @@ public static class TwoFactorRequirement
     public static bool AppliesTo(ClaimsPrincipal user, TwoFactorOptions options) =>
         options.RequireTwoFactorForCoordinators && user.Identity?.IsAuthenticated == true && (user.IsInRole(Roles.Coordinator) || user.IsInRole(Roles.Administrator));
 
-    // Sign-in, sign-out, who am I and the two-factor set-up itself, and the set-up page.
-    private static bool IsOpen(PathString path) => path.StartsWithSegments("/api/auth") || path.StartsWithSegments(SetupPage);
+    // Sign-in, sign-out, who am I and the two-factor set-up itself, and the set-up page; the password page too (a first
+    // password set by an administrator is changed before the set-up).
+    private static bool IsOpen(PathString path) => path.StartsWithSegments("/api/auth") || path.StartsWithSegments(SetupPage)
+        || PasswordChangeRequirement.IsOpen(path);
 
     // What only a signed-in account may use: the console, its APIs and the expert hub. The public widget, its status
     // and the visitor hub stay as they are for a coordinator who tries the chat in the same browser.

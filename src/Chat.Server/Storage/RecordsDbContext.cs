@@ -117,6 +117,7 @@ public sealed class RecordsDbContext(DbContextOptions<RecordsDbContext> options,
             u.Property(x => x.Gender).HasMaxLength(16).HasDefaultValue(Genders.Unspecified);
             u.Property(x => x.Languages).HasMaxLength(64).HasDefaultValue("nl");
             u.Property(x => x.Projects).HasMaxLength(1000).HasDefaultValue(Storage.Projects.Default);
+            u.Property(x => x.MustChangePassword).HasDefaultValue(false);
         });
 
         builder.Entity<CodeCheck>(c =>

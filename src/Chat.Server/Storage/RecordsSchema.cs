@@ -74,8 +74,10 @@ public static class RecordsSchema
                      "CREATE INDEX \"IX_ContactForms_Project_OccurredAt\" ON \"ContactForms\" (\"Project\", \"OccurredAt\");\n" +
                      string.Concat(CountsRebuiltBy11.Select(t => RebuildWithProject(db, t))) +
                      TablesOfModel(db, TablesAddedBy[11]),
-        // 12: the workload counts chats taken (per expert and hour), not only the forms filed.
-        [12] = db => TablesOfModel(db, TablesAddedBy[12]),
+        // 12: the workload counts chats taken (per expert and hour), not only the forms filed; an account whose first password
+        // an administrator set must choose its own at the first sign-in.
+        [12] = db => "ALTER TABLE \"AspNetUsers\" ADD COLUMN \"MustChangePassword\" BOOLEAN NOT NULL DEFAULT FALSE;\n" +
+                     TablesOfModel(db, TablesAddedBy[12]),
     };
 
 

@@ -7,7 +7,8 @@ namespace Chat.Server.Tenancy;
 
 /// <summary>
 /// The sign-in carries the account's projects as <c>project</c> claims, like its roles: a change of projects ends the
-/// account's sessions (AccountsApi), so a session never holds projects the account lost.
+/// account's sessions (AccountsApi), so a session never holds projects the account lost. An account that must choose its
+/// own password carries that too (the change refreshes the sign-in, which drops it).
 /// </summary>
 public sealed class ProjectClaims(UserManager<ChatUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)
     : UserClaimsPrincipalFactory<ChatUser, IdentityRole>(users, roles, options)
@@ -16,6 +17,7 @@ public sealed class ProjectClaims(UserManager<ChatUser> users, RoleManager<Ident
     {
         var identity = await base.GenerateClaimsAsync(user);
         foreach (var p in user.ProjectList) identity.AddClaim(new Claim(ProjectScope.ClaimType, p));
+        if (user.MustChangePassword) identity.AddClaim(new Claim(PasswordChangeRequirement.ClaimType, PasswordChangeRequirement.Required));
         return identity;
     }
 }

@@ -7,7 +7,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Chat.Tests.Browser;
 
 /// <summary>A server with two partner projects: "default" (no one on shift here: closed) and "west" (Noor).</summary>
-public sealed class ProjectsBrowserFixture : BrowserFixture, IAsyncLifetime
+public sealed class ProjectsBrowserFixture() : BrowserFixture(new() { ["Abuse:SignInsPerMinute"] = "100" }), IAsyncLifetime
 {
     public const string Password = "paarse-olifant-danst-op-zolder-42";
 
@@ -19,10 +19,14 @@ public sealed class ProjectsBrowserFixture : BrowserFixture, IAsyncLifetime
             new { slug = "west", name = "Chat West-Brabant", partners = new[] { "default" } })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/projects/default", new { partners = new[] { "west" } })).StatusCode);
         foreach (var (user, name) in new[] { ("expertwest", "Noor"), ("expertwest2", "Lotte"), ("expertwest3", "Iris") })
+        {
             Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/accounts", new
             {
-                userName = user, displayName = name, experience = "victim", maxChats = 1, password = Password, projects = new[] { "west" },
+                userName = user, displayName = name, experience = "victim", maxChats = 1, password = Infrastructure.ChatApp.AdministratorsFirstPassword,
+                projects = new[] { "west" },
             })).StatusCode);
+            await App.ChooseOwnPasswordAsync(user, Password);
+        }
     }
 }
 
@@ -104,13 +108,30 @@ public sealed class ProjectsUiTests(ProjectsBrowserFixture f) : IClassFixture<Pr
         using (var admin = await f.App.SignedInClientAsync("admin", "Demo-Admin-1"))
             Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/accounts", new
             {
-                userName = "coordboth", displayName = "Mira", experience = "victim", maxChats = 1, password = ProjectsBrowserFixture.Password,
+                userName = "coordboth", displayName = "Mira", experience = "victim", maxChats = 1, password = Infrastructure.ChatApp.AdministratorsFirstPassword,
                 coordinator = true, projects = new[] { "default", "west" },
             })).StatusCode);
         var ctx = await f.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 }, Locale = "nl-NL" });
         var page = await ctx.NewPageAsync();
         await page.GotoAsync(f.BaseUrl + "/console/login?ReturnUrl=/console/statistics");
-        await BrowserFixture.SignInAsync(page, "coordboth", ProjectsBrowserFixture.Password);
+        await BrowserFixture.SignInAsync(page, "coordboth", Infrastructure.ChatApp.AdministratorsFirstPassword);
+
+        // The administrator chose the first password: Mira chooses her own before anything else.
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/password$"));
+        await Expect(page.GetByText("Je eerste wachtwoord is gekozen door de beheerder")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("first-password-1280"), FullPage = true });
+        await AxeCleanAsync(page, "console, first password");
+        await page.GetByLabel("Huidig wachtwoord").FillAsync(Infrastructure.ChatApp.AdministratorsFirstPassword);
+        await page.GetByLabel("Nieuw wachtwoord", new() { Exact = true }).FillAsync(Infrastructure.ChatApp.AdministratorsFirstPassword);
+        await page.GetByLabel("Nieuw wachtwoord nog een keer").FillAsync(Infrastructure.ChatApp.AdministratorsFirstPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Wachtwoord wijzigen" }).ClickAsync();
+        await Expect(page.GetByText("Kies een ander wachtwoord dan het eerste")).ToBeVisibleAsync();
+        await page.GetByLabel("Nieuw wachtwoord", new() { Exact = true }).FillAsync(ProjectsBrowserFixture.Password);
+        await page.GetByLabel("Nieuw wachtwoord nog een keer").FillAsync(ProjectsBrowserFixture.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Wachtwoord wijzigen" }).ClickAsync();
+        await Expect(page.GetByText("Je wachtwoord is gewijzigd.")).ToBeVisibleAsync();
+        await Expect(page.GetByText("Je eerste wachtwoord is gekozen door de beheerder")).ToBeHiddenAsync();
+        await page.GotoAsync(f.BaseUrl + "/console/statistics");
         var side = page.GetByRole(AriaRole.Region, new() { Name = "Per project naast elkaar (schuift opzij op een smal scherm)" });
         await Expect(side).ToBeVisibleAsync();
         await Expect(side.GetByRole(AriaRole.Columnheader, new() { Name = "Chat West-Brabant" })).ToBeVisibleAsync();

@@ -57,6 +57,20 @@ public class ChatApp : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>The first password an administrator gives an account of a project they do not coordinate.</summary>
+    public const string AdministratorsFirstPassword = "eerste-sleutel-van-de-beheerder-29";
+
+    /// <summary>
+    /// An account an administrator made (with <see cref="AdministratorsFirstPassword"/>) signs in for the first time and
+    /// chooses <paramref name="ownPassword"/>, as it must before anything else.
+    /// </summary>
+    public async Task ChooseOwnPasswordAsync(string userName, string ownPassword)
+    {
+        using var client = await SignedInClientAsync(userName, AdministratorsFirstPassword);
+        var r = await client.PostAsJsonAsync("/api/auth/password", new { currentPassword = AdministratorsFirstPassword, newPassword = ownPassword });
+        Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
+    }
+
     public Task<HttpClient> ExpertClientAsync(int n = 1) => SignedInClientAsync($"expert{n}", $"Demo-Expert-{n}");
     public Task<HttpClient> CoordinatorClientAsync() => SignedInClientAsync("coordinator", "Demo-Coordinator-1");
 

@@ -27,7 +27,7 @@ public abstract class MailboxSchemaTests
             await db.SchemaVersions.ExecuteDeleteAsync();
             db.SchemaVersions.Add(new SchemaVersion { Version = 9, AppliedAt = DateTimeOffset.UtcNow });
             await db.SaveChangesAsync();
-            await db.Database.ExecuteSqlRawAsync("DROP INDEX \"IX_ContactForms_Project_OccurredAt\"; ALTER TABLE \"ContactForms\" DROP COLUMN \"Project\"; ALTER TABLE \"ContactDrafts\" DROP COLUMN \"Project\"; ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Projects\"; DROP TABLE \"Projects\"; DROP TABLE \"ChatsTakenHours\"; ALTER TABLE \"ContactDrafts\" DROP COLUMN \"ContactType\"; DROP TABLE \"MailboxThreads\"; " +
+            await db.Database.ExecuteSqlRawAsync("DROP INDEX \"IX_ContactForms_Project_OccurredAt\"; ALTER TABLE \"ContactForms\" DROP COLUMN \"Project\"; ALTER TABLE \"ContactDrafts\" DROP COLUMN \"Project\"; ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Projects\"; DROP TABLE \"Projects\"; DROP TABLE \"ChatsTakenHours\"; ALTER TABLE \"AspNetUsers\" DROP COLUMN \"MustChangePassword\"; ALTER TABLE \"ContactDrafts\" DROP COLUMN \"ContactType\"; DROP TABLE \"MailboxThreads\"; " +
                                                  "DROP TABLE \"MailboxMessages\"; DROP TABLE \"MailboxEvents\";");
             if (db.Database.IsNpgsql())
                 await db.Database.ExecuteSqlRawAsync("ALTER TABLE \"ContactForms\" ALTER COLUMN \"ContactType\" TYPE VARCHAR(16);");

@@ -82,7 +82,7 @@ public abstract class HourOnlyTimesTests : IAsyncLifetime
             db.SchemaVersions.Add(new SchemaVersion { Version = 5, AppliedAt = at });
             await db.SaveChangesAsync();
             // What later versions added is not there yet in a version 5 database.
-            await db.Database.ExecuteSqlRawAsync("DROP INDEX \"IX_ContactForms_Project_OccurredAt\"; ALTER TABLE \"ContactForms\" DROP COLUMN \"Project\"; ALTER TABLE \"ContactDrafts\" DROP COLUMN \"Project\"; ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Projects\"; DROP TABLE \"Projects\"; DROP TABLE \"ChatsTakenHours\"; ALTER TABLE \"ContactDrafts\" DROP COLUMN \"Safety\"; DROP TABLE \"CodeChecks\"; " +
+            await db.Database.ExecuteSqlRawAsync("DROP INDEX \"IX_ContactForms_Project_OccurredAt\"; ALTER TABLE \"ContactForms\" DROP COLUMN \"Project\"; ALTER TABLE \"ContactDrafts\" DROP COLUMN \"Project\"; ALTER TABLE \"AspNetUsers\" DROP COLUMN \"Projects\"; DROP TABLE \"Projects\"; DROP TABLE \"ChatsTakenHours\"; ALTER TABLE \"AspNetUsers\" DROP COLUMN \"MustChangePassword\"; ALTER TABLE \"ContactDrafts\" DROP COLUMN \"Safety\"; DROP TABLE \"CodeChecks\"; " +
                 "ALTER TABLE \"ContactDrafts\" DROP COLUMN \"Urgent\"; ALTER TABLE \"ContactForms\" DROP COLUMN \"Urgent\"; " +
                 "DROP TABLE \"TierHours\"; DROP TABLE \"TierWaits\"; DROP TABLE \"TriageWordLists\"; " +
                 "ALTER TABLE \"ContactDrafts\" DROP COLUMN \"ContactType\"; DROP TABLE \"MailboxThreads\"; DROP TABLE \"MailboxMessages\"; DROP TABLE \"MailboxEvents\";");

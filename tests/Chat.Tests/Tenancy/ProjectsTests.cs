@@ -28,6 +28,7 @@ public abstract class ProjectsTests : IAsyncLifetime
         settings["Chat:CoolDown"] = "00:00:00";
         settings["Abuse:MaxQueue"] = "2"; // per project
         settings["Abuse:MaxOpenChatsPerAddress"] = "10"; // every visitor here shares one address
+        settings["Abuse:SignInsPerMinute"] = "100";      // and every account signs in from it, on a clock that stands still
         App = new ChatApp(settings) { Clock = Clock };
         _ = App.Server;
         using var admin = await App.SignedInClientAsync("admin", "Demo-Admin-1");
@@ -42,9 +43,11 @@ public abstract class ProjectsTests : IAsyncLifetime
         {
             var r = await admin.PostAsJsonAsync("/api/accounts", new
             {
-                userName = user, displayName = name, experience = "victim", maxChats = 1, password = Password, coordinator, projects = new[] { "west" },
+                userName = user, displayName = name, experience = "victim", maxChats = 1, password = ChatApp.AdministratorsFirstPassword, coordinator,
+                projects = new[] { "west" },
             });
             Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+            await App.ChooseOwnPasswordAsync(user, Password);
         }
     }
 
@@ -173,6 +176,52 @@ public abstract class ProjectsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await west.PutAsJsonAsync($"/api/accounts/{id}", new { projects = Array.Empty<string>() })).StatusCode);
         after = (await admin.GetFromJsonAsync<JsonElement>("/api/accounts")).EnumerateArray().Single(a => a.GetProperty("id").GetString() == id);
         Assert.Equal("default", string.Join(",", after.GetProperty("projects").EnumerateArray().Select(p => p.GetString())));
+    }
+
+    [Fact]
+    public async Task AnAccountTheAdministratorMadeChoosesItsOwnPasswordBeforeAnythingElse()
+    {
+        using (var admin = await App.SignedInClientAsync("admin", "Demo-Admin-1"))
+            Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/accounts", new
+            {
+                userName = "nieuw", displayName = "Fenna", experience = "victim", maxChats = 1, password = ChatApp.AdministratorsFirstPassword,
+                projects = new[] { "west" },
+            })).StatusCode);
+
+        var client = App.CreateClient(new() { BaseAddress = App.ClientOptions.BaseAddress, HandleCookies = true, AllowAutoRedirect = false });
+        var login = await client.PostAsJsonAsync("/api/auth/login", new { userName = "nieuw", password = ChatApp.AdministratorsFirstPassword });
+        Assert.True((await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("passwordChangeRequired").GetBoolean());
+        // Nothing else until then: the APIs say why, the console's pages lead to the password page, the hub refuses.
+        var refused = await client.GetAsync("/api/contacts");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.True((await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("passwordChangeRequired").GetBoolean());
+        var page = await client.GetAsync("/console");
+        Assert.Equal("/console/password", page.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/console/password")).StatusCode);
+        var cookie = string.Join("; ", login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+        await using (var hub = App.Hub("/hubs/expert", cookie))
+            await Assert.ThrowsAnyAsync<Exception>(() => hub.StartAsync());
+
+        // Keeping the administrator's password is no change; an own one opens everything, in this same session.
+        var same = await client.PostAsJsonAsync("/api/auth/password", new { currentPassword = ChatApp.AdministratorsFirstPassword, newPassword = ChatApp.AdministratorsFirstPassword });
+        Assert.Equal(HttpStatusCode.BadRequest, same.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/contacts")).StatusCode);
+        var own = await client.PostAsJsonAsync("/api/auth/password", new { currentPassword = ChatApp.AdministratorsFirstPassword, newPassword = Password });
+        Assert.Equal(HttpStatusCode.NoContent, own.StatusCode);
+        Assert.False((await client.GetFromJsonAsync<JsonElement>("/api/auth/me")).GetProperty("passwordChangeRequired").GetBoolean());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/contacts")).StatusCode);
+        await using var noor = new Expert(App.Hub("/hubs/expert", await App.CookieAsync("nieuw", Password)));
+        await noor.Hub.StartAsync();
+
+        // A coordinator's new account in their own project signs in and works at once (the coordinator hands it over).
+        using var coordinator = await App.CoordinatorClientAsync();
+        Assert.Equal(HttpStatusCode.Created, (await coordinator.PostAsJsonAsync("/api/accounts", new
+        {
+            userName = "collega", displayName = "Joke", experience = "victim", maxChats = 1, password = Password,
+        })).StatusCode);
+        using var colleague = await App.SignedInClientAsync("collega", Password);
+        Assert.Equal(HttpStatusCode.OK, (await colleague.GetAsync("/api/contacts")).StatusCode);
+        client.Dispose();
     }
 
     private static async Task<int> CountFormsAsync(HttpClient client)

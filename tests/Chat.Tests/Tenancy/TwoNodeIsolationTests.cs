@@ -23,9 +23,11 @@ public sealed class TwoNodeIsolationTests(RedisServer redis) : TwoNodeSuite(redi
             Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/projects", new { slug = "west", name = "Chat West-Brabant" })).StatusCode);
             Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/accounts", new
             {
-                userName = "expertwest", displayName = "Noor", experience = "victim", maxChats = 2, password = Password, projects = new[] { "west" },
+                userName = "expertwest", displayName = "Noor", experience = "victim", maxChats = 2, password = ChatApp.AdministratorsFirstPassword,
+                projects = new[] { "west" },
             })).StatusCode);
         }
+        await B.ChooseOwnPasswordAsync("expertwest", Password); // on the other node: the account is in the shared records
         // Sanne (default) paused on node A: default's visitors wait. Noor (west) free on node B.
         await using var sanne = await A.ExpertAsync(1, "paused");
         var noor = new Expert(B.Hub("/hubs/expert", await B.CookieAsync("expertwest", Password)));
