@@ -9,24 +9,15 @@ namespace Chat.Tests.Browser;
 /// <summary>A server with two partner projects: "default" (no one on shift here: closed) and "west" (Noor).</summary>
 public sealed class ProjectsBrowserFixture() : BrowserFixture(new() { ["Abuse:SignInsPerMinute"] = "100" }), IAsyncLifetime
 {
-    public const string Password = "paarse-olifant-danst-op-zolder-42";
+    public const string Password = Tenancy.SecondProject.Password;
 
     public new async Task InitializeAsync()
     {
         await base.InitializeAsync();
+        await Tenancy.SecondProject.CreateAsync(App, "west", new { slug = "west", name = "Chat West-Brabant", partners = new[] { "default" } },
+            new("expertwest", "Noor"), new("expertwest2", "Lotte"), new("expertwest3", "Iris"));
         using var admin = await App.SignedInClientAsync("admin", "Demo-Admin-1");
-        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/projects",
-            new { slug = "west", name = "Chat West-Brabant", partners = new[] { "default" } })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/projects/default", new { partners = new[] { "west" } })).StatusCode);
-        foreach (var (user, name) in new[] { ("expertwest", "Noor"), ("expertwest2", "Lotte"), ("expertwest3", "Iris") })
-        {
-            Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/accounts", new
-            {
-                userName = user, displayName = name, experience = "victim", maxChats = 1, password = Infrastructure.ChatApp.AdministratorsFirstPassword,
-                projects = new[] { "west" },
-            })).StatusCode);
-            await App.ChooseOwnPasswordAsync(user, Password);
-        }
     }
 }
 

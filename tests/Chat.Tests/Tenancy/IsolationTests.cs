@@ -23,7 +23,7 @@ public abstract class IsolationTests : IAsyncLifetime
 {
     protected readonly ManualClock Clock = new(DateTimeOffset.UtcNow);
     protected ChatApp App = null!;
-    private const string Password = "paarse-olifant-danst-op-zolder-42";
+    private const string Password = SecondProject.Password;
 
     protected abstract Dictionary<string, string?> Mode();
 
@@ -34,21 +34,10 @@ public abstract class IsolationTests : IAsyncLifetime
         settings["Abuse:SignInsPerMinute"] = "100"; // every account signs in from the tests' one address, on a clock that stands still
         App = new ChatApp(settings) { Clock = Clock };
         _ = App.Server;
-        using var admin = await App.SignedInClientAsync("admin", "Demo-Admin-1");
-        // No partnership: no visitor of one project may ever reach the other (overflow is ProjectsTests' subject).
-        var created = await admin.PostAsJsonAsync("/api/projects", new { slug = "west", name = "Chat West-Brabant", organisationName = "Samen Veilig West" });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        // Noor takes two chats: with one of her own she is still free for a visitor of "default" if routing ever leaked.
-        foreach (var (user, name, coordinator, max) in new[] { ("coordwest", "Ilse", true, 1), ("expertwest", "Noor", false, 2) })
-        {
-            var r = await admin.PostAsJsonAsync("/api/accounts", new
-            {
-                userName = user, displayName = name, experience = "victim", maxChats = max, password = ChatApp.AdministratorsFirstPassword, coordinator,
-                projects = new[] { "west" },
-            });
-            Assert.Equal(HttpStatusCode.Created, r.StatusCode);
-            await App.ChooseOwnPasswordAsync(user, Password);
-        }
+        // No partnership: no visitor of one project may ever reach the other (overflow is ProjectsTests' subject). Noor takes
+        // two chats: with one of her own she is still free for a visitor of "default" if routing ever leaked.
+        await SecondProject.CreateAsync(App, "west", new { slug = "west", name = "Chat West-Brabant", organisationName = "Samen Veilig West" },
+            new("coordwest", "Ilse", Coordinator: true), new("expertwest", "Noor", MaxChats: 2));
     }
 
     public async Task DisposeAsync() => await App.DisposeAsync();

@@ -18,7 +18,7 @@ public abstract class ProjectsTests : IAsyncLifetime
 {
     protected readonly ManualClock Clock = new(DateTimeOffset.UtcNow);
     protected ChatApp App = null!;
-    protected const string Password = "paarse-olifant-danst-op-zolder-42";
+    protected const string Password = SecondProject.Password;
 
     protected abstract Dictionary<string, string?> Mode();
 
@@ -31,24 +31,13 @@ public abstract class ProjectsTests : IAsyncLifetime
         settings["Abuse:SignInsPerMinute"] = "100";      // and every account signs in from it, on a clock that stands still
         App = new ChatApp(settings) { Clock = Clock };
         _ = App.Server;
-        using var admin = await App.SignedInClientAsync("admin", "Demo-Admin-1");
-        var created = await admin.PostAsJsonAsync("/api/projects", new
+        await SecondProject.CreateAsync(App, "west", new
         {
             slug = "west", name = "Chat West-Brabant", organisationName = "Samen Veilig West", partners = new[] { "default" }, overflowAfter = 120,
-        });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }, new("coordwest", "Ilse", Coordinator: true), new("expertwest", "Noor"));
         // A partnership holds only when both name each other.
+        using var admin = await App.SignedInClientAsync("admin", "Demo-Admin-1");
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/projects/default", new { partners = new[] { "west" }, overflowAfter = 60 })).StatusCode);
-        foreach (var (user, name, coordinator) in new[] { ("coordwest", "Ilse", true), ("expertwest", "Noor", false) })
-        {
-            var r = await admin.PostAsJsonAsync("/api/accounts", new
-            {
-                userName = user, displayName = name, experience = "victim", maxChats = 1, password = ChatApp.AdministratorsFirstPassword, coordinator,
-                projects = new[] { "west" },
-            });
-            Assert.Equal(HttpStatusCode.Created, r.StatusCode);
-            await App.ChooseOwnPasswordAsync(user, Password);
-        }
     }
 
     public async Task DisposeAsync() => await App.DisposeAsync();

@@ -13,21 +13,13 @@ namespace Chat.Tests.Tenancy;
 [Collection(RedisCollection.Name)]
 public sealed class TwoNodeIsolationTests(RedisServer redis) : TwoNodeSuite(redis)
 {
-    private const string Password = "paarse-olifant-danst-op-zolder-42";
+    private const string Password = SecondProject.Password;
 
     [Fact]
     public async Task AProjectsQueueDangerAndChatsStayWithItsPeopleWhicheverNodeTheyAreOn()
     {
-        using (var admin = await A.SignedInClientAsync("admin", "Demo-Admin-1"))
-        {
-            Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/projects", new { slug = "west", name = "Chat West-Brabant" })).StatusCode);
-            Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/accounts", new
-            {
-                userName = "expertwest", displayName = "Noor", experience = "victim", maxChats = 2, password = ChatApp.AdministratorsFirstPassword,
-                projects = new[] { "west" },
-            })).StatusCode);
-        }
-        await B.ChooseOwnPasswordAsync("expertwest", Password); // on the other node: the account is in the shared records
+        await SecondProject.CreateAsync(A, "west", new { slug = "west", name = "Chat West-Brabant" },
+            new SecondProject.Account("expertwest", "Noor", MaxChats: 2));
         // Sanne (default) paused on node A: default's visitors wait. Noor (west) free on node B.
         await using var sanne = await A.ExpertAsync(1, "paused");
         var noor = new Expert(B.Hub("/hubs/expert", await B.CookieAsync("expertwest", Password)));
