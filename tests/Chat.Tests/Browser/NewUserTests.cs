@@ -286,6 +286,19 @@ public sealed class StartAtOnceOnAPhoneTests(BrowserFixture f) : IClassFixture<B
         await Expect(deskChat.GetByRole(AriaRole.Button, new() { Name = "Start de chat" })).ToBeInViewportAsync(new() { Ratio = 1 });
         await deskPage.ScreenshotAsync(new() { Path = NewUser.Shot("widget-start-desktop-folded") });
         await desk.CloseAsync();
+
+        // At 200% zoom (a 1280x800 window: 640x400 CSS pixels): the fold opens with the keyboard there too.
+        var zoomed = await f.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 640, Height = 400 }, DeviceScaleFactor = 2, Locale = "nl-NL" });
+        var zoomPage = await zoomed.NewPageAsync();
+        await zoomPage.GotoAsync(f.BaseUrl + "/demo");
+        await Visit.OpenWidgetAsync(zoomPage);
+        var zoomChat = zoomPage.FrameLocator("iframe[title='Anonieme chat']");
+        await Expect(zoomChat.GetByRole(AriaRole.Button, new() { Name = "Start de chat" })).ToBeVisibleAsync();
+        await zoomPage.ScreenshotAsync(new() { Path = NewUser.Shot("widget-start-200-percent") });
+        await zoomChat.Locator("#more-questions > summary").FocusAsync();
+        await zoomPage.Keyboard.PressAsync("Enter");
+        await Expect(zoomChat.GetByLabel("Ik voel me thuis niet veilig")).ToBeVisibleAsync();
+        await zoomed.CloseAsync();
         await expertCtx.CloseAsync();
     }
 }
