@@ -13,7 +13,7 @@ const t = {
     mismatch: 'De twee nieuwe wachtwoorden zijn niet gelijk.', done: 'Je wachtwoord is gewijzigd. Op andere apparaten ben je uitgelogd.',
     failed: 'Dat lukte niet.',
     first: 'Je eerste wachtwoord is gekozen door de beheerder die je account maakte. Kies nu een eigen wachtwoord; daarna kun je verder.',
-    sessions: 'Waar ben je ingelogd',
+    sessions: 'Waar ben je ingelogd', scrolls: 'Waar ben je ingelogd (schuift opzij op een smal scherm)',
     sessionsIntro: 'Hier zie je op welke apparaten je nu bent ingelogd. Herken je er een niet, log daar dan uit en wijzig je wachtwoord.',
     client: 'Apparaat', since: 'Ingelogd sinds', lastSeen: 'Laatst actief', action: 'Actie', thisDevice: 'Dit apparaat',
     end: 'Uitloggen', endLabel: (client, since) => `Uitloggen op ${client}, ingelogd sinds ${since}`,
@@ -28,7 +28,7 @@ const t = {
     mismatch: 'The two new passwords are not the same.', done: 'Your password has been changed. You are signed out on other devices.',
     failed: 'That did not work.',
     first: 'Your first password was chosen by the administrator who made your account. Choose your own now; then you can go on.',
-    sessions: 'Where you are signed in',
+    sessions: 'Where you are signed in', scrolls: 'Where you are signed in (scrolls sideways on a narrow screen)',
     sessionsIntro: 'These are the devices where you are signed in now. If you do not recognise one, sign out there and change your password.',
     client: 'Device', since: 'Signed in since', lastSeen: 'Last active', action: 'Action', thisDevice: 'This device',
     end: 'Sign out', endLabel: (client, since) => `Sign out on ${client}, signed in since ${since}`,
@@ -130,7 +130,9 @@ async function loadSessions() {
   const others = sessions.filter((s) => !s.current);
   endOthersButton.hidden = others.length === 0;
   let i = 0;
+  // On a phone the table scrolls sideways in its own labelled box, never the page.
   fill(sessionsList,
+    h('div', { class: 'table-scroll', role: 'region', tabindex: '0', 'aria-label': t.scrolls },
     h('table', { class: 'report-table sessions-table' },
       h('thead', {}, h('tr', {}, [t.client, t.since, t.lastSeen, t.action].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, sessions.map((s) => {
@@ -142,7 +144,7 @@ async function loadSessions() {
           h('td', {}, s.current ? h('strong', {}, t.thisDevice)
             : h('button', { type: 'button', class: 'secondary small end-session', 'aria-label': t.endLabel(s.client, when(s.createdAt)),
               onclick: () => endOne(s, index) }, t.end)));
-      }))),
+      })))),
     others.length === 0 ? h('p', { class: 'empty-list' }, t.none) : null);
 }
 

@@ -31,6 +31,9 @@ public sealed class AccessibilityTests(BrowserFixture f, ITestOutputHelper outpu
             output.WriteLine($"{name} @{width}: {v.Impact} {v.Id}: {v.Help} ({v.Nodes.Length} nodes: {string.Join(" | ", v.Nodes.Take(3).Select(n => string.Join(",", n.Target)))})");
         var bad = result.Violations.Where(v => v.Impact is "serious" or "critical" || MustPass.Contains(v.Id)).ToList();
         Assert.True(bad.Count == 0, $"{name} @{width}: " + string.Join("; ", bad.Select(v => $"{v.Id} ({v.Nodes.Length})")));
+        // Nothing wider than the window (a coordinator's long menu made the console 1474 px wide at 1280).
+        var pageWidth = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+        Assert.True(pageWidth <= width, $"{name} @{width}: the page is {pageWidth} px wide");
     }
 
     private async Task<IPage> PageAsync(int width, int height)
