@@ -73,6 +73,7 @@ async function submit(e) {
     for (const f of [current, next, again]) f.input.value = '';
     status.textContent = t.done;
     first.hidden = true;
+    current.input.setAttribute('aria-describedby', 'err-currentPassword');
     await loadSessions().catch(() => {});
     return;
   }
@@ -155,7 +156,7 @@ root.replaceChildren(
   h('main', { class: 'stats-main' },
     h('h1', {}, t.title),
     first,
-    h('form', { class: 'password-form', novalidate: true, onsubmit: submit, 'aria-describedby': 'first-password' },
+    h('form', { class: 'password-form', novalidate: true, onsubmit: submit },
       h('p', { class: 'muted' }, t.hint), current.el, next.el, again.el,
       h('button', { type: 'submit', class: 'primary' }, t.save)),
     status,
@@ -163,5 +164,10 @@ root.replaceChildren(
       sessionsHeading, h('p', { class: 'muted' }, t.sessionsIntro), sessionsList, endOthersButton, sessionsStatus)));
 current.input.focus();
 fetch('/api/auth/me', { credentials: 'same-origin' }).then((r) => (r.ok ? r.json() : null))
-  .then((me) => { first.hidden = !me?.passwordChangeRequired; }).catch(() => {});
+  .then((me) => {
+    if (!me?.passwordChangeRequired) return;
+    // Said with the first field (it has the focus): a screen reader hears why, and only when it is so.
+    first.hidden = false;
+    current.input.setAttribute('aria-describedby', 'first-password err-currentPassword');
+  }).catch(() => {});
 loadSessions().catch((e) => say(e.message, true));

@@ -65,13 +65,14 @@ public static class AuthApi
             // The first password came from an administrator, who knows it: keeping it is no change.
             if (user.MustChangePassword && body.NewPassword == body.CurrentPassword)
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["newPassword"] = ["Kies een ander wachtwoord dan het eerste: wie je account maakte, kent dat."] });
+            // Cleared in the same save as the new password (ChangePasswordAsync updates the user once).
+            var wasRequired = user.MustChangePassword;
+            user.MustChangePassword = false;
             var r = await users.ChangePasswordAsync(user, body.CurrentPassword!, body.NewPassword!);
             if (!r.Succeeded)
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["newPassword"] = r.Errors.Select(e => e.Description).ToArray() });
-            if (user.MustChangePassword)
             {
-                user.MustChangePassword = false;
-                await users.UpdateAsync(user);
+                user.MustChangePassword = wasRequired;
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["newPassword"] = r.Errors.Select(e => e.Description).ToArray() });
             }
             await sessions.EndAsync(user, takeOffShift: false, keepSession: principal.FindFirstValue(ServerSessions.HandleClaim));
             await signIn.RefreshSignInAsync(user); // this browser stays signed in (the same session), with the new stamp

@@ -131,9 +131,13 @@ public sealed partial class ChatLifecycle(
         // The same address's other requests still waiting (a prank script's) leave the queue with it, first (ending the
         // blocked chat frees the expert, who would get the next of them); chats already running with a colleague go on
         // (the same address can be a household or a shelter's Wi-Fi).
+        // A request that only said yes to this project keeps its place in its own, without the yes.
         if (session.AddressHash is { } address)
-            foreach (var queued in (await store.GetQueueAsync()).Where(q => q.AddressHash == address && (q.Project == project || q.OverflowProject == project)))
-                await EndAsync(queued.SessionId, Senders.System);
+            foreach (var queued in (await store.GetQueueAsync()).Where(q => q.AddressHash == address))
+            {
+                if (queued.Project == project) await EndAsync(queued.SessionId, Senders.System);
+                else if (queued.OverflowProject == project) await store.TryAddOverflowAsync(queued.SessionId, null);
+            }
         await EndAsync(session.SessionId, Senders.Expert, blocked: true, onlyIfWith: session.ExpertId);
         return new BlockResult(block.Id, block.Until);
     }

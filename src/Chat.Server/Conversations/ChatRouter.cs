@@ -100,7 +100,9 @@ public sealed partial class ChatRouter(
     private async Task AnnounceAsync(ChatSession s, bool fallback)
     {
         Log.ChatAssigned(logger, s.SessionId, s.ExpertId!, (int)(s.StartedAt!.Value - s.RequestedAt).TotalMilliseconds);
-        await counters.TakenAsync(time.GetUtcNow(), s.ExpertId!, s.Project);
+        // In the expert's project (an overflow's expert works for the partner), as the contact form is.
+        var expertProjects = (await store.GetPresenceAsync(s.ExpertId!))?.Projects;
+        await counters.TakenAsync(time.GetUtcNow(), s.ExpertId!, s.ProjectOfExpert(expertProjects));
         if (!s.Requeued)
         {
             var waited = s.StartedAt.Value - s.RequestedAt;
@@ -109,8 +111,7 @@ public sealed partial class ChatRouter(
             await counters.AnsweredAsync(s.StartedAt.Value, waited, s.Project);
             await counters.WaitEndedAsync(s.StartedAt.Value, tier, waited, s.Project);
             // Taken by a partner's expert after the visitor's yes: out of the visitor's project, into the expert's.
-            if (s.OverflowProject is { } partner && s.ExpertId is { } expertId
-                && (await store.GetPresenceAsync(expertId))?.Projects is { } projects && !projects.Contains(s.Project, StringComparer.Ordinal))
+            if (s.OverflowProject is { } partner && expertProjects is { } projects && !projects.Contains(s.Project, StringComparer.Ordinal))
                 await counters.OverflowAsync(s.StartedAt.Value, s.Project, partner);
         }
         var note = fallback

@@ -37,7 +37,8 @@ public interface ILiveStore
     /// The waiting visitor said yes to a partner project (overflow): from now on they wait in both queues, keeping their
     /// request time. Only while queued. The session as changed, or null when it is no longer waiting.
     /// </summary>
-    Task<ChatSession?> TryAddOverflowAsync(string sessionId, string project, CancellationToken ct = default);
+    /// <param name="project">The partner project the waiting visitor said yes to; null takes the yes back (a block there).</param>
+    Task<ChatSession?> TryAddOverflowAsync(string sessionId, string? project, CancellationToken ct = default);
 
     /// <summary>
     /// Queued or active to ended; frees the expert's slot and, for an active chat and a positive <paramref name="coolDown"/>,

@@ -89,7 +89,7 @@ public sealed class InMemoryLiveStore : ILiveStore
         }
     }
 
-    public Task<ChatSession?> TryAddOverflowAsync(string sessionId, string project, CancellationToken ct = default)
+    public Task<ChatSession?> TryAddOverflowAsync(string sessionId, string? project, CancellationToken ct = default)
     {
         lock (_gate)
         {

@@ -208,12 +208,12 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
     // KEYS: session. ARGV: the partner project. Only while queued.
     private const string AddOverflowScript = HashOrGone + """
         if not live(KEYS[1]) or redis.call('HGET', KEYS[1], 'state') ~= 'queued' then return false end
-        redis.call('HSET', KEYS[1], 'overflow', ARGV[1])
+        if ARGV[1] == '' then redis.call('HDEL', KEYS[1], 'overflow') else redis.call('HSET', KEYS[1], 'overflow', ARGV[1]) end
         return redis.call('HGETALL', KEYS[1])
         """;
 
-    public async Task<ChatSession?> TryAddOverflowAsync(string sessionId, string project, CancellationToken ct = default) =>
-        Session(await redis.EvalAsync(AddOverflowScript, [_keys.Session[sessionId]], [project]));
+    public async Task<ChatSession?> TryAddOverflowAsync(string sessionId, string? project, CancellationToken ct = default) =>
+        Session(await redis.EvalAsync(AddOverflowScript, [_keys.Session[sessionId]], [project ?? ""]));
 
     public async Task<ChatSession?> TryMarkUrgentAsync(string sessionId, string reason, CancellationToken ct = default)
     {

@@ -16,6 +16,7 @@ public sealed class ProjectDirectory(IServiceScopeFactory scopes, IOptionsMonito
     private readonly SemaphoreSlim _reading = new(1, 1);
     private IReadOnlyDictionary<string, Project>? _projects;
     private DateTimeOffset _readAt;
+    private DateTimeOffset _missReadAt;
 
     public async Task<IReadOnlyDictionary<string, Project>> AllAsync(CancellationToken ct = default)
     {
@@ -34,6 +35,7 @@ public sealed class ProjectDirectory(IServiceScopeFactory scopes, IOptionsMonito
         catch (Exception ex) when (_projects is not null && ex is not OperationCanceledException)
         {
             logger.LogWarning("Could not read the projects ({Error}); the last list stays", ex.GetType().Name);
+            _readAt = time.GetUtcNow() - CacheFor + RereadOnMissAfter; // tried again in a second, not by every request
             return _projects;
         }
         finally
@@ -61,7 +63,9 @@ public sealed class ProjectDirectory(IServiceScopeFactory scopes, IOptionsMonito
         slug ??= Projects.Default;
         var all = await AllAsync(ct);
         if (all.TryGetValue(slug, out var found)) return found;
-        if (time.GetUtcNow() - _readAt < RereadOnMissAfter) return null;
+        var now = time.GetUtcNow();
+        if (now - _readAt < RereadOnMissAfter || now - _missReadAt < RereadOnMissAfter) return null;
+        _missReadAt = now;
         _readAt = DateTimeOffset.MinValue;
         return (await AllAsync(ct)).GetValueOrDefault(slug);
     }

@@ -135,7 +135,7 @@
   function prepareExit() {
     if (exitFrame || (frame && frameReady)) return;
     exitFrame = document.createElement('iframe');
-    exitFrame.src = origin + '/widget/exit.html';
+    exitFrame.src = origin + '/widget/exit.html' + projectQuery; // the project's own embed sites may frame it
     exitFrame.referrerPolicy = 'no-referrer';
     exitFrame.setAttribute('aria-hidden', 'true');
     exitFrame.tabIndex = -1;

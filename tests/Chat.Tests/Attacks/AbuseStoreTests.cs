@@ -70,13 +70,32 @@ public sealed class RedisAbuseStoreTests : AbuseStoreContract, IDisposable
 {
     private readonly RedisConnection _connection;
 
+    private readonly string _prefix = $"ab{Guid.NewGuid():n}:";
+
     public RedisAbuseStoreTests(RedisServer redis)
     {
         _connection = new RedisConnection(redis.ConnectionString, NullLogger<RedisConnection>.Instance);
-        Store = new RedisAbuseStore(_connection, new NodeIdentity(), Options.Create(new RedisOptions { KeyPrefix = $"ab{Guid.NewGuid():n}:" }));
+        Store = new RedisAbuseStore(_connection, new NodeIdentity(), Options.Create(new RedisOptions { KeyPrefix = _prefix }));
     }
 
     protected override IAbuseStore Store { get; }
+
+    [Fact]
+    public async Task ABlockStoredBeforeProjectsHoldsInTheProjectDefault()
+    {
+        // As a version before projects wrote it: the same keys, a JSON without "project".
+        var keys = new RedisKeys(_prefix);
+        var now = DateTimeOffset.UtcNow;
+        var until = now.AddHours(1);
+        var json = "{\"id\":\"old1\",\"addressHash\":\"OLD\",\"createdAt\":\"" + now.ToString("O") + "\",\"until\":\"" + until.ToString("O") +
+                   "\",\"reason\":\"prank\",\"blockedBy\":\"Sanne\"}";
+        await _connection.Db.StringSetAsync(keys.Block["old1"], json, TimeSpan.FromHours(1));
+        await _connection.Db.SortedSetAddAsync(keys.AddressBlocks["OLD"], "old1", until.ToUnixTimeMilliseconds());
+        await _connection.Db.SortedSetAddAsync(keys.Blocks, "old1", until.ToUnixTimeMilliseconds());
+        Assert.True(await Store.IsBlockedAsync(["OLD"], now, ["default"]));
+        Assert.False(await Store.IsBlockedAsync(["OLD"], now, ["west"]));
+        Assert.Contains(await Store.BlocksAsync(now), b => b.Id == "old1" && b.Project == "default");
+    }
 
     public void Dispose() => _connection.Dispose();
 }

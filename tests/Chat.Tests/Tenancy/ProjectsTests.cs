@@ -189,7 +189,7 @@ public abstract class ProjectsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/console/password")).StatusCode);
         var cookie = string.Join("; ", login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
         await using (var hub = App.Hub("/hubs/expert", cookie))
-            await Assert.ThrowsAnyAsync<Exception>(() => hub.StartAsync());
+            Assert.Contains("403", (await Assert.ThrowsAnyAsync<Exception>(() => hub.StartAsync())).Message);
 
         // Keeping the administrator's password is no change; an own one opens everything, in this same session.
         var same = await client.PostAsJsonAsync("/api/auth/password", new { currentPassword = ChatApp.AdministratorsFirstPassword, newPassword = ChatApp.AdministratorsFirstPassword });
@@ -268,6 +268,9 @@ public abstract class ProjectsTests : IAsyncLifetime
         Assert.Equal(1, ownReport.GetProperty("chat").GetProperty("overflow").GetProperty("out").GetInt32());
         Assert.Equal(0, ownReport.GetProperty("chat").GetProperty("overflow").GetProperty("in").GetInt32());
         Assert.Equal(1, westReport.GetProperty("chat").GetProperty("overflow").GetProperty("in").GetInt32());
+        // The chat Noor took counts in her workload, in her project.
+        var westWorkload = await west.GetFromJsonAsync<JsonElement>($"/api/statistics/experts?from={today}&to={today}");
+        Assert.Equal(1, westWorkload.EnumerateArray().Single(e => e.GetProperty("displayName").GetString() == "Noor").GetProperty("chatsTaken").GetInt32());
         // One project of the caller's at a time (?project=); another project's is as if it did not exist.
         Assert.Equal(1, (await west.GetFromJsonAsync<JsonElement>($"/api/statistics?from={today}&to={today}&project=west")).GetProperty("contacts").GetInt32());
         Assert.Equal(HttpStatusCode.NotFound, (await west.GetAsync($"/api/statistics?from={today}&to={today}&project=default")).StatusCode);
@@ -378,6 +381,28 @@ public abstract class ProjectsTests : IAsyncLifetime
         await Assert.ThrowsAsync<HubException>(() => visitor.Hub.InvokeAsync<StartChatResult>("AcceptOverflow", "west"));
         Assert.Equal(1, (await App.Queue.SummaryAsync()).Waiting);
         Assert.Equal(0, (await noor.Hub.InvokeAsync<QueueStatus>("GetQueueStatus")).Waiting);
+    }
+
+    [Fact]
+    public async Task ABlockTakesBackAYesToThatProjectButLeavesTheVisitorsPlaceInTheirOwn()
+    {
+        await using var sanne = await App.ExpertAsync(1, "paused"); // "default" open, nobody free
+        await using var noor = await WestExpertAsync();
+        await using var pranker = await App.VisitorAsync();
+        Assert.Equal("active", (await pranker.StartAsync(new { project = "west" })).Status);
+        var chat = (await noor.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+        // The same address waits in "default" and says yes to west while Noor is busy.
+        await using var waiting = await App.VisitorAsync();
+        Assert.Equal("queued", (await waiting.StartAsync()).Status);
+        Assert.NotEqual("refused", (await waiting.Hub.InvokeAsync<StartChatResult>("AcceptOverflow", "west")).Status);
+
+        await noor.Hub.InvokeAsync<JsonElement>("BlockVisitor", chat, "prank");
+        // Still waiting in "default" (no end), no longer for west: Noor, free again, does not get them.
+        await waiting.Hub.InvokeAsync("Typing", false); // a call after the block: any event sent before it has arrived
+        Assert.Empty(waiting.Inbox.Drain("ChatEnded"));
+        Assert.Equal(1, (await App.Queue.SummaryAsync()).Waiting);
+        Assert.Equal(0, (await noor.Hub.InvokeAsync<QueueStatus>("GetQueueStatus")).Waiting);
+        Assert.Empty(noor.Inbox.Drain("ChatAssigned"));
     }
 
     [Fact]
