@@ -13,6 +13,7 @@ const t = {
     mismatch: 'De twee nieuwe wachtwoorden zijn niet gelijk.', done: 'Je wachtwoord is gewijzigd. Op andere apparaten ben je uitgelogd.',
     failed: 'Dat lukte niet.',
     first: 'Je eerste wachtwoord is gekozen door de beheerder die je account maakte. Kies nu een eigen wachtwoord; daarna kun je verder.',
+    goOn: 'Verder',
     sessions: 'Waar ben je ingelogd', scrolls: 'Waar ben je ingelogd (schuift opzij op een smal scherm)',
     sessionsIntro: 'Hier zie je op welke apparaten je nu bent ingelogd. Herken je er een niet, log daar dan uit en wijzig je wachtwoord.',
     client: 'Apparaat', since: 'Ingelogd sinds', lastSeen: 'Laatst actief', action: 'Actie', thisDevice: 'Dit apparaat',
@@ -28,6 +29,7 @@ const t = {
     mismatch: 'The two new passwords are not the same.', done: 'Your password has been changed. You are signed out on other devices.',
     failed: 'That did not work.',
     first: 'Your first password was chosen by the administrator who made your account. Choose your own now; then you can go on.',
+    goOn: 'Go on',
     sessions: 'Where you are signed in', scrolls: 'Where you are signed in (scrolls sideways on a narrow screen)',
     sessionsIntro: 'These are the devices where you are signed in now. If you do not recognise one, sign out there and change your password.',
     client: 'Device', since: 'Signed in since', lastSeen: 'Last active', action: 'Action', thisDevice: 'This device',
@@ -48,6 +50,10 @@ const again = field('newPasswordAgain', t.again, 'new-password');
 const status = h('p', { class: 'status-line', role: 'status', 'aria-live': 'polite' });
 // Shown while the account must still choose its own password (an administrator set the first one).
 const first = h('p', { class: 'notice first-password', id: 'first-password', hidden: true }, t.first);
+// After that change: on to the console page first asked for (this console's pages only).
+const asked = new URLSearchParams(location.search).get('returnUrl');
+const goOn = h('a', { class: 'button primary', id: 'go-on', hidden: true,
+  href: asked && /^\/console(\/|$|\?)/.test(asked) && !asked.startsWith('/console/password') ? asked : '/console' }, t.goOn);
 
 function showErrors(errors) {
   for (const f of [current, next, again]) {
@@ -72,6 +78,7 @@ async function submit(e) {
     showErrors({});
     for (const f of [current, next, again]) f.input.value = '';
     status.textContent = t.done;
+    if (!first.hidden) goOn.hidden = false;
     first.hidden = true;
     current.input.setAttribute('aria-describedby', 'err-currentPassword');
     await loadSessions().catch(() => {});
@@ -159,7 +166,7 @@ root.replaceChildren(
     h('form', { class: 'password-form', novalidate: true, onsubmit: submit },
       h('p', { class: 'muted' }, t.hint), current.el, next.el, again.el,
       h('button', { type: 'submit', class: 'primary' }, t.save)),
-    status,
+    status, goOn,
     h('section', { class: 'sessions', 'aria-labelledby': 'sessions-title' },
       sessionsHeading, h('p', { class: 'muted' }, t.sessionsIntro), sessionsList, endOthersButton, sessionsStatus)));
 current.input.focus();

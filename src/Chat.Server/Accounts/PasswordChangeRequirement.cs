@@ -25,7 +25,9 @@ public static class PasswordChangeRequirement
     {
         if (!ctx.Request.Path.StartsWithSegments("/api") && !ctx.Request.Path.StartsWithSegments("/hubs"))
         {
-            ctx.Response.Redirect(Page);
+            // The page asked for comes back after the change (a console page of this server only).
+            string? asked = ctx.Request.Path.StartsWithSegments("/console") ? ctx.Request.Path.Value + ctx.Request.QueryString.Value : null;
+            ctx.Response.Redirect(asked is null ? Page : $"{Page}?returnUrl={Uri.EscapeDataString(asked)}");
             return Task.CompletedTask;
         }
         return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Kies eerst een eigen wachtwoord",

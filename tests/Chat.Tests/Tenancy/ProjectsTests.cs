@@ -185,7 +185,7 @@ public abstract class ProjectsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.True((await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("passwordChangeRequired").GetBoolean());
         var page = await client.GetAsync("/console");
-        Assert.Equal("/console/password", page.Headers.Location?.OriginalString);
+        Assert.Equal("/console/password?returnUrl=%2Fconsole", page.Headers.Location?.OriginalString);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/console/password")).StatusCode);
         var cookie = string.Join("; ", login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
         await using (var hub = App.Hub("/hubs/expert", cookie))
