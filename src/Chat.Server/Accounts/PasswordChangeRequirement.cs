@@ -37,6 +37,8 @@ public static class PasswordChangeRequirement
 
     public static bool IsOpen(PathString path) => path.StartsWithSegments("/api/auth") || path.StartsWithSegments(Page);
 
-    private static bool NeedsSignIn(Endpoint? endpoint) =>
+    /// <summary>What only a signed-in account may use (the console, its APIs, the expert hub); shared by the account gates. The
+    /// public widget, its status and the visitor hub stay open (a coordinator may try the chat in the same browser).</summary>
+    internal static bool NeedsSignIn(Endpoint? endpoint) =>
         endpoint?.Metadata.GetMetadata<IAuthorizeData>() is not null && endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null;
 }

@@ -37,7 +37,7 @@ public static class TwoFactorRequirement
     {
         var options = ctx.RequestServices.GetRequiredService<IOptions<TwoFactorOptions>>().Value;
         // Not async for everything else (a hub's WebSocket would keep the state machine for the whole visit).
-        return !AppliesTo(ctx.User, options) || IsOpen(ctx.Request.Path) || !NeedsSignIn(ctx.GetEndpoint())
+        return !AppliesTo(ctx.User, options) || IsOpen(ctx.Request.Path) || !PasswordChangeRequirement.NeedsSignIn(ctx.GetEndpoint())
             ? next(ctx)
             : RequireAsync(ctx, next);
     });
@@ -69,9 +69,4 @@ public static class TwoFactorRequirement
     // password set by an administrator is changed before the set-up).
     private static bool IsOpen(PathString path) => path.StartsWithSegments("/api/auth") || path.StartsWithSegments(SetupPage)
         || PasswordChangeRequirement.IsOpen(path);
-
-    // What only a signed-in account may use: the console, its APIs and the expert hub. The public widget, its status
-    // and the visitor hub stay as they are for a coordinator who tries the chat in the same browser.
-    private static bool NeedsSignIn(Endpoint? endpoint) =>
-        endpoint?.Metadata.GetMetadata<IAuthorizeData>() is not null && endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null;
 }

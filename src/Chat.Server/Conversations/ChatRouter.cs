@@ -100,8 +100,9 @@ public sealed partial class ChatRouter(
     private async Task AnnounceAsync(ChatSession s, bool fallback)
     {
         Log.ChatAssigned(logger, s.SessionId, s.ExpertId!, (int)(s.StartedAt!.Value - s.RequestedAt).TotalMilliseconds);
-        // In the expert's project (an overflow's expert works for the partner), as the contact form is.
-        var expertProjects = (await store.GetPresenceAsync(s.ExpertId!))?.Projects;
+        // In the expert's project (an overflow's expert works for the partner), as the contact form is. Only a chat with a
+        // yes to a partner needs the expert's projects: no extra read on the assignment path otherwise.
+        var expertProjects = s.OverflowProject is null ? null : (await store.GetPresenceAsync(s.ExpertId!))?.Projects;
         await counters.TakenAsync(time.GetUtcNow(), s.ExpertId!, s.ProjectOfExpert(expertProjects));
         if (!s.Requeued)
         {
