@@ -20,8 +20,7 @@ public sealed class InMemoryLiveStore : ILiveStore
 
     private sealed class Log
     {
-        public readonly List<ChatMessage> Messages = [];
-        public readonly Dictionary<string, ChatMessage> ByClientId = new();
+        public readonly MessageLog Messages = new();
         public long VisitorMinute = -1;
         public int VisitorInMinute;
     }
@@ -272,8 +271,7 @@ public sealed class InMemoryLiveStore : ILiveStore
                 || !_byConversation.TryGetValue(conversationId, out var sid))
                 throw new KeyNotFoundException("Unknown conversation.");
             // A resend of a stored message is acknowledged again, even after the end (it was stored).
-            var key = from + ":" + clientMessageId;
-            if (log.ByClientId.TryGetValue(key, out var existing))
+            if (log.Messages.Find(from, clientMessageId) is { } existing)
                 return Task.FromResult(new AppendResult(existing, Duplicate: true, sid, _sessions[sid].ExpertId));
             // Checked inside the same atomic step as the append: nothing new is acknowledged after the end.
             if (_sessions[sid].State == ChatState.Ended && from != Senders.System)
@@ -291,9 +289,7 @@ public sealed class InMemoryLiveStore : ILiveStore
                     log.VisitorInMinute++;
                 }
             }
-            var message = new ChatMessage(log.Messages.Count + 1, clientMessageId, from, text, at, card);
-            log.Messages.Add(message);
-            log.ByClientId[key] = message;
+            var message = log.Messages.Append(clientMessageId, from, text, at, card);
             return Task.FromResult(new AppendResult(message, Duplicate: false, sid, _sessions[sid].ExpertId));
         }
     }
@@ -303,8 +299,7 @@ public sealed class InMemoryLiveStore : ILiveStore
         lock (_gate)
         {
             if (!_logs.TryGetValue(conversationId, out var log)) return Task.FromResult<IReadOnlyList<ChatMessage>>([]);
-            var start = (int)Math.Clamp(afterSeq, 0, log.Messages.Count);
-            return Task.FromResult<IReadOnlyList<ChatMessage>>(log.Messages.GetRange(start, log.Messages.Count - start));
+            return Task.FromResult<IReadOnlyList<ChatMessage>>(log.Messages.From((int)Math.Clamp(afterSeq, 0, log.Messages.Count)));
         }
     }
 
@@ -373,7 +368,7 @@ public sealed class InMemoryLiveStore : ILiveStore
         lock (_gate)
             return new LiveSnapshot(
                 _sessions.Values.ToList(),
-                _logs.ToDictionary(kv => kv.Key, kv => kv.Value.Messages.ToList()),
+                _logs.ToDictionary(kv => kv.Key, kv => kv.Value.Messages.From(0)),
                 _experts.Values.ToList(),
                 _byToken.Keys.ToList(),
                 _startsByAddress.ToDictionary(kv => kv.Key, kv => kv.Value.ToList()));
@@ -394,10 +389,7 @@ public sealed class InMemoryLiveStore : ILiveStore
                 if (liveTokens.Contains(s.ResumeTokenHash)) _byToken[s.ResumeTokenHash] = s.SessionId;
                 var log = new Log();
                 foreach (var m in snapshot.Logs.GetValueOrDefault(s.ConversationId) ?? [])
-                {
-                    log.Messages.Add(m);
-                    log.ByClientId[m.From + ":" + m.ClientMessageId] = m;
-                }
+                    log.Messages.Append(m.ClientMessageId, m.From, m.Text, m.SentAt, m.Card);
                 _logs[s.ConversationId] = log;
                 if (s.State == ChatState.Queued) _queued++;
                 if (s.State != ChatState.Ended && s.AddressHash is { } address)
