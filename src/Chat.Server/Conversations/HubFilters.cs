@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Chat.Server.Resources;
 using Microsoft.AspNetCore.SignalR;
 
@@ -18,9 +17,7 @@ public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger, Microso
 
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext ctx, Func<HubInvocationContext, ValueTask<object?>> next)
     {
-        var limiter = (RateLimiter)ctx.Context.Items[LimiterKey]!;
-        using var lease = limiter.AttemptAcquire();
-        if (!lease.IsAcquired)
+        if (!((CallBudget)ctx.Context.Items[LimiterKey]!).TryTake())
         {
             refusals.Refused(ctx.Context.ConnectionId, "call-rate", ctx.Hub.GetType().Name + "." + ctx.HubMethodName);
             throw HubErrors.TryAgainLater(HubTextResources.CallRate);
@@ -65,26 +62,9 @@ public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger, Microso
 
     public Task OnConnectedAsync(HubLifetimeContext ctx, Func<HubLifetimeContext, Task> next)
     {
-        ctx.Context.Items[LimiterKey] = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = options.CurrentValue.CallBurst, TokensPerPeriod = options.CurrentValue.CallsPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0, AutoReplenishment = true,
-        });
+        ctx.Context.Items[LimiterKey] = new CallBudget(options.CurrentValue.CallBurst, options.CurrentValue.CallsPerSecond);
         ctx.Context.Items[OrderKey] = new InvocationOrder();
         return next(ctx);
-    }
-
-    public async Task OnDisconnectedAsync(HubLifetimeContext ctx, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
-    {
-        try
-        {
-            await next(ctx, exception);
-        }
-        finally
-        {
-            if (ctx.Context.Items[LimiterKey] is IDisposable d) d.Dispose();
-        }
     }
 
     [LoggerMessage(11, LogLevel.Warning, "Hub method {Hub}.{Method} could not reach the live store ({Error})")]
@@ -92,6 +72,32 @@ public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger, Microso
 
     [LoggerMessage(10, LogLevel.Error, "Hub method {Hub}.{Method} failed")]
     private static partial void HubMethodFailed(ILogger logger, Exception ex, string hub, string method);
+}
+
+/// <summary>
+/// A connection's budget of hub calls: a token bucket of <c>burst</c> tokens, refilled at <c>perSecond</c> as time
+/// passes, counted when a call comes (no timer per connection: the framework's limiter with auto-replenishment kept
+/// one timer per connection, 10,000 timer callbacks a second for 10,000 idle visitors).
+/// </summary>
+public sealed class CallBudget(int burst, int perSecond, TimeProvider? time = null)
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly Lock _gate = new();
+    private double _tokens = burst;
+    private long _at = (time ?? TimeProvider.System).GetTimestamp();
+
+    public bool TryTake()
+    {
+        lock (_gate)
+        {
+            var now = _time.GetTimestamp();
+            _tokens = Math.Min(burst, _tokens + _time.GetElapsedTime(_at, now).TotalSeconds * perSecond);
+            _at = now;
+            if (_tokens < 1) return false;
+            _tokens--;
+            return true;
+        }
+    }
 }
 
 /// <summary>
