@@ -90,6 +90,8 @@ public static class LiveBenchmark
             Console.WriteLine();
             Console.WriteLine("throughput / (a) per round: " + string.Join("; ", rounds[0].Select((r, i) =>
                 $"{r.Name} {string.Join(" ", rounds.Select(x => (x[i].Throughput / x[0].Throughput).ToString("F2")))}")));
+            Console.WriteLine("half-load p99 / (a) per round (p99.9 ms): " + string.Join("; ", rounds[0].Select((r, i) =>
+                $"{r.Name} {string.Join(" ", rounds.Select(x => $"{x[i].Half.P99 / x[0].Half.P99:F2} ({x[i].Half.P999:F0})"))}")));
             PrintSpread(rounds);
         }
         Print(Median(rounds), o);
@@ -116,9 +118,17 @@ public static class LiveBenchmark
 
     // ---- servers ------------------------------------------------------------------------------------
 
-    private static Task<ServerProcess> StartRelayAsync(int? redisPort = null) =>
-        ServerProcess.StartAsync(redisPort is { } port ? new() { ["Relay__Redis"] = $"127.0.0.1:{port}" } : new Dictionary<string, string>(),
-            dll: typeof(LiveBenchmark).Assembly.Location, extraArgs: "relay-server");
+    /// <summary>
+    /// The relay runs from this console program's dll, whose default is the workstation GC; a web app's (Chat.Server's)
+    /// is the server GC. Until 2026-12-04 the relay ran with the workstation GC, so its memory and tails were not the
+    /// framework's as deployed: it now runs with the server GC, as Chat.Server does.
+    /// </summary>
+    private static Task<ServerProcess> StartRelayAsync(int? redisPort = null)
+    {
+        var env = new Dictionary<string, string> { ["DOTNET_gcServer"] = "1" };
+        if (redisPort is { } port) env["Relay__Redis"] = $"127.0.0.1:{port}";
+        return ServerProcess.StartAsync(env, dll: typeof(LiveBenchmark).Assembly.Location, extraArgs: "relay-server");
+    }
 
     private static async Task<ServerProcess> StartChatAsync(string dir, string name, int? redisPort, string keyPrefix = "bench:")
     {

@@ -34,7 +34,7 @@ public sealed class HubGate(RequestDelegate next, IAbuseStore store, IOptionsMon
         }
         // The hubs take WebSockets only; every request but the negotiation is a connection for its whole life. (The
         // WebSocket feature itself is added later, inside SignalR's own endpoint pipeline, so it cannot be asked here.)
-        if (!http.Request.Path.StartsWithSegments("/hubs/visitor") || http.Request.Path.Value!.EndsWith("/negotiate", StringComparison.Ordinal)
+        if (!Conversations.VisitorHub.IsRequest(http) || http.Request.Path.Value!.EndsWith("/negotiate", StringComparison.Ordinal)
             || http.ClientAddress() is not { } address)
         {
             await next(http);

@@ -56,7 +56,7 @@ public static class ConversationsExtensions
     {
         // WebSockets only (as the clients use them): a connection is one request for its whole life, so the per-address
         // connection limit (Abuse/HubGate) holds exactly; long polling would let one address hold many more.
-        app.MapHub<VisitorHub>("/hubs/visitor", o => o.Transports = HttpTransportType.WebSockets);
+        app.MapHub<VisitorHub>(VisitorHub.Path, o => o.Transports = HttpTransportType.WebSockets);
         app.MapHub<ExpertHub>("/hubs/expert", o => o.Transports = HttpTransportType.WebSockets);
         app.MapVisitorApi();
         return app;

@@ -15,6 +15,11 @@ public sealed class VisitorHub(ChatLifecycle lifecycle, ChatMessaging messaging,
     RefusalLog refusals, Wellbeing.Feedback feedback, Operations.ChatMetrics metrics, Overflow overflow)
     : Hub<IVisitorClient>
 {
+    public const string Path = "/hubs/visitor";
+
+    /// <summary>A request to this hub (its WebSocket, or its negotiate): anonymous, it is not authenticated at all.</summary>
+    public static bool IsRequest(HttpContext http) => http.Request.Path.StartsWithSegments(Path);
+
     private const string SessionKey = "sessionId";
     private const string BoundKey = "session";
     private const string ClosedCountedKey = "closed-counted";
