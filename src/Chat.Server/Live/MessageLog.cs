@@ -5,7 +5,7 @@ namespace Chat.Server.Live;
 
 /// <summary>
 /// The messages of one conversation in the embedded mode, kept where the garbage collector has nothing to trace or
-/// copy: the texts as UTF-8 in pinned chunks of 16 KB (the pinned-object heap: never moved), each message's place and
+/// copy: the texts as UTF-8 in pinned chunks of up to 16 KB (the pinned-object heap: never moved), each message's place and
 /// fields in an array of plain structs, the index by client message id in a dictionary of integers. A
 /// <see cref="ChatMessage"/> is made when one is read.
 /// </summary>
@@ -18,10 +18,11 @@ namespace Chat.Server.Live;
 internal sealed class MessageLog
 {
     private const int ChunkSize = 16 * 1024;
+    private const int FirstChunkSize = 512;
     private static readonly string[] KnownSenders = [Senders.Visitor, Senders.Expert, Senders.System];
 
     private readonly List<byte[]> _chunks = [];
-    private int _used = ChunkSize; // the first append opens a chunk
+    private int _used;
     private Entry[] _entries = new Entry[16];
     // Randomised 32-bit hash of (sender, client id) -> the newest entry with that hash; older ones are chained through
     // Entry.Next. Every hit is checked byte for byte, so a collision (or a crafted one) never answers the wrong message.
@@ -39,9 +40,11 @@ internal sealed class MessageLog
         var idBytes = Encoding.UTF8.GetByteCount(clientMessageId);
         var textBytes = Encoding.UTF8.GetByteCount(text);
         var need = idBytes + textBytes;
-        if (need > ChunkSize - _used)
+        if (_chunks.Count == 0 || need > _chunks[^1].Length - _used)
         {
-            _chunks.Add(GC.AllocateUninitializedArray<byte>(Math.Max(ChunkSize, need), pinned: true));
+            // Chunks grow from 512 bytes to 16 KB: a short chat (most are) holds little, a long one few chunks.
+            var size = _chunks.Count == 0 ? FirstChunkSize : Math.Min(ChunkSize, _chunks[^1].Length * 2);
+            _chunks.Add(GC.AllocateUninitializedArray<byte>(Math.Max(size, need), pinned: true));
             _used = 0;
         }
         var chunk = _chunks[^1];
