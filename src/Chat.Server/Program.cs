@@ -55,7 +55,7 @@ app.UseSharedSignInLimit();                                  // sign-in attempts
 app.UseHubShutdown();                                        // hub requests counted: a planned stop closes them with a close frame
 app.UseHubGate();                                            // hubs: origin check, connections per address
 ServerSessions.UseNewSessionKeyOnSignIn(app);                 // a sign-in always gets a new session key (no session fixation)
-app.UseWhen(http => !VisitorHub.IsRequest(http), a => a.UseAuthentication()); // not for the anonymous visitor hub: it reads no cookie
+app.UseAuthentication();
 app.UseAuthorization();
 app.UseProjectScope();                                       // a signed-in caller's records queries: their projects only
 app.UseApiWriteGate();                                       // /api writes: JSON or the antiforgery token, else 415 (the quick exit's beacon aside)

@@ -17,7 +17,7 @@ public sealed class VisitorHub(ChatLifecycle lifecycle, ChatMessaging messaging,
 {
     public const string Path = "/hubs/visitor";
 
-    /// <summary>A request to this hub (its WebSocket, or its negotiate): anonymous, it is not authenticated at all.</summary>
+    /// <summary>A request to this hub (its WebSocket, or its negotiate).</summary>
     public static bool IsRequest(HttpContext http) => http.Request.Path.StartsWithSegments(Path);
 
     private const string SessionKey = "sessionId";
