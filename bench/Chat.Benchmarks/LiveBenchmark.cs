@@ -280,7 +280,7 @@ public static class LiveBenchmark
 
         // 1. Warm-up (JIT tiering, pools, connections), not measured; then until the server is quiet: the runtime
         // compiles the hot methods again in the background (tier 1 with the profile of the warm-up), and on two
-        // shared cores that took up to 0.7 s of CPU a second well into a 5 s throughput window, in one target more
+        // shared cores that took up to 0.87 s of CPU a second well into a 5 s throughput window, in one target more
         // than in another (the relay has far fewer methods). Each measurement starts from a settled server.
         await FloodAsync(o.WarmUp, "w");
         await SettleAsync(server.ProcessId, redisPid);
