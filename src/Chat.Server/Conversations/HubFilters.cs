@@ -10,7 +10,7 @@ namespace Chat.Server.Conversations;
 /// (never arguments: they hold message text) and the caller gets a generic message.
 /// </summary>
 public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger, Microsoft.Extensions.Options.IOptionsMonitor<ChatOptions> options,
-    Abuse.RefusalLog refusals, Accounts.SessionCheck sessions) : IHubFilter
+    Abuse.RefusalLog refusals, Accounts.SessionCheck sessions, TimeProvider time) : IHubFilter
 {
     private const string LimiterKey = "rate-limiter";
     private const string OrderKey = "invocation-order";
@@ -62,7 +62,7 @@ public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger, Microso
 
     public Task OnConnectedAsync(HubLifetimeContext ctx, Func<HubLifetimeContext, Task> next)
     {
-        ctx.Context.Items[LimiterKey] = new CallBudget(options.CurrentValue.CallBurst, options.CurrentValue.CallsPerSecond);
+        ctx.Context.Items[LimiterKey] = new CallBudget(options.CurrentValue.CallBurst, options.CurrentValue.CallsPerSecond, time);
         ctx.Context.Items[OrderKey] = new InvocationOrder();
         return next(ctx);
     }
@@ -79,19 +79,18 @@ public sealed partial class ChatHubFilter(ILogger<ChatHubFilter> logger, Microso
 /// passes, counted when a call comes (no timer per connection: the framework's limiter with auto-replenishment kept
 /// one timer per connection, 10,000 timer callbacks a second for 10,000 idle visitors).
 /// </summary>
-public sealed class CallBudget(int burst, int perSecond, TimeProvider? time = null)
+public sealed class CallBudget(int burst, int perSecond, TimeProvider time)
 {
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Lock _gate = new();
     private double _tokens = burst;
-    private long _at = (time ?? TimeProvider.System).GetTimestamp();
+    private long _at = time.GetTimestamp();
 
     public bool TryTake()
     {
         lock (_gate)
         {
-            var now = _time.GetTimestamp();
-            _tokens = Math.Min(burst, _tokens + _time.GetElapsedTime(_at, now).TotalSeconds * perSecond);
+            var now = time.GetTimestamp();
+            _tokens = Math.Min(burst, _tokens + time.GetElapsedTime(_at, now).TotalSeconds * perSecond);
             _at = now;
             if (_tokens < 1) return false;
             _tokens--;
