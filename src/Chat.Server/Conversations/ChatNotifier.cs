@@ -74,6 +74,9 @@ public sealed class LocalFanout(IHubContext<VisitorHub> visitors, IHubContext<Ex
 
     public async Task Deliver(IReadOnlyList<Target> targets, string method, object payload)
     {
+        // Each hub encodes what it sends: for more than one audience (a message: the visitor's hub and the expert's) the
+        // payload is encoded here once and each hub writes those bytes.
+        if (targets.Count > 1) payload = EncodedPayload.Of(payload);
         foreach (var t in targets) await Deliver(t.Audience, t.Id, method, payload);
     }
 

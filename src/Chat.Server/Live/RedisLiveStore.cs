@@ -345,53 +345,55 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
     // ---- Message log --------------------------------------------------------------------------------------------------
 
     // Appends a batch of messages (see GroupCommit), each checked and appended as a single append would be.
-    // KEYS: four per message: conversation index, log, message ids, message rate. ARGV: session prefix, then nine values
-    // per message (from, client id, text, time, the expert it must be assigned to or '', the chat's message cap or '',
-    // the visitor's messages per minute or '', the minute, the card's JSON or ''). Returns one reply per message, in
-    // order: {'new', seq, sessionId, expertId or ''}, {'duplicate', the stored message's JSON, sessionId, expertId or ''},
-    // {'missing'}, {'ended'}, {'not-assigned'}, {'full'} or {'rate'}. The visitor's count per minute is a hash (minute,
-    // count), expiring with the minute.
+    // KEYS: three per message: conversation index, log, message ids. ARGV: session prefix, then nine values per message
+    // (from, client id, text, time, the expert it must be assigned to or '', the chat's message cap or '', the visitor's
+    // messages per minute or '', the minute, the card's JSON or ''). Returns one reply per message, in order:
+    // {'new', seq, sessionId, expertId or ''}, {'duplicate', the stored message's JSON, sessionId, expertId or ''},
+    // {'missing'}, {'ended'}, {'not-assigned'}, {'full'} or {'rate'}. The visitor's count per minute is kept in the session
+    // hash the script reads anyway ('rateMinute', 'rateCount': no key of its own, no expiry to set; before 2026-12-04 it
+    // was a key of its own, MessageRate, which the clean-ups still delete). Per visitor message: GET, TYPE, HMGET, HGET,
+    // LLEN, then RPUSH and two HSETs.
     private const string AppendScript = HashOrGone + """
         local out = {}
-        -- Counts one more visitor message in this minute unless the minute's budget is spent.
-        local function within(key, perMinute, minute)
-          local cur = redis.call('HMGET', key, 'm', 'n')
-          local n = (cur[1] == minute) and tonumber(cur[2]) or 0
-          if n >= tonumber(perMinute) then return false end
-          redis.call('HSET', key, 'm', minute, 'n', n + 1)
-          redis.call('PEXPIRE', key, 120000)
-          return true
-        end
-        for i = 0, #KEYS / 4 - 1 do
-          local index, log, ids, rate = KEYS[i * 4 + 1], KEYS[i * 4 + 2], KEYS[i * 4 + 3], KEYS[i * 4 + 4]
+        for i = 0, #KEYS / 3 - 1 do
+          local index, log, ids = KEYS[i * 3 + 1], KEYS[i * 3 + 2], KEYS[i * 3 + 3]
           local b = 2 + i * 9
           local from, clientId = ARGV[b], ARGV[b + 1]
           local reply
           local sid = redis.call('GET', index)
-          if not (sid and live(ARGV[1]..sid)) then
+          local session = sid and ARGV[1]..sid
+          if not (session and live(session)) then
             reply = {'missing'}
           else
-            local s = redis.call('HMGET', ARGV[1]..sid, 'state', 'expertId')
+            local s = redis.call('HMGET', session, 'state', 'expertId', 'rateMinute', 'rateCount')
             local ended, eid = s[1] == 'ended', s[2] or ''
             local existing = redis.call('HGET', ids, from..':'..clientId)
             if existing then
               local n = tonumber(existing) -- (before 2026-11-23 the hash held the message itself)
               reply = {'duplicate', n and redis.call('LINDEX', log, n - 1) or existing, sid, eid}
-            elseif from ~= 'system' and ended then
-              reply = {'ended'}
-            elseif ARGV[b + 4] ~= '' and ARGV[b + 4] ~= eid then
-              reply = {'not-assigned'}
-            elseif ARGV[b + 5] ~= '' and from ~= 'system' and redis.call('LLEN', log) >= tonumber(ARGV[b + 5]) then
-              reply = {'full'}
-            elseif ARGV[b + 6] ~= '' and from == 'visitor' and not within(rate, ARGV[b + 6], ARGV[b + 7]) then
-              reply = {'rate'}
             else
-              local seq = redis.call('LLEN', log) + 1
-              local m = {seq = seq, clientMessageId = clientId, from = from, text = ARGV[b + 2], sentAt = ARGV[b + 3]}
-              if ARGV[b + 8] ~= '' then m.card = cjson.decode(ARGV[b + 8]) end
-              redis.call('RPUSH', log, cjson.encode(m))
-              redis.call('HSET', ids, from..':'..clientId, seq)
-              reply = {'new', seq, sid, eid}
+              local len = redis.call('LLEN', log)
+              -- this minute's count so far (another minute's counts nothing)
+              local sent = (s[3] == ARGV[b + 7]) and tonumber(s[4]) or 0
+              if from ~= 'system' and ended then
+                reply = {'ended'}
+              elseif ARGV[b + 4] ~= '' and ARGV[b + 4] ~= eid then
+                reply = {'not-assigned'}
+              elseif ARGV[b + 5] ~= '' and from ~= 'system' and len >= tonumber(ARGV[b + 5]) then
+                reply = {'full'}
+              elseif ARGV[b + 6] ~= '' and from == 'visitor' and sent >= tonumber(ARGV[b + 6]) then
+                reply = {'rate'}
+              else
+                if ARGV[b + 6] ~= '' and from == 'visitor' then
+                  redis.call('HSET', session, 'rateMinute', ARGV[b + 7], 'rateCount', sent + 1)
+                end
+                local seq = len + 1
+                local m = {seq = seq, clientMessageId = clientId, from = from, text = ARGV[b + 2], sentAt = ARGV[b + 3]}
+                if ARGV[b + 8] ~= '' then m.card = cjson.decode(ARGV[b + 8]) end
+                redis.call('RPUSH', log, cjson.encode(m))
+                redis.call('HSET', ids, from..':'..clientId, seq)
+                reply = {'new', seq, sid, eid}
+              end
             end
           end
           out[#out + 1] = reply
@@ -407,14 +409,14 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
 
     private GroupCommit<PendingAppend, RedisResult> Appends => _appends ??= new(async batch =>
     {
-        var keys = new RedisKey[batch.Count * 4];
+        var keys = new RedisKey[batch.Count * 3];
         var values = new RedisValue[1 + batch.Count * 9];
         values[0] = _keys.Session.Prefix;
         for (var i = 0; i < batch.Count; i++)
         {
             var a = batch[i];
-            (keys[i * 4], keys[i * 4 + 1], keys[i * 4 + 2], keys[i * 4 + 3]) =
-                (_keys.Conversation[a.ConversationId], _keys.Log[a.ConversationId], _keys.MessageIds[a.ConversationId], _keys.MessageRate[a.ConversationId]);
+            (keys[i * 3], keys[i * 3 + 1], keys[i * 3 + 2]) =
+                (_keys.Conversation[a.ConversationId], _keys.Log[a.ConversationId], _keys.MessageIds[a.ConversationId]);
             var at = 1 + i * 9;
             (values[at], values[at + 1], values[at + 2], values[at + 3], values[at + 4]) = (a.From, a.ClientMessageId, a.Text, a.At, a.AssignedTo);
             (values[at + 5], values[at + 6], values[at + 7], values[at + 8]) = (a.MaxMessages, a.PerMinute, a.Minute, a.Card);

@@ -65,8 +65,8 @@ public sealed partial class RedisFanout(RedisConnection redis, LocalFanout local
     // with the next publish that gets through the other nodes are told to have their clients reload.
     private bool _dropped;
 
-    private sealed record Outgoing(IReadOnlyList<Target> T, string M, object P);
-    private sealed record Incoming(IReadOnlyList<Target> T, string M, JsonElement P);
+    private sealed record Outgoing(IReadOnlyList<Target> T, string M, EncodedPayload P);
+    private sealed record Incoming(IReadOnlyList<Target> T, string M, EncodedPayload P);
 
     // A frame is the sending node's id, a line feed, and a JSON array of events: a node skips its own frames
     // (it delivered them to its own connections already) without parsing them.
@@ -74,8 +74,10 @@ public sealed partial class RedisFanout(RedisConnection redis, LocalFanout local
 
     public async Task SendAsync(HubEvent e)
     {
-        Enqueue(JsonSerializer.SerializeToUtf8Bytes(new Outgoing(e.Targets, e.Method, e.Payload), LocalFanout.Json));
-        await local.Deliver(e.Targets, e.Method, e.Payload);
+        // Encoded once: the same bytes go into the frame for the other nodes and to this node's hubs.
+        var payload = EncodedPayload.Of(e.Payload);
+        Enqueue(JsonSerializer.SerializeToUtf8Bytes(new Outgoing(e.Targets, e.Method, payload), LocalFanout.Json));
+        await local.Deliver(e.Targets, e.Method, payload);
     }
 
     private void Enqueue(byte[] bytes)

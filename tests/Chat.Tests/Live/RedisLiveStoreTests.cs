@@ -132,6 +132,29 @@ public sealed class RedisStorageTests(RedisServer redis) : IDisposable
     }
 
     [Fact]
+    public async Task TheVisitorsCountPerMinuteIsKeptInTheSessionHashWithNoKeyOfItsOwn()
+    {
+        var store = RedisLiveStoreTests.Create(_connection, _prefix);
+        await store.UpsertPresenceAsync(Expert("e1"));
+        await store.AddQueuedAsync(Session("a"));
+        await store.TryAssignAsync("a", "e1", T0);
+        var limits = new MessageLimits(MaxMessages: 100, VisitorPerMinute: 2);
+        var minute = T0.ToUnixTimeSeconds() / 60;
+        await store.AppendAsync("c-a", "visitor", "v1", "x", T0, limits: limits);
+        await store.AppendAsync("c-a", "expert", "e1", "x", T0, limits: limits); // an expert's message counts nothing
+        await store.AppendAsync("c-a", "visitor", "v2", "x", T0, limits: limits);
+        var fields = await FieldsAsync(Keys.Session["a"]);
+        Assert.Equal((minute.ToString(), "2"), (fields["rateMinute"], fields["rateCount"]));
+        await Assert.ThrowsAsync<MessageLimitException>(() => store.AppendAsync("c-a", "visitor", "v3", "x", T0.AddSeconds(30), limits: limits));
+        Assert.Equal("2", (await FieldsAsync(Keys.Session["a"]))["rateCount"]); // a refusal counts nothing
+
+        await store.AppendAsync("c-a", "visitor", "v3", "x", T0.AddMinutes(1), limits: limits);
+        Assert.Equal(((minute + 1).ToString(), "1"), ((await FieldsAsync(Keys.Session["a"]))["rateMinute"], (await FieldsAsync(Keys.Session["a"]))["rateCount"]));
+        Assert.False(await _connection.Db.KeyExistsAsync(Keys.MessageRate["c-a"]));
+        Assert.Equal(ChatState.Active, (await store.GetSessionAsync("a"))!.State); // the extra fields leave the session as it was
+    }
+
+    [Fact]
     public async Task KeysOfTheFormatBeforeHashesAreTreatedAsGone()
     {
         var db = _connection.Db;
