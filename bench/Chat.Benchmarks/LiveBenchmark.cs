@@ -19,7 +19,16 @@ public static class LiveBenchmark
         int Idle, int Assignments, string Fsync, bool OneExpert);
 
     private sealed record Result(string Name, Latency Light, Latency Half, int HalfRate, double Throughput, double? AssignP50, double? AssignP99,
-        double KbPerConnection, double MbTotal, Cpu PerMessage, double FreshKb = double.NaN, double FreshMb = double.NaN);
+        double KbPerConnection, double MbTotal, Cpu PerMessage, double FreshKb = double.NaN, double FreshMb = double.NaN, Stalls? HalfStalls = null);
+
+    /// <summary>
+    /// What may have stalled the half-load window: the server's garbage-collection pauses summed (ms, from its /metrics)
+    /// and the forks Redis made meanwhile (an append-only-file rewrite copies the data set while the cores are busy).
+    /// </summary>
+    private sealed record Stalls(double GcPauseMs, long? RedisForks)
+    {
+        public override string ToString() => $"gc {GcPauseMs:F0} ms" + (RedisForks > 0 ? $", Redis forked {RedisForks}x" : "");
+    }
 
     private sealed record Latency(double P50, double P99, double P999 = double.NaN);
 
@@ -56,11 +65,11 @@ public static class LiveBenchmark
                 if (only.Contains("a"))
                     results.Add(await MeasureAsync("(a) bare relay", await StartRelayAsync(), null, chat: false, idle));
                 if (only.Contains("a2"))
-                    results.Add(await MeasureAsync("(a2) relay+Redis", await StartRelayAsync(redis.Port), redis.Process.Id, chat: false, idle));
+                    results.Add(await MeasureAsync("(a2) relay+Redis", await StartRelayAsync(redis.Port), redis, chat: false, idle));
                 if (only.Contains("b"))
                     results.Add(await MeasureAsync("(b) embedded", await StartChatAsync(dir, "embedded", null), null, chat: true, idle));
                 if (only.Contains("c"))
-                    results.Add(await MeasureAsync("(c) Redis", await StartChatAsync(dir, "redis", redis.Port), redis.Process.Id, chat: true, idle));
+                    results.Add(await MeasureAsync("(c) Redis", await StartChatAsync(dir, "redis", redis.Port), redis, chat: true, idle));
                 if (round == repeat && o.Idle > 0)
                 {
                     // Memory of idle visitors alone: each target again, fresh, with nothing but the idle connections.
@@ -90,8 +99,9 @@ public static class LiveBenchmark
             Console.WriteLine();
             Console.WriteLine("throughput / (a) per round: " + string.Join("; ", rounds[0].Select((r, i) =>
                 $"{r.Name} {string.Join(" ", rounds.Select(x => (x[i].Throughput / x[0].Throughput).ToString("F2")))}")));
-            Console.WriteLine("half-load p99 / (a) per round (p99.9 ms): " + string.Join("; ", rounds[0].Select((r, i) =>
-                $"{r.Name} {string.Join(" ", rounds.Select(x => $"{x[i].Half.P99 / x[0].Half.P99:F2} ({x[i].Half.P999:F0})"))}")));
+            Console.WriteLine("half-load p99 / (a) per round (p99.9 ms; the server's GC pauses in the window, summed; Redis's forks in it):");
+            foreach (var (r, i) in rounds[0].Select((r, i) => (r, i)))
+                Console.WriteLine($"  {r.Name,-17} " + string.Join("   ", rounds.Select(x => $"{x[i].Half.P99 / x[0].Half.P99:F2} ({x[i].Half.P999:F0} ms; {x[i].HalfStalls})")));
             PrintSpread(rounds);
         }
         Print(Median(rounds), o);
@@ -178,9 +188,10 @@ public static class LiveBenchmark
 
     // ---- measurements ---------------------------------------------------------------------------------
 
-    private static async Task<Result> MeasureAsync(string name, ServerProcess server, int? redisPid, bool chat, Options o)
+    private static async Task<Result> MeasureAsync(string name, ServerProcess server, RedisProcess? redis, bool chat, Options o)
     {
         await using var serverLifetime = server;
+        var redisPid = redis?.Process.Id;
         Console.Write($"{name}: ");
         var sent = new ConcurrentDictionary<string, long>();
         var latencies = new ConcurrentBag<double>();
@@ -297,7 +308,10 @@ public static class LiveBenchmark
         // 3. Latency at a light fixed rate on one pair, and at "half load" over all pairs.
         var light = await OfferedAsync([senders[0]], o.Rate, "l");
         var halfRate = o.HalfLoad > 0 ? o.HalfLoad : (int)(throughput / 2);
+        var stallsBefore = await StallCountersAsync(server, redis);
         var half = await OfferedAsync(senders, halfRate, "h");
+        var stallsAfter = await StallCountersAsync(server, redis);
+        var halfStalls = new Stalls((stallsAfter.GcSeconds - stallsBefore.GcSeconds) * 1000, stallsAfter.Forks - stallsBefore.Forks);
 
         // 4. Assignment latency: visitor starts a chat until the expert is told.
         double? a50 = null, a99 = null;
@@ -327,7 +341,34 @@ public static class LiveBenchmark
         foreach (var c in idleConnections) _ = c.DisposeAsync();
         if (expert is not null) await expert.DisposeAsync();
         foreach (var c in pairExperts) await c.DisposeAsync();
-        return new Result(name, light, half, halfRate, throughput, a50, a99, kb, mb, cpu);
+        return new Result(name, light, half, halfRate, throughput, a50, a99, kb, mb, cpu, HalfStalls: halfStalls);
+    }
+
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    /// <summary>The server's GC pause seconds so far (its /metrics) and the forks its Redis made so far (INFO stats).</summary>
+    private static async Task<(double GcSeconds, long? Forks)> StallCountersAsync(ServerProcess server, RedisProcess? redis)
+    {
+        var metrics = await Http.GetStringAsync(server.BaseUrl + "/metrics");
+        var gc = 0.0;
+        foreach (var line in metrics.Split('\n'))
+        {
+            if (!line.StartsWith("dotnet_gc_pause_time_seconds_total", StringComparison.Ordinal)) continue;
+            // name, optional {labels}, value, optional timestamp
+            var fields = line[(line.Contains('}') ? line.LastIndexOf('}') + 1 : "dotnet_gc_pause_time_seconds_total".Length)..]
+                .Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            gc += double.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        long? forks = null;
+        if (redis is not null)
+        {
+            var info = Process.Start(new ProcessStartInfo("redis-cli", $"-p {redis.Port} info stats") { RedirectStandardOutput = true })!;
+            var text = await info.StandardOutput.ReadToEndAsync();
+            await info.WaitForExitAsync();
+            foreach (var line in text.Split('\n'))
+                if (line.StartsWith("total_forks:", StringComparison.Ordinal)) forks = long.Parse(line["total_forks:".Length..].Trim());
+        }
+        return (gc, forks);
     }
 
     /// <summary>

@@ -23,6 +23,8 @@ public static class RelayServer
         var app = builder.Build();
         app.UseWebSockets();
         app.MapHub<RelayHub>("/hubs/relay");
+        // The one runtime figure the benchmark reads from Chat.Server's /metrics, under the same name.
+        app.MapGet("/metrics", () => "dotnet_gc_pause_time_seconds_total " + GC.GetTotalPauseDuration().TotalSeconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "\n");
         app.Run();
     }
 

@@ -29,6 +29,9 @@ public static class OperationsExtensions
         {
             m.ConfigureResource(r => r.AddService("chat"));
             m.AddMeter(ChatMetrics.MeterName);
+            // The runtime's own meter (built into .NET): GC pauses and heap, thread-pool queue, lock contention, JIT,
+            // e.g. dotnet_gc_pause_time_seconds_total. Nothing in it is about a person.
+            m.AddMeter("System.Runtime");
             m.AddPrometheusExporter();
             // The standard variable names the collector; without it nothing leaves the process.
             if (!string.IsNullOrWhiteSpace(config["OTEL_EXPORTER_OTLP_ENDPOINT"])) m.AddOtlpExporter();

@@ -59,6 +59,9 @@ public sealed class MetricsEndpointTests
             Assert.Contains("chat_queue_wait_seconds_count", await scraper.GetStringAsync("/metrics"));
 
             var text = await scraper.GetStringAsync("/metrics");
+            // The runtime's own figures too (GC pauses, heap, thread pool), for the stalls an operator looks into.
+            Assert.Contains("dotnet_gc_pause_time_seconds_total", text);
+            Assert.Contains("dotnet_thread_pool_queue_length", text);
             // Labels hold fixed codes only: nothing that looks like an id, an address or a text.
             foreach (Match label in Regex.Matches(text, @"(\w+)=""([^""]*)"""))
                 Assert.Matches(@"^[\w.:\-+ ]{0,60}$", label.Groups[2].Value);
