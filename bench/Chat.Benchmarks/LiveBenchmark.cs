@@ -25,9 +25,10 @@ public static class LiveBenchmark
     /// What may have stalled the half-load window: the server's garbage-collection pauses summed (ms, from its /metrics)
     /// and the forks Redis made meanwhile (an append-only-file rewrite copies the data set while the cores are busy).
     /// </summary>
-    private sealed record Stalls(double GcPauseMs, long? RedisForks)
+    /// <param name="LastForkMs">How long Redis's main thread stood still for its last fork (INFO stats latest_fork_usec).</param>
+    private sealed record Stalls(double GcPauseMs, long? RedisForks, double? LastForkMs)
     {
-        public override string ToString() => $"gc {GcPauseMs:F0} ms" + (RedisForks > 0 ? $", Redis forked {RedisForks}x" : "");
+        public override string ToString() => $"gc {GcPauseMs:F0} ms" + (RedisForks > 0 ? $", Redis forked {RedisForks}x, the last {LastForkMs:F0} ms" : "");
     }
 
     private sealed record Latency(double P50, double P99, double P999 = double.NaN);
@@ -311,7 +312,7 @@ public static class LiveBenchmark
         var stallsBefore = await StallCountersAsync(server, redis);
         var half = await OfferedAsync(senders, halfRate, "h");
         var stallsAfter = await StallCountersAsync(server, redis);
-        var halfStalls = new Stalls((stallsAfter.GcSeconds - stallsBefore.GcSeconds) * 1000, stallsAfter.Forks - stallsBefore.Forks);
+        var halfStalls = new Stalls((stallsAfter.GcSeconds - stallsBefore.GcSeconds) * 1000, stallsAfter.Forks - stallsBefore.Forks, stallsAfter.LastForkMs);
 
         // 4. Assignment latency: visitor starts a chat until the expert is told.
         double? a50 = null, a99 = null;
@@ -347,7 +348,7 @@ public static class LiveBenchmark
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     /// <summary>The server's GC pause seconds so far (its /metrics) and the forks its Redis made so far (INFO stats).</summary>
-    private static async Task<(double GcSeconds, long? Forks)> StallCountersAsync(ServerProcess server, RedisProcess? redis)
+    private static async Task<(double GcSeconds, long? Forks, double? LastForkMs)> StallCountersAsync(ServerProcess server, RedisProcess? redis)
     {
         var metrics = await Http.GetStringAsync(server.BaseUrl + "/metrics");
         var gc = 0.0;
@@ -360,15 +361,19 @@ public static class LiveBenchmark
             gc += double.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture);
         }
         long? forks = null;
+        double? lastForkMs = null;
         if (redis is not null)
         {
             var info = Process.Start(new ProcessStartInfo("redis-cli", $"-p {redis.Port} info stats") { RedirectStandardOutput = true })!;
             var text = await info.StandardOutput.ReadToEndAsync();
             await info.WaitForExitAsync();
             foreach (var line in text.Split('\n'))
+            {
                 if (line.StartsWith("total_forks:", StringComparison.Ordinal)) forks = long.Parse(line["total_forks:".Length..].Trim());
+                if (line.StartsWith("latest_fork_usec:", StringComparison.Ordinal)) lastForkMs = long.Parse(line["latest_fork_usec:".Length..].Trim()) / 1000.0;
+            }
         }
-        return (gc, forks);
+        return (gc, forks, lastForkMs);
     }
 
     /// <summary>
