@@ -104,15 +104,20 @@ public static class Hosting
         await scope.ServiceProvider.GetRequiredService<Replies.RepliesSeeder>().SeedAsync(); // referral cards (and Development's replies), first start only
     }
 
-    /// <summary>The public paths of the widget and the demo site, served from the Razor class libraries' static assets.</summary>
+    /// <summary>
+    /// The public paths of the widget and the demo site, served from the Razor class libraries' static assets. Only
+    /// requests that one of the rules could match pass the rewriter: it builds the request's whole URL for every rule
+    /// that does not match (a log message, also when logging is off), six strings for every API call and hub connection.
+    /// </summary>
     public static IApplicationBuilder UseSiteRewrites(this IApplicationBuilder app) =>
-        app.UseRewriter(new RewriteOptions()
+        app.UseWhen(http => http.Request.Path.Value is "/" or "" || http.Request.Path.StartsWithSegments("/demo") ||
+                            http.Request.Path.Value?.StartsWith("/widget", StringComparison.Ordinal) == true, site => site.UseRewriter(new RewriteOptions()
             .AddRewrite(@"^widget\.(js|css)$", "_content/Chat.Widget/widget.$1", skipRemainingRules: true)
             .AddRedirect(@"^widget$", "widget/")
             .AddRewrite(@"^widget/$", "_content/Chat.Widget/app/index.html", skipRemainingRules: true)
             .AddRewrite(@"^widget/(.+)$", "_content/Chat.Widget/app/$1", skipRemainingRules: true)
             .AddRewrite(@"^demo/?$", "demo/index.html", skipRemainingRules: true)
-            .AddRewrite(@"^$", "index.html", skipRemainingRules: true));
+            .AddRewrite(@"^$", "index.html", skipRemainingRules: true)));
 
     public static IApplicationBuilder UseSecurityHeaders(this WebApplication app)
     {
@@ -123,7 +128,14 @@ public static class Hosting
         string EmbeddersOf(HttpRequest request) =>
             request.Query["project"].ToString() is { Length: > 0 } slug && projects.Cached?.GetValueOrDefault(slug) is { EmbedOriginList.Count: > 0 } p
                 ? string.Join(' ', p.EmbedOriginList) : embedders;
+        static string Csp(string frameAncestors) =>
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+            "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; " +
+            $"form-action 'self'; frame-ancestors {frameAncestors}";
+        var cspSelf = Csp("'self'");
+        var cspWidget = Csp(embedders);
         // Not async (nothing here waits): a hub's WebSocket would otherwise keep the state machine for the whole visit.
+        // The RequestDelegate overload: no closure made per request.
         return app.Use((http, next) =>
         {
             var path = http.Request.Path;
@@ -135,10 +147,7 @@ public static class Hosting
             var isWidgetApp = path.StartsWithSegments("/widget");
             var isLoader = path.Equals("/widget.js") || path.Equals("/widget.css");
             // Everything comes from this origin: no third-party request from any page.
-            var frameAncestors = isWidgetApp ? EmbeddersOf(http.Request) : "'self'";
-            h.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-                                      "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; " +
-                                      $"form-action 'self'; frame-ancestors {frameAncestors}";
+            h.ContentSecurityPolicy = !isWidgetApp ? cspSelf : EmbeddersOf(http.Request) is var e && ReferenceEquals(e, embedders) ? cspWidget : Csp(e);
             if (!isWidgetApp && !isLoader) h.XFrameOptions = "SAMEORIGIN";
             if (isLoader) h["Cross-Origin-Resource-Policy"] = "cross-origin";
             // Set when the response starts, after the static assets' own headers (which cache fingerprinted files for a
@@ -151,7 +160,7 @@ public static class Hosting
                     h.CacheControl = isLoader ? "public, max-age=300" : "no-cache";
                     return Task.CompletedTask;
                 });
-            return next();
+            return next(http);
         });
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -27,11 +28,16 @@ public sealed class InMemoryAddressKeys : IAddressKeys
 {
     private readonly ConcurrentDictionary<long, byte[]> _keys = new();
 
+    // The ring changes only when the period does: every request of a period gets the same list (nothing made per request).
+    private (long Period, int Count, IReadOnlyList<byte[]> Keys)? _ring;
+
     public ValueTask<IReadOnlyList<byte[]>> KeysAsync(long currentPeriod, int count, TimeSpan keep)
     {
+        if (_ring is { } r && r.Period == currentPeriod && r.Count == count) return ValueTask.FromResult(r.Keys);
         foreach (var old in _keys.Keys.Where(p => p <= currentPeriod - count)) _keys.TryRemove(old, out _);
         IReadOnlyList<byte[]> keys = Enumerable.Range(0, count)
             .Select(i => _keys.GetOrAdd(currentPeriod - i, _ => RandomNumberGenerator.GetBytes(32))).ToList();
+        _ring = (currentPeriod, count, keys);
         return ValueTask.FromResult(keys);
     }
 
@@ -41,6 +47,7 @@ public sealed class InMemoryAddressKeys : IAddressKeys
     public void Import(IReadOnlyDictionary<long, byte[]> keys)
     {
         foreach (var (period, key) in keys) _keys.TryAdd(period, key);
+        _ring = null;
     }
 }
 
@@ -55,9 +62,12 @@ public sealed class RedisAddressKeys(RedisConnection redis, IOptions<RedisOption
     // Per period: its key, or an empty array when Redis has none (an old period before this deployment, or expired).
     private readonly ConcurrentDictionary<long, byte[]> _cache = new();
     private IReadOnlyList<byte[]>? _lastRing;
+    private (long Period, int Count)? _lastRingOf;
 
     public async ValueTask<IReadOnlyList<byte[]>> KeysAsync(long currentPeriod, int count, TimeSpan keep)
     {
+        // Within a period the ring is the one read last: a key once read is cached anyway (nothing made per request).
+        if (_lastRing is { } ring && _lastRingOf == (currentPeriod, count)) return ring;
         foreach (var old in _cache.Keys.Where(p => p <= currentPeriod - count)) _cache.TryRemove(old, out _);
         var keys = new List<byte[]>(count);
         try
@@ -84,6 +94,7 @@ public sealed class RedisAddressKeys(RedisConnection redis, IOptions<RedisOption
             // Redis away at the moment the period changed: keep hashing with the keys known, so sign-in and the API work.
             return last;
         }
+        _lastRingOf = (currentPeriod, count);
         return _lastRing = keys;
     }
 }
@@ -99,8 +110,13 @@ public sealed class AddressHasher(IAddressKeys keys, TimeProvider time, IOptions
         var count = 2 + (int)Math.Ceiling(o.BlockDuration / o.KeyRotation);
         var ring = await keys.KeysAsync(period, count, o.KeyRotation * (count + 1));
         var bytes = Normalise(address);
-        var hashes = ring.Select(k => Convert.ToBase64String(HMACSHA256.HashData(k, bytes), 0, 16)
-            .TrimEnd('=').Replace('+', '-').Replace('/', '_')).ToList();
+        var hashes = new string[ring.Count];
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            HMACSHA256.HashData(ring[i], bytes, mac);
+            hashes[i] = Base64Url.EncodeToString(mac[..16]); // 22 characters, URL-safe, unpadded
+        }
         return new ClientAddress(hashes[0], hashes);
     }
 

@@ -100,6 +100,31 @@ public sealed class OperationsTests
         Assert.Contains("<html", await client.GetStringAsync("/demo"), StringComparison.OrdinalIgnoreCase);
         Assert.Contains("<html", await client.GetStringAsync("/widget/"), StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task EveryPublicPathOfTheSiteIsRewrittenAndNothingElse()
+    {
+        await using var app = new ChatApp();
+        var client = app.CreateClient();
+        Assert.Contains("<html", await client.GetStringAsync("/"), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("<html", await client.GetStringAsync("/demo/"), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(".launcher", await client.GetStringAsync("/widget.css"), StringComparison.OrdinalIgnoreCase);
+        Assert.False(string.IsNullOrWhiteSpace(await client.GetStringAsync("/widget/app.js")));
+        var bare = await client.GetAsync("/widget"); // redirected (the client follows it)
+        Assert.Equal(HttpStatusCode.OK, bare.StatusCode);
+        Assert.EndsWith("/widget/", bare.RequestMessage?.RequestUri?.ToString());
+        // Not a public path: not rewritten, so no file is found under it.
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/widgets/app.js")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/widget.js")).StatusCode);
+
+        // The policy: the site's own pages may be framed by nobody else, the widget by the sites allowed to embed it.
+        var home = await client.GetAsync("/");
+        Assert.EndsWith("frame-ancestors 'self'", home.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("SAMEORIGIN", home.Headers.GetValues("X-Frame-Options").Single());
+        var widget = await client.GetAsync("/widget/");
+        Assert.StartsWith("default-src 'self';", widget.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.False(widget.Headers.Contains("X-Frame-Options"));
+    }
 }
 
 public sealed class LogScrubTests
