@@ -19,16 +19,22 @@ public static class LiveBenchmark
         int Idle, int Assignments, string Fsync, bool OneExpert);
 
     private sealed record Result(string Name, Latency Light, Latency Half, int HalfRate, double Throughput, double? AssignP50, double? AssignP99,
-        double KbPerConnection, double MbTotal, Cpu PerMessage, double FreshKb = double.NaN, double FreshMb = double.NaN, Stalls? HalfStalls = null);
+        double KbPerConnection, double MbTotal, Cpu PerMessage, double FreshKb = double.NaN, double FreshMb = double.NaN, Stalls? HalfStalls = null,
+        Latency? HalfInRewrite = null, Stalls? RewriteStalls = null);
 
     /// <summary>
     /// What may have stalled the half-load window: the server's garbage-collection pauses summed (ms, from its /metrics)
     /// and the forks Redis made meanwhile (an append-only-file rewrite copies the data set while the cores are busy).
     /// </summary>
     /// <param name="LastForkMs">How long Redis's main thread stood still for its last fork (INFO stats latest_fork_usec).</param>
-    private sealed record Stalls(double GcPauseMs, long? RedisForks, double? LastForkMs)
+    /// <param name="AofMb">The append-only file's size at the window's start and end (MB; INFO persistence aof_current_size).</param>
+    /// <param name="RedisLatency">Redis's own latency monitor for the window (events of 5 ms or more: the worst of each kind,
+    /// e.g. <c>aof-fsync-always</c>, <c>command</c>, <c>fork</c>).</param>
+    private sealed record Stalls(double GcPauseMs, long? RedisForks, double? LastForkMs, (double From, double To)? AofMb = null, string? RedisLatency = null)
     {
-        public override string ToString() => $"gc {GcPauseMs:F0} ms" + (RedisForks > 0 ? $", Redis forked {RedisForks}x, the last {LastForkMs:F0} ms" : "");
+        public override string ToString() => $"gc {GcPauseMs:F0} ms" + (RedisForks > 0 ? $", Redis forked {RedisForks}x, the last {LastForkMs:F0} ms" : "") +
+                                             (AofMb is var (from, to) ? $", AOF {from:F0}->{to:F0} MB" : "") +
+                                             (RedisLatency is { Length: > 0 } l ? $", Redis worst: {l}" : "");
     }
 
     private sealed record Latency(double P50, double P99, double P999 = double.NaN);
@@ -102,7 +108,12 @@ public static class LiveBenchmark
                 $"{r.Name} {string.Join(" ", rounds.Select(x => (x[i].Throughput / x[0].Throughput).ToString("F2")))}")));
             Console.WriteLine("half-load p99 / (a) per round (p99.9 ms; the server's GC pauses in the window, summed; Redis's forks in it):");
             foreach (var (r, i) in rounds[0].Select((r, i) => (r, i)))
+            {
                 Console.WriteLine($"  {r.Name,-17} " + string.Join("   ", rounds.Select(x => $"{x[i].Half.P99 / x[0].Half.P99:F2} ({x[i].Half.P999:F0} ms; {x[i].HalfStalls})")));
+                if (r.HalfInRewrite is not null)
+                    Console.WriteLine($"  {"  in a rewrite",-17} " + string.Join("   ", rounds.Select(x =>
+                        $"{x[i].HalfInRewrite!.P99 / x[0].Half.P99:F2} ({x[i].HalfInRewrite!.P999:F0} ms; {x[i].RewriteStalls})")));
+            }
             PrintSpread(rounds);
         }
         Print(Median(rounds), o);
@@ -123,7 +134,10 @@ public static class LiveBenchmark
                 M(all.Select(r => r.Throughput)), N(all.Select(r => r.AssignP50)), N(all.Select(r => r.AssignP99)),
                 last.KbPerConnection, last.MbTotal,
                 new Cpu(M(all.Select(r => r.PerMessage.Server)), N(all.Select(r => r.PerMessage.Redis)), M(all.Select(r => r.PerMessage.Client))),
-                last.FreshKb, last.FreshMb);
+                last.FreshKb, last.FreshMb,
+                HalfInRewrite: all.All(r => r.HalfInRewrite is not null)
+                    ? new Latency(M(all.Select(r => r.HalfInRewrite!.P50)), M(all.Select(r => r.HalfInRewrite!.P99)), M(all.Select(r => r.HalfInRewrite!.P999)))
+                    : null);
         }).ToList();
     }
 
@@ -176,7 +190,7 @@ public static class LiveBenchmark
     {
         var port = ServerProcess.FreePort();
         var psi = new ProcessStartInfo("redis-server",
-            $"--port {port} --bind 127.0.0.1 --dir {dir} --appendonly yes --appendfsync {fsync} --save \"\" " + Environment.GetEnvironmentVariable("BENCH_REDIS_ARGS"))
+            $"--port {port} --bind 127.0.0.1 --dir {dir} --appendonly yes --appendfsync {fsync} --save \"\" --latency-monitor-threshold 5 " + Environment.GetEnvironmentVariable("BENCH_REDIS_ARGS"))
         { RedirectStandardOutput = true, UseShellExecute = false };
         var ready = new TaskCompletionSource();
         var p = new Process { StartInfo = psi };
@@ -309,10 +323,34 @@ public static class LiveBenchmark
         // 3. Latency at a light fixed rate on one pair, and at "half load" over all pairs.
         var light = await OfferedAsync([senders[0]], o.Rate, "l");
         var halfRate = o.HalfLoad > 0 ? o.HalfLoad : (int)(throughput / 2);
-        var stallsBefore = await StallCountersAsync(server, redis);
-        var half = await OfferedAsync(senders, halfRate, "h");
-        var stallsAfter = await StallCountersAsync(server, redis);
-        var halfStalls = new Stalls((stallsAfter.GcSeconds - stallsBefore.GcSeconds) * 1000, stallsAfter.Forks - stallsBefore.Forks, stallsAfter.LastForkMs);
+        // Redis mode: the append-only file's rewrite is a stall of its own (a forked child copies the whole data set while
+        // the cores are busy). What triggers it here is the benchmark's own volume (hundreds of thousands of messages a
+        // round, where a deployment writes thousands a day), so the steady window comes after the rewrite that volume has
+        // made due, and a second window measures the same load with a rewrite running: both are reported.
+        if (chat && redis is not null)
+        {
+            await RedisCliAsync(redis, "BGREWRITEAOF");
+            await RewriteDoneAsync(redis);
+            await SettleAsync(server.ProcessId, redisPid);
+        }
+        async Task<(Latency, Stalls)> HalfLoadAsync(string tag, bool rewrite)
+        {
+            var before = await StallCountersAsync(server, redis);
+            if (redis is not null) await RedisCliAsync(redis, "LATENCY RESET");
+            if (rewrite) await RedisCliAsync(redis!, "BGREWRITEAOF");
+            var latency = await OfferedAsync(senders, halfRate, tag);
+            var after = await StallCountersAsync(server, redis);
+            return (latency, new Stalls((after.GcSeconds - before.GcSeconds) * 1000, after.Forks - before.Forks, after.LastForkMs,
+                before.AofMb is { } f && after.AofMb is { } t ? (f, t) : null, redis is null ? null : await RedisLatencyAsync(redis)));
+        }
+        var (half, halfStalls) = await HalfLoadAsync("h", rewrite: false);
+        (Latency, Stalls)? inRewrite = null;
+        if (chat && redis is not null)
+        {
+            await RewriteDoneAsync(redis);
+            await SettleAsync(server.ProcessId, redisPid);
+            inRewrite = await HalfLoadAsync("r", rewrite: true);
+        }
 
         // 4. Assignment latency: visitor starts a chat until the expert is told.
         double? a50 = null, a99 = null;
@@ -342,13 +380,14 @@ public static class LiveBenchmark
         foreach (var c in idleConnections) _ = c.DisposeAsync();
         if (expert is not null) await expert.DisposeAsync();
         foreach (var c in pairExperts) await c.DisposeAsync();
-        return new Result(name, light, half, halfRate, throughput, a50, a99, kb, mb, cpu, HalfStalls: halfStalls);
+        return new Result(name, light, half, halfRate, throughput, a50, a99, kb, mb, cpu, HalfStalls: halfStalls,
+            HalfInRewrite: inRewrite?.Item1, RewriteStalls: inRewrite?.Item2);
     }
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     /// <summary>The server's GC pause seconds so far (its /metrics) and the forks its Redis made so far (INFO stats).</summary>
-    private static async Task<(double GcSeconds, long? Forks, double? LastForkMs)> StallCountersAsync(ServerProcess server, RedisProcess? redis)
+    private static async Task<(double GcSeconds, long? Forks, double? LastForkMs, double? AofMb)> StallCountersAsync(ServerProcess server, RedisProcess? redis)
     {
         var metrics = await Http.GetStringAsync(server.BaseUrl + "/metrics");
         var gc = 0.0;
@@ -361,19 +400,50 @@ public static class LiveBenchmark
             gc += double.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture);
         }
         long? forks = null;
-        double? lastForkMs = null;
+        double? lastForkMs = null, aofMb = null;
         if (redis is not null)
         {
-            var info = Process.Start(new ProcessStartInfo("redis-cli", $"-p {redis.Port} info stats") { RedirectStandardOutput = true })!;
-            var text = await info.StandardOutput.ReadToEndAsync();
-            await info.WaitForExitAsync();
-            foreach (var line in text.Split('\n'))
-            {
-                if (line.StartsWith("total_forks:", StringComparison.Ordinal)) forks = long.Parse(line["total_forks:".Length..].Trim());
-                if (line.StartsWith("latest_fork_usec:", StringComparison.Ordinal)) lastForkMs = long.Parse(line["latest_fork_usec:".Length..].Trim()) / 1000.0;
-            }
+            var info = await RedisInfoAsync(redis);
+            forks = long.Parse(info["total_forks"]);
+            lastForkMs = long.Parse(info["latest_fork_usec"]) / 1000.0;
+            if (info.TryGetValue("aof_current_size", out var aof)) aofMb = long.Parse(aof) / 1048576.0;
         }
-        return (gc, forks, lastForkMs);
+        return (gc, forks, lastForkMs, aofMb);
+    }
+
+    /// <summary>One command through redis-cli; its reply as text.</summary>
+    private static async Task<string> RedisCliAsync(RedisProcess redis, string command)
+    {
+        var cli = Process.Start(new ProcessStartInfo("redis-cli", $"-p {redis.Port} {command}") { RedirectStandardOutput = true })!;
+        var text = await cli.StandardOutput.ReadToEndAsync();
+        await cli.WaitForExitAsync();
+        return text;
+    }
+
+    /// <summary>LATENCY LATEST as "event max ms, ...": the worst stall of each kind since the last LATENCY RESET.</summary>
+    private static async Task<string> RedisLatencyAsync(RedisProcess redis)
+    {
+        // Not a terminal, so redis-cli prints one field a line: event, time, latest ms, max ms, for each event.
+        var f = (await RedisCliAsync(redis, "LATENCY LATEST")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return string.Join(", ", f.Chunk(4).Where(e => e.Length == 4).Select(e => $"{e[0]} {e[3]} ms"));
+    }
+
+    /// <summary>INFO (stats and persistence) as field -> value.</summary>
+    private static async Task<Dictionary<string, string>> RedisInfoAsync(RedisProcess redis) =>
+        (await RedisCliAsync(redis, "info stats") + await RedisCliAsync(redis, "info persistence"))
+            .Split('\n').Select(l => l.Trim().Split(':', 2)).Where(f => f.Length == 2).ToDictionary(f => f[0], f => f[1]);
+
+    /// <summary>Until Redis has no append-only-file rewrite running or scheduled (at most a minute).</summary>
+    private static async Task RewriteDoneAsync(RedisProcess redis)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            var info = await RedisInfoAsync(redis);
+            if (info["aof_rewrite_in_progress"] == "0" && info["aof_rewrite_scheduled"] == "0") return;
+            await Task.Delay(200); // polling another process's state: there is no event to wait for
+        }
+        throw new TimeoutException("Redis's append-only-file rewrite did not finish within a minute.");
     }
 
     /// <summary>
@@ -473,6 +543,9 @@ public static class LiveBenchmark
             Console.WriteLine($"{all[0].Me.Name,-17} {Mmm(all.Select(x => x.Me.Throughput / x.A.Throughput), "F2"),-20} " +
                               $"{Mmm(all.Select(x => x.Me.Half.P99 / x.A.Half.P99), "F2"),-20} {Mmm(all.Select(x => x.Me.Half.P999), "F1"),-24} " +
                               $"{Mmm(all.Select(x => x.Me.PerMessage.Server), "F1"),-22} {Mmm(all.Select(x => x.Me.AssignP99 ?? double.NaN), "F1"),-22}");
+            if (all.All(x => x.Me.HalfInRewrite is not null))
+                Console.WriteLine($"{"  in a rewrite",-17} {"",-20} {Mmm(all.Select(x => x.Me.HalfInRewrite!.P99 / x.A.Half.P99), "F2"),-20} " +
+                                  $"{Mmm(all.Select(x => x.Me.HalfInRewrite!.P999), "F1"),-24}");
         }
     }
 
@@ -488,6 +561,9 @@ public static class LiveBenchmark
             Console.WriteLine($"{r.Name,-17} {r.Light.P50,6:F2} {r.Light.P99,6:F2} {r.Light.P99 / a.Light.P99,8:F2} " +
                               $"{r.HalfRate,7} {r.Half.P50,6:F2} {r.Half.P99,6:F2} {r.Half.P99 / a.Half.P99,8:F2} {r.Half.P999,7:F1} {r.Throughput,8:F0} {r.Throughput / a.Throughput,10:F2} " +
                               $"{F(r.AssignP50),11} {F(r.AssignP99),11} {r.KbPerConnection,13:F1} {r.MbTotal,10:F0}");
+        foreach (var r in results.Where(r => r.HalfInRewrite is not null))
+            Console.WriteLine($"{r.Name + ", half load with Redis rewriting its append-only file",-17}: p50 {r.HalfInRewrite!.P50:F2}, p99 {r.HalfInRewrite.P99:F2} " +
+                              $"({r.HalfInRewrite.P99 / a.Half.P99:F2} of (a)'s steady p99), p99.9 {r.HalfInRewrite.P999:F1} ms");
         Console.WriteLine($"(server MB: resident memory of the server process with {o.Idle:N0} idle visitor connections open, after the runs above)");
         if (results.Any(r => !double.IsNaN(r.FreshMb)))
         {
