@@ -20,7 +20,7 @@ public static class LiveBenchmark
 
     private sealed record Result(string Name, Latency Light, Latency Half, int HalfRate, double Throughput, double? AssignP50, double? AssignP99,
         double KbPerConnection, double MbTotal, Cpu PerMessage, double FreshKb = double.NaN, double FreshMb = double.NaN, Stalls? HalfStalls = null,
-        Latency? HalfInRewrite = null, Stalls? RewriteStalls = null);
+        Latency? HalfInRewrite = null, Stalls? RewriteStalls = null, (double JitMs, double GcMs) ThroughputRuntime = default);
 
     /// <summary>
     /// What may have stalled the half-load window: the server's garbage-collection pauses summed (ms, from its /metrics)
@@ -104,8 +104,10 @@ public static class LiveBenchmark
         if (repeat > 1)
         {
             Console.WriteLine();
-            Console.WriteLine("throughput / (a) per round: " + string.Join("; ", rounds[0].Select((r, i) =>
-                $"{r.Name} {string.Join(" ", rounds.Select(x => (x[i].Throughput / x[0].Throughput).ToString("F2")))}")));
+            Console.WriteLine("throughput / (a) per round (server µs a message; the server's JIT time and GC pauses in the window):");
+            foreach (var (r, i) in rounds[0].Select((r, i) => (r, i)))
+                Console.WriteLine($"  {r.Name,-17} " + string.Join("   ", rounds.Select(x =>
+                    $"{x[i].Throughput / x[0].Throughput:F2} ({x[i].PerMessage.Server:F1} µs; jit {x[i].ThroughputRuntime.JitMs:F0} ms, gc {x[i].ThroughputRuntime.GcMs:F0} ms)")));
             Console.WriteLine("half-load p99 / (a) per round (p99.9 ms; the server's GC pauses in the window, summed; Redis's forks in it):");
             foreach (var (r, i) in rounds[0].Select((r, i) => (r, i)))
             {
@@ -190,7 +192,7 @@ public static class LiveBenchmark
     {
         var port = ServerProcess.FreePort();
         var psi = new ProcessStartInfo("redis-server",
-            $"--port {port} --bind 127.0.0.1 --dir {dir} --appendonly yes --appendfsync {fsync} --save \"\" --latency-monitor-threshold 5 " + Environment.GetEnvironmentVariable("BENCH_REDIS_ARGS"))
+            $"--port {port} --bind 127.0.0.1 --dir {dir} --appendonly yes --appendfsync {fsync} --save \"\" --latency-monitor-threshold 5 --slowlog-log-slower-than 5000 " + Environment.GetEnvironmentVariable("BENCH_REDIS_ARGS"))
         { RedirectStandardOutput = true, UseShellExecute = false };
         var ready = new TaskCompletionSource();
         var p = new Process { StartInfo = psi };
@@ -309,9 +311,24 @@ public static class LiveBenchmark
         // shared cores that took up to 0.87 s of CPU a second well into a 5 s throughput window, in one target more
         // than in another (the relay has far fewer methods). Each measurement starts from a settled server.
         await FloodAsync(o.WarmUp, "w");
+        // Then on under load until the JIT is done: with tiered compilation (and its PGO tier in between) a hot method is
+        // compiled at tier 1 only after it has been called often enough with call counting on, which starts once no new
+        // method has been compiled for a while. Our server has many more methods than the relay, and after 3 s of flood
+        // it still compiled its hot path at tier 1 for 1.0-2.1 s of the 5 s throughput window (the relay: 0 ms),
+        // which made one round's CPU a message twice another's. A deployed server is past this within its first minute.
+        var warm = Stopwatch.StartNew();
+        for (var i = 0; i < 30; i++)
+        {
+            var jit = await RuntimeSecondsAsync(server, "dotnet_jit_compilation_time_seconds_total");
+            await FloodAsync(TimeSpan.FromSeconds(1), $"w{i}-");
+            if (await RuntimeSecondsAsync(server, "dotnet_jit_compilation_time_seconds_total") - jit < 0.02) break;
+        }
+        Console.Write($"(warm after {o.WarmUp.TotalSeconds + warm.Elapsed.TotalSeconds:F0} s) ");
         await SettleAsync(server.ProcessId, redisPid);
 
         // 2. Maximum throughput, with the CPU each process spent on it.
+        var (jitBefore, gcBefore) = (await RuntimeSecondsAsync(server, "dotnet_jit_compilation_time_seconds_total"),
+            await RuntimeSecondsAsync(server, "dotnet_gc_pause_time_seconds_total"));
         var cpuBefore = (Server: CpuSeconds(server.ProcessId), Redis: redisPid is { } rp ? CpuSeconds(rp) : 0, Client: CpuSeconds(Environment.ProcessId));
         var relayed = await FloodAsync(o.Window, "t");
         var throughput = relayed / o.Window.TotalSeconds;
@@ -319,6 +336,10 @@ public static class LiveBenchmark
         var cpu = new Cpu(PerMessage(CpuSeconds(server.ProcessId) - cpuBefore.Server),
             redisPid is { } r ? PerMessage(CpuSeconds(r) - cpuBefore.Redis) : null,
             PerMessage(CpuSeconds(Environment.ProcessId) - cpuBefore.Client));
+        // Still compiling in the window? (the JIT's background tier-up after the warm-up; it was 15-24% of the server's
+        // samples in some rounds): its time, and the GC's pauses, in the throughput window.
+        var throughputRuntime = ((await RuntimeSecondsAsync(server, "dotnet_jit_compilation_time_seconds_total") - jitBefore) * 1000,
+            (await RuntimeSecondsAsync(server, "dotnet_gc_pause_time_seconds_total") - gcBefore) * 1000);
 
         // 3. Latency at a light fixed rate on one pair, and at "half load" over all pairs.
         var light = await OfferedAsync([senders[0]], o.Rate, "l");
@@ -336,12 +357,13 @@ public static class LiveBenchmark
         async Task<(Latency, Stalls)> HalfLoadAsync(string tag, bool rewrite)
         {
             var before = await StallCountersAsync(server, redis);
-            if (redis is not null) await RedisCliAsync(redis, "LATENCY RESET");
+            if (redis is not null) { await RedisCliAsync(redis, "LATENCY RESET"); await RedisCliAsync(redis, "SLOWLOG RESET"); }
             if (rewrite) await RedisCliAsync(redis!, "BGREWRITEAOF");
             var latency = await OfferedAsync(senders, halfRate, tag);
             var after = await StallCountersAsync(server, redis);
             return (latency, new Stalls((after.GcSeconds - before.GcSeconds) * 1000, after.Forks - before.Forks, after.LastForkMs,
-                before.AofMb is { } f && after.AofMb is { } t ? (f, t) : null, redis is null ? null : await RedisLatencyAsync(redis)));
+                before.AofMb is { } f && after.AofMb is { } t ? (f, t) : null,
+                redis is null ? null : string.Join(", ", new[] { await RedisLatencyAsync(redis), await SlowestAsync(redis) }.Where(x => x.Length > 0))));
         }
         var (half, halfStalls) = await HalfLoadAsync("h", rewrite: false);
         (Latency, Stalls)? inRewrite = null;
@@ -381,7 +403,7 @@ public static class LiveBenchmark
         if (expert is not null) await expert.DisposeAsync();
         foreach (var c in pairExperts) await c.DisposeAsync();
         return new Result(name, light, half, halfRate, throughput, a50, a99, kb, mb, cpu, HalfStalls: halfStalls,
-            HalfInRewrite: inRewrite?.Item1, RewriteStalls: inRewrite?.Item2);
+            HalfInRewrite: inRewrite?.Item1, RewriteStalls: inRewrite?.Item2, ThroughputRuntime: throughputRuntime);
     }
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
@@ -389,16 +411,7 @@ public static class LiveBenchmark
     /// <summary>The server's GC pause seconds so far (its /metrics) and the forks its Redis made so far (INFO stats).</summary>
     private static async Task<(double GcSeconds, long? Forks, double? LastForkMs, double? AofMb)> StallCountersAsync(ServerProcess server, RedisProcess? redis)
     {
-        var metrics = await Http.GetStringAsync(server.BaseUrl + "/metrics");
-        var gc = 0.0;
-        foreach (var line in metrics.Split('\n'))
-        {
-            if (!line.StartsWith("dotnet_gc_pause_time_seconds_total", StringComparison.Ordinal)) continue;
-            // name, optional {labels}, value, optional timestamp
-            var fields = line[(line.Contains('}') ? line.LastIndexOf('}') + 1 : "dotnet_gc_pause_time_seconds_total".Length)..]
-                .Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            gc += double.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture);
-        }
+        var gc = await RuntimeSecondsAsync(server, "dotnet_gc_pause_time_seconds_total");
         long? forks = null;
         double? lastForkMs = null, aofMb = null;
         if (redis is not null)
@@ -409,6 +422,21 @@ public static class LiveBenchmark
             if (info.TryGetValue("aof_current_size", out var aof)) aofMb = long.Parse(aof) / 1048576.0;
         }
         return (gc, forks, lastForkMs, aofMb);
+    }
+
+    /// <summary>A runtime counter of the server's /metrics (System.Runtime meter), summed over its labels.</summary>
+    private static async Task<double> RuntimeSecondsAsync(ServerProcess server, string metric)
+    {
+        var metrics = await Http.GetStringAsync(server.BaseUrl + "/metrics");
+        var sum = 0.0;
+        foreach (var line in metrics.Split('\n'))
+        {
+            if (!line.StartsWith(metric, StringComparison.Ordinal) || line.Length == metric.Length || line[metric.Length] is not ('{' or ' ')) continue;
+            // name, optional {labels}, value, optional timestamp
+            var fields = line[(line.Contains('}') ? line.LastIndexOf('}') + 1 : metric.Length)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            sum += double.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return sum;
     }
 
     /// <summary>One command through redis-cli; its reply as text.</summary>
@@ -426,6 +454,19 @@ public static class LiveBenchmark
         // Not a terminal, so redis-cli prints one field a line: event, time, latest ms, max ms, for each event.
         var f = (await RedisCliAsync(redis, "LATENCY LATEST")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return string.Join(", ", f.Chunk(4).Where(e => e.Length == 4).Select(e => $"{e[0]} {e[3]} ms"));
+    }
+
+    /// <summary>The slowest commands of 5 ms or more since SLOWLOG RESET: the command, its key count and first key's kind.</summary>
+    private static async Task<string> SlowestAsync(RedisProcess redis)
+    {
+        using var log = JsonDocument.Parse(await RedisCliAsync(redis, "--json SLOWLOG GET 32"));
+        return string.Join(", ", log.RootElement.EnumerateArray()
+            .Select(e => (Us: e[2].GetInt64(), Args: e[3].EnumerateArray().Select(a => a.GetString() ?? "").ToArray()))
+            .OrderByDescending(e => e.Us).Take(2)
+            .Select(e => $"slow {e.Args[0].ToLowerInvariant()}" +
+                         (e.Args.Length > 3 && e.Args[0].StartsWith("eval", StringComparison.OrdinalIgnoreCase)
+                             ? $" ({e.Args[2]} keys, {string.Join(':', e.Args[3].Split(':').Take(2))}:…)" : e.Args.Length > 1 ? $" {e.Args[1]}" : "") +
+                         $" {e.Us / 1000.0:F0} ms"));
     }
 
     /// <summary>INFO (stats and persistence) as field -> value.</summary>
