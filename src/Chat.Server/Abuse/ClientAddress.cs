@@ -23,13 +23,16 @@ public interface IAddressKeys
     ValueTask<IReadOnlyList<byte[]>> KeysAsync(long currentPeriod, int count, TimeSpan keep);
 }
 
+/// <summary>A period's keys, published as one object (read without a lock, never half of one and half of another).</summary>
+internal sealed record KeyRing(long Period, int Count, IReadOnlyList<byte[]> Keys);
+
 /// <summary>Embedded mode: random keys in this process only.</summary>
 public sealed class InMemoryAddressKeys : IAddressKeys
 {
     private readonly ConcurrentDictionary<long, byte[]> _keys = new();
 
     // The ring changes only when the period does: every request of a period gets the same list (nothing made per request).
-    private (long Period, int Count, IReadOnlyList<byte[]> Keys)? _ring;
+    private KeyRing? _ring;
 
     public ValueTask<IReadOnlyList<byte[]>> KeysAsync(long currentPeriod, int count, TimeSpan keep)
     {
@@ -37,7 +40,7 @@ public sealed class InMemoryAddressKeys : IAddressKeys
         foreach (var old in _keys.Keys.Where(p => p <= currentPeriod - count)) _keys.TryRemove(old, out _);
         IReadOnlyList<byte[]> keys = Enumerable.Range(0, count)
             .Select(i => _keys.GetOrAdd(currentPeriod - i, _ => RandomNumberGenerator.GetBytes(32))).ToList();
-        _ring = (currentPeriod, count, keys);
+        _ring = new KeyRing(currentPeriod, count, keys);
         return ValueTask.FromResult(keys);
     }
 
@@ -61,13 +64,12 @@ public sealed class RedisAddressKeys(RedisConnection redis, IOptions<RedisOption
     private readonly RedisKeys _keys = new(options.Value.KeyPrefix);
     // Per period: its key, or an empty array when Redis has none (an old period before this deployment, or expired).
     private readonly ConcurrentDictionary<long, byte[]> _cache = new();
-    private IReadOnlyList<byte[]>? _lastRing;
-    private (long Period, int Count)? _lastRingOf;
+    private KeyRing? _lastRing;
 
     public async ValueTask<IReadOnlyList<byte[]>> KeysAsync(long currentPeriod, int count, TimeSpan keep)
     {
         // Within a period the ring is the one read last: a key once read is cached anyway (nothing made per request).
-        if (_lastRing is { } ring && _lastRingOf == (currentPeriod, count)) return ring;
+        if (_lastRing is { } ring && ring.Period == currentPeriod && ring.Count == count) return ring.Keys;
         foreach (var old in _cache.Keys.Where(p => p <= currentPeriod - count)) _cache.TryRemove(old, out _);
         var keys = new List<byte[]>(count);
         try
@@ -92,10 +94,10 @@ public sealed class RedisAddressKeys(RedisConnection redis, IOptions<RedisOption
         catch (Exception ex) when (Conversations.Transient.Is(ex) && _lastRing is { } last)
         {
             // Redis away at the moment the period changed: keep hashing with the keys known, so sign-in and the API work.
-            return last;
+            return last.Keys;
         }
-        _lastRingOf = (currentPeriod, count);
-        return _lastRing = keys;
+        _lastRing = new KeyRing(currentPeriod, count, keys);
+        return keys;
     }
 }
 
