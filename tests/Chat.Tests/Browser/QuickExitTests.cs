@@ -130,11 +130,13 @@ public sealed class QuickExitWithTheWidgetClosedTests(BrowserFixture f) : IClass
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = Visit.Launcher })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).ClickAsync();
         // The first Shift loads the small exit page of the chat origin; a person's next two presses come some 200 ms
-        // later, by which time it is ready (on this busy test machine it may take longer: the test waits for it).
+        // later, by which time it is ready. On this busy test machine it may take longer than the two seconds in which
+        // three presses count (then the first press has lapsed), so the test waits for it and presses three times more:
+        // the exit comes at the third press that counts, the third or the fourth (a press after it changes nothing).
         await page.Keyboard.PressAsync("Shift");
         await Expect(page.Locator("iframe[src$='/widget/exit.html'][data-ready]")).ToBeAttachedAsync();
-        await page.Keyboard.PressAsync("Shift");
-        await page.Keyboard.PressAsync("Shift");
+        for (var i = 0; i < 3 && !page.Url.StartsWith(BrowserFixture.QuickExitUrl, StringComparison.Ordinal); i++)
+            await page.Keyboard.PressAsync("Shift");
         await page.WaitForURLAsync(BrowserFixture.QuickExitUrl);
         await Expect(page).ToHaveTitleAsync("Weer");
         await Expect(expert.GetByText("De contactzoeker heeft het gesprek beëindigd.")).ToBeVisibleAsync();
