@@ -12,6 +12,9 @@ public sealed class ChatNotifier(IEventFanout fanout)
 {
     public const string AllExperts = "experts";
     public static string VisitorGroup(string sessionId) => "v:" + sessionId;
+    /// <summary>One expert's connections on this node: a lookup per event (the framework's Clients.User walks every
+    /// connection of the hub for each event).</summary>
+    public static string ExpertGroup(string expertId) => "e:" + expertId;
 
     public IVisitorClient Visitor(string sessionId) => new VisitorProxy((m, e) => fanout.SendAsync(new([new(Audience.Visitor, sessionId)], m, e)));
     public IExpertClient Expert(string expertId) => new ExpertProxy((m, e) => fanout.SendAsync(new([new(Audience.Expert, expertId)], m, e)));
@@ -93,7 +96,7 @@ public sealed class LocalFanout(IHubContext<VisitorHub> visitors, IHubContext<Ex
     private Task Send(Audience audience, string id, string method, object payload) => audience switch
     {
         Audience.Visitor => visitors.Clients.Group(ChatNotifier.VisitorGroup(id)).SendAsync(method, payload),
-        Audience.Expert => experts.Clients.User(id).SendAsync(method, payload),
+        Audience.Expert => experts.Clients.Group(ChatNotifier.ExpertGroup(id)).SendAsync(method, payload),
         Audience.ExpertSession => experts.Clients.Clients(expertConnections.OfSession(id)).SendAsync(method, payload),
         _ => experts.Clients.Group(ChatNotifier.AllExperts).SendAsync(method, payload),
     };

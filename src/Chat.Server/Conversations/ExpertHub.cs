@@ -27,6 +27,7 @@ public sealed class ExpertHub(Presence presence, ChatLifecycle lifecycle, ChatMe
         connections.Add(user.Id, Context);
         var identity = new ExpertIdentity(user.Id, user.DisplayName, user.Experience, Math.Max(1, user.MaxChats), user.Gender, user.LanguageList, user.ProjectList);
         Context.Items[IdentityKey] = identity;
+        await Groups.AddToGroupAsync(Context.ConnectionId, ChatNotifier.ExpertGroup(user.Id));
         await Groups.AddToGroupAsync(Context.ConnectionId, ChatNotifier.AllExperts);
         await presence.ExpertConnectedAsync(identity);
         await base.OnConnectedAsync();

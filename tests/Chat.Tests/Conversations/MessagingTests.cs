@@ -50,6 +50,23 @@ public sealed class MessagingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnExpertsEventsReachEveryOneOfTheirConsolesAndNoOtherExpert()
+    {
+        // The same account in a second tab, and another expert: one expert's events go to that account's connections only.
+        await using var secondTab = await _app.ExpertAsync(1, "offline");
+        await using var other = await _app.ExpertAsync(2, "offline");
+        await _visitor.SendAsync("v-tabs", "Zien jullie dit allebei?");
+
+        foreach (var console in new[] { _expert, secondTab })
+            Assert.Equal("v-tabs", (await console.Inbox.Until("MessageReceived", m => m.GetProperty("clientMessageId").GetString() == "v-tabs"))
+                .GetProperty("clientMessageId").GetString());
+        // The other expert's hub saw events after the message (the visitor's next one goes through the same fan-out), never it.
+        await _visitor.SendAsync("v-after", "En nu?");
+        await secondTab.Inbox.Until("MessageReceived", m => m.GetProperty("clientMessageId").GetString() == "v-after");
+        Assert.Empty(other.Inbox.Drain("MessageReceived"));
+    }
+
+    [Fact]
     public async Task SendingTheSameClientMessageIdAgainStoresNothingNew()
     {
         var first = await _visitor.SendAsync("same-id", "Eén keer");
