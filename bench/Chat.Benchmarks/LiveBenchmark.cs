@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -176,6 +177,9 @@ public static class LiveBenchmark
             env["ConnectionStrings__Redis"] = $"127.0.0.1:{port}";
             env["Redis__KeyPrefix"] = keyPrefix;
         }
+        // For experiments on our server alone (the relay and this client keep theirs): BENCH_CHAT_ENV="DOTNET_GCHeapCount=1;X=y".
+        foreach (var pair in (Environment.GetEnvironmentVariable("BENCH_CHAT_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+            env[pair.Split('=', 2)[0]] = pair.Split('=', 2) is [_, var v] ? v : throw new ArgumentException($"BENCH_CHAT_ENV: '{pair}' is not NAME=value.");
         var server = await ServerProcess.StartAsync(env);
         // expert1 takes the assignment runs' chats (and, with --one-expert, every chat of the benchmark).
         await using var conn = new SqliteConnection($"Data Source={db}");
@@ -201,6 +205,16 @@ public static class LiveBenchmark
         p.BeginOutputReadLine();
         await ready.Task.WaitAsync(TimeSpan.FromSeconds(20));
         return new RedisProcess(p, port);
+    }
+
+    private static Process? Hook(string? command, string window, int serverPid, int? redisPid)
+    {
+        if (string.IsNullOrWhiteSpace(command)) return null;
+        var psi = new ProcessStartInfo("bash", ["-c", command]) { UseShellExecute = false };
+        psi.Environment["SERVER_PID"] = serverPid.ToString(CultureInfo.InvariantCulture);
+        psi.Environment["REDIS_PID"] = redisPid?.ToString(CultureInfo.InvariantCulture) ?? "";
+        psi.Environment["WINDOW"] = window;
+        return Process.Start(psi);
     }
 
     // ---- measurements ---------------------------------------------------------------------------------
@@ -359,6 +373,9 @@ public static class LiveBenchmark
             var before = await StallCountersAsync(server, redis);
             if (redis is not null) { await RedisCliAsync(redis, "LATENCY RESET"); await RedisCliAsync(redis, "SLOWLOG RESET"); }
             if (rewrite) await RedisCliAsync(redis!, "BGREWRITEAOF");
+            // For profiling a window from outside (e.g. BENCH_HALF_HOOK="perf sched record -a -o /tmp/s.data -- sleep 10"):
+            // started as the window starts, with the server's and Redis's process ids in SERVER_PID and REDIS_PID.
+            using var hook = Hook(Environment.GetEnvironmentVariable("BENCH_HALF_HOOK"), name + " " + tag, server.ProcessId, redisPid);
             var latency = await OfferedAsync(senders, halfRate, tag);
             var after = await StallCountersAsync(server, redis);
             return (latency, new Stalls((after.GcSeconds - before.GcSeconds) * 1000, after.Forks - before.Forks, after.LastForkMs,
