@@ -31,9 +31,12 @@ public static class LiveBenchmark
     /// <param name="AofMb">The append-only file's size at the window's start and end (MB; INFO persistence aof_current_size).</param>
     /// <param name="RedisLatency">Redis's own latency monitor for the window (events of 5 ms or more: the worst of each kind,
     /// e.g. <c>aof-fsync-always</c>, <c>command</c>, <c>fork</c>).</param>
-    private sealed record Stalls(double GcPauseMs, long? RedisForks, double? LastForkMs, (double From, double To)? AofMb = null, string? RedisLatency = null)
+    private sealed record Stalls(double GcPauseMs, long? RedisForks, double? LastForkMs, (double From, double To)? AofMb = null, string? RedisLatency = null,
+        Cpu? PerMessage = null)
     {
-        public override string ToString() => $"gc {GcPauseMs:F0} ms" + (RedisForks > 0 ? $", Redis forked {RedisForks}x, the last {LastForkMs:F0} ms" : "") +
+        public override string ToString() =>
+            (PerMessage is { } c ? $"µs/msg server {c.Server:F0}" + (c.Redis is { } r ? $", Redis {r:F0}" : "") + $", client {c.Client:F0}; " : "") +
+            $"gc {GcPauseMs:F0} ms" + (RedisForks > 0 ? $", Redis forked {RedisForks}x, the last {LastForkMs:F0} ms" : "") +
                                              (AofMb is var (from, to) ? $", AOF {from:F0}->{to:F0} MB" : "") +
                                              (RedisLatency is { Length: > 0 } l ? $", Redis worst: {l}" : "");
     }
@@ -376,11 +379,17 @@ public static class LiveBenchmark
             // For profiling a window from outside (e.g. BENCH_HALF_HOOK="perf sched record -a -o /tmp/s.data -- sleep 10"):
             // started as the window starts, with the server's and Redis's process ids in SERVER_PID and REDIS_PID.
             using var hook = Hook(Environment.GetEnvironmentVariable("BENCH_HALF_HOOK"), name + " " + tag, server.ProcessId, redisPid);
+            var cpu0 = (Server: CpuSeconds(server.ProcessId), Redis: redisPid is { } rp0 ? CpuSeconds(rp0) : 0, Client: CpuSeconds(Environment.ProcessId));
             var latency = await OfferedAsync(senders, halfRate, tag);
+            // The CPU a message costs at this rate, against the throughput window's (smaller batches, idle threads spinning).
+            double Each(double seconds) => seconds * 1e6 / Math.Max(1, halfRate * o.Seconds);
+            var halfCpu = new Cpu(Each(CpuSeconds(server.ProcessId) - cpu0.Server), redisPid is { } rp1 ? Each(CpuSeconds(rp1) - cpu0.Redis) : null,
+                Each(CpuSeconds(Environment.ProcessId) - cpu0.Client));
             var after = await StallCountersAsync(server, redis);
             return (latency, new Stalls((after.GcSeconds - before.GcSeconds) * 1000, after.Forks - before.Forks, after.LastForkMs,
                 before.AofMb is { } f && after.AofMb is { } t ? (f, t) : null,
-                redis is null ? null : string.Join(", ", new[] { await RedisLatencyAsync(redis), await SlowestAsync(redis) }.Where(x => x.Length > 0))));
+                redis is null ? null : string.Join(", ", new[] { await RedisLatencyAsync(redis), await SlowestAsync(redis) }.Where(x => x.Length > 0)),
+                halfCpu));
         }
         var (half, halfStalls) = await HalfLoadAsync("h", rewrite: false);
         (Latency, Stalls)? inRewrite = null;

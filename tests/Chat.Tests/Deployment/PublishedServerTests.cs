@@ -53,6 +53,10 @@ public sealed class PublishedServerTests : IDisposable
         var config = await http.GetFromJsonAsync<JsonElement>("/api/widget/config");
         Assert.Equal("Uit appsettings.json", config.GetProperty("organisationName").GetString());
 
+        // The runtime settings travel with the build: idle thread-pool workers do not spin (docs/benchmarks.md).
+        var runtime = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(publish, "Chat.Server.runtimeconfig.json")))!;
+        Assert.Equal(0, (int)runtime["runtimeOptions"]!["configProperties"]!["System.Threading.ThreadPool.UnfairSemaphoreSpinLimit"]!);
+
         // Relative data paths are relative to the server's own folder: the records file is there, nothing where it started.
         Assert.True(File.Exists(Path.Combine(publish, "data", "chat.db")));
         Assert.Empty(Directory.EnumerateFileSystemEntries(elsewhere));
