@@ -351,13 +351,18 @@ public static class LiveBenchmark
         // 2. Maximum throughput, with the CPU each process spent on it.
         var (jitBefore, gcBefore) = (await RuntimeSecondsAsync(server, "dotnet_jit_compilation_time_seconds_total"),
             await RuntimeSecondsAsync(server, "dotnet_gc_pause_time_seconds_total"));
-        var cpuBefore = (Server: CpuSeconds(server.ProcessId), Redis: redisPid is { } rp ? CpuSeconds(rp) : 0, Client: CpuSeconds(Environment.ProcessId));
+        // CPU seconds of the server, Redis and this client now; and per message since such a reading (microseconds).
+        (double Server, double Redis, double Client) CpuNow() =>
+            (CpuSeconds(server.ProcessId), redisPid is { } rp ? CpuSeconds(rp) : 0, CpuSeconds(Environment.ProcessId));
+        Cpu CpuPerMessage((double Server, double Redis, double Client) before, double messages)
+        {
+            var (now, each) = (CpuNow(), 1e6 / Math.Max(1, messages));
+            return new Cpu((now.Server - before.Server) * each, redisPid is null ? null : (now.Redis - before.Redis) * each, (now.Client - before.Client) * each);
+        }
+        var cpuBefore = CpuNow();
         var relayed = await FloodAsync(o.Window, "t");
         var throughput = relayed / o.Window.TotalSeconds;
-        double PerMessage(double seconds) => seconds * 1e6 / Math.Max(1, relayed);
-        var cpu = new Cpu(PerMessage(CpuSeconds(server.ProcessId) - cpuBefore.Server),
-            redisPid is { } r ? PerMessage(CpuSeconds(r) - cpuBefore.Redis) : null,
-            PerMessage(CpuSeconds(Environment.ProcessId) - cpuBefore.Client));
+        var cpu = CpuPerMessage(cpuBefore, relayed);
         // Still compiling in the window? (the JIT's background tier-up after the warm-up; it was 15-24% of the server's
         // samples in some rounds): its time, and the GC's pauses, in the throughput window.
         var throughputRuntime = ((await RuntimeSecondsAsync(server, "dotnet_jit_compilation_time_seconds_total") - jitBefore) * 1000,
@@ -385,12 +390,10 @@ public static class LiveBenchmark
             // started as the window starts, with the server's and Redis's process ids in SERVER_PID and REDIS_PID.
             using var hook = Hook(Environment.GetEnvironmentVariable("BENCH_HALF_HOOK"), name + " " + tag, server.ProcessId, redisPid);
             var windowStart = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-            var cpu0 = (Server: CpuSeconds(server.ProcessId), Redis: redisPid is { } rp0 ? CpuSeconds(rp0) : 0, Client: CpuSeconds(Environment.ProcessId));
+            var cpu0 = CpuNow();
             var latency = await OfferedAsync(senders, halfRate, tag);
-            // The CPU a message costs at this rate, against the throughput window's (smaller batches, idle threads spinning).
-            double Each(double seconds) => seconds * 1e6 / Math.Max(1, halfRate * o.Seconds);
-            var halfCpu = new Cpu(Each(CpuSeconds(server.ProcessId) - cpu0.Server), redisPid is { } rp1 ? Each(CpuSeconds(rp1) - cpu0.Redis) : null,
-                Each(CpuSeconds(Environment.ProcessId) - cpu0.Client));
+            // The CPU a message costs at this rate, against the throughput window's (smaller batches, fewer wake-ups shared).
+            var halfCpu = CpuPerMessage(cpu0, (double)halfRate * o.Seconds);
             var after = await StallCountersAsync(server, redis);
             return (latency, new Stalls((after.GcSeconds - before.GcSeconds) * 1000, after.Forks - before.Forks, after.LastForkMs,
                 before.AofMb is { } f && after.AofMb is { } t ? (f, t) : null,
