@@ -17,7 +17,7 @@ public static class LiveBenchmark
 {
     /// <summary>What one run measures; every target gets the same.</summary>
     private sealed record Options(int Rate, int Seconds, int HalfLoad, int Pairs, int Inflight, TimeSpan Window, TimeSpan WarmUp,
-        int Idle, int Assignments, string Fsync, bool OneExpert);
+        int Idle, int Assignments, string Fsync, bool OneExpert, int ChatLength);
 
     private sealed record Result(string Name, Latency Light, Latency Half, int HalfRate, double Throughput, double? AssignP50, double? AssignP99,
         double KbPerConnection, double MbTotal, Cpu PerMessage, double FreshKb = double.NaN, double FreshMb = double.NaN, Stalls? HalfStalls = null,
@@ -31,11 +31,13 @@ public static class LiveBenchmark
     /// <param name="AofMb">The append-only file's size at the window's start and end (MB; INFO persistence aof_current_size).</param>
     /// <param name="RedisLatency">Redis's own latency monitor for the window (events of 5 ms or more: the worst of each kind,
     /// e.g. <c>aof-fsync-always</c>, <c>command</c>, <c>fork</c>).</param>
+    /// <param name="ChatsEnded">Chats the pairs' visitors left (and started anew) in the window.</param>
+    /// <param name="ClientGcMs">This client's own GC pauses in the window (they delay sends and receipts alike).</param>
     private sealed record Stalls(double GcPauseMs, long? RedisForks, double? LastForkMs, (double From, double To)? AofMb = null, string? RedisLatency = null,
-        Cpu? PerMessage = null)
+        Cpu? PerMessage = null, long ChatsEnded = 0, double ClientGcMs = 0)
     {
         public override string ToString() =>
-            (PerMessage is { } c ? $"µs/msg server {c.Server:F0}" + (c.Redis is { } r ? $", Redis {r:F0}" : "") + $", client {c.Client:F0}; " : "") +
+            (ChatsEnded > 0 ? $"{ChatsEnded} chats left and started; " : "") + $"client gc {ClientGcMs:F0} ms; " + (PerMessage is { } c ? $"µs/msg server {c.Server:F0}" + (c.Redis is { } r ? $", Redis {r:F0}" : "") + $", client {c.Client:F0}; " : "") +
             $"gc {GcPauseMs:F0} ms" + (RedisForks > 0 ? $", Redis forked {RedisForks}x, the last {LastForkMs:F0} ms" : "") +
                                              (AofMb is var (from, to) ? $", AOF {from:F0}->{to:F0} MB" : "") +
                                              (RedisLatency is { Length: > 0 } l ? $", Redis worst: {l}" : "");
@@ -53,12 +55,13 @@ public static class LiveBenchmark
         var o = new Options(Rate: Arg(args, "--rate", 200), Seconds: Arg(args, "--seconds", 10), HalfLoad: Arg(args, "--half-load", 0),
             Pairs: Arg(args, "--pairs", 20), Inflight: Arg(args, "--inflight", 8), Window: TimeSpan.FromSeconds(Arg(args, "--window", 5)),
             WarmUp: TimeSpan.FromSeconds(Arg(args, "--warmup", 3)), Idle: Arg(args, "--idle", 10_000), Assignments: Arg(args, "--assignments", 200),
-            Fsync: Text(args, "--fsync") ?? "always", OneExpert: args.Contains("--one-expert"));
+            Fsync: Text(args, "--fsync") ?? "always", OneExpert: args.Contains("--one-expert"), ChatLength: Arg(args, "--chat-length", 1000));
         Console.WriteLine($"{o.Pairs} pairs; warm-up {o.WarmUp.TotalSeconds} s; throughput with {o.Inflight} in flight per pair for {o.Window.TotalSeconds} s; " +
                           $"latency at {o.Rate} msg/s on one pair and at half load over all pairs " +
                           (o.HalfLoad > 0 ? $"({o.HalfLoad} msg/s for every target)" : "(half of each target's own measured maximum)") + $", {o.Seconds} s each; " +
                           $"{o.Assignments} assignments; {o.Idle:N0} idle visitor connections; Redis appendfsync {o.Fsync}; " +
-                          (o.OneExpert ? "one expert takes every chat (one socket receives them all)" : "each chat its own expert (as each relay room its own receiver)"));
+                          (o.OneExpert ? "one expert takes every chat (one socket receives them all)" : "each chat its own expert (as each relay room its own receiver)") +
+                          (o.ChatLength > 0 ? $"; a visitor leaves after {o.ChatLength:N0} messages and a new one starts the next chat" : "; one endless chat a pair"));
         // --only a,c measures a subset (the ratios need (a) first); the default is all four. --repeat N measures every
         // target N times, interleaved (a, a2, b, c, a, a2, ...), each round on a fresh Redis, and prints the medians:
         // on a shared, noisy machine one round can be off by a third.
@@ -80,9 +83,9 @@ public static class LiveBenchmark
                 if (only.Contains("a2"))
                     results.Add(await MeasureAsync("(a2) relay+Redis", await StartRelayAsync(redis.Port), redis, chat: false, idle));
                 if (only.Contains("b"))
-                    results.Add(await MeasureAsync("(b) embedded", await StartChatAsync(dir, "embedded", null), null, chat: true, idle));
+                    results.Add(await MeasureAsync("(b) embedded", await StartChatAsync(dir, "embedded", null, o.ChatLength), null, chat: true, idle));
                 if (only.Contains("c"))
-                    results.Add(await MeasureAsync("(c) Redis", await StartChatAsync(dir, "redis", redis.Port), redis, chat: true, idle));
+                    results.Add(await MeasureAsync("(c) Redis", await StartChatAsync(dir, "redis", redis.Port, o.ChatLength), redis, chat: true, idle));
                 if (round == repeat && o.Idle > 0)
                 {
                     // Memory of idle visitors alone: each target again, fresh, with nothing but the idle connections.
@@ -93,8 +96,8 @@ public static class LiveBenchmark
                         {
                             "(a) bare relay" => await FreshIdleAsync(await StartRelayAsync(), false, o.Idle),
                             "(a2) relay+Redis" => await FreshIdleAsync(await StartRelayAsync(redis.Port), false, o.Idle),
-                            "(b) embedded" => await FreshIdleAsync(await StartChatAsync(dir, "embedded-fresh", null), true, o.Idle),
-                            _ => await FreshIdleAsync(await StartChatAsync(dir, "redis-fresh", redis.Port, "bench-fresh:"), true, o.Idle),
+                            "(b) embedded" => await FreshIdleAsync(await StartChatAsync(dir, "embedded-fresh", null, o.ChatLength), true, o.Idle),
+                            _ => await FreshIdleAsync(await StartChatAsync(dir, "redis-fresh", redis.Port, o.ChatLength, "bench-fresh:"), true, o.Idle),
                         });
                     Console.WriteLine("done");
                     results = results.Select((r, i) => r with { FreshKb = fresh[i].Kb, FreshMb = fresh[i].Mb }).ToList();
@@ -164,7 +167,7 @@ public static class LiveBenchmark
         return ServerProcess.StartAsync(env, dll: typeof(LiveBenchmark).Assembly.Location, extraArgs: "relay-server");
     }
 
-    private static async Task<ServerProcess> StartChatAsync(string dir, string name, int? redisPort, string keyPrefix = "bench:")
+    private static async Task<ServerProcess> StartChatAsync(string dir, string name, int? redisPort, int chatLength, string keyPrefix = "bench:")
     {
         var db = Path.Combine(dir, name + ".db");
         var env = new Dictionary<string, string>
@@ -173,8 +176,8 @@ public static class LiveBenchmark
             ["DataProtection__KeysPath"] = Path.Combine(dir, name + "-keys"),
             ["Chat__CallsPerSecond"] = "1000000",
             ["Chat__CallBurst"] = "1000000",
-            // The benchmark's conversations are far longer than a person's (the per-chat cap is 1000 by default).
-            ["Chat__MaxMessagesPerChat"] = "10000000",
+            // The product's per-chat cap (1000 by default) unless the benchmark's chats are longer (--chat-length, 0: endless).
+            ["Chat__MaxMessagesPerChat"] = (chatLength == 0 ? 10_000_000 : Math.Max(1000, chatLength)).ToString(CultureInfo.InvariantCulture),
             // The benchmark signs in one expert per pair from one address.
             ["Abuse__SignInsPerMinute"] = "1000",
         };
@@ -249,7 +252,9 @@ public static class LiveBenchmark
         {
             var c = server.Hub("/hubs/expert", await server.CookieAsync(userName, password));
             c.On<JsonElement>("MessageReceived", OnMessage);
-            c.On<JsonElement>("ChatAssigned", e => { assigned.Enqueue(e.GetProperty("conversationId").GetString()!); assignedSignal.Release(); });
+            // expert1's chats are the assignment runs' (the pairs' visitors see their own chat start).
+            if (userName == "expert1")
+                c.On<JsonElement>("ChatAssigned", e => { assigned.Enqueue(e.GetProperty("conversationId").GetString()!); assignedSignal.Release(); });
             await c.StartAsync();
             await c.InvokeAsync<JsonElement>("SetAvailability", "available");
             return c;
@@ -263,12 +268,8 @@ public static class LiveBenchmark
                 // As in the relay, where each room has its own receiver: each chat its own expert (one chat at most),
                 // as on a real shift, instead of one socket that receives every chat's messages.
                 if (!o.OneExpert) pairExperts.Add(await ExpertAsync(BenchExperts.UserName(i), BenchExperts.Password));
-                var visitor = server.Hub("/hubs/visitor");
-                await visitor.StartAsync();
-                await visitor.InvokeAsync<JsonElement>("StartChat", new { });
-                await assignedSignal.WaitAsync();
-                assigned.TryDequeue(out var _);
-                return (id, text) => visitor.InvokeAsync<JsonElement>("SendMessage", id, text);
+                var visitor = await RotatingVisitor.StartAsync(server, o.ChatLength, id => sent[id] = Stopwatch.GetTimestamp());
+                return visitor.SendAsync;
             }
             var room = "room" + i;
             var a = server.Hub("/hubs/relay");
@@ -284,8 +285,6 @@ public static class LiveBenchmark
         if (chat && !o.OneExpert) await BenchExperts.CreateAsync(server, o.Pairs);
         var senders = new List<Func<string, string, Task>>();
         for (var i = 0; i < o.Pairs; i++) senders.Add(await PairAsync(i));
-        // expert1 (no limit on chats) comes on shift after the pairs have their experts: it takes the assignment runs.
-        if (chat && !o.OneExpert) expert = await ExpertAsync("expert1", "Demo-Expert-1");
 
         // Every pair sends as fast as it can with some messages in flight, for a while; returns the messages received.
         async Task<long> FloodAsync(TimeSpan window, string tag)
@@ -390,7 +389,7 @@ public static class LiveBenchmark
             // started as the window starts, with the server's and Redis's process ids in SERVER_PID and REDIS_PID.
             using var hook = Hook(Environment.GetEnvironmentVariable("BENCH_HALF_HOOK"), name + " " + tag, server.ProcessId, redisPid);
             var windowStart = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-            var cpu0 = CpuNow();
+            var (cpu0, ended0, clientGc0) = (CpuNow(), RotatingVisitor.Ended, GC.GetTotalPauseDuration());
             var latency = await OfferedAsync(senders, halfRate, tag);
             // The CPU a message costs at this rate, against the throughput window's (smaller batches, fewer wake-ups shared).
             var halfCpu = CpuPerMessage(cpu0, (double)halfRate * o.Seconds);
@@ -398,7 +397,7 @@ public static class LiveBenchmark
             return (latency, new Stalls((after.GcSeconds - before.GcSeconds) * 1000, after.Forks - before.Forks, after.LastForkMs,
                 before.AofMb is { } f && after.AofMb is { } t ? (f, t) : null,
                 redis is null ? null : string.Join(", ", new[] { await RedisLatencyAsync(redis), await SlowestAsync(redis, windowStart) }.Where(x => x.Length > 0)),
-                halfCpu));
+                halfCpu, RotatingVisitor.Ended - ended0, (GC.GetTotalPauseDuration() - clientGc0).TotalMilliseconds));
         }
         var (half, halfStalls) = await HalfLoadAsync("h", rewrite: false);
         (Latency, Stalls)? inRewrite = null;
@@ -413,6 +412,11 @@ public static class LiveBenchmark
         double? a50 = null, a99 = null;
         if (chat)
         {
+            // expert1 (no limit on chats) comes on shift now that every pair's expert has its chat (before, it would have
+            // taken the pairs' next chats): it takes the assignment runs.
+            if (!o.OneExpert) expert = await ExpertAsync("expert1", "Demo-Expert-1");
+            while (assignedSignal.CurrentCount > 0) await assignedSignal.WaitAsync(); // --one-expert: the pairs' chats
+            assigned.Clear();
             var times = new List<double>();
             for (var i = 0; i < o.Assignments; i++)
             {
