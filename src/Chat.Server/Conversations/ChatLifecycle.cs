@@ -192,8 +192,8 @@ public sealed partial class ChatLifecycle(
         Log.ChatEnded(logger, ended.SessionId, endedBy, ended.ExpertId is not null);
         if (ended.StartedAt is null && !ended.Requeued)
         {
-            await counters.AbandonedAsync(now, ended.Project);
-            await counters.WaitEndedAsync(now, Matchmaking.Tier(ended, now, queue.Rules), null, ended.Project);
+            await Task.WhenAll(counters.AbandonedAsync(now, ended.Project),
+                counters.WaitEndedAsync(now, Matchmaking.Tier(ended, now, queue.Rules), null, ended.Project));
         }
 
         if (blocked) await counters.BlockedAsync(now, ended.Project);

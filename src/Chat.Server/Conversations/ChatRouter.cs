@@ -103,18 +103,20 @@ public sealed partial class ChatRouter(
         // In the expert's project (an overflow's expert works for the partner), as the contact form is. Only a chat with a
         // yes to a partner needs the expert's projects: no extra read on the assignment path otherwise.
         var expertProjects = s.OverflowProject is null ? null : (await store.GetPresenceAsync(s.ExpertId!))?.Projects;
-        await counters.TakenAsync(time.GetUtcNow(), s.ExpertId!, s.ProjectOfExpert(expertProjects));
+        // The figures of one assignment together: the counters' writer commits them in one transaction.
+        var counted = new List<Task> { counters.TakenAsync(time.GetUtcNow(), s.ExpertId!, s.ProjectOfExpert(expertProjects)) };
         if (!s.Requeued)
         {
             var waited = s.StartedAt.Value - s.RequestedAt;
             var tier = Matchmaking.Tier(s, s.StartedAt.Value, queue.Rules);
             metrics.Assigned(waited, tier);
-            await counters.AnsweredAsync(s.StartedAt.Value, waited, s.Project);
-            await counters.WaitEndedAsync(s.StartedAt.Value, tier, waited, s.Project);
+            counted.Add(counters.AnsweredAsync(s.StartedAt.Value, waited, s.Project));
+            counted.Add(counters.WaitEndedAsync(s.StartedAt.Value, tier, waited, s.Project));
             // Taken by a partner's expert after the visitor's yes: out of the visitor's project, into the expert's.
             if (s.OverflowProject is { } partner && expertProjects is { } projects && !projects.Contains(s.Project, StringComparer.Ordinal))
-                await counters.OverflowAsync(s.StartedAt.Value, s.Project, partner);
+                counted.Add(counters.OverflowAsync(s.StartedAt.Value, s.Project, partner));
         }
+        await Task.WhenAll(counted);
         var note = fallback
             ? await store.AppendAsync(s.ConversationId, Senders.System, "preference-fallback-" + s.StartedAt.Value.ToUnixTimeMilliseconds(),
                 VisitorTexts.PreferenceFallback(s.Visitor.Language, s.ExpertDisplayName ?? ""), s.StartedAt.Value)

@@ -1,4 +1,4 @@
-using System.Data.Common;
+using System.Threading.Channels;
 using Chat.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,9 +8,67 @@ namespace Chat.Server.Statistics;
 /// Hourly queue figures without any per-visitor record: requests, requests while closed, answered, abandoned,
 /// and a histogram of waiting times. Each event adds one to a counter of its UTC hour (an upsert); nothing
 /// about who asked is kept.
+/// <para>
+/// One writer adds them up: every increment waiting when it is free goes into one transaction (a group commit), and each
+/// caller's task completes when its increment is stored. A chat's start and end count six to eight figures; one upsert
+/// a transaction made each of them its own commit (and, in SQLite, its own fsync on a thread of the pool), so a busy
+/// moment of chats starting and ending held threads that the messages needed (docs/benchmarks.md, "Chats of the
+/// product's size").
+/// </para>
 /// </summary>
-public sealed class QueueCounters(IServiceScopeFactory scopes, ILogger<QueueCounters> logger)
+public sealed class QueueCounters : IDisposable
 {
+    private readonly IServiceScopeFactory scopes;
+    private readonly ILogger<QueueCounters> logger;
+    private readonly Channel<Increment> queue = Channel.CreateUnbounded<Increment>(new() { SingleReader = true });
+
+    /// <summary>One event's statements (constant SQL, values as parameters); <c>Done</c> completes once they are committed.</summary>
+    private sealed record Increment(string What, (string Sql, object[] Values)[] Statements, TaskCompletionSource Done);
+
+    /// <summary>At most this many increments a transaction, so one slow moment makes several short commits, not one long one.</summary>
+    private const int MaxBatch = 256;
+
+    public QueueCounters(IServiceScopeFactory scopes, ILogger<QueueCounters> logger)
+    {
+        (this.scopes, this.logger) = (scopes, logger);
+        _ = Task.Run(WriteAsync);
+    }
+
+    public void Dispose() => queue.Writer.TryComplete();
+
+    /// <summary>Stored when the task completes; a failure is logged (statistics never stop a chat) and the task still completes.</summary>
+    private Task Add(string what, params (string Sql, object[] Values)[] statements)
+    {
+        var increment = new Increment(what, statements, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        return queue.Writer.TryWrite(increment) ? increment.Done.Task : Task.CompletedTask; // after Dispose: the host is stopping
+    }
+
+    private async Task WriteAsync()
+    {
+        var batch = new List<Increment>(MaxBatch);
+        while (await queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var next)) batch.Add(next);
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
+                await using var transaction = await db.Database.BeginTransactionAsync();
+                foreach (var increment in batch)
+                    foreach (var (sql, values) in increment.Statements)
+                        await db.Database.ExecuteSqlRawAsync(sql, values);
+                await transaction.CommitAsync();
+            }
+            catch (Exception ex)
+            {
+                // Statistics never stop a chat; lost counts are logged.
+                logger.LogError(ex, "Could not count {Counters}", string.Join(", ", batch.Select(i => i.What)));
+            }
+            foreach (var increment in batch) increment.Done.TrySetResult();
+            batch.Clear();
+        }
+    }
+
     /// <summary>Upper bounds (seconds, inclusive) of the wait histogram's buckets; the last bucket is open.</summary>
     public static readonly int[] WaitBucketBounds =
         [15, 30, 45, 60, 90, 120, 180, 240, 300, 420, 600, 900, 1200, 1800, 2700, 3600];
@@ -34,11 +92,8 @@ public sealed class QueueCounters(IServiceScopeFactory scopes, ILogger<QueueCoun
     /// A visitor of <paramref name="from"/> who said yes to a partner was taken by an expert of <paramref name="to"/>: counted
     /// in both projects (out of the one, into the other). The request itself counts in the visitor's project only.
     /// </summary>
-    public async Task OverflowAsync(DateTimeOffset at, string from, string to)
-    {
-        await AddAsync(at, "OverflowOut", null, from);
-        await AddAsync(at, "OverflowIn", null, to);
-    }
+    public Task OverflowAsync(DateTimeOffset at, string from, string to) =>
+        Task.WhenAll(AddAsync(at, "OverflowOut", null, from), AddAsync(at, "OverflowIn", null, to));
 
     /// <summary>A chat the expert ended with a block (abusive, threatening, prank): it needs no contact form.</summary>
     public Task BlockedAsync(DateTimeOffset at, string project = Projects.Default) => AddAsync(at, "Blocked", null, project);
@@ -48,76 +103,42 @@ public sealed class QueueCounters(IServiceScopeFactory scopes, ILogger<QueueCoun
     private static readonly Dictionary<string, string> Increments = new[] { "Requests", "RequestsWhileClosed", "Answered", "Abandoned", "Blocked", "OverflowOut", "OverflowIn" }
         .ToDictionary(c => c, c => $"UPDATE \"QueueHours\" SET \"{c}\" = \"{c}\" + 1 WHERE \"Project\" = {{1}} AND \"HourStart\" = {{0}};");
 
-    private async Task AddAsync(DateTimeOffset at, string column, int? waitBucket, string project)
+    private Task AddAsync(DateTimeOffset at, string column, int? waitBucket, string project)
     {
         var hour = HourOf(at);
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
-            await db.Database.ExecuteSqlRawAsync(
-                "INSERT INTO \"QueueHours\" (\"Project\", \"HourStart\", \"Requests\", \"RequestsWhileClosed\", \"Answered\", \"Abandoned\", \"Blocked\", " +
-                "\"OverflowOut\", \"OverflowIn\") VALUES ({1}, {0}, 0, 0, 0, 0, 0, 0, 0) ON CONFLICT (\"Project\", \"HourStart\") DO NOTHING;", hour, project);
-            await db.Database.ExecuteSqlRawAsync(Increments[column], hour, project);
-            if (waitBucket is { } b)
-                await db.Database.ExecuteSqlRawAsync(
-                    "INSERT INTO \"QueueWaits\" (\"Project\", \"HourStart\", \"Bucket\", \"Count\") VALUES ({2}, {0}, {1}, 1) " +
-                    "ON CONFLICT (\"Project\", \"HourStart\", \"Bucket\") DO UPDATE SET \"Count\" = \"QueueWaits\".\"Count\" + 1;", hour, b, project);
-        }
-        catch (Exception ex)
-        {
-            // Statistics never stop a chat; a lost count is logged.
-            logger.LogError(ex, "Could not count {Counter}", column);
-        }
+        (string, object[]) row = ("INSERT INTO \"QueueHours\" (\"Project\", \"HourStart\", \"Requests\", \"RequestsWhileClosed\", \"Answered\", \"Abandoned\", \"Blocked\", " +
+            "\"OverflowOut\", \"OverflowIn\") VALUES ({1}, {0}, 0, 0, 0, 0, 0, 0, 0) ON CONFLICT (\"Project\", \"HourStart\") DO NOTHING;", [hour, project]);
+        (string, object[]) increment = (Increments[column], [hour, project]);
+        return waitBucket is { } b
+            ? Add(column, row, increment, ("INSERT INTO \"QueueWaits\" (\"Project\", \"HourStart\", \"Bucket\", \"Count\") VALUES ({2}, {0}, {1}, 1) " +
+                "ON CONFLICT (\"Project\", \"HourStart\", \"Bucket\") DO UPDATE SET \"Count\" = \"QueueWaits\".\"Count\" + 1;", [hour, b, project]))
+            : Add(column, row, increment);
     }
 
     /// <summary>
     /// An expert took a chat (assigned from the queue, taken urgently, or passed on to them by a colleague): the workload
     /// counts chats taken, also those that end without a form (blocked, ended by the system, transferred on).
     /// </summary>
-    public async Task TakenAsync(DateTimeOffset at, string expertId, string project = Storage.Projects.Default)
-    {
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
-            await db.Database.ExecuteSqlRawAsync(
-                "INSERT INTO \"ChatsTakenHours\" (\"Project\", \"ExpertId\", \"HourStart\", \"Count\") VALUES ({0}, {1}, {2}, 1) " +
-                "ON CONFLICT (\"Project\", \"ExpertId\", \"HourStart\") DO UPDATE SET \"Count\" = \"ChatsTakenHours\".\"Count\" + 1;",
-                project, expertId, HourOf(at));
-        }
-        catch (Exception ex)
-        {
-            logger.LogError(ex, "Could not count a chat taken");
-        }
-    }
+    public Task TakenAsync(DateTimeOffset at, string expertId, string project = Storage.Projects.Default) =>
+        Add("ChatsTaken", ("INSERT INTO \"ChatsTakenHours\" (\"Project\", \"ExpertId\", \"HourStart\", \"Count\") VALUES ({0}, {1}, {2}, 1) " +
+            "ON CONFLICT (\"Project\", \"ExpertId\", \"HourStart\") DO UPDATE SET \"Count\" = \"ChatsTakenHours\".\"Count\" + 1;",
+            [project, expertId, HourOf(at)]));
 
     /// <summary>
     /// A wait ended (the visitor was answered, or left): counted in the tier the visitor had then (danger, waited, normal),
     /// with the wait when answered. A chat put back in the queue is not counted again.
     /// </summary>
-    public async Task WaitEndedAsync(DateTimeOffset at, string tier, TimeSpan? answeredAfter, string project = Storage.Projects.Default)
+    public Task WaitEndedAsync(DateTimeOffset at, string tier, TimeSpan? answeredAfter, string project = Storage.Projects.Default)
     {
         var hour = HourOf(at);
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
-            var answered = answeredAfter is null ? 0 : 1;
-            await db.Database.ExecuteSqlRawAsync(
-                "INSERT INTO \"TierHours\" (\"Project\", \"HourStart\", \"Priority\", \"Requests\", \"Answered\") VALUES ({0}, {1}, {2}, 1, {3}) " +
-                "ON CONFLICT (\"Project\", \"HourStart\", \"Priority\") DO UPDATE SET \"Requests\" = \"TierHours\".\"Requests\" + 1, " +
-                "\"Answered\" = \"TierHours\".\"Answered\" + {3};", project, hour, tier, answered);
-            if (answeredAfter is { } waited)
-                await db.Database.ExecuteSqlRawAsync(
-                    "INSERT INTO \"TierWaits\" (\"Project\", \"HourStart\", \"Priority\", \"Bucket\", \"Count\") VALUES ({0}, {1}, {2}, {3}, 1) " +
-                    "ON CONFLICT (\"Project\", \"HourStart\", \"Priority\", \"Bucket\") DO UPDATE SET \"Count\" = \"TierWaits\".\"Count\" + 1;",
-                    project, hour, tier, BucketOf(waited.TotalSeconds));
-        }
-        catch (Exception ex)
-        {
-            logger.LogError(ex, "Could not count a wait of tier {Tier}", tier);
-        }
+        (string, object[]) tierRow = ("INSERT INTO \"TierHours\" (\"Project\", \"HourStart\", \"Priority\", \"Requests\", \"Answered\") VALUES ({0}, {1}, {2}, 1, {3}) " +
+            "ON CONFLICT (\"Project\", \"HourStart\", \"Priority\") DO UPDATE SET \"Requests\" = \"TierHours\".\"Requests\" + 1, " +
+            "\"Answered\" = \"TierHours\".\"Answered\" + {3};", [project, hour, tier, answeredAfter is null ? 0 : 1]);
+        return answeredAfter is { } waited
+            ? Add("Tier " + tier, tierRow, ("INSERT INTO \"TierWaits\" (\"Project\", \"HourStart\", \"Priority\", \"Bucket\", \"Count\") VALUES ({0}, {1}, {2}, {3}, 1) " +
+                "ON CONFLICT (\"Project\", \"HourStart\", \"Priority\", \"Bucket\") DO UPDATE SET \"Count\" = \"TierWaits\".\"Count\" + 1;",
+                [project, hour, tier, BucketOf(waited.TotalSeconds)]))
+            : Add("Tier " + tier, tierRow);
     }
 
     public static long HourOf(DateTimeOffset at) => at.ToUnixTimeSeconds() / 3600 * 3600;
