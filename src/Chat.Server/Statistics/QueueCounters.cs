@@ -11,9 +11,9 @@ namespace Chat.Server.Statistics;
 /// <para>
 /// One writer adds them up: every increment waiting when it is free goes into one transaction (a group commit), and each
 /// caller's task completes when its increment is stored. A chat's start and end count six to eight figures; one upsert
-/// a transaction made each of them its own commit (and, in SQLite, its own fsync on a thread of the pool), so a busy
-/// moment of chats starting and ending held threads that the messages needed (docs/benchmarks.md, "Chats of the
-/// product's size").
+/// a transaction made each of them its own commit (in SQLite its own fsync), awaited one after another before the expert
+/// heard of the chat (docs/benchmarks.md, "Chats of the product's size"). A batch that fails is tried again one
+/// increment at a time, so one bad increment costs only its own count.
 /// </para>
 /// </summary>
 public sealed class QueueCounters : IDisposable
@@ -49,23 +49,31 @@ public sealed class QueueCounters : IDisposable
         while (await queue.Reader.WaitToReadAsync())
         {
             while (batch.Count < MaxBatch && queue.Reader.TryRead(out var next)) batch.Add(next);
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
-                await using var transaction = await db.Database.BeginTransactionAsync();
-                foreach (var increment in batch)
-                    foreach (var (sql, values) in increment.Statements)
-                        await db.Database.ExecuteSqlRawAsync(sql, values);
-                await transaction.CommitAsync();
-            }
-            catch (Exception ex)
-            {
-                // Statistics never stop a chat; lost counts are logged.
-                logger.LogError(ex, "Could not count {Counters}", string.Join(", ", batch.Select(i => i.What)));
-            }
+            if (!await CommitAsync(batch, logFailure: batch.Count == 1) && batch.Count > 1)
+                foreach (var increment in batch) await CommitAsync([increment], logFailure: true);
             foreach (var increment in batch) increment.Done.TrySetResult();
             batch.Clear();
+        }
+    }
+
+    private async Task<bool> CommitAsync(IReadOnlyList<Increment> increments, bool logFailure)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<RecordsDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            foreach (var increment in increments)
+                foreach (var (sql, values) in increment.Statements)
+                    await db.Database.ExecuteSqlRawAsync(sql, values);
+            await transaction.CommitAsync();
+            return true;
+        }
+        catch (Exception ex)
+        {
+            // Statistics never stop a chat; a lost count is logged.
+            if (logFailure) logger.LogError(ex, "Could not count {Counters}", string.Join(", ", increments.Select(i => i.What)));
+            return false;
         }
     }
 
