@@ -234,13 +234,13 @@ public static class LiveBenchmark
         var redisPid = redis?.Process.Id;
         Console.Write($"{name}: ");
         var sent = new ConcurrentDictionary<string, long>();
-        var latencies = new ConcurrentBag<(long SentAt, double Ms)>();
+        var latencies = new Samples(0); // one per latency window, made before it starts
         var received = 0L;
         void OnMessage(JsonElement m)
         {
             if (m.GetProperty("from").GetString() != "visitor") return;
             var id = m.GetProperty("clientMessageId").GetString()!;
-            if (sent.TryRemove(id, out var t0)) latencies.Add((t0, Stopwatch.GetElapsedTime(t0).TotalMilliseconds));
+            if (sent.TryRemove(id, out var t0)) Volatile.Read(ref latencies).Add(t0, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
             Interlocked.Increment(ref received);
         }
 
@@ -309,7 +309,9 @@ public static class LiveBenchmark
         // A fixed offered rate spread over the given pairs; end-to-end latency (send to receive at the other side).
         async Task<Latency> OfferedAsync(IReadOnlyList<Func<string, string, Task>> by, int rate, string tag)
         {
-            latencies.Clear();
+            Volatile.Write(ref latencies, new Samples(rate * o.Seconds));
+            // The client's own garbage from the runs before collected now, not in the window.
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
             var clock = Stopwatch.StartNew();
             var settledFrom = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
             var pending = new List<Task>();
@@ -322,8 +324,9 @@ public static class LiveBenchmark
             await Task.WhenAll(pending);
             await WaitFor(() => sent.IsEmpty, TimeSpan.FromSeconds(10));
             sent.Clear();
-            var sorted = latencies.Select(l => l.Ms).Order().ToArray();
-            var settled = latencies.Where(l => l.SentAt >= settledFrom).Select(l => l.Ms).Order().ToArray();
+            var window = latencies.All;
+            var sorted = window.Select(l => l.Ms).Order().ToArray();
+            var settled = window.Where(l => l.SentAt >= settledFrom).Select(l => l.Ms).Order().ToArray();
             return new Latency(Pct(sorted, 0.5), Pct(sorted, 0.99), Pct(sorted, 0.999), settled.Length > 0 ? Pct(settled, 0.99) : double.NaN);
         }
 
@@ -573,6 +576,29 @@ public static class LiveBenchmark
         var (kb, mb, connections) = await IdleAsync(server, chat ? "/hubs/visitor" : "/hubs/relay", idle);
         foreach (var c in connections) _ = c.DisposeAsync();
         return (kb, mb);
+    }
+
+    /// <summary>
+    /// The latencies of one window in arrays made before it starts: a bag growing to hundreds of thousands of entries
+    /// during the window survived into the client's older generations and lengthened its GC pauses, which then showed
+    /// as the targets' tail (mostly the relay's, whose rate is the highest). Messages beyond the capacity (the flood
+    /// windows after it) are not kept.
+    /// </summary>
+    private sealed class Samples(int capacity)
+    {
+        private readonly long[] _sentAt = new long[capacity];
+        private readonly double[] _ms = new double[capacity];
+        private int _count;
+
+        public void Add(long sentAt, double ms)
+        {
+            var i = Interlocked.Increment(ref _count) - 1;
+            if (i < capacity) (_sentAt[i], _ms[i]) = (sentAt, ms);
+        }
+
+        /// <summary>Read once every message of the window has arrived (or the wait for them has timed out).</summary>
+        public (long SentAt, double Ms)[] All =>
+            Enumerable.Range(0, Math.Min(Volatile.Read(ref _count), capacity)).Select(i => (_sentAt[i], _ms[i])).ToArray();
     }
 
     private static Task Send(Func<string, string, Task> send, ConcurrentDictionary<string, long> sent, string id)
