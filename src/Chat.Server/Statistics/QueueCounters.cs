@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using Chat.Server.Scaleout;
 using Chat.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,54 +9,31 @@ namespace Chat.Server.Statistics;
 /// and a histogram of waiting times. Each event adds one to a counter of its UTC hour (an upsert); nothing
 /// about who asked is kept.
 /// <para>
-/// One writer adds them up: every increment waiting when it is free goes into one transaction (a group commit), and each
-/// caller's task completes when its increment is stored. A chat's start and end count six to eight figures; one upsert
-/// a transaction made each of them its own commit (in SQLite its own fsync), awaited one after another before the expert
-/// heard of the chat (docs/benchmarks.md, "Chats of the product's size"). A batch that fails is tried again one
+/// They are added up by a group commit (<see cref="GroupCommit{TItem,TResult}"/>): every increment waiting while a batch
+/// is being written goes into the next transaction, and each caller's task completes when its increment is stored. A
+/// chat's start and end count six to eight figures; one upsert a transaction made each of them its own commit (in SQLite
+/// its own fsync), awaited one after another before the expert heard of the chat (docs/benchmarks.md, "Chats of the product's size"). A batch that fails is tried again one
 /// increment at a time, so one bad increment costs only its own count.
 /// </para>
 /// </summary>
-public sealed class QueueCounters : IDisposable
+public sealed class QueueCounters(IServiceScopeFactory scopes, ILogger<QueueCounters> logger)
 {
-    private readonly IServiceScopeFactory scopes;
-    private readonly ILogger<QueueCounters> logger;
-    private readonly Channel<Increment> queue = Channel.CreateUnbounded<Increment>(new() { SingleReader = true });
+    /// <summary>One event's statements (constant SQL, values as parameters).</summary>
+    private sealed record Increment(string What, (string Sql, object[] Values)[] Statements);
 
-    /// <summary>One event's statements (constant SQL, values as parameters); <c>Done</c> completes once they are committed.</summary>
-    private sealed record Increment(string What, (string Sql, object[] Values)[] Statements, TaskCompletionSource Done);
-
-    /// <summary>At most this many increments a transaction, so one slow moment makes several short commits, not one long one.</summary>
-    private const int MaxBatch = 256;
-
-    public QueueCounters(IServiceScopeFactory scopes, ILogger<QueueCounters> logger)
+    // The project's group commit (as the Redis appends'): one batch at a time, at most 256 increments in one transaction,
+    // so one slow moment makes several short commits, not one long one. A batch that fails goes again one by one.
+    private readonly GroupCommit<Increment, bool> _commits = new(async batch =>
     {
-        (this.scopes, this.logger) = (scopes, logger);
-        _ = Task.Run(WriteAsync);
-    }
-
-    public void Dispose() => queue.Writer.TryComplete();
+        if (!await CommitAsync(scopes, logger, batch, logFailure: batch.Count == 1) && batch.Count > 1)
+            foreach (var increment in batch) await CommitAsync(scopes, logger, [increment], logFailure: true);
+        return batch.Select(_ => true).ToList();
+    }, maxBatch: 256);
 
     /// <summary>Stored when the task completes; a failure is logged (statistics never stop a chat) and the task still completes.</summary>
-    private Task Add(string what, params (string Sql, object[] Values)[] statements)
-    {
-        var increment = new Increment(what, statements, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        return queue.Writer.TryWrite(increment) ? increment.Done.Task : Task.CompletedTask; // after Dispose: the host is stopping
-    }
+    private Task Add(string what, params (string Sql, object[] Values)[] statements) => _commits.RunAsync(new(what, statements));
 
-    private async Task WriteAsync()
-    {
-        var batch = new List<Increment>(MaxBatch);
-        while (await queue.Reader.WaitToReadAsync())
-        {
-            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var next)) batch.Add(next);
-            if (!await CommitAsync(batch, logFailure: batch.Count == 1) && batch.Count > 1)
-                foreach (var increment in batch) await CommitAsync([increment], logFailure: true);
-            foreach (var increment in batch) increment.Done.TrySetResult();
-            batch.Clear();
-        }
-    }
-
-    private async Task<bool> CommitAsync(IReadOnlyList<Increment> increments, bool logFailure)
+    private static async Task<bool> CommitAsync(IServiceScopeFactory scopes, ILogger logger, IReadOnlyList<Increment> increments, bool logFailure)
     {
         try
         {
