@@ -4,13 +4,17 @@
 import { h, fill } from './dom.js';
 
 let cache = { replies: null, referrals: null, at: 0 };
+let loading = null; // one fetch at a time, however many keys are typed while it runs
 
-async function load() {
-  if (cache.replies && Date.now() - cache.at < 60000) return cache;
-  const get = (url) => fetch(url, { credentials: 'same-origin' }).then((r) => (r.ok ? r.json() : []));
-  const [replies, referrals] = await Promise.all([get('/api/replies'), get('/api/referrals')]);
-  cache = { replies, referrals, at: Date.now() };
-  return cache;
+function load() {
+  if (cache.replies && Date.now() - cache.at < 60000) return Promise.resolve(cache);
+  loading ??= (async () => {
+    const get = (url) => fetch(url, { credentials: 'same-origin' }).then((r) => (r.ok ? r.json() : []));
+    const [replies, referrals] = await Promise.all([get('/api/replies'), get('/api/referrals')]);
+    cache = { replies, referrals, at: Date.now() };
+    return cache;
+  })().finally(() => { loading = null; });
+  return loading;
 }
 
 /** Wires the reply list to a message box; returns a function the "Antwoorden" button calls. */
@@ -19,17 +23,20 @@ export function attachReplyPicker({ box, t, lang, anchor }) {
   const hint = h('p', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
   anchor.append(list, hint);
   box.setAttribute('aria-controls', 'reply-list');
-  let open = false, byButton = false, index = 0, shown = [];
+  let open = false, byButton = false, index = 0, shown = [], asked = 0;
 
   function close() {
-    open = false; byButton = false; shown = [];
+    open = false; byButton = false; shown = []; asked++; // a list still loading stays closed
     list.hidden = true;
     box.removeAttribute('aria-activedescendant');
   }
 
   // Synchronous once the replies are here (fetched when the box is made), so Enter always acts on what is on screen.
+  // Only the latest call draws: a list fetched for "/" must not replace the one for "/neem" typed while it loaded.
   async function show(query) {
+    const call = ++asked;
     const { replies } = cache.replies ? cache : await load();
+    if (call !== asked) return;
     const q = query.trim().toLowerCase();
     // A query matches the title or the text; a match in the title ranks first, then the console's language.
     const rank = (r) => (!q || r.title.toLowerCase().includes(q) ? 0 : 2) + (r.language === lang ? 0 : 1);

@@ -85,6 +85,54 @@ public sealed class RepliesUiTests(BrowserFixture f) : IClassFixture<BrowserFixt
     }
 
     [Fact]
+    public async Task AListStillLoadingNeverReplacesTheOneForWhatWasTypedAfterIt()
+    {
+        // A slow line where later answers come first: the page's fetches of the replies are held until the test lets
+        // them go, newest first. The list drawn must be the one for the whole "/neem", not for "/" or "/n".
+        var ctx = await f.Browser.NewContextAsync(new() { Locale = "nl-NL", ViewportSize = new() { Width = 1280, Height = 800 } });
+        await ctx.AddInitScriptAsync("""
+            const realFetch = window.fetch.bind(window);
+            window.__held = [];
+            window.fetch = (url, options) => String(url).includes('/api/replies')
+              ? new Promise((resolve, reject) => window.__held.push({ go: () => realFetch(url, options), resolve, reject }))
+              : realFetch(url, options);
+            window.__releaseNewestFirst = async () => {
+              const held = window.__held.splice(0);
+              const answers = await Promise.all(held.map((x) => x.go()));
+              for (let i = held.length - 1; i >= 0; i--) {
+                held[i].resolve(answers[i]);
+                await new Promise((r) => setTimeout(r, 50)); // the page handles one answer before the next comes
+              }
+              return held.length;
+            };
+            """);
+        var console = await ctx.NewPageAsync();
+        await console.GotoAsync(f.BaseUrl + "/console");
+        await BrowserFixture.SignInAsync(console, "expert2", "Demo-Expert-2");
+        var available = console.GetByRole(AriaRole.Radio, new() { Name = "Beschikbaar" });
+        await available.ClickAsync();
+        await Expect(available).ToHaveAttributeAsync("aria-checked", "true");
+        await using var visitor = new Visitor(AttackFixture.Hub(f.BaseUrl, "/hubs/visitor", address: null));
+        await visitor.Hub.StartAsync();
+        await visitor.StartAsync();
+        var box = console.Locator("#reply");
+        await Expect(box).ToBeVisibleAsync();
+        await box.PressSequentiallyAsync("/neem");
+
+        var released = await console.EvaluateAsync<int>("() => window.__releaseNewestFirst()");
+        Assert.True(released >= 1);
+        var list = console.GetByRole(AriaRole.Listbox, new() { Name = "Standaardantwoorden" });
+        await Expect(list).ToBeVisibleAsync();
+        await Expect(list.GetByRole(AriaRole.Option)).ToHaveCountAsync(1);
+        await Expect(list.GetByRole(AriaRole.Option).First).ToContainTextAsync("Neem je tijd");
+
+        // The chat ends before the expert goes, so the next test's chat is not held for this one.
+        await visitor.Hub.InvokeAsync("LeaveChat");
+        await Expect(console.GetByRole(AriaRole.Dialog, new() { Name = "Contactformulier na de chat" })).ToBeVisibleAsync();
+        await ctx.CloseAsync();
+    }
+
+    [Fact]
     public async Task AReferralCardReachesTheVisitorsPhoneAsACardWithTapToCallAndTheFormSaysWhichHelpWasAdvised()
     {
         var coordinator = await f.App.CoordinatorClientAsync();
