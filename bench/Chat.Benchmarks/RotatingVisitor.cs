@@ -9,7 +9,8 @@ namespace Chat.Benchmarks;
 /// <c>length</c> messages the visitor leaves (once every message of that chat is acknowledged) and a new visitor
 /// connection starts the next chat, which an expert who is free again takes (the pair's own, or another pair's that left
 /// at the same moment). A message sent meanwhile waits for the new chat, and its clock starts when it goes, so the
-/// benchmark's latency stays that of a message, not of a chat change. Length 0: one endless chat.
+/// benchmark's latency stays that of a message, not of a chat change; the offered-load windows send such a message
+/// through another pair (<see cref="InChat"/>). Length 0: one endless chat.
 /// </summary>
 internal sealed class RotatingVisitor
 {
@@ -32,19 +33,26 @@ internal sealed class RotatingVisitor
     public static async Task<RotatingVisitor> StartAsync(ServerProcess server, int length, Action<string> restamp) =>
         new(server, length, restamp, await ChatAsync(server));
 
+    /// <summary>Whether the next message goes into a running chat (not one that waits for the chat change).</summary>
+    public bool InChat
+    {
+        get { lock (gate) return current.IsCompletedSuccessfully; }
+    }
+
     public Task SendAsync(string clientMessageId, string text)
     {
         lock (gate)
         {
-            if (length > 0 && count == length)
+            var send = SendOnAsync(current, clientMessageId, text);
+            if (length == 0) return send;
+            inChat.Add(send);
+            // The chat's last message: the change starts now (not with the next message, which may go through another pair).
+            if (++count == length)
             {
                 current = NextAsync(current, inChat);
                 inChat = [];
                 count = 0;
             }
-            count++;
-            var send = SendOnAsync(current, clientMessageId, text);
-            if (length > 0) inChat.Add(send);
             return send;
         }
     }
