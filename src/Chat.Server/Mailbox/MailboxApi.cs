@@ -27,8 +27,7 @@ public static partial class MailboxApi
         services.AddOptions<MailboxOptions>().BindConfiguration(MailboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<MailboxSecrets>();
         services.AddSingleton<MailboxMetrics>();
-        services.AddSingleton<SecureDeleteInterceptor>();
-        services.ConfigureDbContext<RecordsDbContext>((sp, o) => o.AddInterceptors(sp.GetRequiredService<SecureDeleteInterceptor>()));
+        // SQLite's secure_delete (a deleted letter's pages zeroed) is set on every records connection: Storage/SqliteConnectionSetup.
         services.AddSingleton<MailboxFollowUps>();
         services.AddSingleton<MailboxRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<MailboxRetention>());

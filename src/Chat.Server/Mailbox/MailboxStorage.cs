@@ -1,33 +1,8 @@
-using System.Data.Common;
 using Chat.Server.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Chat.Server.Mailbox;
-
-/// <summary>
-/// On SQLite every connection runs with <c>secure_delete</c>: a deleted letter's pages are overwritten with zeros, not
-/// just marked free. Registered on the records context by <see cref="MailboxApi.AddMailbox"/>.
-/// </summary>
-public sealed class SecureDeleteInterceptor : DbConnectionInterceptor
-{
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
-    {
-        if (connection is not SqliteConnection) return;
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = "PRAGMA secure_delete = ON;";
-        cmd.ExecuteNonQuery();
-    }
-
-    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        if (connection is not SqliteConnection) return;
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "PRAGMA secure_delete = ON;";
-        await cmd.ExecuteNonQueryAsync(cancellationToken);
-    }
-}
 
 public static class MailboxErasure
 {

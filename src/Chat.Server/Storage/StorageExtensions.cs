@@ -18,7 +18,7 @@ public static class StorageExtensions
         if (string.IsNullOrWhiteSpace(provider) || provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
             if (string.IsNullOrWhiteSpace(cs)) cs = DefaultRecords;
-            services.AddDbContext<RecordsDbContext>(o => o.UseSqlite(cs));
+            services.AddDbContext<RecordsDbContext>(o => o.UseSqlite(cs).AddInterceptors(SqliteConnectionSetup.Instance));
         }
         else if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
         {
