@@ -10,8 +10,8 @@ namespace Chat.Server.Storage;
 /// <item><c>busy_timeout</c>: a writer that finds another writer's lock waits inside SQLite, in steps of 1 to 100 ms, and
 /// goes on as soon as the lock is free. Without it SQLite answers "busy" at once and Microsoft.Data.Sqlite tries the
 /// statement again after <c>Thread.Sleep(150)</c>, on a thread-pool thread: two writes meeting (the queue counters'
-/// commit and a contact-form draft at a chat's end, an assignment's figures and a sign-in) cost the second one 150 ms
-/// and a blocked thread on a two-core server. The library's own limit (the command timeout, 30 s) still ends a wait
+/// commit and a contact-form draft at a chat's end) cost the second one 150 ms and a blocked thread on a two-core
+/// server (docs/benchmarks.md, "SQLite's 150 ms"). The library's own limit (the command timeout, 30 s) still ends a wait
 /// that never ends.</item>
 /// <item><c>secure_delete</c> (the mailbox): a deleted letter's pages are overwritten with zeros, not only marked free.</item>
 /// </list>
