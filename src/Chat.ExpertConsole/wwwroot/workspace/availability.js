@@ -9,6 +9,8 @@ import { renderCoolDown } from './wellbeing.js';
 export function setConnected(connected) {
   state.connected = connected;
   els.conn.hidden = connected;
+  // Back: a toast still saying "Verbinding herstellen…" (a call that failed while the line was gone) is no longer true.
+  if (connected && els.toast.textContent === t.reconnecting) els.toast.hidden = true;
   renderAvailability();
 }
 
