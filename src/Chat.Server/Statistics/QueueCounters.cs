@@ -12,8 +12,9 @@ namespace Chat.Server.Statistics;
 /// They are added up by a group commit (<see cref="GroupCommit{TItem,TResult}"/>): every increment waiting while a batch
 /// is being written goes into the next transaction, and each caller's task completes when its increment is stored. A
 /// chat's start and end count six to eight figures; one upsert a transaction made each of them its own commit (in SQLite
-/// its own fsync), awaited one after another before the expert heard of the chat (docs/benchmarks.md, "Chats of the product's size"). A batch that fails is tried again one
-/// increment at a time, so one bad increment costs only its own count.
+/// its own fsync), awaited one after another before the expert heard of the chat (docs/benchmarks.md, "Chats of the
+/// product's size"). A batch that fails is tried again one increment at a time, so one bad increment costs only its own
+/// count.
 /// </para>
 /// </summary>
 public sealed class QueueCounters(IServiceScopeFactory scopes, ILogger<QueueCounters> logger)

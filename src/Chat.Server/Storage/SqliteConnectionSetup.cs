@@ -1,11 +1,11 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Chat.Server.Storage;
 
 /// <summary>
-/// What every SQLite connection of the records context runs with (registered by <see cref="StorageExtensions.AddRecords"/>):
+/// What every SQLite connection of the records context runs with (registered by <see cref="StorageExtensions.AddRecords"/>
+/// for SQLite only):
 /// <list type="bullet">
 /// <item><c>busy_timeout</c>: a writer that finds another writer's lock waits inside SQLite, in steps of 1 to 100 ms, and
 /// goes on as soon as the lock is free. Without it SQLite answers "busy" at once and Microsoft.Data.Sqlite tries the
@@ -23,11 +23,10 @@ public sealed class SqliteConnectionSetup : DbConnectionInterceptor
     /// <summary>How long a write waits inside SQLite for another writer's lock before the library's own retries take over.</summary>
     public const int BusyTimeoutMs = 5000;
 
-    private const string Pragmas = "PRAGMA busy_timeout = 5000; PRAGMA secure_delete = ON;";
+    private static readonly string Pragmas = $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA secure_delete = ON;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
-        if (connection is not SqliteConnection) return;
         using var cmd = connection.CreateCommand();
         cmd.CommandText = Pragmas;
         cmd.ExecuteNonQuery();
@@ -35,7 +34,6 @@ public sealed class SqliteConnectionSetup : DbConnectionInterceptor
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        if (connection is not SqliteConnection) return;
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = Pragmas;
         await cmd.ExecuteNonQueryAsync(cancellationToken);
