@@ -30,35 +30,62 @@ public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<
 
     private async Task DrainAsync()
     {
+        var batch = Take();
+        if (batch is null) return;
+        var inFlight = Send(batch);
         while (true)
         {
-            List<(TItem Item, TaskCompletionSource<TResult> Done)> batch;
-            lock (_gate)
-            {
-                if (_waiting.Count == 0)
-                {
-                    _draining = false;
-                    return;
-                }
-                batch = new(Math.Min(_waiting.Count, maxBatch));
-                while (batch.Count < maxBatch && _waiting.TryDequeue(out var next)) batch.Add(next);
-            }
+            IReadOnlyList<TResult>? results = null;
+            Exception? error = null;
             try
             {
-                var results = await run(batch.ConvertAll(b => b.Item));
+                results = await inFlight;
                 if (results.Count != batch.Count)
                     throw new InvalidOperationException($"A batch of {batch.Count} returned {results.Count} results.");
-                // A lone call (the quiet case) goes on inline: one thread hop less per message. In a batch, each call
-                // goes on from the thread pool, so the callers (hub methods) run side by side and the next batch can go.
-                if (batch.Count == 1) batch[0].Done.TrySetResult(results[0]);
-                else
-                    for (var i = 0; i < batch.Count; i++)
-                        ThreadPool.UnsafeQueueUserWorkItem(static s => s.Done.TrySetResult(s.Result), (batch[i].Done, Result: results[i]), preferLocal: false);
             }
             catch (Exception ex)
             {
-                foreach (var b in batch) ThreadPool.UnsafeQueueUserWorkItem(static s => s.Done.TrySetException(s.ex), (b.Done, ex), preferLocal: false);
+                error = ex;
             }
+            // The next batch goes before this one's callers go on: Redis works on it while they do.
+            var next = Take();
+            if (next is not null) inFlight = Send(next);
+            // The callers go on here, one after another, each up to its next await (the rest of a hub call: telling the
+            // chat's connections, the acknowledgement). Until 2026-12-05 each went on from the thread pool: a thread woken
+            // a message, which on two cores cost more than it saved (docs/benchmarks.md, "One thread for a batch's callers").
+            for (var i = 0; i < batch.Count; i++)
+                if (error is null) batch[i].Done.TrySetResult(results![i]);
+                else batch[i].Done.TrySetException(error);
+            if (next is null) return;
+            batch = next;
+        }
+    }
+
+    /// <summary>The waiting calls, at most <c>maxBatch</c>; null (and draining ends) when none wait.</summary>
+    private List<(TItem Item, TaskCompletionSource<TResult> Done)>? Take()
+    {
+        lock (_gate)
+        {
+            if (_waiting.Count == 0)
+            {
+                _draining = false;
+                return null;
+            }
+            var batch = new List<(TItem Item, TaskCompletionSource<TResult> Done)>(Math.Min(_waiting.Count, maxBatch));
+            while (batch.Count < maxBatch && _waiting.TryDequeue(out var next)) batch.Add(next);
+            return batch;
+        }
+    }
+
+    private Task<IReadOnlyList<TResult>> Send(List<(TItem Item, TaskCompletionSource<TResult> Done)> batch)
+    {
+        try
+        {
+            return run(batch.ConvertAll(b => b.Item));
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<IReadOnlyList<TResult>>(ex);
         }
     }
 }

@@ -26,6 +26,9 @@ public sealed class QueueCounters(IServiceScopeFactory scopes, ILogger<QueueCoun
     // so one slow moment makes several short commits, not one long one. A batch that fails goes again one by one.
     private readonly GroupCommit<Increment, bool> _commits = new(async batch =>
     {
+        // Off the calling thread at once: Microsoft.Data.Sqlite's async calls run synchronously, and the group commit sends
+        // the next batch before the callers of the last one go on, so a commit here must not hold them up.
+        await Task.Yield();
         if (!await CommitAsync(scopes, logger, batch, logFailure: batch.Count == 1) && batch.Count > 1)
             foreach (var increment in batch) await CommitAsync(scopes, logger, [increment], logFailure: true);
         return batch.Select(_ => true).ToList();

@@ -27,6 +27,33 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
+    public async Task TheNextBatchIsOnItsWayBeforeTheCallersOfTheLastGoOn()
+    {
+        var sent = 0;
+        var firstInFlight = new TaskCompletionSource<IReadOnlyList<int>>();
+        var commit = new GroupCommit<int, int>(batch =>
+            Interlocked.Increment(ref sent) == 1 ? firstInFlight.Task : Task.FromResult<IReadOnlyList<int>>(batch.ToList()));
+
+        var first = commit.RunAsync(1);
+        var second = commit.RunAsync(2); // waits for the first batch
+        // What the first caller sees as it goes on (on the thread that completes it): the second batch already sent.
+        var sentWhenFirstWentOn = first.ContinueWith(_ => Volatile.Read(ref sent), TaskContinuationOptions.ExecuteSynchronously);
+        firstInFlight.SetResult([1]);
+
+        Assert.Equal(2, await sentWhenFirstWentOn);
+        Assert.Equal(2, await second);
+    }
+
+    [Fact]
+    public async Task ACallMadeByACallerGoingOnIsNotLost()
+    {
+        var commit = new GroupCommit<int, int>(batch => Task.FromResult<IReadOnlyList<int>>(batch.Select(i => i + 100).ToList()));
+        // Each caller goes on inline and makes the next call from there, when nothing else waits: it must start a batch itself.
+        async Task<int> Chain(int n) => n == 0 ? 0 : await commit.RunAsync(n) + await Chain(n - 1);
+        Assert.Equal(Enumerable.Range(1, 50).Sum(i => i + 100), await Chain(50).WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task AFailedBatchFailsItsOwnCallsOnly()
     {
         var calls = 0;
