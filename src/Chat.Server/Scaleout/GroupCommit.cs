@@ -5,7 +5,8 @@ namespace Chat.Server.Scaleout;
 /// one round trip carries many calls, and an idle system sends each call at once (no timer, no added wait).
 /// One batch is in flight at a time and calls keep their order, so Redis applies them in the order they were made.
 /// </summary>
-/// <param name="run">Runs one batch; returns one result per item, in order. An exception fails every call of that batch.</param>
+/// <param name="run">Runs one batch; returns one result per item, in order. An exception fails every call of that batch. It should
+/// return at once (yield first if its work is synchronous): the callers of the batch before go on only after it returns.</param>
 /// <param name="maxBatch">At most this many calls in one batch (keeps one Lua script short: Redis runs nothing else meanwhile).</param>
 public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> run, int maxBatch = 128)
 {
@@ -51,8 +52,9 @@ public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<
             var next = Take();
             if (next is not null) inFlight = Send(next);
             // The callers go on here, one after another, each up to its next await (the rest of a hub call: telling the
-            // chat's connections, the acknowledgement). Until 2026-12-05 each went on from the thread pool: a thread woken
-            // a message, which on two cores cost more than it saved (docs/benchmarks.md, "One thread for a batch's callers").
+            // chat's connections, the acknowledgement). Until 2026-12-05 each went on from the thread pool, a thread woken a
+            // message; this way the Redis mode's tails were steadier at the same CPU (docs/benchmarks.md, "One thread for a
+            // batch's callers"). So a run must return at once: one that works synchronously yields first (the counters' SQLite commit).
             for (var i = 0; i < batch.Count; i++)
                 if (error is null) batch[i].Done.TrySetResult(results![i]);
                 else batch[i].Done.TrySetException(error);

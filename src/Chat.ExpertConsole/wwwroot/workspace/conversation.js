@@ -26,7 +26,8 @@ export function renderMain(focus = true) {
     h('div', {}, h('dt', {}, t.followUp), h('dd', {}, v.followUp === true ? t.yes : v.followUp === false ? t.no : t.unknown)),
     h('div', {}, h('dt', {}, t.referral), h('dd', {}, v.referral || t.unknown)),
     h('div', {}, h('dt', {}, t.waited), h('dd', {}, duration(v.waitedSeconds))));
-  c.list = h('ol', { class: 'messages', 'aria-live': 'polite', 'aria-label': t.visitor });
+  // Focusable (tabindex 0): the conversation scrolls in its own box, and a keyboard user scrolls it with the arrow keys.
+  c.list = h('ol', { class: 'messages', 'aria-live': 'polite', 'aria-label': t.visitor, tabindex: '0' });
   for (const m of [...c.messages.values()].sort((a, b) => a.seq - b.seq)) c.list.append(messageItem(m, c));
   for (const p of c.pending.values()) c.list.append(pendingItem(p));
   c.typingEl = h('p', { class: 'typing', hidden: !c.typing }, t.typing);
