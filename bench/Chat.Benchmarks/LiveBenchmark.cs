@@ -156,9 +156,10 @@ public static class LiveBenchmark
     // ---- servers ------------------------------------------------------------------------------------
 
     /// <summary>
-    /// The relay runs from this console program's dll, whose default is the workstation GC; a web app's (Chat.Server's)
-    /// is the server GC. Until 2026-12-04 the relay ran with the workstation GC, so its memory and tails were not the
-    /// framework's as deployed: it now runs with the server GC, as Chat.Server does.
+    /// The relay runs from this console program's dll, whose default is the workstation GC; a web app's is the server GC.
+    /// Until 2026-12-04 the relay ran with the workstation GC, so its memory and tails were not the framework's as
+    /// deployed: it now runs with the server GC, the framework's default. (Chat.Server sets the workstation GC in its own
+    /// project since 2026-12-05: less memory on a project's one or two cores, docs/benchmarks.md.)
     /// </summary>
     private static Task<ServerProcess> StartRelayAsync(int? redisPort = null)
     {
