@@ -48,7 +48,10 @@ public static class LiveBenchmark
     private sealed record Latency(double P50, double P99, double P999 = double.NaN, double P99Settled = double.NaN);
 
     /// <summary>CPU time per relayed message in the throughput run (microseconds): server, Redis, benchmark client.</summary>
-    private sealed record Cpu(double Server, double? Redis, double Client);
+    private sealed record Cpu(double Server, double? Redis, double Client)
+    {
+        public double Total => Server + (Redis ?? 0) + Client;
+    }
 
     public static async Task RunAsync(string[] args)
     {
@@ -667,6 +670,9 @@ public static class LiveBenchmark
                               $"{Mmm(all.Select(x => x.Me.Half.P99 / x.A.Half.P99), "F2"),-20} {Mmm(all.Select(x => x.Me.Half.P999), "F1"),-24} " +
                               $"{Mmm(all.Select(x => x.Me.PerMessage.Server), "F1"),-22} {Mmm(all.Select(x => x.Me.AssignP99 ?? double.NaN), "F1"),-22} " +
                               $"{Mmm(all.Select(x => x.Me.Half.P99Settled / x.A.Half.P99Settled), "F2"),-22}");
+            if (i > 0)
+                Console.WriteLine($"{"  bound/(a)",-17} {Mmm(all.Select(x => BoundOverRelay(x.Me, x.A)), "F2"),-20} " +
+                                  "(the most msg/s/(a) with a server as cheap as the relay's: CPU table)");
             if (all.All(x => x.Me.HalfInRewrite is not null))
                 Console.WriteLine($"{"  in a rewrite",-17} {"",-20} {Mmm(all.Select(x => x.Me.HalfInRewrite!.P99 / x.A.Half.P99), "F2"),-20} " +
                                   $"{Mmm(all.Select(x => x.Me.HalfInRewrite!.P999), "F1"),-24} {"",-22} {"",-22} " +
@@ -699,12 +705,26 @@ public static class LiveBenchmark
                 Console.WriteLine($"{r.Name,-17} {r.FreshKb,13:F1} {r.FreshMb,10:F0} {r.FreshMb / a.FreshMb,7:F2}");
         }
         Console.WriteLine();
-        Console.WriteLine("CPU per relayed message in the throughput run (microseconds; the processes share this machine's cores):");
-        Console.WriteLine($"{"target",-17} {"server",8} {"Redis",8} {"client",8} {"total",8}");
+        Console.WriteLine("CPU per relayed message in the throughput run (microseconds; the processes share this machine's cores), and what");
+        Console.WriteLine($"that allows on {Environment.ProcessorCount} cores: the ceiling (every core busy with this target's work), the share of it reached,");
+        Console.WriteLine("and the most msg/s/(a) this target could reach with a server as cheap as the bare relay's (its Redis and client work as measured):");
+        Console.WriteLine($"{"target",-17} {"server",8} {"Redis",8} {"client",8} {"total",8} {"ceiling",9} {"reached",8} {"bound/(a)",10}");
         foreach (var r in results)
             Console.WriteLine($"{r.Name,-17} {r.PerMessage.Server,8:F1} {F(r.PerMessage.Redis, "F1"),8} " +
-                              $"{r.PerMessage.Client,8:F1} {r.PerMessage.Server + (r.PerMessage.Redis ?? 0) + r.PerMessage.Client,8:F1}");
+                              $"{r.PerMessage.Client,8:F1} {r.PerMessage.Total,8:F1} {Ceiling(r.PerMessage),9:F0} {r.Throughput / Ceiling(r.PerMessage),8:F2} " +
+                              $"{BoundOverRelay(r, a),10:F2}");
     }
+
+    /// <summary>Messages a second the machine's cores allow for this CPU a message (each core busy all the time).</summary>
+    private static double Ceiling(Cpu c) => Environment.ProcessorCount * 1e6 / c.Total;
+
+    /// <summary>
+    /// The most throughput / (a) a target can reach on this machine if its server cost no more than the bare relay (a)'s,
+    /// its Redis and client work as measured: what no server-side cut can go beyond while Redis and the client share the
+    /// cores. (The client's work follows the protocol: ours sends the message to both sides, the relay to the other only.)
+    /// </summary>
+    private static double BoundOverRelay(Result r, Result a) =>
+        Ceiling(r.PerMessage with { Server = Math.Min(r.PerMessage.Server, a.PerMessage.Server) }) / a.Throughput;
 
     private static string? Text(string[] args, string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 
