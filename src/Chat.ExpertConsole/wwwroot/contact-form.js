@@ -40,9 +40,9 @@ export async function openContactForm({ t, lang, prefill, subject = null }) {
 
   const when = isChat
     ? h('div', { class: 'field' }, h('span', { class: 'label' }, t.when), ' ',
-        // Kept to the hour only: "maandag 30 november, rond 14:00".
-        t.aroundHour(started.toLocaleDateString(lang === 'en' ? 'en-GB' : 'nl-NL', { weekday: 'long', day: 'numeric', month: 'long' }),
-          started.toLocaleTimeString(lang === 'en' ? 'en-GB' : 'nl-NL', { hour: '2-digit', minute: '2-digit' })))
+        // Kept to the hour only (cut down): "maandag 30 november, tussen 14:00 en 15:00".
+        t.withinHour(started.toLocaleDateString(lang === 'en' ? 'en-GB' : 'nl-NL', { weekday: 'long', day: 'numeric', month: 'long' }),
+          ...[started, new Date(started.getTime() + 3600_000)].map((d) => d.toLocaleTimeString(lang === 'en' ? 'en-GB' : 'nl-NL', { hour: '2-digit', minute: '2-digit' }))))
     : h('div', { class: 'field row', id: 'field-occurredAt' },
         h('label', {}, t.date, h('input', { type: 'date', name: 'date', required: true,
           value: `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}` })),

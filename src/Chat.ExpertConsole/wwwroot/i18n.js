@@ -25,7 +25,8 @@ export const texts = {
     offlineHint: 'Zet jezelf op beschikbaar om chats te krijgen.',
     visitor: 'Contactzoeker',
     about: 'Over zichzelf', preferred: 'Voorkeur', followUp: 'Eerder contact', referral: 'Via', waited: 'Gewacht',
-    aboutLabels: { unspecified: 'zegt het liever niet', victim: 'voelt zich thuis niet veilig', perpetrator: 'schrikt van eigen gedrag',
+    aboutLabels: { unspecified: 'niet gezegd', // skipped, or 'Zeg ik liever niet': one code for both
+      victim: 'voelt zich thuis niet veilig', perpetrator: 'schrikt van eigen gedrag',
       both: 'allebei een beetje', relative: 'zorgen om iemand in de omgeving', professional: 'vraagt het voor het werk', other: 'iets anders' },
     preferredLabels: { any: 'maakt niet uit', victim: 'ervaring als slachtoffer', perpetrator: 'ervaring als pleger' },
     yes: 'ja', no: 'nee', unknown: 'onbekend',
@@ -60,7 +61,7 @@ export const texts = {
     unread: (n) => n === 1 ? '1 nieuw bericht' : `${n} nieuwe berichten`,
     openChat: 'Open gesprek',
     menu: 'Menu',
-    aroundHour: (day, hour) => `${day}, rond ${hour}`,
+    withinHour: (day, from, to) => `${day}, tussen ${from} en ${to}`,
     me: 'Jij', them: 'Contactzoeker', system: 'Systeem', colleague: 'Vorige ervaringsdeskundige',
     notSent: 'nog niet verstuurd',
     reconnecting: 'Verbinding herstellen…',
@@ -106,7 +107,7 @@ export const texts = {
       switch (s.notYours) {
         case 'preference': return `Wacht op ${wishText(s.wish, 'nl')}` + (until ? ` (tot ${until}, daarna iedereen).` : '.');
         case 'transferred': return 'Overgedragen door jou: gaat eerst naar een collega' + (until ? ` (tot ${until}, daarna iedereen).` : '.');
-        case 'cool-down': return until ? `Niet naar jou: je afkoelpauze loopt tot ${until}.` : 'Niet naar jou: je afkoelpauze loopt nog.';
+        case 'cool-down': return until ? `Niet naar jou: je komt even op adem, tot ${until}.` : 'Niet naar jou: je komt nog even op adem.';
         case 'shift-ending': return 'Niet naar jou: je dienst eindigt bijna' + (until ? ` (om ${until}).` : '.');
         case 'paused': return 'Niet naar jou: je staat op pauze.';
         case 'offline': return 'Niet naar jou: je staat op offline.';
@@ -117,7 +118,6 @@ export const texts = {
     },
     debriefsTitle: 'Na te bespreken',
     debriefsIntro: 'Deze ervaringsdeskundigen vonden een gesprek zwaar. Neem contact met ze op; de inhoud van het gesprek staat hier niet.',
-    debriefWhen: (day, hour) => `${day}, rond ${hour}`,
     debriefDone: 'Afgehandeld', debriefDoneLabel: (name, when) => `Afgehandeld: ${name}, ${when}`,
     debriefsNone: 'Niemand heeft gevraagd om na te praten.',
     debriefGone: 'Dit verzoek was al afgehandeld.'
@@ -147,7 +147,7 @@ export const texts = {
     offlineHint: 'Set yourself to available to receive chats.',
     visitor: 'Contact seeker',
     about: 'About themselves', preferred: 'Preference', followUp: 'Contact before', referral: 'Via', waited: 'Waited',
-    aboutLabels: { unspecified: "would rather not say", victim: "doesn't feel safe at home", perpetrator: 'worried by own behaviour',
+    aboutLabels: { unspecified: 'not said', victim: "doesn't feel safe at home", perpetrator: 'worried by own behaviour',
       both: 'a bit of both', relative: 'worried about someone close', professional: 'asking for work', other: 'something else' },
     preferredLabels: { any: "doesn't mind", victim: 'experience as a victim', perpetrator: 'experience as a perpetrator' },
     yes: 'yes', no: 'no', unknown: 'unknown',
@@ -182,7 +182,7 @@ export const texts = {
     unread: (n) => n === 1 ? '1 new message' : `${n} new messages`,
     openChat: 'Open conversation',
     menu: 'Menu',
-    aroundHour: (day, hour) => `${day}, around ${hour}`,
+    withinHour: (day, from, to) => `${day}, between ${from} and ${to}`,
     me: 'You', them: 'Contact seeker', system: 'System', colleague: 'Previous expert',
     notSent: 'not sent yet',
     reconnecting: 'Reconnecting…',
@@ -238,7 +238,6 @@ export const texts = {
     },
     debriefsTitle: 'To talk over',
     debriefsIntro: 'These experts found a conversation hard. Get in touch with them; nothing of the conversation is shown here.',
-    debriefWhen: (day, hour) => `${day}, around ${hour}`,
     debriefDone: 'Done', debriefDoneLabel: (name, when) => `Done: ${name}, ${when}`,
     debriefsNone: 'Nobody asked to talk a conversation over.',
     debriefGone: 'This request had already been dealt with.'

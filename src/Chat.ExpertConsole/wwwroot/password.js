@@ -18,7 +18,7 @@ const t = {
     sessionsIntro: 'Hier zie je op welke apparaten je nu bent ingelogd. Herken je er een niet, log daar dan uit en wijzig je wachtwoord.',
     client: 'Apparaat', since: 'Ingelogd sinds', lastSeen: 'Laatst actief', action: 'Actie', thisDevice: 'Dit apparaat',
     end: 'Uitloggen', endLabel: (client, since) => `Uitloggen op ${client}, ingelogd sinds ${since}`,
-    endOthers: 'Overal anders uitloggen', around: (d, hour) => `${d}, rond ${hour}`,
+    endOthers: 'Overal anders uitloggen', within: (d, from, to) => `${d}, tussen ${from} en ${to}`,
     ended: 'Je bent daar uitgelogd.', endedOthers: 'Je bent op al je andere apparaten uitgelogd.',
     gone: 'Daar was je al uitgelogd.', none: 'Je bent nergens anders ingelogd.'
   },
@@ -34,7 +34,7 @@ const t = {
     sessionsIntro: 'These are the devices where you are signed in now. If you do not recognise one, sign out there and change your password.',
     client: 'Device', since: 'Signed in since', lastSeen: 'Last active', action: 'Action', thisDevice: 'This device',
     end: 'Sign out', endLabel: (client, since) => `Sign out on ${client}, signed in since ${since}`,
-    endOthers: 'Sign out everywhere else', around: (d, hour) => `${d}, around ${hour}`,
+    endOthers: 'Sign out everywhere else', within: (d, from, to) => `${d}, between ${from} and ${to}`,
     ended: 'You have been signed out there.', endedOthers: 'You have been signed out on all your other devices.',
     gone: 'You were already signed out there.', none: 'You are not signed in anywhere else.'
   }
@@ -96,11 +96,11 @@ const sessionsStatus = h('p', { class: 'status-line', role: 'status', 'aria-live
 const sessionsList = h('div', {});
 const endOthersButton = h('button', { type: 'button', class: 'secondary', onclick: endOthers }, t.endOthers);
 
-// The server gives times to the hour: "do 3 dec, rond 14:00".
+// The server gives times cut down to the hour: "do 3 dec, tussen 14:00 en 15:00".
 const when = (iso) => {
   const d = new Date(iso);
-  return t.around(d.toLocaleDateString(locale, { weekday: 'short', day: 'numeric', month: 'short' }),
-    d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' }));
+  const time = (x) => x.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+  return t.within(d.toLocaleDateString(locale, { weekday: 'short', day: 'numeric', month: 'short' }), time(d), time(new Date(d.getTime() + 3600_000)));
 };
 
 function say(text, error = false) { sessionsStatus.textContent = text; sessionsStatus.classList.toggle('error', error); }

@@ -131,7 +131,11 @@ public static class ContactCodes
         null => "unknown",
     };
 
-    /// <summary>The page's <c>data-referral</c> when it is one of the form's codes; otherwise the website itself.</summary>
+    /// <summary>
+    /// The page's <c>data-referral</c> when it is one of the form's codes; otherwise nothing: the expert answers (or leaves
+    /// it unanswered). Until 2026-12-05 an unknown referral was filled in as "de website", a finding nobody made that the
+    /// statistics then counted, while the chat's header said "Via: onbekend".
+    /// </summary>
     public static IReadOnlyList<string> ReferralFromPage(string? referral) =>
-        ReferralSources.Has(referral) && referral != "other" ? [referral!] : ["website"];
+        ReferralSources.Has(referral) && referral != "other" ? [referral!] : [];
 }

@@ -90,7 +90,7 @@ public sealed class WellbeingUiTests(CoolDownBrowserFixture f, ITestOutputHelper
         // A new visitor waits: the queue says why it is not Sanne's.
         await second.StartAsync();
         await Expect(sanne.Locator(".queue-summary")).ToContainTextAsync("1 persoon wacht");
-        await Expect(sanne.Locator(".queue-summary .why-not")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"je afkoelpauze loopt tot \d\d:\d\d"));
+        await Expect(sanne.Locator(".queue-summary .why-not")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"je komt even op adem, tot \d\d:\d\d"));
         await CheckAsync(sanne, "console-cool-down");
 
         // "Ik ben er klaar voor": the pause ends and the waiting visitor arrives.
@@ -106,7 +106,7 @@ public sealed class WellbeingUiTests(CoolDownBrowserFixture f, ITestOutputHelper
         await Expect(list.GetByRole(AriaRole.Heading, new() { Name = "Na te bespreken" })).ToBeVisibleAsync();
         await Expect(list.Locator("li")).ToHaveCountAsync(1);
         await Expect(list.Locator("li")).ToContainTextAsync("Sanne");
-        await Expect(list.Locator("li")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"rond \d\d:00"));
+        await Expect(list.Locator("li")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"tussen \d\d:00 en \d\d:00"));
         await CheckAsync(coordinator, "coordinator-debriefs");
         await list.GetByRole(AriaRole.Button, new() { Name = "Afgehandeld" }).ClickAsync();
         await Expect(list.Locator("li")).ToHaveCountAsync(0);

@@ -85,6 +85,23 @@ public abstract class ContactFormsApiTests : RecordsProviderTests
         Assert.True(problem.GetProperty("errors").TryGetProperty("durationMinutes", out _));
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("other")]
+    [InlineData("radio")]
+    public async Task AReferralThePageDidNotGiveStartsUnanswered(string? referral)
+    {
+        await using var expert = await App.ExpertAsync(1);
+        await using var visitor = await App.VisitorAsync();
+        await visitor.StartAsync(referral is null ? new { about = "victim" } : new { about = "victim", referral });
+        var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+        await expert.Hub.InvokeAsync("EndChat", conversationId);
+        var prefill = (await expert.Inbox.Next("ChatEnded")).GetProperty("form");
+        // Not "de website": nobody said so, and the statistics would count it as how the contact came about.
+        Assert.Empty(prefill.GetProperty("referralSources").EnumerateArray());
+        Assert.Equal("victim", prefill.GetProperty("contactSeeker").GetString());
+    }
+
     [Fact]
     public async Task FormAfterAChatIsPrefilledAndIdempotentOnTheConversation()
     {

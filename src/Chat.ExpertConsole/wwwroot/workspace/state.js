@@ -43,13 +43,14 @@ export function firstWords(c) {
   return words.slice(0, 5).join(' ') + (words.length > 5 ? '…' : '');
 }
 
-// Contact times are kept to the hour only: say the day and that the hour is rounded ("di 30 nov, rond 14:00").
+// Contact times are kept to the hour only (cut down, not rounded): say the day and the hour it fell in ("di 30 nov,
+// tussen 14:00 en 15:00"; "rond 14:00" was wrong for a chat at 14:59).
 export function roundedHour(iso) {
   const d = new Date(iso);
   const locale = lang === 'en' ? 'en-GB' : 'nl-NL';
   const day = d.toLocaleDateString(locale, { weekday: 'short', day: 'numeric', month: 'short' });
-  const hour = d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
-  return t.aroundHour(day, hour);
+  const time = (x) => x.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+  return t.withinHour(day, time(d), time(new Date(d.getTime() + 3600_000)));
 }
 
 export function label(map, key) { return map[key] ?? key ?? t.unknown; }

@@ -24,7 +24,7 @@ export const texts = {
     },
     prefLegend: 'Met wie praat je het liefst?',
     pref: {
-      any: 'Maakt me niet uit',
+      any: 'Maakt niet uit',
       victim: 'Iemand die zelf geweld heeft meegemaakt',
       perpetrator: 'Iemand die zelf geweld heeft gebruikt en ermee gestopt is'
     },
@@ -45,7 +45,7 @@ export const texts = {
     messageLabel: 'Je bericht',
     placeholderQueued: 'Je kunt alvast typen wat je kwijt wilt…',
     placeholderActive: 'Typ je bericht…',
-    send: 'Verstuur',
+    send: 'Versturen',
     leave: 'Gesprek beëindigen',
     leaveConfirm: 'Wil je het gesprek beëindigen?', leaveYes: 'Ja, beëindigen', leaveNo: 'Nee, verder praten',
     // Only a known, short estimate promises someone soon; without one the visitor hears plainly that nobody is free.
@@ -67,6 +67,7 @@ export const texts = {
     endedBySystem: 'Het gesprek is beëindigd.',
     endedPrivacy: 'Het gesprek is niet op dit apparaat bewaard. Je bent altijd welkom om opnieuw te chatten.',
     transcriptLabel: 'Het gesprek dat net is afgelopen',
+    conversationLabel: 'Het gesprek',
     endedPrivacyTranscript: 'Het gesprek staat hieronder nog, alleen op dit scherm. Het is niet op dit apparaat bewaard: sluit je het, dan is het weg.',
     feedbackLegend: 'Wil je iets over dit gesprek laten weten? (mag je overslaan)',
     feedbackScore: 'Welk rapportcijfer geef je dit gesprek?', feedbackScoreHint: '1 is heel slecht, 10 is heel goed',
@@ -138,7 +139,7 @@ export const texts = {
       full: 'Er liggen nu heel veel berichten te wachten. Probeer het later nog eens. Bel bij gevaar 112, voor advies Veilig Thuis: 0800-2000.',
       threadTitle: 'Je gesprek', waiting: 'Je bericht wacht op antwoord.', answered: 'Er is een antwoord voor je.',
       you: 'Jij', expertFallback: 'Ervaringsdeskundige', at: (d) => d,
-      again: 'Schrijf nog een bericht', sendAgain: 'Verstuur', threadFull: 'Dit gesprek is vol. Wis het en begin opnieuw, of kom naar de chat.',
+      again: 'Schrijf nog een bericht', sendAgain: 'Versturen', threadFull: 'Dit gesprek is vol. Wis het en begin opnieuw, of kom naar de chat.',
       sent: 'Je bericht is verstuurd.',
       chatWithCode: 'Verder in de chat, met deze code', remove: 'Wis alles', removeConfirm: 'Weet je het zeker? Je berichten en de antwoorden zijn dan meteen weg, ook bij ons.',
       removeYes: 'Ja, wis alles', removeNo: 'Nee, toch niet', removed: 'Alles is gewist. De code werkt niet meer.',
@@ -216,6 +217,7 @@ export const texts = {
     endedBySystem: 'The conversation has ended.',
     endedPrivacy: 'The conversation was not saved on this device. You are always welcome to chat again.',
     transcriptLabel: 'The conversation that just ended',
+    conversationLabel: 'The conversation',
     endedPrivacyTranscript: 'The conversation is still below, only on this screen. It was not saved on this device: once you close it, it is gone.',
     feedbackLegend: 'Would you like to tell us about this conversation? (you may skip this)',
     feedbackScore: 'What mark out of 10 do you give this conversation?', feedbackScoreHint: '1 is very bad, 10 is very good',

@@ -62,10 +62,11 @@ export function show(screen) {
   }
   const transcript = screen === 'transcript';
   document.body.classList.toggle('transcript', transcript);
-  // Read-only under the banner: the conversation is a scroll region without a control in it, so it takes the focus
-  // itself (keyboard users can scroll it; axe: scrollable-region-focusable).
-  if (transcript) { $('messages').tabIndex = 0; $('messages').setAttribute('aria-label', t().transcriptLabel); }
-  else { $('messages').removeAttribute('tabindex'); $('messages').removeAttribute('aria-label'); }
+  // The conversation is a scroll region that mostly holds no control, so it takes the focus itself: keyboard users can
+  // scroll it, in a running chat as under the banner (axe: scrollable-region-focusable; Firefox and Safari do not
+  // focus a scroll box by themselves).
+  $('messages').tabIndex = 0;
+  $('messages').setAttribute('aria-label', transcript ? t().transcriptLabel : t().conversationLabel);
   $('ended-privacy').hidden = transcript;
   $('ended-privacy-transcript').hidden = !transcript;
   $('close-transcript').hidden = !transcript;
