@@ -1,6 +1,6 @@
 // The contact form (contactformulier): closed, pre-coded answers from /api/contacts/codes.
 // Used after a chat (pre-filled) and for contacts outside the chat ("Contact registreren").
-import { h } from './dom.js';
+import { h, hourSpan } from './dom.js';
 
 let codesCache = {};
 
@@ -42,7 +42,7 @@ export async function openContactForm({ t, lang, prefill, subject = null }) {
     ? h('div', { class: 'field' }, h('span', { class: 'label' }, t.when), ' ',
         // Kept to the hour only (cut down): "maandag 30 november, tussen 14:00 en 15:00".
         t.withinHour(started.toLocaleDateString(lang === 'en' ? 'en-GB' : 'nl-NL', { weekday: 'long', day: 'numeric', month: 'long' }),
-          ...[started, new Date(started.getTime() + 3600_000)].map((d) => d.toLocaleTimeString(lang === 'en' ? 'en-GB' : 'nl-NL', { hour: '2-digit', minute: '2-digit' }))))
+          ...hourSpan(started, lang === 'en' ? 'en-GB' : 'nl-NL')))
     : h('div', { class: 'field row', id: 'field-occurredAt' },
         h('label', {}, t.date, h('input', { type: 'date', name: 'date', required: true,
           value: `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}` })),

@@ -36,3 +36,9 @@ export function apiCaller(page, failed) {
     return data;
   };
 }
+
+/** A time kept to the hour (cut down, not rounded) as the hour it fell in: ['14:00', '15:00'] for "tussen 14:00 en 15:00". */
+export function hourSpan(date, locale) {
+  const time = (d) => d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+  return [time(date), time(new Date(date.getTime() + 3600_000))];
+}

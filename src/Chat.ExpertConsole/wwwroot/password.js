@@ -1,7 +1,7 @@
 // Change your own password: the current one, then the new one twice. Other sessions of the account end.
 // Below it, "Waar ben je ingelogd": the account's sessions (browser and system, times to the hour), each ended on its
 // own or all but this one (GET /api/auth/sessions, DELETE /api/auth/sessions/{id}, POST /api/auth/sessions/end-others).
-import { h, fill } from './dom.js';
+import { h, fill, hourSpan } from './dom.js';
 
 const root = document.getElementById('password');
 const lang = root.dataset.lang === 'en' ? 'en' : 'nl';
@@ -99,8 +99,7 @@ const endOthersButton = h('button', { type: 'button', class: 'secondary', onclic
 // The server gives times cut down to the hour: "do 3 dec, tussen 14:00 en 15:00".
 const when = (iso) => {
   const d = new Date(iso);
-  const time = (x) => x.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
-  return t.within(d.toLocaleDateString(locale, { weekday: 'short', day: 'numeric', month: 'short' }), time(d), time(new Date(d.getTime() + 3600_000)));
+  return t.within(d.toLocaleDateString(locale, { weekday: 'short', day: 'numeric', month: 'short' }), ...hourSpan(d, locale));
 };
 
 function say(text, error = false) { sessionsStatus.textContent = text; sessionsStatus.classList.toggle('error', error); }

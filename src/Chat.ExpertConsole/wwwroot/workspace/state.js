@@ -1,6 +1,7 @@
 // What every part of the live workspace shares: the page's language and texts, the state of this tab, the elements
 // the layout made, and small helpers for times, labels and the toast.
 import { texts } from '../i18n.js';
+import { hourSpan } from '../dom.js';
 import { hubError } from '/_content/Chat.Widget/shared/hub-client.js';
 
 export const app = document.getElementById('app');
@@ -49,8 +50,7 @@ export function roundedHour(iso) {
   const d = new Date(iso);
   const locale = lang === 'en' ? 'en-GB' : 'nl-NL';
   const day = d.toLocaleDateString(locale, { weekday: 'short', day: 'numeric', month: 'short' });
-  const time = (x) => x.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
-  return t.withinHour(day, time(d), time(new Date(d.getTime() + 3600_000)));
+  return t.withinHour(day, ...hourSpan(d, locale));
 }
 
 export function label(map, key) { return map[key] ?? key ?? t.unknown; }
