@@ -89,6 +89,23 @@ public static class LiveBenchmark
                     results.Add(await MeasureAsync("(b) embedded", await StartChatAsync(dir, "embedded", null, o.ChatLength), null, chat: true, idle));
                 if (only.Contains("c"))
                     results.Add(await MeasureAsync("(c) Redis", await StartChatAsync(dir, "redis", redis.Port, o.ChatLength), redis, chat: true, idle));
+                if (only.Contains("c2"))
+                {
+                    // The Redis mode with two batches of appends on their way at once (Redis:AppendsInFlight=2), on a Redis of
+                    // its own (as fresh as (c)'s was): (c) against (c2) is the lever's A/B in the same round.
+                    var dir2 = Path.Combine(dir, "c2");
+                    Directory.CreateDirectory(dir2);
+                    var redis2 = await StartRedisAsync(dir2, o.Fsync);
+                    try
+                    {
+                        results.Add(await MeasureAsync("(c2) Redis, 2 fl.", await StartChatAsync(dir, "redis2", redis2.Port, o.ChatLength, extra: InFlight2),
+                            redis2, chat: true, idle));
+                    }
+                    finally
+                    {
+                        redis2.Process.Kill(true);
+                    }
+                }
                 if (round == repeat && o.Idle > 0)
                 {
                     // Memory of idle visitors alone: each target again, fresh, with nothing but the idle connections.
@@ -100,7 +117,8 @@ public static class LiveBenchmark
                             "(a) bare relay" => await FreshIdleAsync(await StartRelayAsync(), false, o.Idle),
                             "(a2) relay+Redis" => await FreshIdleAsync(await StartRelayAsync(redis.Port), false, o.Idle),
                             "(b) embedded" => await FreshIdleAsync(await StartChatAsync(dir, "embedded-fresh", null, o.ChatLength), true, o.Idle),
-                            _ => await FreshIdleAsync(await StartChatAsync(dir, "redis-fresh", redis.Port, o.ChatLength, "bench-fresh:"), true, o.Idle),
+                            "(c) Redis" => await FreshIdleAsync(await StartChatAsync(dir, "redis-fresh", redis.Port, o.ChatLength, "bench-fresh:"), true, o.Idle),
+                            _ => await FreshIdleAsync(await StartChatAsync(dir, "redis2-fresh", redis.Port, o.ChatLength, "bench2-fresh:", InFlight2), true, o.Idle),
                         });
                     Console.WriteLine("done");
                     results = results.Select((r, i) => r with { FreshKb = fresh[i].Kb, FreshMb = fresh[i].Mb }).ToList();
@@ -171,7 +189,10 @@ public static class LiveBenchmark
         return ServerProcess.StartAsync(env, dll: typeof(LiveBenchmark).Assembly.Location, extraArgs: "relay-server");
     }
 
-    private static async Task<ServerProcess> StartChatAsync(string dir, string name, int? redisPort, int chatLength, string keyPrefix = "bench:")
+    private static readonly Dictionary<string, string> InFlight2 = new() { ["Redis__AppendsInFlight"] = "2" };
+
+    private static async Task<ServerProcess> StartChatAsync(string dir, string name, int? redisPort, int chatLength, string keyPrefix = "bench:",
+        IReadOnlyDictionary<string, string>? extra = null)
     {
         var db = Path.Combine(dir, name + ".db");
         var env = new Dictionary<string, string>
@@ -190,6 +211,7 @@ public static class LiveBenchmark
             env["ConnectionStrings__Redis"] = $"127.0.0.1:{port}";
             env["Redis__KeyPrefix"] = keyPrefix;
         }
+        foreach (var (name2, value) in extra ?? new Dictionary<string, string>()) env[name2] = value;
         // For experiments on our server alone (the relay and this client keep theirs): BENCH_CHAT_ENV="DOTNET_GCHeapCount=1;X=y".
         foreach (var pair in (Environment.GetEnvironmentVariable("BENCH_CHAT_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
             env[pair.Split('=', 2)[0]] = pair.Split('=', 2) is [_, var v] ? v : throw new ArgumentException($"BENCH_CHAT_ENV: '{pair}' is not NAME=value.");

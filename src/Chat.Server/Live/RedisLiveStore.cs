@@ -404,10 +404,11 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
     private sealed record PendingAppend(string ConversationId, string From, string ClientMessageId, string Text, string At, string AssignedTo,
         string MaxMessages, string PerMinute, long Minute, string Card);
 
-    // Messages sent at the same moment (many chats on this node) share one round trip to Redis.
+    // Messages sent at the same moment (many chats on this node) share one round trip to Redis; with
+    // Redis:AppendsInFlight above one, the next batch is written while Redis still works on the one before.
     private GroupCommit<PendingAppend, RedisResult>? _appends;
 
-    private GroupCommit<PendingAppend, RedisResult> Appends => _appends ??= new(async batch =>
+    private GroupCommit<PendingAppend, RedisResult> Appends => _appends ??= new(batch =>
     {
         var keys = new RedisKey[batch.Count * 3];
         var values = new RedisValue[1 + batch.Count * 9];
@@ -421,8 +422,15 @@ public sealed class RedisLiveStore(RedisConnection redis, Microsoft.Extensions.O
             (values[at], values[at + 1], values[at + 2], values[at + 3], values[at + 4]) = (a.From, a.ClientMessageId, a.Text, a.At, a.AssignedTo);
             (values[at + 5], values[at + 6], values[at + 7], values[at + 8]) = (a.MaxMessages, a.PerMinute, a.Minute, a.Card);
         }
-        return (RedisResult[]?)await redis.EvalAsync(AppendScript, keys, values) ?? [];
-    });
+        // One batch in flight: by its SHA1, and after a NOSCRIPT (Redis restarted) once more with the text, before the next
+        // batch goes. Several in flight: always the text (EVAL), for a NOSCRIPT's retry would go after batches sent later.
+        var reply = options.Value.AppendsInFlight > 1
+            ? redis.EvalTextAsync(AppendScript, keys, values)
+            : redis.EvalAsync(AppendScript, keys, values);
+        return Results(reply);
+
+        static async Task<IReadOnlyList<RedisResult>> Results(Task<RedisResult> reply) => (RedisResult[]?)await reply ?? [];
+    }, maxInFlight: options.Value.AppendsInFlight);
 
     public async Task<AppendResult> AppendAsync(string conversationId, string from, string clientMessageId, string text, DateTimeOffset at,
         string? assignedTo = null, MessageLimits? limits = null, CancellationToken ct = default, ReferralCard? card = null)

@@ -1,46 +1,59 @@
 namespace Chat.Server.Scaleout;
 
 /// <summary>
-/// Group commit: a call made while a batch is on its way to Redis waits and goes with the next batch, so under load
+/// Group commit: a call made while batches are on their way to Redis waits and goes with the next batch, so under load
 /// one round trip carries many calls, and an idle system sends each call at once (no timer, no added wait).
-/// One batch is in flight at a time and calls keep their order, so Redis applies them in the order they were made.
+/// At most <c>maxInFlight</c> batches are on their way at once (one unless asked). Batches are sent in the order their
+/// calls were made, one at a time, and their results are handed out in that order, so Redis applies the calls in the
+/// order they were made and their callers go on in that order.
 /// </summary>
-/// <param name="run">Runs one batch; returns one result per item, in order. An exception fails every call of that batch. It should
-/// return at once (yield first if its work is synchronous): the callers of the batch before go on only after it returns.</param>
+/// <param name="run">Runs one batch; returns one result per item, in order. An exception fails every call of that batch. It is
+/// called with the group commit's lock held (that is what keeps the batches in order), so it must return at once: start the
+/// work and return its task (yield first if the work is synchronous: the counters' SQLite commit). With more than one batch
+/// in flight, a retry inside it must not overtake a later batch (the appends send the script itself, never a NOSCRIPT).</param>
 /// <param name="maxBatch">At most this many calls in one batch (keeps one Lua script short: Redis runs nothing else meanwhile).</param>
-public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> run, int maxBatch = 128)
+/// <param name="maxInFlight">At most this many batches on their way at once: with two, the next batch is written while Redis
+/// still works on (or fsyncs) the one before.</param>
+public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> run, int maxBatch = 128,
+    int maxInFlight = 1)
 {
     private readonly Lock _gate = new();
     private readonly Queue<(TItem Item, TaskCompletionSource<TResult> Done)> _waiting = new();
-    private bool _draining;
+    private readonly Queue<(List<(TItem Item, TaskCompletionSource<TResult> Done)> Batch, Task<IReadOnlyList<TResult>> Results)> _inFlight = new();
+    private bool _completing;
 
     public Task<TResult> RunAsync(TItem item)
     {
         var done = new TaskCompletionSource<TResult>();
-        bool start;
+        bool start = false;
         lock (_gate)
         {
             _waiting.Enqueue((item, done));
-            start = !_draining;
-            _draining = true;
+            if (_inFlight.Count < maxInFlight) SendNext();
+            if (!_completing)
+            {
+                _completing = true;
+                start = true;
+            }
         }
-        // The first caller drains on its own thread up to the first await: the idle case costs no thread hop.
-        if (start) _ = DrainAsync();
+        // The first caller hands out on its own thread up to the first await: the idle case costs no thread hop.
+        if (start) _ = CompleteAsync();
         return done.Task;
     }
 
-    private async Task DrainAsync()
+    /// <summary>Hands out the results of the batches on their way, oldest first, until none is left.</summary>
+    private async Task CompleteAsync()
     {
-        var batch = Take();
-        if (batch is null) return;
-        var inFlight = Send(batch);
         while (true)
         {
+            List<(TItem Item, TaskCompletionSource<TResult> Done)> batch;
+            Task<IReadOnlyList<TResult>> pending;
+            lock (_gate) (batch, pending) = _inFlight.Peek();
             IReadOnlyList<TResult>? results = null;
             Exception? error = null;
             try
             {
-                results = await inFlight;
+                results = await pending;
                 if (results.Count != batch.Count)
                     throw new InvalidOperationException($"A batch of {batch.Count} returned {results.Count} results.");
             }
@@ -48,46 +61,40 @@ public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<
             {
                 error = ex;
             }
-            // The next batch goes before this one's callers go on: Redis works on it while they do.
-            var next = Take();
-            if (next is not null) inFlight = Send(next);
+            bool more;
+            lock (_gate)
+            {
+                _inFlight.Dequeue();
+                // The next batch goes before this one's callers go on: Redis works on it while they do.
+                if (_waiting.Count > 0) SendNext();
+                more = _inFlight.Count > 0;
+                if (!more) _completing = false;
+            }
             // The callers go on here, one after another, each up to its next await (the rest of a hub call: telling the
             // chat's connections, the acknowledgement). Until 2026-12-05 each went on from the thread pool, a thread woken a
             // message; this way the Redis mode's tails were steadier at the same CPU (docs/benchmarks.md, "One thread for a
-            // batch's callers"). So a run must return at once: one that works synchronously yields first (the counters' SQLite commit).
+            // batch's callers").
             for (var i = 0; i < batch.Count; i++)
                 if (error is null) batch[i].Done.TrySetResult(results![i]);
                 else batch[i].Done.TrySetException(error);
-            if (next is null) return;
-            batch = next;
+            if (!more) return;
         }
     }
 
-    /// <summary>The waiting calls, at most <c>maxBatch</c>; null (and draining ends) when none wait.</summary>
-    private List<(TItem Item, TaskCompletionSource<TResult> Done)>? Take()
+    /// <summary>Sends the waiting calls, at most <c>maxBatch</c>, as one batch. Called with the lock held.</summary>
+    private void SendNext()
     {
-        lock (_gate)
-        {
-            if (_waiting.Count == 0)
-            {
-                _draining = false;
-                return null;
-            }
-            var batch = new List<(TItem Item, TaskCompletionSource<TResult> Done)>(Math.Min(_waiting.Count, maxBatch));
-            while (batch.Count < maxBatch && _waiting.TryDequeue(out var next)) batch.Add(next);
-            return batch;
-        }
-    }
-
-    private Task<IReadOnlyList<TResult>> Send(List<(TItem Item, TaskCompletionSource<TResult> Done)> batch)
-    {
+        var batch = new List<(TItem Item, TaskCompletionSource<TResult> Done)>(Math.Min(_waiting.Count, maxBatch));
+        while (batch.Count < maxBatch && _waiting.TryDequeue(out var next)) batch.Add(next);
+        Task<IReadOnlyList<TResult>> results;
         try
         {
-            return run(batch.ConvertAll(b => b.Item));
+            results = run(batch.ConvertAll(b => b.Item));
         }
         catch (Exception ex)
         {
-            return Task.FromException<IReadOnlyList<TResult>>(ex);
+            results = Task.FromException<IReadOnlyList<TResult>>(ex);
         }
+        _inFlight.Enqueue((batch, results));
     }
 }

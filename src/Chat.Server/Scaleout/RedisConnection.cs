@@ -57,6 +57,15 @@ public sealed partial class RedisConnection : IDisposable
             return await Db.ScriptEvaluateAsync(script, keys, values);
         }
     }
+
+    /// <summary>
+    /// Runs a Lua script by its text, every time (EVAL: Redis hashes it and runs its cached copy; without NoScriptCache the
+    /// client library would switch to SCRIPT LOAD + EVALSHA). Never fails with NOSCRIPT, so calls written one after another
+    /// are applied in that order even right after Redis restarted.
+    /// </summary>
+    public Task<RedisResult> EvalTextAsync(string script, RedisKey[]? keys = null, RedisValue[]? values = null) =>
+        Db.ScriptEvaluateAsync(script, keys, values, CommandFlags.NoScriptCache);
+
     public ISubscriber Subscriber => _mux.GetSubscriber();
     public bool IsConnected => _mux.IsConnected;
 

@@ -27,4 +27,11 @@ public sealed class RedisOptions
     /// </summary>
     [Range(1, 1_000_000)]
     public int MaxOutbox { get; set; } = 10_000;
+
+    /// <summary>
+    /// Batches of messages on their way to Redis at once (the group commit of the appends). With 2, the next batch is
+    /// written while Redis still works on, or fsyncs, the one before; the batches and their replies keep their order.
+    /// </summary>
+    [Range(1, 4)]
+    public int AppendsInFlight { get; set; } = 1;
 }

@@ -74,6 +74,41 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
+    public async Task WithTwoInFlightTheNextBatchGoesWhileTheFirstIsOnItsWayAndResultsComeInOrder()
+    {
+        var batches = new List<int[]>();
+        var replies = new List<TaskCompletionSource<IReadOnlyList<int>>>();
+        var commit = new GroupCommit<int, int>(batch =>
+        {
+            var reply = new TaskCompletionSource<IReadOnlyList<int>>();
+            batches.Add(batch.ToArray());
+            replies.Add(reply);
+            return reply.Task;
+        }, maxInFlight: 2);
+
+        var first = commit.RunAsync(1);  // goes at once
+        var second = commit.RunAsync(2); // goes at once too: a second batch may be on its way
+        var third = commit.RunAsync(3);  // waits: two are
+        var fourth = commit.RunAsync(4);
+        Assert.Equal([[1], [2]], batches);
+
+        // The second batch's reply comes first: its caller still goes on only after the first batch's.
+        replies[1].SetResult([20]);
+        Assert.False(second.IsCompleted);
+        replies[0].SetResult([10]);
+        Assert.Equal(10, await first);
+        Assert.Equal(20, await second);
+        Assert.Equal([[1], [2], [3, 4]], batches); // sent when the first batch's slot came free
+        replies[2].SetResult([30, 40]);
+        var thirdAndFourth = await Task.WhenAll(third, fourth);
+        Assert.Equal(new[] { 30, 40 }, thirdAndFourth);
+        var fifth = commit.RunAsync(5); // nothing on its way: goes at once
+        Assert.Equal([5], batches[3]);
+        replies[3].SetResult([50]);
+        Assert.Equal(50, await fifth);
+    }
+
+    [Fact]
     public async Task AWrongNumberOfResultsIsAnErrorNotAMixUp()
     {
         var commit = new GroupCommit<int, int>(_ => Task.FromResult<IReadOnlyList<int>>([]));
