@@ -118,7 +118,7 @@ public sealed class AccessibilityTests(BrowserFixture f, ITestOutputHelper outpu
         await Expect(widget.Locator("li.msg.card")).ToHaveCountAsync(1);
         await CheckAsync(widget, "widget-referral-card", width);
 
-        // The expert ends it: the ended banner above the conversation, then the ended screen; the contact form opens.
+        // The expert ends it: the conversation with the ended notice below it, then the ended screen; the contact form opens.
         await console.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" }).ClickAsync();
         await console.GetByRole(AriaRole.Button, new() { Name = "Ja, beëindigen" }).ClickAsync(); // the product's own dialog
         await Expect(widget.GetByRole(AriaRole.Heading, new() { Name = "Het gesprek is beëindigd" })).ToBeVisibleAsync();

@@ -341,10 +341,15 @@ public sealed class WidgetAtTwoHundredPercentTests(BrowserFixture f) : IClassFix
         await page.ScreenshotAsync(new() { Path = NewUser.Shot("widget-200-percent-chat") });
         Assert.True(visible >= 3, $"{visible} messages fully visible at 200%");
 
-        // After the chat: the whole feedback question (all ten marks and "Versturen") without scrolling its box.
+        // After the chat: the expert's last words and the ended notice's heading first; then, one scroll of the column
+        // further (no box scrolls inside it), the whole feedback question (all ten marks and "Versturen") at once.
         await expert.Hub.InvokeAsync("EndChat", id);
         var feedback = frame.Locator("#feedback");
         await Expect(feedback).ToBeVisibleAsync();
+        await Expect(frame.Locator("li.msg.expert").Last).ToBeInViewportAsync(new() { Ratio = 1 });
+        await Expect(frame.GetByRole(AriaRole.Heading, new() { Name = "Het gesprek is beëindigd" })).ToBeInViewportAsync(new() { Ratio = 1 });
+        await page.ScreenshotAsync(new() { Path = NewUser.Shot("widget-200-percent-ended") });
+        await feedback.EvaluateAsync("e => e.scrollIntoView({ block: 'end' })");
         await page.ScreenshotAsync(new() { Path = NewUser.Shot("widget-200-percent-feedback") });
         var clipped = await chatFrame.EvaluateAsync<string>(
             "() => { const view = document.documentElement.getBoundingClientRect(); const out = [];" +
@@ -352,7 +357,7 @@ public sealed class WidgetAtTwoHundredPercentTests(BrowserFixture f) : IClassFix
             "  const r = el.getBoundingClientRect(); let box = el.parentElement; let hidden = r.bottom > window.innerHeight + 1 || r.top < -1;" +
             "  while (box && !hidden) { const s = getComputedStyle(box); if (/(auto|scroll|hidden)/.test(s.overflowY)) { const b = box.getBoundingClientRect(); if (r.bottom > b.bottom + 1 || r.top < b.top - 1) hidden = true; } box = box.parentElement; }" +
             "  if (hidden) out.push(el.textContent.trim()); } return out.join(', '); }");
-        Assert.True(clipped == "", $"not visible without scrolling: {clipped}");
+        Assert.True(clipped == "", $"not visible together: {clipped}");
         await ctx.CloseAsync();
     }
 }

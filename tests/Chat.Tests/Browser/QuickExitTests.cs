@@ -29,11 +29,12 @@ internal static class Visit
     }
 
     /// <summary>A visitor on the demo site; the neutral site is answered locally, so no request leaves.</summary>
-    public static async Task<(IBrowserContext, IPage, IFrameLocator)> VisitorAsync(BrowserFixture f, int width = 1200, int height = 820, bool phone = false)
+    public static async Task<(IBrowserContext, IPage, IFrameLocator)> VisitorAsync(BrowserFixture f, int width = 1200, int height = 820, bool phone = false, float? scale = null)
     {
         var ctx = await f.Browser.NewContextAsync(new()
         {
             ViewportSize = new() { Width = width, Height = height }, Locale = "nl-NL", IsMobile = phone, HasTouch = phone,
+            DeviceScaleFactor = scale,
         });
         var page = await ctx.NewPageAsync();
         page.Dialog += async (_, d) => await d.AcceptAsync();
@@ -188,11 +189,15 @@ public sealed class EscapeDoesNotLeaveTests(BrowserFixture f) : IClassFixture<Br
 
 public sealed class ExpertEndsChatTests(BrowserFixture f) : IClassFixture<BrowserFixture>
 {
-    [Fact]
-    public async Task VisitorStillReadsTheExpertsLastWordsUnderTheEndedBannerAndNewConversationStartsEmpty()
+    // A desktop, a phone, and 1280x800 at 200% zoom (640x400 CSS pixels, two device pixels each).
+    public static readonly TheoryData<int, int, bool, float> Sizes = new() { { 1280, 800, false, 1 }, { 390, 844, true, 3 }, { 640, 400, false, 2 } };
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public async Task VisitorReadsTheExpertsLastWordsAboveTheEndedNoticeAndNewConversationStartsEmpty(int width, int height, bool phone, float scale)
     {
         var (expertCtx, expert) = await Visit.ExpertAsync(f, "expert1", "Demo-Expert-1", "Beschikbaar");
-        var (ctx, page, chat) = await Visit.VisitorAsync(f);
+        var (ctx, page, chat) = await Visit.VisitorAsync(f, width, height, phone, scale);
         await page.GotoAsync(f.BaseUrl + "/demo");
         await Visit.StartActiveChatAsync(page, chat, expert);
         await Visit.VisitorSaysAsync(chat, expert, "Dank je, ik ga nu.");
@@ -204,11 +209,19 @@ public sealed class ExpertEndsChatTests(BrowserFixture f) : IClassFixture<Browse
         await Expect(chat.GetByRole(AriaRole.Heading, new() { Name = "Het gesprek is beëindigd" })).ToBeVisibleAsync();
         await Expect(chat.GetByText("De ervaringsdeskundige heeft het gesprek beëindigd.")).ToBeVisibleAsync();
         await Expect(chat.Locator("li.msg.expert")).ToHaveTextAsync(new Regex("bel 112"));
-        await Expect(chat.Locator("li.msg.expert")).ToBeInViewportAsync();
+        // Right after the end, without scrolling: the expert's last words whole, and under them the ended notice's
+        // heading, which has the focus (Enter typed on must not start a new chat). The feedback question follows below.
+        var heading = chat.GetByRole(AriaRole.Heading, new() { Name = "Het gesprek is beëindigd" });
+        await Expect(heading).ToBeFocusedAsync();
+        await Expect(chat.Locator("li.msg.expert")).ToBeInViewportAsync(new() { Ratio = 1 });
+        await Expect(heading).ToBeInViewportAsync(new() { Ratio = 1 });
+        await Expect(chat.Locator("#feedback")).ToBeVisibleAsync();
+        var order = await chat.Locator("#screen-chat").EvaluateAsync<int>("(c) => c.compareDocumentPosition(document.getElementById('screen-ended'))");
+        Assert.True((order & 4) != 0, "the ended notice comes after the conversation in the page (reading and focus order)");
+        await page.ScreenshotAsync(new() { Path = Visit.Shot($"widget-ended-transcript-{width}x{height}") });
         await Expect(chat.GetByLabel("Je bericht")).ToBeHiddenAsync(); // read-only now
         var frame = page.Frames.First(fr => fr.Url.Contains("/widget/"));
         Assert.Equal(0, await frame.EvaluateAsync<int>("() => sessionStorage.length + localStorage.length"));
-        await page.ScreenshotAsync(new() { Path = Visit.Shot("widget-ended-transcript") });
 
         await chat.GetByRole(AriaRole.Button, new() { Name = "Nieuw gesprek" }).ClickAsync();
         await Expect(chat.GetByRole(AriaRole.Button, new() { Name = "Start de chat" })).ToBeVisibleAsync();

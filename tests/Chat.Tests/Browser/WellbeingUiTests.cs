@@ -171,7 +171,7 @@ public sealed class WellbeingUiTests(CoolDownBrowserFixture f, ITestOutputHelper
         await ruben.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" }).ClickAsync();
         await ruben.GetByRole(AriaRole.Button, new() { Name = "Ja, beëindigen" }).ClickAsync(); // the product's own dialog
 
-        // The ended banner with the one optional question; focus is on its heading.
+        // The ended notice (below the conversation) with the one optional question; focus is on its heading.
         await Expect(widget.GetByRole(AriaRole.Heading, new() { Name = "Het gesprek is beëindigd" })).ToBeFocusedAsync();
         var question = widget.GetByRole(AriaRole.Group, new() { Name = "Wil je iets over dit gesprek laten weten?" });
         await Expect(question).ToBeVisibleAsync();

@@ -140,7 +140,7 @@ export async function resume(afterSeq, attempt = 0) {
   const was = state.status; // 'none' after a reload of the page: nothing to announce then
   const news = was !== 'none' && r.messages.some((m) => m.from === 'expert' && !state.seen.has(m.seq));
   if (r.status === 'ended') {
-    // The last words before the end (the expert's "bel 112 als ...") stay readable above the ended banner. The
+    // The last words before the end (the expert's "bel 112 als ...") stay readable above the ended notice. The
     // feedback question only if an expert's words are in the transcript.
     for (const m of r.messages) renderMessage(m);
     state.hadExpert ||= r.messages.some((m) => m.from === 'expert') || r.expert != null;

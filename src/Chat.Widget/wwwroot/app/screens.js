@@ -1,9 +1,8 @@
-// Which screen shows (loading, closed, intro, chat, ended, refused, or the transcript under the ended banner), the
-// lines every screen carries (the emergency numbers, the title, the chat's head) and the end of a chat.
+// Which screen shows (loading, closed, intro, chat, ended, refused, or the transcript with the ended notice below it),
+// the lines every screen carries (the emergency numbers, the title, the chat's head) and the end of a chat.
 import { stopConnection } from './connection.js';
 import { closeFeedback, offerFeedback } from './feedback.js';
 import { offerFollowUp } from './mailbox.js';
-import { scrollDown } from './messages.js';
 import { $, clearSession, embedded, parentOrigin, state, t } from './state.js';
 
 // The page title; "(2) name" while messages arrived in a hidden tab (stand-alone; embedded, the loader does this).
@@ -55,7 +54,8 @@ export function radio(name, value, label, checked) {
   return wrap;
 }
 
-// 'transcript': the ended banner above the conversation that just ended (read-only), until the visitor closes it.
+// 'transcript': the conversation that just ended (read-only) with the ended notice below it, until the visitor closes
+// it; the area under the header scrolls as one column (app.css).
 export function show(screen) {
   for (const s of ['loading', 'closed', 'intro', 'chat', 'ended', 'refused', 'mailbox']) {
     $('screen-' + s).hidden = screen === 'transcript' ? s !== 'ended' && s !== 'chat' : s !== screen;
@@ -63,7 +63,7 @@ export function show(screen) {
   const transcript = screen === 'transcript';
   document.body.classList.toggle('transcript', transcript);
   // The conversation is a scroll region that mostly holds no control, so it takes the focus itself: keyboard users can
-  // scroll it, in a running chat as under the banner (axe: scrollable-region-focusable; Firefox and Safari do not
+  // scroll it in a running chat, and reach it after the end too (axe: scrollable-region-focusable; Firefox and Safari do not
   // focus a scroll box by themselves).
   $('messages').tabIndex = 0;
   $('messages').setAttribute('aria-label', transcript ? t().transcriptLabel : t().conversationLabel);
@@ -165,8 +165,8 @@ export function endedText() {
   return by === 'expert' ? t().endedByExpert : by === 'visitor' ? t().endedByVisitor : t().endedBySystem;
 }
 
-// The chat ended. This tab's storage is cleared at once, but the conversation stays on screen (read-only) under the
-// ended banner: the expert's last words ("bel 112 als ...") must stay readable until the visitor closes it.
+// The chat ended. This tab's storage is cleared at once, but the conversation stays on screen (read-only) above the
+// ended notice: the expert's last words ("bel 112 als ...") must stay readable until the visitor closes it.
 export function showEnded(endedBy) {
   state.status = 'ended';
   state.endedBy = endedBy;
@@ -189,11 +189,29 @@ export function showEnded(endedBy) {
   $('ended-text').textContent = endedText();
   const hasTranscript = $('messages').querySelector('li.msg') !== null;
   show(hasTranscript ? 'transcript' : 'ended');
-  if (hasTranscript) scrollDown();
-  // Focus the heading, not a button: a visitor typing when the expert ends must not start a new chat with Enter.
+  if (hasTranscript) scrollToEnd();
+  // Focus the heading, not a button: a visitor typing when the expert ends must not start a new chat with Enter. Without
+  // scrolling: the view was just placed so that the last words show above it.
   const heading = $('ended-title');
   heading.tabIndex = -1;
-  heading.focus();
+  heading.focus({ preventScroll: true });
+}
+
+// The one column after the end, scrolled as a chat app does: the ended notice's top part at the bottom of the view
+// (at most 60% of it) and the last messages directly above it. Two things must show whatever the sizes: the start of
+// the last message that is not a system line (the expert's last words), and the notice's heading with its text.
+function scrollToEnd() {
+  const main = $('main');
+  const view = main.clientHeight;
+  const offset = (el) => el.getBoundingClientRect().top - main.getBoundingClientRect().top + main.scrollTop;
+  const ended = $('screen-ended');
+  const endedTop = offset(ended);
+  let top = endedTop - (view - Math.min(ended.offsetHeight, 0.6 * view));
+  const last = [...$('messages').querySelectorAll('li.msg:not(.system)')].pop();
+  if (last) top = Math.min(top, offset(last) - 8);
+  const text = $('ended-text');
+  top = Math.max(top, offset(text) + text.offsetHeight + 8 - view);
+  main.scrollTop = Math.max(0, top);
 }
 
 // Forgets the ended conversation on this screen too.
