@@ -9,7 +9,8 @@ namespace Chat.Server.Scaleout;
 /// </summary>
 /// <param name="run">Runs one batch; returns one result per item, in order. An exception fails every call of that batch. It is
 /// called with the group commit's lock held (that is what keeps the batches in order), so it must return at once: start the
-/// work and return its task (yield first if the work is synchronous: the counters' SQLite commit). With more than one batch
+/// work and return its task (yield first if the work is synchronous: the counters' SQLite commit), and never complete an earlier
+/// batch's task itself (the lock is re-entrant: the results would be handed out inside the send). With more than one batch
 /// in flight, a retry inside it must not overtake a later batch (the appends send the script itself, never a NOSCRIPT).</param>
 /// <param name="maxBatch">At most this many calls in one batch (keeps one Lua script short: Redis runs nothing else meanwhile).</param>
 /// <param name="maxInFlight">At most this many batches on their way at once: with two, the next batch is written while Redis
@@ -17,6 +18,8 @@ namespace Chat.Server.Scaleout;
 public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> run, int maxBatch = 128,
     int maxInFlight = 1)
 {
+    private readonly int _maxBatch = maxBatch >= 1 ? maxBatch : throw new ArgumentOutOfRangeException(nameof(maxBatch), "At least one call a batch.");
+    private readonly int _maxInFlight = maxInFlight >= 1 ? maxInFlight : throw new ArgumentOutOfRangeException(nameof(maxInFlight), "At least one batch in flight.");
     private readonly Lock _gate = new();
     private readonly Queue<(TItem Item, TaskCompletionSource<TResult> Done)> _waiting = new();
     private readonly Queue<(List<(TItem Item, TaskCompletionSource<TResult> Done)> Batch, Task<IReadOnlyList<TResult>> Results)> _inFlight = new();
@@ -29,7 +32,7 @@ public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<
         lock (_gate)
         {
             _waiting.Enqueue((item, done));
-            if (_inFlight.Count < maxInFlight) SendNext();
+            if (_inFlight.Count < _maxInFlight) SendNext();
             if (!_completing)
             {
                 _completing = true;
@@ -84,8 +87,8 @@ public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<
     /// <summary>Sends the waiting calls, at most <c>maxBatch</c>, as one batch. Called with the lock held.</summary>
     private void SendNext()
     {
-        var batch = new List<(TItem Item, TaskCompletionSource<TResult> Done)>(Math.Min(_waiting.Count, maxBatch));
-        while (batch.Count < maxBatch && _waiting.TryDequeue(out var next)) batch.Add(next);
+        var batch = new List<(TItem Item, TaskCompletionSource<TResult> Done)>(Math.Min(_waiting.Count, _maxBatch));
+        while (batch.Count < _maxBatch && _waiting.TryDequeue(out var next)) batch.Add(next);
         Task<IReadOnlyList<TResult>> results;
         try
         {

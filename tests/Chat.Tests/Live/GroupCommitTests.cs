@@ -109,6 +109,72 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
+    public async Task WithTwoInFlightAFailedFirstBatchFailsOnlyItsOwnCalls()
+    {
+        var replies = new List<TaskCompletionSource<IReadOnlyList<int>>>();
+        var commit = new GroupCommit<int, int>(_ =>
+        {
+            var reply = new TaskCompletionSource<IReadOnlyList<int>>();
+            replies.Add(reply);
+            return reply.Task;
+        }, maxInFlight: 2);
+
+        var first = commit.RunAsync(1);
+        var second = commit.RunAsync(2);
+        replies[0].SetException(new TimeoutException("redis"));
+        await Assert.ThrowsAsync<TimeoutException>(() => first);
+        Assert.False(second.IsCompleted);
+        replies[1].SetResult([2]);
+        Assert.Equal(2, await second);
+    }
+
+    [Fact]
+    public async Task ManyThreadsCallingAtOnceEachGetTheirOwnResultAndNoBatchGoesBeyondTheLimits()
+    {
+        var inFlight = 0;
+        var most = 0;
+        var seen = new System.Collections.Concurrent.ConcurrentBag<int>();
+        var commit = new GroupCommit<int, int>(async batch =>
+        {
+            var now = Interlocked.Increment(ref inFlight);
+            InterlockedMax(ref most, now);
+            Assert.True(batch.Count <= 16, $"a batch of {batch.Count}");
+            foreach (var i in batch) seen.Add(i);
+            await Task.Yield();
+            Interlocked.Decrement(ref inFlight);
+            return batch.Select(i => i * 10).ToList();
+        }, maxBatch: 16, maxInFlight: 2);
+
+        var calls = await Task.WhenAll(Enumerable.Range(0, 8).Select(t => Task.Run(async () =>
+        {
+            var mine = new List<(int Item, int Result)>();
+            for (var i = 0; i < 500; i++)
+            {
+                var item = t * 1000 + i;
+                mine.Add((item, await commit.RunAsync(item)));
+            }
+            return mine;
+        })));
+        Assert.All(calls.SelectMany(c => c), c => Assert.Equal(c.Item * 10, c.Result));
+        Assert.Equal(4000, seen.Count);
+        Assert.Equal(4000, seen.Distinct().Count());
+        Assert.InRange(most, 1, 2);
+
+        static void InterlockedMax(ref int target, int value)
+        {
+            for (var current = Volatile.Read(ref target); value > current; current = Volatile.Read(ref target))
+                if (Interlocked.CompareExchange(ref target, value, current) == current) return;
+        }
+    }
+
+    [Fact]
+    public void NoBatchesOrEmptyBatchesAreRefusedAtOnce()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GroupCommit<int, int>(b => Task.FromResult<IReadOnlyList<int>>(b.ToList()), maxInFlight: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GroupCommit<int, int>(b => Task.FromResult<IReadOnlyList<int>>(b.ToList()), maxBatch: 0));
+    }
+
+    [Fact]
     public async Task AWrongNumberOfResultsIsAnErrorNotAMixUp()
     {
         var commit = new GroupCommit<int, int>(_ => Task.FromResult<IReadOnlyList<int>>([]));
