@@ -34,9 +34,11 @@ public sealed class RedisLiveStoreTests : LiveStoreContract, IDisposable
 public sealed class RedisLiveStorePipelinedTests : LiveStoreContract, IDisposable
 {
     private readonly RedisConnection _connection;
+    private readonly string _redis;
 
     public RedisLiveStorePipelinedTests(RedisServer redis)
     {
+        _redis = redis.ConnectionString;
         _connection = new RedisConnection(redis.ConnectionString, NullLogger<RedisConnection>.Instance);
         Store = RedisLiveStoreTests.Create(_connection, appendsInFlight: 2);
     }
@@ -44,6 +46,17 @@ public sealed class RedisLiveStorePipelinedTests : LiveStoreContract, IDisposabl
     protected override ILiveStore Store { get; }
 
     public void Dispose() => _connection.Dispose();
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("5")]
+    [InlineData("two")]
+    public void AppendsInFlightOutsideOneToFourStopsTheStartWithItsName(string bad)
+    {
+        using var app = new ChatApp(new() { ["ConnectionStrings:Redis"] = _redis, ["Redis:AppendsInFlight"] = bad });
+        var refused = Assert.ThrowsAny<Exception>(() => app.Server);
+        Assert.Contains("AppendsInFlight", refused.ToString());
+    }
 
     [Theory]
     [InlineData(1)]
