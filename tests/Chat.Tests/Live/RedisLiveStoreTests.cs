@@ -214,6 +214,49 @@ public sealed class RedisStorageTests(RedisServer redis) : IDisposable
     }
 
     [Fact]
+    public async Task AMessageIsStoredAsTheJsonObjectAnOlderNodeReadsAndAnOlderNodesEntriesAreReadAndCounted()
+    {
+        var store = RedisLiveStoreTests.Create(_connection, _prefix);
+        await store.UpsertPresenceAsync(Expert("e1"));
+        await store.AddQueuedAsync(Session("a"));
+        await store.TryAssignAsync("a", "e1", T0);
+        // As a node before 2026-12-05 wrote its entry (cjson: any member order, "/" escaped, no card member).
+        await _connection.Db.ListRightPushAsync(Keys.Log["c-a"],
+            """{"text":"eerder \/ oud","from":"visitor","sentAt":"2026-11-30T19:00:00.0000000Z","seq":1,"clientMessageId":"old"}""");
+        await _connection.Db.HashSetAsync(Keys.MessageIds["c-a"], "visitor:old", 1);
+
+        const string text = "Hij zei: \"ik ben \\ boos\"\n</script>,\"seq\":99 é 🙂";
+        var card = new ReferralCard("Veilig Thuis", "hulplijn", "0800-2000", "https://veiligthuis.nl", "24/7", "Advies \"en\" hulp");
+        var sent = await store.AppendAsync("c-a", "expert", "e-1", text, T0.AddSeconds(5), card: card);
+        var plain = await store.AppendAsync("c-a", "visitor", "v-1", "", T0.AddSeconds(6));
+        Assert.Equal((2L, 3L), (sent.Message.Seq, plain.Message.Seq)); // the older node's entry counts
+
+        var raw = (await _connection.Db.ListRangeAsync(Keys.Log["c-a"], 1, -1)).Select(v => (string)v!).ToList();
+        using (var stored = JsonDocument.Parse(raw[0]))
+        {
+            Assert.Equal(["seq", "clientMessageId", "from", "text", "sentAt", "card"], stored.RootElement.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(2, stored.RootElement.GetProperty("seq").GetInt64());
+            Assert.Equal(text, stored.RootElement.GetProperty("text").GetString());
+            Assert.Equal("2026-11-30T19:00:05.0000000+00:00", stored.RootElement.GetProperty("sentAt").GetString());
+            Assert.Equal(card, stored.RootElement.GetProperty("card").Deserialize<ReferralCard>(RedisLiveStore.Json));
+        }
+        using (var stored = JsonDocument.Parse(raw[1]))
+            Assert.False(stored.RootElement.TryGetProperty("card", out _)); // no card: no member (as cjson wrote it)
+
+        var all = await store.GetMessagesAsync("c-a", 0);
+        Assert.Equal([1L, 2L, 3L], all.Select(m => m.Seq));
+        Assert.Equal(("eerder / oud", "old", "visitor"), (all[0].Text, all[0].ClientMessageId, all[0].From));
+        Assert.Equal(sent.Message, all[1] with { Card = sent.Message.Card });
+        Assert.Equal(card, all[1].Card);
+        Assert.Equal((text, T0.AddSeconds(5)), (all[1].Text, all[1].SentAt));
+        Assert.Equal(plain.Message, all[2]);
+        // A resend of the older node's message is its duplicate, read back as it was stored.
+        var again = await store.AppendAsync("c-a", "visitor", "old", "eerder / oud", T0.AddSeconds(7));
+        Assert.True(again.Duplicate);
+        Assert.Equal(all[0], again.Message);
+    }
+
+    [Fact]
     public async Task KeysOfTheFormatBeforeHashesAreTreatedAsGone()
     {
         var db = _connection.Db;
@@ -250,6 +293,13 @@ public sealed class RedisStorageTests(RedisServer redis) : IDisposable
         await store.SetAvailabilityAsync(Expert("e"), "available", T0.AddMinutes(1));
         Assert.Equal(QueueAdmission.Added, await store.AddQueuedAsync(Session("waiting")));
         Assert.Equal(AssignOutcome.Assigned, await store.TryAssignAsync("waiting", "e", T0.AddMinutes(2)));
+
+        // An append meeting such a session first (no other script has read it): refused as unknown, the key deleted.
+        await db.StringSetAsync(Keys.Session["old2"], JsonSerializer.Serialize(old with { SessionId = "old2" }, RedisLiveStore.Json));
+        await db.StringSetAsync(Keys.Conversation["c-old2"], "old2");
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.AppendAsync("c-old2", "visitor", "m1", "x", T0));
+        Assert.False(await db.KeyExistsAsync(Keys.Session["old2"]));
+        Assert.Equal(0, await db.ListLengthAsync(Keys.Log["c-old2"]));
     }
 
     [Fact]
