@@ -125,9 +125,15 @@ public static class Hosting
         var embedders = widget.AllowedEmbedOrigins.Length == 0 ? "*" : string.Join(' ', widget.AllowedEmbedOrigins);
         var projects = app.Services.GetRequiredService<Tenancy.ProjectDirectory>();
         // A project's widget (?project=, from data-project) may be embedded by that project's own sites when it names them.
-        string EmbeddersOf(HttpRequest request) =>
-            request.Query["project"].ToString() is { Length: > 0 } slug && projects.Cached?.GetValueOrDefault(slug) is { EmbedOriginList.Count: > 0 } p
-                ? string.Join(' ', p.EmbedOriginList) : embedders;
+        // The parameter more than once (in any case: ?project=a&Project=b) is framed by nobody: which one a reader takes is
+        // the reader's choice, and a page of the installation-wide list must not frame a project that named its own sites.
+        // The widget (app/overflow.js, projectParam) reads it by the same rule.
+        string EmbeddersOf(HttpRequest request) => request.Query["project"] switch
+        {
+            { Count: > 1 } => "'none'",
+            [{ Length: > 0 } slug] when projects.Cached?.GetValueOrDefault(slug) is { EmbedOriginList.Count: > 0 } p => string.Join(' ', p.EmbedOriginList),
+            _ => embedders,
+        };
         static string Csp(string frameAncestors) =>
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
             "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; " +

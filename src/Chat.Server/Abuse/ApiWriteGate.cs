@@ -10,6 +10,9 @@ namespace Chat.Server.Abuse;
 /// asking, never a JSON request: so a body-less POST such as <c>/api/auth/logout</c> or <c>/two-factor/setup</c> cannot
 /// be fired from elsewhere, whatever the cookie's SameSite. The one exception is the quick exit's beacon
 /// <c>/api/visitor/leave</c> (text/plain by nature; anonymous, it ends only the chat whose token it carries).
+/// JSON is UTF-8 (RFC 8259): a charset other than <c>utf-8</c> answers 415 too (the framework's reader would fail on an
+/// unknown one with a 500 and a stack trace in the log, for anyone who asks), and so does a form whose token cannot be
+/// read (a malformed multipart body).
 /// </summary>
 public sealed class ApiWriteGate(RequestDelegate next, IAntiforgery antiforgery, RefusalLog refusals,
     Microsoft.Extensions.Options.IOptions<AntiforgeryOptions> antiforgeryOptions)
@@ -20,21 +23,43 @@ public sealed class ApiWriteGate(RequestDelegate next, IAntiforgery antiforgery,
     {
         var request = http.Request;
         // Not async for everything else (a hub's WebSocket would keep this state machine for the whole visit).
-        if (!request.Path.StartsWithSegments("/api") || !ChangesState(request.Method) || request.Path.StartsWithSegments(Beacon)
-            || IsJson(request.ContentType))
+        if (!request.Path.StartsWithSegments("/api") || !ChangesState(request.Method) || request.Path.StartsWithSegments(Beacon))
             return next(http);
-        return CheckAsync(http);
+        return Json(request.ContentType) switch
+        {
+            JsonType.Utf8 => next(http),
+            JsonType.OtherCharset => Refuse(http, "json-charset"),
+            _ => CheckAsync(http),
+        };
     }
 
     private async Task CheckAsync(HttpContext http)
     {
-        if (MayCarryToken(http) && await antiforgery.IsRequestValidAsync(http))
+        if (MayCarryToken(http) && await TokenIsValidAsync(http))
         {
             await next(http);
             return;
         }
-        refusals.Refused(http.Connection.Id, "not-json", (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "/api");
+        await Refuse(http, "not-json");
+    }
+
+    private async Task<bool> TokenIsValidAsync(HttpContext http)
+    {
+        try
+        {
+            return await antiforgery.IsRequestValidAsync(http);
+        }
+        catch (AntiforgeryValidationException)
+        {
+            return false; // the form could not be read
+        }
+    }
+
+    private Task Refuse(HttpContext http, string reason)
+    {
+        refusals.Refused(http.Connection.Id, reason, (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "/api");
         http.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -48,10 +73,15 @@ public sealed class ApiWriteGate(RequestDelegate next, IAntiforgery antiforgery,
     private static bool ChangesState(string method) =>
         HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method);
 
-    /// <summary>application/json (with a charset or not); not text/plain, forms or a missing type.</summary>
-    public static bool IsJson(string? contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out var type) &&
-        type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+    private enum JsonType { None, Utf8, OtherCharset }
+
+    /// <summary>application/json without a charset or with utf-8 (Utf8); not text/plain, forms or a missing type (None).</summary>
+    private static JsonType Json(string? contentType) =>
+        !MediaTypeHeaderValue.TryParse(contentType, out var type) || !type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            ? JsonType.None
+            : type.Charset.HasValue && !type.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) // (the reader takes no quotes either)
+                ? JsonType.OtherCharset
+                : JsonType.Utf8;
 }
 
 public static class ApiWriteGateExtensions

@@ -69,6 +69,35 @@ public sealed class ApiWriteGateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task JsonInAnotherCharsetOrAnUnreadableFormIsRefusedWithoutAnErrorInTheLog()
+    {
+        using var anonymous = _app.CreateClient();
+        async Task<HttpStatusCode> PostAsync(HttpClient client, string path, string contentType, string body = """{"text":"x"}""")
+        {
+            using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+            content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            return (await client.PostAsync(path, content)).StatusCode;
+        }
+        var before = _app.Logs.Lines.Count;
+        // (an unknown charset made the framework's JSON reader throw: a 500 and a stack trace in the log, for anyone)
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, await PostAsync(anonymous, "/api/mailbox/open", "application/json; charset=utf-7"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, await PostAsync(anonymous, "/api/mailbox", "application/json; charset=utf-16"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, await PostAsync(anonymous, "/api/auth/login", "application/json; charset=latin1"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, await PostAsync(anonymous, "/api/mailbox/open", "application/json; charset=\"utf-8\""));
+        // UTF-8 named in any case passes the gate (and gets the endpoint's own answer: here a bad code).
+        Assert.Equal(HttpStatusCode.BadRequest, await PostAsync(anonymous, "/api/mailbox/open", "application/json; charset=UTF-8", """{"code":"x"}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, await PostAsync(anonymous, "/api/mailbox/open", "application/json; charset=utf-8", """{"code":"x"}"""));
+
+        // A signed-in console's form that cannot be read (a multipart body without its parts) is no token either.
+        var expert = await _app.ExpertClientAsync(1);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, await PostAsync(expert, "/api/auth/logout", "multipart/form-data; boundary=x", "nonsense"));
+        Assert.Equal(HttpStatusCode.OK, (await expert.GetAsync("/api/auth/me")).StatusCode);
+
+        var added = _app.Logs.Lines.Skip(before).ToList();
+        Assert.DoesNotContain(added, l => l.StartsWith("Error") || l.StartsWith("Critical") || l.Contains("Exception"));
+    }
+
+    [Fact]
     public async Task TheQuickExitsBeaconStaysTextPlain()
     {
         await using var expert = await _app.ExpertAsync(1); // open

@@ -79,6 +79,24 @@ public sealed class ProjectsUiTests(ProjectsBrowserFixture f) : IClassFixture<Pr
     }
 
     [Fact]
+    public async Task TheWidgetReadsItsProjectAsTheServerDoesForFraming()
+    {
+        var ctx = await f.Browser.NewContextAsync();
+        var page = await ctx.NewPageAsync();
+        await page.GotoAsync(f.BaseUrl + "/widget/");
+        // The server's frame-ancestors (Hosting.cs): the name in any case, once; twice is nobody's project.
+        var read = await page.EvaluateAsync<string[]>("""
+            async () => {
+              const { projectParam } = await import('/widget/overflow.js');
+              return ['?project=west', '?Project=west', '?project=west&project=west', '?Project=x&project=west', '?project=West!', '']
+                .map(q => projectParam(new URLSearchParams(q)));
+            }
+            """);
+        Assert.Equal(["west", "west", "", "", "", ""], read);
+        await ctx.CloseAsync();
+    }
+
+    [Fact]
     public async Task TheAdministratorKeepsTheProjectsAndTheirEmbedCode()
     {
         var ctx = await f.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 }, Locale = "nl-NL" });

@@ -311,6 +311,11 @@ public abstract class ProjectsTests : IAsyncLifetime
             r.Headers.GetValues("Content-Security-Policy").Single().Split(';').Select(p => p.Trim()).Single(p => p.StartsWith("frame-ancestors"));
         Assert.Equal("frame-ancestors https://www.west.example", FrameAncestors(await anonymous.GetAsync("/widget/?project=west")));
         Assert.NotEqual("frame-ancestors https://www.west.example", FrameAncestors(await anonymous.GetAsync("/widget/")));
+        // The parameter named in another case is the same parameter; named twice, nobody may frame the page (the widget
+        // takes neither): not the installation's list, which a project naming its own sites must not get.
+        Assert.Equal("frame-ancestors https://www.west.example", FrameAncestors(await anonymous.GetAsync("/widget/?Project=west")));
+        Assert.Equal("frame-ancestors 'none'", FrameAncestors(await anonymous.GetAsync("/widget/?project=west&project=west")));
+        Assert.Equal("frame-ancestors 'none'", FrameAncestors(await anonymous.GetAsync("/widget/?Project=x&project=west")));
     }
 
     [Fact]

@@ -56,9 +56,12 @@ export function hideOverflowOffer() {
   }
 }
 
-// ?project= from the loader: only a well-formed slug goes along (anything else: the installation's own project).
+// ?project= from the loader: only a well-formed slug goes along (anything else: the installation's own project). The
+// name in any case and only once, as the server reads it for the page's frame-ancestors (Hosting.cs): given twice, the
+// page may be framed by nobody, and the widget takes neither.
 export function projectParam(params) {
-  const p = params.get('project') || '';
+  const values = [...params].filter(([name]) => name.toLowerCase() === 'project').map(([, value]) => value);
+  const p = values.length === 1 ? values[0] : '';
   return /^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$/.test(p) ? p : '';
 }
 
