@@ -14,6 +14,9 @@ async function codes(lang) {
 
 function pad(n) { return String(n).padStart(2, '0'); }
 
+// A prefill's answer, if the visitor gave one ("unknown" came from servers before 2026-12-05 for "not said").
+const said = (code) => (code && code !== 'unknown' ? [code] : []);
+
 /**
  * Opens the form in a modal dialog. prefill: a ContactPrefill from the server (chat) or null (other contact).
  * Resolves true when saved, false when closed without saving.
@@ -61,8 +64,9 @@ export async function openContactForm({ t, lang, prefill, subject = null }) {
     isChat
       ? h('input', { type: 'hidden', name: 'contactType', value: prefill.contactType || 'website-chat' }) // a letter's: anonymous-mailbox
       : choiceGroup('contactType', { type: 'radio', selected: [], exclude: ['website-chat'] }),
-    choiceGroup('conversation', { type: 'radio', selected: [prefill?.conversation || 'unknown'] }),
-    choiceGroup('contactSeeker', { type: 'radio', selected: [prefill?.contactSeeker || 'unknown'] }),
+    // What the visitor told in the widget, else nothing: "onbekend" is an answer the expert gives, never a default.
+    choiceGroup('conversation', { type: 'radio', selected: said(prefill?.conversation) }),
+    choiceGroup('contactSeeker', { type: 'radio', selected: said(prefill?.contactSeeker) }),
     choiceGroup('referralSources', { type: 'checkbox', selected: prefill?.referralSources || [] }),
     referralOtherWrap,
     // A referral card sent in the chat: "advice to seek professional help" and its kind, already checked (still changeable).
@@ -88,8 +92,14 @@ export async function openContactForm({ t, lang, prefill, subject = null }) {
     h('h2', { id: 'form-title' }, isChat ? t.formTitleChat : t.formTitleOther, subject ? h('span', { class: 'form-subject' }, `: ${subject}`) : null), form);
   document.body.append(dialog);
 
+  const opener = document.activeElement;
   return new Promise((resolve) => {
-    dialog.addEventListener('close', () => { dialog.remove(); resolve(dialog.returnValue === 'saved'); });
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      // Back to the button that opened the form (the caller moves it on when that button went with the saved form).
+      if (opener instanceof HTMLElement && opener.isConnected && (!document.activeElement || document.activeElement === document.body)) opener.focus();
+      resolve(dialog.returnValue === 'saved');
+    });
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       const data = new FormData(form);

@@ -112,8 +112,11 @@ public static class ContactCodes
     public static readonly IReadOnlyList<CodeField> Fields =
         [Conversation, ContactType, ContactSeeker, ReferralSources, Support, ProfessionalHelp, Safety];
 
-    /// <summary>The visitor's own neutral self-description mapped onto the form's contact seeker.</summary>
-    public static string ContactSeekerFromAbout(string about) => about switch
+    /// <summary>
+    /// The visitor's own neutral self-description mapped onto the form's contact seeker; null when they did not say: the
+    /// expert answers (until 2026-12-05 it was "unknown" then, an answer the form showed as given).
+    /// </summary>
+    public static string? ContactSeekerFromAbout(string? about) => about switch
     {
         "victim" => "victim",
         "perpetrator" => "perpetrator",
@@ -121,14 +124,15 @@ public static class ContactCodes
         "relative" => "relative",
         "professional" => "professional",
         "other" => "other",
-        _ => "unknown",
+        _ => null,
     };
 
-    public static string ConversationFromFollowUp(bool? followUp) => followUp switch
+    /// <summary>The visitor's answer to "eerder contact gehad?"; null when they did not say (the expert answers).</summary>
+    public static string? ConversationFromFollowUp(bool? followUp) => followUp switch
     {
         true => "follow-up",
         false => "first",
-        null => "unknown",
+        null => null,
     };
 
     /// <summary>

@@ -54,7 +54,7 @@ public sealed class ContactDrafts(IServiceScopeFactory scopes, ILogger<ContactDr
             db.ContactDrafts.Add(new ContactDraft
             {
                 ConversationId = p.ConversationId, ExpertId = expertId, OccurredAt = p.OccurredAt,
-                DurationMinutes = p.DurationMinutes, Conversation = p.Conversation, ContactSeeker = p.ContactSeeker,
+                DurationMinutes = p.DurationMinutes, Conversation = p.Conversation ?? "", ContactSeeker = p.ContactSeeker ?? "", // "": not said
                 ReferralSource = p.ReferralSources.FirstOrDefault(), EndedAt = Hour(endedAt),
                 Support = ContactCodes.Support.Mask(p.Support), ProfessionalHelp = ContactCodes.ProfessionalHelp.Mask(p.ProfessionalHelp),
                 Safety = p.Safety, Urgent = p.Urgent, Project = project,
@@ -72,7 +72,11 @@ public sealed class ContactDrafts(IServiceScopeFactory scopes, ILogger<ContactDr
     {
         var drafts = await db.ContactDrafts.Where(d => d.ExpertId == expertId).ToListAsync();
         return drafts.OrderBy(d => d.EndedAt).ThenBy(d => d.OccurredAt).Select(d => new ContactPrefill(d.ConversationId, d.OccurredAt, d.DurationMinutes,
-            d.ContactType ?? "website-chat", d.Conversation, d.ContactSeeker, d.ReferralSource is null ? [] : [d.ReferralSource],
+            d.ContactType ?? "website-chat", Said(d.Conversation), Said(d.ContactSeeker), d.ReferralSource is null ? [] : [d.ReferralSource],
             ContactCodes.Support.Keys(d.Support), ContactCodes.ProfessionalHelp.Keys(d.ProfessionalHelp), d.Safety, d.Urgent)).ToList();
     }
+
+    // A draft is a prefill, never an answer: "" is what the visitor did not say, and so is the "unknown" that drafts made
+    // before 2026-12-05 held then.
+    private static string? Said(string value) => value is "" or "unknown" ? null : value;
 }

@@ -108,7 +108,7 @@ public sealed record FeedbackRequest(int? Score, string? Helped);
 /// <param name="Urgent">Why the chat went first (<c>answer</c>, <c>words</c>, <c>waited</c>) or null: the console shows it on the form.</param>
 public sealed record ContactPrefill(
     string ConversationId, DateTimeOffset OccurredAt, int DurationMinutes, string ContactType,
-    string Conversation, string ContactSeeker, IReadOnlyList<string> ReferralSources,
+    string? Conversation, string? ContactSeeker, IReadOnlyList<string> ReferralSources,
     IReadOnlyList<string>? Support = null, IReadOnlyList<string>? ProfessionalHelp = null, string? Safety = null, string? Urgent = null);
 
 /// <summary>Events the visitor's browser receives; the widget follows these names.</summary>

@@ -161,7 +161,7 @@ public static partial class MailboxApi
         db.ContactDrafts.Add(new ContactDraft
         {
             ConversationId = prefill.ConversationId, ExpertId = me, OccurredAt = prefill.OccurredAt, DurationMinutes = prefill.DurationMinutes,
-            Conversation = prefill.Conversation, ContactSeeker = prefill.ContactSeeker, ReferralSource = prefill.ReferralSources.FirstOrDefault(),
+            Conversation = prefill.Conversation ?? "", ContactSeeker = prefill.ContactSeeker ?? "", ReferralSource = prefill.ReferralSources.FirstOrDefault(),
             EndedAt = hour, Safety = prefill.Safety, ContactType = prefill.ContactType, Project = thread.Project,
         });
         await db.SaveChangesAsync();

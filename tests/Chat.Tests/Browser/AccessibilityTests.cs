@@ -128,6 +128,8 @@ public sealed class AccessibilityTests(BrowserFixture f, ITestOutputHelper outpu
         await CheckAsync(widget, "widget-ended", width);
         var form = console.GetByRole(AriaRole.Dialog, new() { Name = "Contactformulier na de chat" });
         await Expect(form).ToBeVisibleAsync();
+        // The visitor started without answering anything: nothing on the form reads as an answer ("onbekend" included).
+        await Expect(form.Locator("input[name=conversation]:checked, input[name=contactSeeker]:checked, input[name=safety]:checked")).ToHaveCountAsync(0);
         await CheckAsync(console, "console-contact-form", width);
         await form.GetByRole(AriaRole.Button, new() { Name = "Later invullen" }).ClickAsync();
         await Expect(console.GetByRole(AriaRole.Heading, new() { Name = "Nog in te vullen" })).ToBeVisibleAsync();

@@ -102,6 +102,8 @@ public sealed class EndToEndChatTests(BrowserFixture f) : IClassFixture<BrowserF
         await form.GetByLabel("geen zorgen").CheckAsync();
         await form.GetByRole(AriaRole.Button, new() { Name = "Opslaan" }).ClickAsync();
         await Expect(expert.GetByText("Contactformulier opgeslagen.")).ToBeVisibleAsync();
+        // The form went with the chat; the keyboard goes on from the expert's availability (no pause here, no other form), not the page's top.
+        Assert.Equal("Beschikbaar", await expert.EvaluateAsync<string>("() => document.activeElement?.textContent?.trim() ?? ''"));
 
         var api = await f.App.ExpertClientAsync(1);
         var forms = await api.GetFromJsonAsync<JsonElement>("/api/contacts");

@@ -103,6 +103,35 @@ public abstract class ContactFormsApiTests : RecordsProviderTests
     }
 
     [Fact]
+    public async Task WhatTheVisitorDidNotSayStartsUnansweredAfterAReloadToo()
+    {
+        await using var expert = await App.ExpertAsync(1);
+        await using var visitor = await App.VisitorAsync();
+        await visitor.StartAsync(new { about = "unspecified" }); // "Zeg ik liever niet", and no answer about earlier contact
+        var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+        await expert.Hub.InvokeAsync("EndChat", conversationId);
+        var prefill = (await expert.Inbox.Next("ChatEnded")).GetProperty("form");
+        // Not "onbekend": that is the expert's answer to give; until 2026-12-05 the form showed it as given.
+        Assert.Equal((JsonValueKind.Null, JsonValueKind.Null), (prefill.GetProperty("conversation").ValueKind, prefill.GetProperty("contactSeeker").ValueKind));
+        var client = await App.ExpertClientAsync(1);
+        var pending = (await client.GetFromJsonAsync<JsonElement>("/api/contacts/pending")).EnumerateArray().Single(p => p.GetProperty("conversationId").GetString() == conversationId);
+        Assert.Equal((JsonValueKind.Null, JsonValueKind.Null), (pending.GetProperty("conversation").ValueKind, pending.GetProperty("contactSeeker").ValueKind));
+        // Saved without them, the form names both; "onbekend" chosen is an answer like any other.
+        var form = new Dictionary<string, object?>
+        {
+            ["conversationId"] = conversationId, ["durationMinutes"] = prefill.GetProperty("durationMinutes").GetInt32(), ["contactType"] = "website-chat",
+            ["referralSources"] = Array.Empty<string>(), ["support"] = new[] { "listening-ear" }, ["professionalHelp"] = Array.Empty<string>(), ["safety"] = "none",
+        };
+        var missing = await client.PostAsJsonAsync("/api/contacts", form);
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        var errors = (await missing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("conversation", out _) && errors.TryGetProperty("contactSeeker", out _));
+        form["conversation"] = "unknown";
+        form["contactSeeker"] = "unknown";
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/contacts", form)).StatusCode);
+    }
+
+    [Fact]
     public async Task FormAfterAChatIsPrefilledAndIdempotentOnTheConversation()
     {
         await using var expert = await App.ExpertAsync(1);

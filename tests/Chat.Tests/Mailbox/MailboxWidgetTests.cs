@@ -119,4 +119,40 @@ public sealed class MailboxFollowUpWidgetTests(BrowserFixture f) : IClassFixture
         Assert.DoesNotContain(code, await back.EvaluateAsync<string>("() => JSON.stringify(Object.entries(sessionStorage)) + document.title + location.href + document.body.innerText"));
         await later.CloseAsync();
     }
+
+    [Theory]
+    [InlineData("answered")]
+    [InlineData("skipped")]
+    public async Task TheCodeCanStillBeAskedForAfterTheFeedbackQuestion(string feedback)
+    {
+        // The question and the offer share the ended chat's connection: done with the question, the offer still works
+        // (it failed with "lukt nu niet meer" when the question closed the connection).
+        var hub = Chat.Tests.Attacks.AttackFixture.Hub(f.BaseUrl, "/hubs/expert", address: null, cookie: await f.App.CookieAsync("expert2", "Demo-Expert-2"));
+        await using var expert = new Infrastructure.Expert(hub);
+        await hub.StartAsync();
+        await hub.InvokeAsync<Chat.Server.Conversations.AvailabilityResult>("SetAvailability", "available");
+        var ctx = await f.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 }, Locale = "nl-NL" });
+        var page = await ctx.NewPageAsync();
+        await page.GotoAsync(f.BaseUrl + "/widget/");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start de chat" }).ClickAsync();
+        var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+        await expert.Hub.InvokeAsync("EndChat", conversationId);
+        await expert.Hub.InvokeAsync("EndCoolDown"); // free for the other case
+        await Expect(page.Locator("#mb-followup")).ToBeVisibleAsync();
+        if (feedback == "answered")
+        {
+            await page.Locator("#score-choices input[value='8']").CheckAsync();
+            await page.Locator("#feedback-send").ClickAsync();
+            await Expect(page.Locator("#feedback-done")).ToBeVisibleAsync();
+            await Expect(page.Locator("#feedback-done")).ToHaveTextAsync(new Regex("^Dank"));
+        }
+        else
+        {
+            await page.Locator("#feedback-skip").ClickAsync();
+        }
+        await Expect(page.Locator("#feedback")).ToBeHiddenAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Vraag een code" }).ClickAsync();
+        await Expect(page.Locator("#mb-followup-code")).ToHaveTextAsync(new Regex("^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$"));
+        await ctx.CloseAsync();
+    }
 }

@@ -19,11 +19,26 @@ export function offerFeedback(offer) {
   $('feedback').hidden = !offer;
 }
 
+// The ended chat's connection serves the feedback question and the offer of a code (mailbox.js, offerFollowUp). Left
+// behind (a new chat, the quick exit): both go, and the connection closes.
 export function closeFeedback() {
   const c = state.feedbackConnection;
   state.feedbackConnection = null;
+  state.followUpOpen = false;
   if (c) { c.onclose(() => {}); c.stop().catch(() => {}); }
   $('feedback').hidden = true;
+}
+
+// The question answered or skipped: it goes; the connection stays while the offer of a code still waits for it.
+function feedbackDone() {
+  $('feedback').hidden = true;
+  if (!state.followUpOpen) closeFeedback();
+}
+
+// The code given: the connection closes unless the question still waits for it.
+export function followUpDone() {
+  state.followUpOpen = false;
+  if ($('feedback').hidden) closeFeedback();
 }
 
 export async function sendFeedback(ev) {
@@ -45,14 +60,14 @@ export async function sendFeedback(ev) {
   } finally {
     $('feedback-send').disabled = false;
   }
-  closeFeedback();
+  feedbackDone();
   $('feedback-done').textContent = text;
   $('feedback-done').hidden = false;
   $('feedback-done').focus();
 }
 
 export function skipFeedback() {
-  closeFeedback();
+  feedbackDone();
   const heading = $('ended-title');
   heading.tabIndex = -1;
   heading.focus();

@@ -2,6 +2,7 @@
 // a code, later read the answers, write again or delete everything. The code lives in this module's memory only: never
 // in sessionStorage, the title, the URL or a history entry; quick exit (forgetMailbox) and "Sluiten" wipe it.
 // Every text is set with textContent; every call takes the code in a JSON body.
+import { followUpDone } from './feedback.js';
 import { radio, show } from './screens.js';
 import { refreshStatus, startChatWithCode } from './start.js';
 import { $, params, state, t } from './state.js';
@@ -10,6 +11,7 @@ let code = null;          // the code of the conversation on screen, while it is
 let view = null;          // 'write' | 'code' | 'enter' | 'thread'
 let thread = null;        // the last answer of /api/mailbox/open or /write
 let issued = null;        // { code, answerExpected } right after sending, shown once
+let letterError = '';     // what is wrong with the letter itself (empty, too long), shown under its box
 let notice = '';          // a line for the visitor (sent, error), announced politely
 
 const m = () => t().mailbox;
@@ -99,7 +101,7 @@ function render(focus) {
   const kept = s.querySelector('textarea')?.value ?? '';
   const keptCode = s.querySelector('input[name=mb-code]')?.value ?? '';
   const checked = (name, fallback) => s.querySelector(`input[name=${name}]:checked`)?.value ?? fallback;
-  const answers = { danger: checked('mb-danger', null), about: checked('mb-about', 'unspecified'), pref: checked('mb-pref', 'any'), gender: checked('mb-gender', 'any') };
+  const answers = { danger: checked('mb-danger', null), about: checked('mb-about', null), pref: checked('mb-pref', 'any'), gender: checked('mb-gender', 'any') };
   let body;
   if (view === 'write') body = writeView(kept, answers);
   else if (view === 'code') body = codeView();
@@ -123,9 +125,12 @@ function fieldset(legend, name, options, selected, inline) {
 }
 
 function writeView(text, a) {
+  const box = el('textarea', { id: 'mb-letter', rows: '8', maxlength: '4000', autocomplete: 'off', spellcheck: 'true' });
+  if (letterError) { box.setAttribute('aria-invalid', 'true'); box.setAttribute('aria-describedby', 'mb-letter-error'); }
   const form = el('form', { id: 'mailbox-form', novalidate: true, on: { submit: sendLetter } },
     el('label', { for: 'mb-letter', text: m().letterLabel }),
-    el('textarea', { id: 'mb-letter', rows: '8', maxlength: '4000', autocomplete: 'off', spellcheck: 'true' }),
+    box,
+    letterError ? el('p', { class: 'mailbox-error', id: 'mb-letter-error', text: letterError }) : null,
     fieldset(t().dangerLegend, 'mb-danger', t().danger, a.danger, true),
     fieldset(t().aboutLegend, 'mb-about', t().about, a.about),
     fieldset(t().prefLegend, 'mb-pref', t().pref, a.pref),
@@ -142,8 +147,9 @@ async function sendLetter(ev) {
   ev.preventDefault();
   const s = $('screen-mailbox');
   const text = s.querySelector('textarea').value;
-  if (!text.trim()) { notice = m().empty; render(false); s.querySelector('textarea').focus(); return; }
-  if (text.length > 4000) { notice = m().tooLong; render(false); return; }
+  // Said under the box, and the box keeps the focus: the error is where the eye and a screen reader are.
+  letterError = !text.trim() ? m().empty : text.length > 4000 ? m().tooLong : '';
+  if (letterError) { notice = ''; render(false); s.querySelector('textarea').focus(); letterError = ''; return; }
   const pick = (name) => s.querySelector(`input[name=${name}]:checked`)?.value;
   const danger = pick('mb-danger');
   const button = $('mb-send');
@@ -222,8 +228,15 @@ async function openThread(ev) {
   }
 }
 
-const when = (iso) => new Date(iso).toLocaleString(state.lang === 'en' ? 'en-GB' : 'nl-NL',
-  { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
+// A letter's time is kept to the hour only: said as the hour it lies in, never as an exact minute it does not have.
+function when(iso) {
+  const locale = state.lang === 'en' ? 'en-GB' : 'nl-NL';
+  const start = new Date(iso);
+  start.setMinutes(0, 0, 0);
+  const end = new Date(start.getTime() + 3600000);
+  const hour = (d) => d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+  return m().at(start.toLocaleDateString(locale, { weekday: 'long', day: 'numeric', month: 'long' }), hour(start), hour(end));
+}
 
 function threadView(text) {
   const list = el('ol', { class: 'messages mailbox-messages' }, (thread?.messages ?? []).map((msg) => el('li', { class: `msg ${msg.from === 'visitor' ? 'visitor' : 'expert'}` },
@@ -305,6 +318,7 @@ async function remove() {
 export function offerFollowUp(offer) {
   const box = $('mailbox-followup');
   if (!box) return;
+  state.followUpOpen = offer;
   box.hidden = !offer;
   if (!offer) { box.replaceChildren(); return; }
   const name = state.expertName || m().expertFallback;
@@ -326,6 +340,7 @@ export function offerFollowUp(offer) {
           el('ul', { class: 'mailbox-warnings' }, m().warnings.map((w) => el('li', { text: w }))),
           el('p', { class: 'muted small', text: m().followUpHow }));
         box.querySelector('h3').focus();
+        followUpDone();
       } catch {
         note.textContent = m().followUpFailed;
       }

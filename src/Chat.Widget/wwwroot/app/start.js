@@ -10,9 +10,11 @@ import { hubError } from '/_content/Chat.Widget/shared/hub-client.js';
 
 export function renderChoices(fresh = false) {
   const keep = (name, fallback) => (fresh ? null : document.querySelector(`input[name=${name}]:checked`)?.value) ?? fallback;
-  const about = keep('about', 'unspecified');
+  // "Zeg ik liever niet" is there to choose, never pre-selected: nothing chosen is sent as not said, and a pre-selected
+  // answer would read as one given. (A wish, "maakt niet uit", is the wish of whoever leaves it.)
+  const about = keep('about', null);
   const pref = keep('pref', 'any');
-  const follow = keep('follow', 'unknown');
+  const follow = keep('follow', null);
   const gender = keep('gender', 'any');
   const danger = keep('danger', null); // never pre-selected: a question nobody answered stays unanswered
   if (fresh) $('more-questions').open = false;

@@ -28,7 +28,8 @@ export const state = {
   endedBy: null,
   expertAway: false,
   hadExpert: false,     // an expert joined this chat: only then is the feedback question asked after it
-  feedbackConnection: null, // the ended chat's connection, kept open for the one feedback answer
+  feedbackConnection: null, // the ended chat's connection, kept open for the one feedback answer and the offer of a code
+  followUpOpen: false, // the offer of a code ("Vraag een code") waits for that connection
   unread: 0,            // stand-alone only: expert messages that arrived while this tab was hidden (shown in the title)
   leaving: false,       // quick exit under way: nothing may reconnect or be stored again
   project: '',          // the project of this widget (the loader's data-project; '' is the installation's own)
