@@ -252,7 +252,7 @@ public sealed class EnglishWidgetTests(BrowserFixture f) : IClassFixture<Browser
         await expert.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" }).ClickAsync();
         await expert.GetByRole(AriaRole.Button, new() { Name = "Ja, beëindigen" }).ClickAsync(); // the product's own dialog
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "The conversation has ended" })).ToBeVisibleAsync();
-        await Expect(page.GetByText("The expert ended the conversation. Thank you for reaching out.")).ToBeVisibleAsync();
+        await Expect(page.GetByText("Sanne ended the conversation. Thank you for reaching out.")).ToBeVisibleAsync();
         await Expect(page.GetByText("The conversation is still above, only on this screen.")).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "New conversation" })).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Visit.Shot("widget-ended-en-390") });

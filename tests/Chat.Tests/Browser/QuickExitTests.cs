@@ -215,7 +215,8 @@ public sealed class ExpertEndsChatTests(BrowserFixture f) : IClassFixture<Browse
         await expert.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" }).ClickAsync();
         await expert.GetByRole(AriaRole.Button, new() { Name = "Ja, beëindigen" }).ClickAsync(); // the product's own dialog
         await Expect(chat.GetByRole(AriaRole.Heading, new() { Name = "Het gesprek is beëindigd" })).ToBeVisibleAsync();
-        await Expect(chat.GetByText("De ervaringsdeskundige heeft het gesprek beëindigd.")).ToBeVisibleAsync();
+        // By the name the visitor knew the expert by.
+        await Expect(chat.GetByText("Sanne heeft het gesprek beëindigd.")).ToBeVisibleAsync();
         await Expect(chat.Locator("li.msg.expert")).ToHaveTextAsync(new Regex("bel 112"));
         // Right after the end, without scrolling: the expert's last words whole, and under them the ended notice's
         // heading, which has the focus (Enter typed on must not start a new chat). The feedback question follows below.
