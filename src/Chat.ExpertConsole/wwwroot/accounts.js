@@ -7,7 +7,7 @@ const lang = root.dataset.lang === 'en' ? 'en' : 'nl';
 const t = {
   nl: {
     projects: 'Projecten', projectsFor: (u) => `Projecten van ${u}`, projectsPage: 'Projecten',
-    title: 'Accounts', back: 'Terug naar de console', add: 'Nieuw account', list: 'Accounts (schuift opzij op een smal scherm)', userName: 'Gebruikersnaam',
+    title: 'Accounts', back: 'Terug naar de console', add: 'Nieuw account', list: 'Alle accounts', userName: 'Gebruikersnaam',
     displayName: 'Naam voor contactzoekers', experience: 'Ervaring', maxChats: 'Chats tegelijk', coordinator: 'Coördinator',
     disabled: 'Uitgeschakeld', password: 'Wachtwoord (minstens 12 tekens, moeilijk te raden: een zin of drie, vier losse woorden)',
     newPassword: 'Nieuw wachtwoord', setPassword: 'Wachtwoord instellen', save: 'Opslaan', create: 'Account aanmaken',
@@ -19,7 +19,7 @@ const t = {
   },
   en: {
     projects: 'Projects', projectsFor: (u) => `Projects of ${u}`, projectsPage: 'Projects',
-    title: 'Accounts', back: 'Back to the console', add: 'New account', list: 'Accounts (scrolls sideways on a narrow screen)', userName: 'User name',
+    title: 'Accounts', back: 'Back to the console', add: 'New account', list: 'All accounts', userName: 'User name',
     displayName: 'Name shown to contact seekers', experience: 'Experience', maxChats: 'Chats at once', coordinator: 'Coordinator',
     disabled: 'Disabled', password: 'Password (12+ characters, hard to guess: a sentence or three, four unrelated words)',
     newPassword: 'New password', setPassword: 'Set password', save: 'Save', create: 'Create account',
@@ -96,14 +96,18 @@ function row(a) {
   const projs = severalProjects() ? projectBoxes(`projects-${a.id}`, a.projects || [], t.projectsFor(a.userName)) : null;
   const coord = h('input', { type: 'checkbox', checked: a.coordinator, 'aria-label': `${t.coordinator} (${a.userName})` });
   const dis = h('input', { type: 'checkbox', checked: a.disabled, 'aria-label': `${t.disabled} (${a.userName})` });
-  return h('tr', {},
-    h('th', { scope: 'row' }, a.userName), h('td', {}, name), h('td', {}, exp), h('td', {}, gender), h('td', {}, langs), projs ? h('td', {}, projs) : null, h('td', {}, max), h('td', {}, coord), h('td', {}, dis),
-    h('td', {}, h('button', { type: 'button', class: 'secondary', onclick: async () => {
+  // On a phone each account is a card (statistics.css): a cell shows its column's name in front (data-label), and the
+  // explicit roles keep it a table for screen readers when its parts are displayed as blocks.
+  const cell = (label, content) => h('td', { role: 'cell', 'data-label': label }, content);
+  return h('tr', { role: 'row' },
+    h('th', { scope: 'row', role: 'rowheader' }, a.userName), cell(t.displayName, name), cell(t.experience, exp), cell(t.gender, gender), cell(t.languages, langs),
+    projs ? cell(t.projects, projs) : null, cell(t.maxChats, max), cell(t.coordinator, coord), cell(t.disabled, dis),
+    h('td', { role: 'cell', class: 'row-action' }, h('button', { type: 'button', class: 'secondary', onclick: async () => {
       try { await call('PUT', `/api/accounts/${a.id}`, { displayName: name.value, experience: exp.value, gender: gender.value, languages: languageList(langs), maxChats: Number(max.value), coordinator: coord.checked, disabled: dis.checked,
         ...(projs ? { projects: languageList(projs) } : {}) }); say(t.saved); }
       catch (e) { say(e.message, true); }
     } }, t.save)),
-    h('td', {}, h('button', { type: 'button', class: 'secondary', 'aria-label': t.setPasswordFor(a.userName),
+    h('td', { role: 'cell', class: 'row-action' }, h('button', { type: 'button', class: 'secondary', 'aria-label': t.setPasswordFor(a.userName),
       onclick: (e) => passwordDialog(a, e.currentTarget) }, t.setPassword)));
 }
 
@@ -112,9 +116,9 @@ async function load() {
   // Every column has a header; the one above the save buttons is for screen readers only.
   const head = [t.userName, t.displayName, t.experience, t.gender, t.languages, ...(severalProjects() ? [t.projects] : []), t.maxChats, t.coordinator, t.disabled, h('span', { class: 'sr-only' }, t.save), t.newPassword];
   fill(list, h('div', { class: 'table-scroll', role: 'region', tabindex: '0', 'aria-label': t.list },
-    h('table', { class: 'report-table accounts-table' },
-      h('thead', {}, h('tr', {}, head.map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, accounts.map(row)))));
+    h('table', { class: 'report-table accounts-table', role: 'table' },
+      h('thead', { role: 'rowgroup' }, h('tr', { role: 'row' }, head.map((c) => h('th', { scope: 'col', role: 'columnheader' }, c)))),
+      h('tbody', { role: 'rowgroup' }, accounts.map(row)))));
 }
 
 function addForm() {

@@ -23,6 +23,7 @@ export const texts = {
     fillIn: 'Formulier invullen', fillInFor: (who) => `Formulier invullen voor ${who}`, endedAt: (time) => `einde ${time}`,
     noChatSelected: 'Als je beschikbaar bent, verschijnt hier het volgende gesprek.',
     offlineHint: 'Zet jezelf op beschikbaar om chats te krijgen.',
+    pausedHint: 'Je staat op pauze: er komen geen nieuwe chats naar je toe. Zet jezelf op beschikbaar als je weer chats wilt krijgen.',
     visitor: 'Contactzoeker',
     about: 'Over zichzelf', preferred: 'Voorkeur', followUp: 'Eerder contact', referral: 'Via', waited: 'Gewacht',
     aboutLabels: { unspecified: 'niet gezegd', // skipped, or 'Zeg ik liever niet': one code for both
@@ -145,6 +146,7 @@ export const texts = {
     fillIn: 'Fill in form', fillInFor: (who) => `Fill in the form for ${who}`, endedAt: (time) => `ended ${time}`,
     noChatSelected: 'When you are available, the next conversation appears here.',
     offlineHint: 'Set yourself to available to receive chats.',
+    pausedHint: 'You are paused: no new chats come to you. Set yourself to available when you want chats again.',
     visitor: 'Contact seeker',
     about: 'About themselves', preferred: 'Preference', followUp: 'Contact before', referral: 'Via', waited: 'Waited',
     aboutLabels: { unspecified: 'not said', victim: "doesn't feel safe at home", perpetrator: 'worried by own behaviour',

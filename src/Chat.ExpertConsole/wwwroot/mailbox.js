@@ -11,14 +11,14 @@ const formTexts = texts[lang];
 const t = {
   nl: {
     title: 'Brievenbus', back: 'Terug naar de console',
-    intro: 'Brieven van bezoekers die niet konden of wilden chatten. Wie in gevaar is, staat bovenaan; daarna de oudste brief. Neem een brief om hem te beantwoorden: zolang jij hem hebt, neemt niemand anders hem (na 30 minuten komt hij vrij).',
+    intro: 'Brieven van contactzoekers die niet konden of wilden chatten. Wie in gevaar is, staat bovenaan; daarna de oudste brief. Neem een brief om hem te beantwoorden: zolang jij hem hebt, neemt niemand anders hem (na 30 minuten komt hij vrij).',
     none: 'Er wachten geen brieven.', waiting: (n) => n === 1 ? '1 brief wacht op antwoord.' : `${n} brieven wachten op antwoord.`,
     danger: 'Mogelijk in gevaar: zelf aangegeven', dangerWord: 'Mogelijk in gevaar: signaalwoord', since: (d) => `Wacht sinds ${d}`,
-    about: { victim: 'voelt zich thuis niet veilig', perpetrator: 'schrikt van eigen gedrag', both: 'allebei een beetje', relative: 'zorgen om iemand', professional: 'vraagt het voor het werk', other: 'iets anders', unspecified: 'niet gezegd' },
+    aboutLabel: 'Over zichzelf', about: { victim: 'voelt zich thuis niet veilig', perpetrator: 'schrikt van eigen gedrag', both: 'allebei een beetje', relative: 'zorgen om iemand', professional: 'vraagt het voor het werk', other: 'iets anders', unspecified: 'niet gezegd' },
     prefers: { victim: 'liefst iemand die geweld meemaakte', perpetrator: 'liefst iemand die geweld gebruikte', any: null },
     gender: { woman: 'liefst een vrouw', man: 'liefst een man', any: null },
     language: { nl: null, en: 'schrijft in het Engels' },
-    project: 'Project', visitor: 'Bezoeker', you: 'Jij', claimedByOther: 'Een collega beantwoordt deze brief.', claimedByMe: (d) => `Jij hebt deze brief tot ${d}.`,
+    project: 'Project', visitor: 'Contactzoeker', you: 'Jij', claimedByOther: 'Een collega beantwoordt deze brief.', claimedByMe: (d) => `Jij hebt deze brief tot ${d}.`,
     claim: 'Neem deze brief', release: 'Geef terug', answer: 'Verstuur antwoord', answerLabel: 'Je antwoord',
     answerHint: 'Schrijf alsof iemand meeleest: noem geen namen of dingen die de schrijver niet zelf noemde.',
     close: 'Sluiten zonder antwoord', closeLabel: 'Reden', reasons: { spam: 'spam', abusive: 'misbruik' }, closeConfirm: 'Sluiten (er komt geen antwoord en geen formulier)',
@@ -28,14 +28,14 @@ const t = {
   },
   en: {
     title: 'Mailbox', back: 'Back to the console',
-    intro: 'Letters from visitors who could not or would not chat. Those in danger come first, then the oldest letter. Take a letter to answer it: while you hold it nobody else takes it (it is free again after 30 minutes).',
+    intro: 'Letters from contact seekers who could not or would not chat. Those in danger come first, then the oldest letter. Take a letter to answer it: while you hold it nobody else takes it (it is free again after 30 minutes).',
     none: 'No letters are waiting.', waiting: (n) => n === 1 ? '1 letter is waiting for an answer.' : `${n} letters are waiting for an answer.`,
     danger: 'Possibly in danger: said so themselves', dangerWord: 'Possibly in danger: urgent word', since: (d) => `Waiting since ${d}`,
-    about: { victim: 'does not feel safe at home', perpetrator: 'is worried by own behaviour', both: 'a bit of both', relative: 'worried about someone', professional: 'asks for work', other: 'something else', unspecified: 'not said' },
+    aboutLabel: 'About themselves', about: { victim: 'does not feel safe at home', perpetrator: 'is worried by own behaviour', both: 'a bit of both', relative: 'worried about someone', professional: 'asks for work', other: 'something else', unspecified: 'not said' },
     prefers: { victim: 'prefers someone who went through violence', perpetrator: 'prefers someone who used violence', any: null },
     gender: { woman: 'prefers a woman', man: 'prefers a man', any: null },
     language: { nl: null, en: 'writes in English' },
-    project: 'Project', visitor: 'Visitor', you: 'You', claimedByOther: 'A colleague is answering this letter.', claimedByMe: (d) => `You hold this letter until ${d}.`,
+    project: 'Project', visitor: 'Contact seeker', you: 'You', claimedByOther: 'A colleague is answering this letter.', claimedByMe: (d) => `You hold this letter until ${d}.`,
     claim: 'Take this letter', release: 'Give back', answer: 'Send answer', answerLabel: 'Your answer',
     answerHint: 'Write as if someone reads along: mention no names or things the writer did not mention.',
     close: 'Close without an answer', closeLabel: 'Reason', reasons: { spam: 'spam', abusive: 'abuse' }, closeConfirm: 'Close (no answer, no form)',
@@ -67,7 +67,9 @@ const when = (iso) => new Date(iso).toLocaleString(locale, { weekday: 'short', d
 const severalProjects = (document.getElementById('mailbox')?.dataset.projects || '').split(',').filter(Boolean).length > 1;
 
 function letter(th) {
-  const answers = [t.about[th.about], t.prefers[th.preferredExperience], t.gender[th.preferredGender], t.language[th.language]].filter(Boolean).join(' · ');
+  // What the writer said about themselves, with its label as in a chat ("Over zichzelf: niet gezegd"); the rest says itself.
+  const about = t.about[th.about] ? `${t.aboutLabel}: ${t.about[th.about]}` : null;
+  const answers = [about, t.prefers[th.preferredExperience], t.gender[th.preferredGender], t.language[th.language]].filter(Boolean).join(' · ');
   const urgent = th.inDanger ? t.danger : th.urgentWord ? t.dangerWord : null;
   const item = h('article', { class: 'mailbox-letter' + (urgent ? ' in-danger' : ''), 'aria-labelledby': `letter-${th.id}` },
     h('h2', { id: `letter-${th.id}` }, urgent ? h('span', { class: 'mailbox-badge' }, urgent) : null, ' ', t.since(when(th.waitingSince))),

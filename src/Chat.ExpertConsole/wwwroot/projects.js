@@ -17,7 +17,7 @@ const t = {
     name: 'Naam', org: 'Naam in de chat (leeg: de standaard)', exit: 'Snel-weg-adres (leeg: de standaard)', hours: 'Openingstijden (tekst, leeg: de standaard)',
     alt: 'Andere manieren om contact op te nemen (leeg: de standaard)', origins: 'Websites die de chat mogen tonen (één per regel, zoals https://www.project.nl)',
     partners: 'Partners voor doorverwijzen', noPartners: 'Nog geen andere projecten.', after: 'Aanbieden na (minuten wachten)',
-    mutual: 'wederzijds', oneWay: 'noemt dit project (nog) niet terug',
+    mutual: 'wederzijds', oneWay: 'noemt dit project (nog) niet terug', defaultSlug: 'standaard',
     embed: 'Insluitcode', create: 'Project maken', save: 'Opslaan', saved: 'Opgeslagen.', created: (s) => `Project ${s} is gemaakt.`,
     failed: 'Dat lukte niet.'
   },
@@ -31,7 +31,7 @@ const t = {
     name: 'Name', org: 'Name in the chat (empty: the default)', exit: 'Quick exit address (empty: the default)', hours: 'Opening hours (text, empty: the default)',
     alt: 'Other ways to get in touch (empty: the default)', origins: 'Websites that may show the chat (one per line, like https://www.project.org)',
     partners: 'Partners for overflow', noPartners: 'No other projects yet.', after: 'Offer after (minutes of waiting)',
-    mutual: 'mutual', oneWay: 'does not name this project back (yet)',
+    mutual: 'mutual', oneWay: 'does not name this project back (yet)', defaultSlug: 'default',
     embed: 'Embed code', create: 'Create project', save: 'Save', saved: 'Saved.', created: (s) => `Project ${s} was created.`,
     failed: 'That did not work.'
   }
@@ -57,6 +57,9 @@ function field(label, input, help) {
 const text = (value, attrs = {}) => { const i = h('input', { type: 'text', autocomplete: 'off', ...attrs }); i.value = value ?? ''; return i; };
 const area = (value, rows = 2) => { const a = h('textarea', { rows, spellcheck: 'false' }); a.value = value ?? ''; return a; };
 
+// The installation's own project is called "default" inside (its embed code names no project): shown in the page's language.
+const slugText = (slug) => (slug === 'default' ? t.defaultSlug : slug);
+
 function embedCode(slug) {
   return `<script src="${origin}/widget.js"${slug === 'default' ? '' : ` data-project="${slug}"`} async></script>`;
 }
@@ -76,7 +79,7 @@ function editor(p) {
     const box = h('input', { type: 'checkbox', value: q.slug });
     box.checked = (p?.partners ?? []).includes(q.slug);
     const back = p && q.partners.includes(p.slug);
-    return h('label', { class: 'check' }, box, ` ${q.name} (${q.slug})`, p && box.checked ? h('span', { class: 'muted small' }, ` · ${back ? t.mutual : t.oneWay}`) : null);
+    return h('label', { class: 'check' }, box, ` ${q.name} (${slugText(q.slug)})`, p && box.checked ? h('span', { class: 'muted small' }, ` · ${back ? t.mutual : t.oneWay}`) : null);
   });
   const partners = h('fieldset', { class: 'checks' }, h('legend', {}, t.partners), ...(boxes.length ? boxes : [h('p', { class: 'muted small' }, t.noPartners)]));
   const submit = async (ev) => {
@@ -103,7 +106,7 @@ function editor(p) {
 function card(p) {
   const code = h('code', { class: 'embed-code' }, embedCode(p.slug));
   return h('section', { class: 'side-box project', 'aria-labelledby': `p-${p.slug}` },
-    h('h2', { id: `p-${p.slug}` }, `${p.name} `, h('span', { class: 'muted small' }, `(${p.slug})`)),
+    h('h2', { id: `p-${p.slug}` }, `${p.name} `, h('span', { class: 'muted small' }, `(${slugText(p.slug)})`)),
     h('p', { class: 'muted small' }, `${t.embed}:`), h('pre', {}, code),
     editor(p));
 }

@@ -1,6 +1,7 @@
 // Canned replies and referral cards in the composer. "/" at the start of the message box (or the button) opens a list
 // of replies filtered by what follows; arrows choose, Enter or a click puts the text in the box to adjust (never sent
-// as it is), Esc closes the list and nothing else. "Verwijzen" lists the referral cards; the chosen one is sent.
+// as it is), Esc closes the list and nothing else. The list is a focusable listbox of its own too (it scrolls: a
+// keyboard user reaches it with Shift+Tab from the box, where the same keys work and Esc goes back to the box). "Verwijzen" lists the referral cards; the chosen one is sent.
 import { h, fill } from './dom.js';
 
 let cache = { replies: null, referrals: null, at: 0 };
@@ -19,7 +20,7 @@ function load() {
 
 /** Wires the reply list to a message box; returns a function the "Antwoorden" button calls. */
 export function attachReplyPicker({ box, t, lang, anchor }) {
-  const list = h('ul', { class: 'reply-list', id: 'reply-list', role: 'listbox', 'aria-label': t.repliesTitle, hidden: true });
+  const list = h('ul', { class: 'reply-list', id: 'reply-list', role: 'listbox', 'aria-label': t.repliesTitle, tabindex: '0', hidden: true });
   const hint = h('p', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
   anchor.append(list, hint);
   box.setAttribute('aria-controls', 'reply-list');
@@ -29,6 +30,7 @@ export function attachReplyPicker({ box, t, lang, anchor }) {
     open = false; byButton = false; shown = []; asked++; // a list still loading stays closed
     list.hidden = true;
     box.removeAttribute('aria-activedescendant');
+    list.removeAttribute('aria-activedescendant');
   }
 
   // Synchronous once the replies are here (fetched when the box is made), so Enter always acts on what is on screen.
@@ -63,8 +65,9 @@ export function attachReplyPicker({ box, t, lang, anchor }) {
     const current = shown[index];
     if (current) {
       box.setAttribute('aria-activedescendant', `reply-${current.id}`);
+      list.setAttribute('aria-activedescendant', `reply-${current.id}`);
       list.querySelector(`#reply-${current.id}`)?.scrollIntoView({ block: 'nearest' });
-    } else box.removeAttribute('aria-activedescendant');
+    } else { box.removeAttribute('aria-activedescendant'); list.removeAttribute('aria-activedescendant'); }
   }
 
   function choose(i) {
@@ -89,9 +92,12 @@ export function attachReplyPicker({ box, t, lang, anchor }) {
     if (box.value.startsWith('/')) { byButton = false; index = 0; show(box.value.slice(1)).catch(close); }
     else if (open && !byButton) close();
   });
-  box.addEventListener('blur', () => setTimeout(() => { if (document.activeElement !== box) close(); }, 150));
+  // Closes when the focus leaves both the box and the list.
+  const leave = () => setTimeout(() => { if (document.activeElement !== box && document.activeElement !== list) close(); }, 150);
+  box.addEventListener('blur', leave);
+  list.addEventListener('blur', leave);
   // Registered before the composer's own Enter (send): while the list is open, these keys are the list's only.
-  box.addEventListener('keydown', (e) => {
+  const keys = (e) => {
     if (!open) return;
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
@@ -104,9 +110,13 @@ export function attachReplyPicker({ box, t, lang, anchor }) {
     } else if (e.key === 'Escape') {
       // Closes the list only: never the chat, a dialog or anything else.
       e.preventDefault(); e.stopPropagation();
+      const inList = e.currentTarget === list;
       close();
-    } else if (e.key === 'Tab') close();
-  });
+      if (inList) box.focus();
+    } else if (e.key === 'Tab' && !(e.shiftKey && e.currentTarget === box)) close(); // Shift+Tab from the box: to the list
+  };
+  box.addEventListener('keydown', keys);
+  list.addEventListener('keydown', keys);
 
   return () => {
     if (open) { close(); return; }

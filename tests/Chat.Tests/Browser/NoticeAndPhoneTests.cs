@@ -120,7 +120,14 @@ public sealed class CoordinatorPagesOnAPhoneTests(BrowserFixture f) : IClassFixt
         await page.GotoAsync(f.BaseUrl + "/console/accounts");
         await Expect(page.GetByRole(AriaRole.Rowheader, new() { Name = "expert1", Exact = true })).ToBeVisibleAsync();
         await Phone.AssertNoSidewaysScrollAsync(page, "accounts");
-        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Accounts (schuift opzij op een smal scherm)" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Alle accounts" })).ToBeVisibleAsync();
+        // A card per account on a phone: nothing of it scrolls sideways or is cut off ("als slachtoffe…" was), each
+        // field with its column's name in front; still a table with its row headers.
+        Assert.True(await page.EvaluateAsync<bool>("() => { const b = document.querySelector('.table-scroll'); return b.scrollWidth <= b.clientWidth; }"),
+            "the accounts table scrolls sideways in its box at 390 px");
+        Assert.True(await page.EvaluateAsync<bool>("() => [...document.querySelectorAll('.accounts-table select, .accounts-table input, .accounts-table button')].every(e => e.getBoundingClientRect().right <= 390)"),
+            "a field of the accounts table ends beyond 390 px");
+        Assert.NotEqual("none", await page.Locator(".accounts-table td[data-label=Ervaring]").First.EvaluateAsync<string>("td => getComputedStyle(td, '::before').content"));
         Assert.Equal(0, await page.EvaluateAsync<int>("() => [...document.querySelectorAll('th')].filter(th => !th.textContent.trim()).length"));
         await page.ScreenshotAsync(new() { Path = Visit.Shot("accounts-phone"), FullPage = true });
 
@@ -245,7 +252,7 @@ public sealed class EnglishWidgetTests(BrowserFixture f) : IClassFixture<Browser
         await expert.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" }).ClickAsync();
         await expert.GetByRole(AriaRole.Button, new() { Name = "Ja, beëindigen" }).ClickAsync(); // the product's own dialog
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "The conversation has ended" })).ToBeVisibleAsync();
-        await Expect(page.GetByText("The expert ended the conversation. Thank you for reaching out.")).ToBeVisibleAsync();
+        await Expect(page.GetByText("Sanne ended the conversation. Thank you for reaching out.")).ToBeVisibleAsync();
         await Expect(page.GetByText("The conversation is still above, only on this screen.")).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "New conversation" })).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Visit.Shot("widget-ended-en-390") });

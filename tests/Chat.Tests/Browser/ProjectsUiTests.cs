@@ -105,6 +105,9 @@ public sealed class ProjectsUiTests(ProjectsBrowserFixture f) : IClassFixture<Pr
         await BrowserFixture.SignInAsync(page, "admin", "Demo-Admin-1");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/projects$"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Chat West-Brabant (west)" })).ToBeVisibleAsync();
+        // The installation's own project is "default" inside; the Dutch page says "standaard" (the UI walk found it in English).
+        await Expect(page.Locator("h2").Filter(new() { HasText = "(standaard)" })).ToHaveCountAsync(1);
+        await Expect(page.Locator("h2").Filter(new() { HasText = "(default)" })).ToHaveCountAsync(0);
         await Expect(page.Locator("code.embed-code").Filter(new() { HasText = "data-project=\"west\"" })).ToHaveCountAsync(1);
         await page.ScreenshotAsync(new() { Path = Shot("projects-console-admin-1280"), FullPage = true });
         await AxeCleanAsync(page, "console, projects");

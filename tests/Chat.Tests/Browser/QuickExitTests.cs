@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -203,11 +204,19 @@ public sealed class ExpertEndsChatTests(BrowserFixture f) : IClassFixture<Browse
         await Visit.VisitorSaysAsync(chat, expert, "Dank je, ik ga nu.");
         const string lastWords = "Als het thuis weer misgaat: bel 112, of Veilig Thuis op 0800-2000. Pas goed op jezelf.";
         await Visit.ExpertSaysAsync(expert, chat, lastWords);
+        // The widget's minimise button (on the host page) sits within the chat's header at every size, also at 200%
+        // where the header is lower; and the chat's header and main are told apart from the host page's (axe).
+        var min = (await page.Locator("button.min").BoundingBoxAsync())!;
+        var top = (await chat.Locator(".top").BoundingBoxAsync())!;
+        Assert.True(min.Y + min.Height <= top.Y + top.Height, $"the minimise button ends at {min.Y + min.Height}, the header at {top.Y + top.Height}");
+        var axe = await page.RunAxe();
+        Assert.DoesNotContain("landmark-unique", axe.Violations.Select(v => v.Id));
 
         await expert.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" }).ClickAsync();
         await expert.GetByRole(AriaRole.Button, new() { Name = "Ja, beëindigen" }).ClickAsync(); // the product's own dialog
         await Expect(chat.GetByRole(AriaRole.Heading, new() { Name = "Het gesprek is beëindigd" })).ToBeVisibleAsync();
-        await Expect(chat.GetByText("De ervaringsdeskundige heeft het gesprek beëindigd.")).ToBeVisibleAsync();
+        // By the name the visitor knew the expert by.
+        await Expect(chat.GetByText("Sanne heeft het gesprek beëindigd.")).ToBeVisibleAsync();
         await Expect(chat.Locator("li.msg.expert")).ToHaveTextAsync(new Regex("bel 112"));
         // Right after the end, without scrolling: the expert's last words whole, and under them the ended notice's
         // heading, which has the focus (Enter typed on must not start a new chat). The feedback question follows below.

@@ -43,6 +43,18 @@ public sealed class RepliesUiTests(BrowserFixture f) : IClassFixture<BrowserFixt
         await Expect(console.GetByRole(AriaRole.Button, new() { Name = "Gesprek beëindigen" })).ToBeVisibleAsync();
         await Expect(box).ToHaveValueAsync("/neem");
 
+        // The list scrolls, so it is reachable by keyboard itself (axe scrollable-region-focusable): Shift+Tab from the
+        // box goes into it, where the arrows and Esc work the same and Esc goes back to the box.
+        await box.PressAsync("Backspace");
+        await Expect(list).ToBeVisibleAsync();
+        await box.PressAsync("Shift+Tab");
+        await Expect(list).ToBeFocusedAsync();
+        await Expect(list).ToHaveAttributeAsync("aria-activedescendant", new System.Text.RegularExpressions.Regex("^reply-"));
+        await list.PressAsync("Escape");
+        await Expect(list).ToBeHiddenAsync();
+        await Expect(box).ToBeFocusedAsync();
+        await box.FillAsync("/neem");
+
         // Typing again opens it; arrows move (and wrap); Enter puts the text in the box, nothing is sent.
         await box.PressAsync("Backspace");
         await Expect(list).ToBeVisibleAsync();

@@ -97,6 +97,8 @@ public sealed class UrgentWordUiTests(BrowserFixture f) : IClassFixture<BrowserF
         await BrowserFixture.SignInAsync(expert, "coordinator", "Demo-Coordinator-1");
         await expert.GetByRole(AriaRole.Radio, new() { Name = "Pauze" }).ClickAsync();
         await Expect(expert.GetByRole(AriaRole.Radio, new() { Name = "Pauze" })).ToHaveAttributeAsync("aria-checked", "true");
+        // The middle says so (not "Zet jezelf op beschikbaar om chats te krijgen", the offline text: the UI walk).
+        await Expect(expert.Locator("#main .empty")).ToHaveTextAsync("Je staat op pauze: er komen geen nieuwe chats naar je toe. Zet jezelf op beschikbaar als je weer chats wilt krijgen.");
 
         var visitorCtx = await f.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, Locale = "nl-NL", IsMobile = true, HasTouch = true });
         var visitor = await visitorCtx.NewPageAsync();

@@ -32,6 +32,11 @@ public sealed class MailboxConsoleTests(BrowserFixture f) : IClassFixture<Browse
         await Expect(letters).ToHaveCountAsync(2);
         await Expect(letters.First).ToContainTextAsync("Mogelijk in gevaar");
         await Expect(letters.First).ToContainTextAsync("Hij is vanavond weer boos.");
+        // The answers with their label, and the writer called as in a chat: "Contactzoeker", not "Bezoeker".
+        await Expect(letters.First).ToContainTextAsync("Over zichzelf: voelt zich thuis niet veilig");
+        await Expect(letters.Nth(1)).ToContainTextAsync("Over zichzelf: niet gezegd");
+        await Expect(letters.First.Locator("li.from-visitor")).ToContainTextAsync("Contactzoeker ·");
+        await Expect(page.GetByText("Bezoeker", new() { Exact = false })).ToHaveCountAsync(0);
         await letters.First.GetByRole(AriaRole.Button, new() { Name = "Neem deze brief" }).ClickAsync();
         var box = page.GetByLabel("Je antwoord");
         await Expect(box).ToBeFocusedAsync();

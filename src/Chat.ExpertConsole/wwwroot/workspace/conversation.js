@@ -15,7 +15,7 @@ export function renderMain(focus = true) {
   const c = state.chats.get(state.selected);
   if (!c) {
     els.main.replaceChildren(h('div', { class: 'empty' },
-      h('p', {}, state.availability === 'available' ? t.noChatSelected : t.offlineHint)));
+      h('p', {}, state.availability === 'available' ? t.noChatSelected : state.availability === 'paused' ? t.pausedHint : t.offlineHint)));
     return;
   }
   const v = c.visitor;

@@ -160,9 +160,13 @@ export function renderExpertAway() {
   el.hidden = !away;
 }
 
+// The expert by the name the visitor knew them by ("Sanne heeft het gesprek beëindigd"), if the chat had one: kept from
+// the end on, so that the text stays the same in the other language after "Gesprek sluiten" forgot the name.
+let endedExpertName = null;
 export function endedText() {
   const by = state.endedBy;
-  return by === 'expert' ? t().endedByExpert : by === 'visitor' ? t().endedByVisitor : t().endedBySystem;
+  if (by === 'expert') return endedExpertName ? t().endedByNamedExpert(endedExpertName) : t().endedByExpert;
+  return by === 'visitor' ? t().endedByVisitor : t().endedBySystem;
 }
 
 // The chat ended. This tab's storage is cleared at once, but the conversation stays on screen (read-only) above the
@@ -170,6 +174,7 @@ export function endedText() {
 export function showEnded(endedBy) {
   state.status = 'ended';
   state.endedBy = endedBy;
+  endedExpertName = state.expertName;
   state.expertAway = false;
   clearSession();
   // After a chat with an expert the connection stays open for the one optional feedback answer (the server knows the
