@@ -237,8 +237,8 @@ public sealed class ExpertEndsChatTests(BrowserFixture f) : IClassFixture<Browse
         await Expect(chat.Locator("li.msg")).ToHaveCountAsync(0);
         await Expect(chat.GetByLabel("Ik voel me thuis niet veilig")).Not.ToBeCheckedAsync();
         await Expect(chat.Locator("input[name=follow][value=no]")).Not.ToBeCheckedAsync();
-        await Expect(chat.Locator("input[name=about][value=unspecified]")).ToBeCheckedAsync();
-        await Expect(chat.Locator("input[name=follow][value=unknown]")).ToBeCheckedAsync();
+        // A new conversation's questions start unanswered: "Zeg ik liever niet" is there to choose, never pre-selected.
+        await Expect(chat.Locator("input[name=about]:checked, input[name=follow]:checked, input[name=danger]:checked")).ToHaveCountAsync(0);
 
         await ctx.CloseAsync();
         await expertCtx.CloseAsync();
