@@ -23,7 +23,7 @@ export function renderMain(focus = true) {
     h('div', {}, h('dt', {}, t.about), h('dd', {}, label(t.aboutLabels, v.about))),
     h('div', {}, h('dt', {}, t.preferred), h('dd', {}, label(t.preferredLabels, v.preferredExperience))),
     h('div', {}, h('dt', {}, t.preferredGender), h('dd', {}, label(t.genderLabels, v.preferredGender ?? 'any'))),
-    h('div', {}, h('dt', {}, t.followUp), h('dd', {}, v.followUp === true ? t.yes : v.followUp === false ? t.no : t.unknown)),
+    h('div', {}, h('dt', {}, t.followUp), h('dd', {}, v.followUp === true ? t.yes : v.followUp === false ? t.no : t.aboutLabels.unspecified)), // not said, as "Over zichzelf"
     h('div', {}, h('dt', {}, t.referral), h('dd', {}, v.referral || t.unknown)),
     h('div', {}, h('dt', {}, t.waited), h('dd', {}, duration(v.waitedSeconds))));
   // Focusable (tabindex 0): the conversation scrolls in its own box, and a keyboard user scrolls it with the arrow keys.
