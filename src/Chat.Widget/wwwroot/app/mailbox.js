@@ -101,7 +101,8 @@ function render(focus) {
   const kept = s.querySelector('textarea')?.value ?? '';
   const keptCode = s.querySelector('input[name=mb-code]')?.value ?? '';
   const checked = (name, fallback) => s.querySelector(`input[name=${name}]:checked`)?.value ?? fallback;
-  const answers = { danger: checked('mb-danger', null), about: checked('mb-about', null), pref: checked('mb-pref', 'any'), gender: checked('mb-gender', 'any') };
+  const answers = { danger: checked('mb-danger', null), about: checked('mb-about', null), pref: checked('mb-pref', 'any'), gender: checked('mb-gender', 'any'),
+    more: s.querySelector('#mb-more')?.open ?? false };
   let body;
   if (view === 'write') body = writeView(kept, answers);
   else if (view === 'code') body = codeView();
@@ -132,9 +133,12 @@ function writeView(text, a) {
     box,
     letterError ? el('p', { class: 'mailbox-error', id: 'mb-letter-error', text: letterError }) : null,
     fieldset(t().dangerLegend, 'mb-danger', t().danger, a.danger, true),
-    fieldset(t().aboutLegend, 'mb-about', t().about, a.about),
-    fieldset(t().prefLegend, 'mb-pref', t().pref, a.pref),
-    fieldset(t().genderLegend, 'mb-gender', t().gender, a.gender, true),
+    // The other questions folded, as on the chat's start screen: a short page on a phone, every question optional.
+    el('details', { class: 'more-questions', id: 'mb-more', open: a.more },
+      el('summary', {}, el('span', { text: t().moreQuestions }), ' ', el('span', { class: 'muted small', text: t().moreQuestionsHint })),
+      fieldset(t().aboutLegend, 'mb-about', t().about, a.about),
+      fieldset(t().prefLegend, 'mb-pref', t().pref, a.pref),
+      fieldset(t().genderLegend, 'mb-gender', t().gender, a.gender, true)),
     el('p', { class: 'muted small', text: m().slow }),
     el('div', { class: 'mailbox-actions' },
       el('button', { type: 'submit', class: 'primary', id: 'mb-send', text: m().send }),
