@@ -38,7 +38,7 @@ public sealed class MailboxWidgetTests(BrowserFixture f) : IClassFixture<Browser
         await letter.FillAsync("Ik kan alleen 's nachts schrijven. Thuis is het onrustig.");
         // The questions about themselves are folded as on the chat's start screen, nothing chosen.
         await Expect(page.GetByRole(AriaRole.Radio, new() { Name = "Ik voel me thuis niet veilig" })).ToBeHiddenAsync();
-        await page.GetByText("Wil je iets over jezelf vertellen").ClickAsync();
+        await page.Locator("#mb-more summary").ClickAsync();
         await Expect(page.Locator("#screen-mailbox input[name=mb-about]:checked")).ToHaveCountAsync(0);
         await page.GetByRole(AriaRole.Radio, new() { Name = "Ik voel me thuis niet veilig" }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Verstuur je bericht" }).ClickAsync();
@@ -100,6 +100,7 @@ public sealed class MailboxFollowUpWidgetTests(BrowserFixture f) : IClassFixture
         await page.GotoAsync(f.BaseUrl + "/widget/");
         await page.GetByRole(AriaRole.Button, new() { Name = "Start de chat" }).ClickAsync();
         var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+        await Expect(page.GetByText("Je praat met", new() { Exact = false })).ToBeVisibleAsync(); // the widget knows its expert
         await expert.Hub.InvokeAsync("EndChat", conversationId);
         await Expect(page.GetByText("Wil je later verder praten met Sanne?", new() { Exact = false })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Vraag een code" }).ClickAsync();
@@ -146,6 +147,7 @@ public sealed class MailboxFollowUpWidgetTests(BrowserFixture f) : IClassFixture
         await page.GotoAsync(f.BaseUrl + "/widget/");
         await page.GetByRole(AriaRole.Button, new() { Name = "Start de chat" }).ClickAsync();
         var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
+        await Expect(page.GetByText("Je praat met", new() { Exact = false })).ToBeVisibleAsync(); // the widget knows its expert
         await expert.Hub.InvokeAsync("EndChat", conversationId);
         await expert.Hub.InvokeAsync("EndCoolDown"); // free for the other case
         await Expect(page.Locator("#mb-followup")).ToBeVisibleAsync();
