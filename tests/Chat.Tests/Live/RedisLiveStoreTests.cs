@@ -190,13 +190,20 @@ public sealed class RedisStorageTests(RedisServer redis) : IDisposable
             StringComparison.OrdinalIgnoreCase);
     }
 
-    [Fact]
-    public async Task TheVisitorsCountPerMinuteIsKeptInTheSessionHashWithNoKeyOfItsOwn()
+    /// <summary>A store with chat "a" (conversation "c-a") assigned to expert "e1" at T0.</summary>
+    private async Task<RedisLiveStore> ActiveChatAsync()
     {
         var store = RedisLiveStoreTests.Create(_connection, _prefix);
         await store.UpsertPresenceAsync(Expert("e1"));
         await store.AddQueuedAsync(Session("a"));
         await store.TryAssignAsync("a", "e1", T0);
+        return store;
+    }
+
+    [Fact]
+    public async Task TheVisitorsCountPerMinuteIsKeptInTheSessionHashWithNoKeyOfItsOwn()
+    {
+        var store = await ActiveChatAsync();
         var limits = new MessageLimits(MaxMessages: 100, VisitorPerMinute: 2);
         var minute = T0.ToUnixTimeSeconds() / 60;
         await store.AppendAsync("c-a", "visitor", "v1", "x", T0, limits: limits);
@@ -216,10 +223,7 @@ public sealed class RedisStorageTests(RedisServer redis) : IDisposable
     [Fact]
     public async Task AMessageIsStoredAsTheJsonObjectAnOlderNodeReadsAndAnOlderNodesEntriesAreReadAndCounted()
     {
-        var store = RedisLiveStoreTests.Create(_connection, _prefix);
-        await store.UpsertPresenceAsync(Expert("e1"));
-        await store.AddQueuedAsync(Session("a"));
-        await store.TryAssignAsync("a", "e1", T0);
+        var store = await ActiveChatAsync();
         // As a node before 2026-12-05 wrote its entry (cjson: any member order, "/" escaped, no card member).
         await _connection.Db.ListRightPushAsync(Keys.Log["c-a"],
             """{"text":"eerder \/ oud","from":"visitor","sentAt":"2026-11-30T19:00:00.0000000Z","seq":1,"clientMessageId":"old"}""");

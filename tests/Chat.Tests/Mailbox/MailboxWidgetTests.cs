@@ -87,21 +87,31 @@ public sealed class MailboxWidgetTests(BrowserFixture f) : IClassFixture<Browser
 /// <summary>"Vraag een code" at the end of a chat with an expert: the code shown once, the expert told.</summary>
 public sealed class MailboxFollowUpWidgetTests(BrowserFixture f) : IClassFixture<BrowserFixture>
 {
-    [Fact]
-    public async Task AtTheEndOfAChatTheVisitorAsksForACodeToContinueLaterWithTheSameExpert()
+    /// <summary>An available expert and a visitor's page whose chat with them the expert has just ended.</summary>
+    private async Task<(Infrastructure.Expert Expert, IBrowserContext Context, IPage Page, string ConversationId)> EndedChatAsync(
+        string user, string password, BrowserNewContextOptions size)
     {
-        var hub = Chat.Tests.Attacks.AttackFixture.Hub(f.BaseUrl, "/hubs/expert", address: null, cookie: await f.App.CookieAsync("expert1", "Demo-Expert-1"));
-        await using var expert = new Infrastructure.Expert(hub);
+        var hub = Chat.Tests.Attacks.AttackFixture.Hub(f.BaseUrl, "/hubs/expert", address: null, cookie: await f.App.CookieAsync(user, password));
+        var expert = new Infrastructure.Expert(hub);
         await hub.StartAsync();
         await hub.InvokeAsync<Chat.Server.Conversations.AvailabilityResult>("SetAvailability", "available");
-        var issued = new Infrastructure.Inbox(expert.Hub, "FollowUpCodeIssued");
-        var ctx = await f.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, Locale = "nl-NL", IsMobile = true, HasTouch = true });
+        var ctx = await f.Browser.NewContextAsync(size);
         var page = await ctx.NewPageAsync();
         await page.GotoAsync(f.BaseUrl + "/widget/");
         await page.GetByRole(AriaRole.Button, new() { Name = "Start de chat" }).ClickAsync();
         var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
         await Expect(page.GetByText("Je praat met", new() { Exact = false })).ToBeVisibleAsync(); // the widget knows its expert
         await expert.Hub.InvokeAsync("EndChat", conversationId);
+        return (expert, ctx, page, conversationId);
+    }
+
+    [Fact]
+    public async Task AtTheEndOfAChatTheVisitorAsksForACodeToContinueLaterWithTheSameExpert()
+    {
+        var (expert, ctx, page, conversationId) = await EndedChatAsync("expert1", "Demo-Expert-1",
+            new() { ViewportSize = new() { Width = 390, Height = 844 }, Locale = "nl-NL", IsMobile = true, HasTouch = true });
+        await using var _ = expert;
+        var issued = new Infrastructure.Inbox(expert.Hub, "FollowUpCodeIssued");
         await Expect(page.GetByText("Wil je later verder praten met Sanne?", new() { Exact = false })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Vraag een code" }).ClickAsync();
         var shown = page.Locator("#mb-followup-code");
@@ -138,17 +148,8 @@ public sealed class MailboxFollowUpWidgetTests(BrowserFixture f) : IClassFixture
     {
         // The question and the offer share the ended chat's connection: done with the question, the offer still works
         // (it failed with "lukt nu niet meer" when the question closed the connection).
-        var hub = Chat.Tests.Attacks.AttackFixture.Hub(f.BaseUrl, "/hubs/expert", address: null, cookie: await f.App.CookieAsync("expert2", "Demo-Expert-2"));
-        await using var expert = new Infrastructure.Expert(hub);
-        await hub.StartAsync();
-        await hub.InvokeAsync<Chat.Server.Conversations.AvailabilityResult>("SetAvailability", "available");
-        var ctx = await f.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 }, Locale = "nl-NL" });
-        var page = await ctx.NewPageAsync();
-        await page.GotoAsync(f.BaseUrl + "/widget/");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Start de chat" }).ClickAsync();
-        var conversationId = (await expert.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
-        await Expect(page.GetByText("Je praat met", new() { Exact = false })).ToBeVisibleAsync(); // the widget knows its expert
-        await expert.Hub.InvokeAsync("EndChat", conversationId);
+        var (expert, ctx, page, _) = await EndedChatAsync("expert2", "Demo-Expert-2", new() { ViewportSize = new() { Width = 1280, Height = 800 }, Locale = "nl-NL" });
+        await using var __ = expert;
         await expert.Hub.InvokeAsync("EndCoolDown"); // free for the other case
         await Expect(page.Locator("#mb-followup")).ToBeVisibleAsync();
         if (feedback == "answered")
