@@ -165,7 +165,13 @@ public sealed class MailboxFollowUpWidgetTests(BrowserFixture f) : IClassFixture
         }
         await Expect(page.Locator("#feedback")).ToBeHiddenAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Vraag een code" }).ClickAsync();
-        await Expect(page.Locator("#mb-followup-code")).ToHaveTextAsync(new Regex("^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$"));
+        var shown = page.Locator("#mb-followup-code");
+        await Expect(shown).ToHaveTextAsync(new Regex("^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$"));
+        var code = (await shown.TextContentAsync())!;
+        // A new conversation leaves nothing of the code in the page, hidden or not.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Nieuw gesprek" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Start de chat" })).ToBeVisibleAsync();
+        Assert.DoesNotContain(code, await page.ContentAsync());
         await ctx.CloseAsync();
     }
 }

@@ -31,11 +31,14 @@ export async function fillForm(prefill) {
     for (const [id, c] of state.chats) if (c.ended && id === prefill.conversationId) state.chats.delete(id);
     if (!state.chats.has(state.selected)) state.selected = [...state.chats.keys()][0] ?? null;
     renderChatList(); renderMain();
-    // The button that opened the form went with it: the keyboard goes on from what comes next, not from the page's top.
-    const next = els.formsList.querySelector('button')
-      || (!els.coolDown.hidden && els.coolDown.querySelector('button'))
-      || els.availability.querySelector('[aria-checked=true]');
-    next?.focus();
+    // The button that opened the form went with it: unless the next chat's message box took the focus (renderMain), the
+    // keyboard goes on from what comes next, not from the page's top.
+    if (!document.activeElement || document.activeElement === document.body) {
+      const next = els.formsList.querySelector('button')
+        || (!els.coolDown.hidden && els.coolDown.querySelector('button'))
+        || els.availability.querySelector('[aria-checked=true]');
+      next?.focus();
+    }
   }
 }
 

@@ -6,7 +6,7 @@
 // connection.js (the hub, Resume), messages.js (the conversation), screens.js (which screen shows, the end of a chat),
 // feedback.js (the question after a chat), mailbox.js (the brievenbus), quick-exit.js. This one applies the texts and wires the page up.
 import { connectWithRetry, leave, resume } from './connection.js';
-import { closeFeedback, offerFeedback, renderFeedbackChoices, sendFeedback, skipFeedback } from './feedback.js';
+import { leaveEndedChat, offerFeedback, renderFeedbackChoices, sendFeedback, skipFeedback } from './feedback.js';
 import { renderMailbox } from './mailbox.js';
 import { projectParam, withProject } from './overflow.js';
 import { onInput, renderPending, sendFromComposer } from './messages.js';
@@ -82,7 +82,7 @@ async function init() {
   // The button that was pressed disappears with its screen: move focus to the heading of the one that follows.
   // A new conversation starts empty: no earlier messages, no earlier answers selected.
   const startOver = async () => {
-    closeFeedback();
+    leaveEndedChat();
     offerFeedback(false);
     clearTranscript();
     state.endedBy = null;

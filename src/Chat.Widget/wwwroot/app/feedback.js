@@ -1,5 +1,6 @@
 // The one optional question after a chat (a mark 1-10 and "heeft dit gesprek je geholpen?"); the answer goes to the
 // day's counts only.
+import { offerFollowUp } from './mailbox.js';
 import { radio } from './screens.js';
 import { $, state, t } from './state.js';
 import { hubError } from '/_content/Chat.Widget/shared/hub-client.js';
@@ -27,6 +28,12 @@ export function closeFeedback() {
   state.followUpOpen = false;
   if (c) { c.onclose(() => {}); c.stop().catch(() => {}); }
   $('feedback').hidden = true;
+}
+
+// A new conversation: the question and the offer go, and a code given at the end with them (not left in the page).
+export function leaveEndedChat() {
+  closeFeedback();
+  offerFollowUp(false);
 }
 
 // The question answered or skipped: it goes; the connection stays while the offer of a code still waits for it.

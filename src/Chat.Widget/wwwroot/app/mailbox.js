@@ -330,7 +330,8 @@ export function offerFollowUp(offer) {
   box.replaceChildren(
     el('p', { text: m().followUpOffer(name) }),
     el('button', { type: 'button', class: 'secondary', id: 'mb-followup', text: m().followUpAsk, on: { click: async (ev) => {
-      ev.currentTarget.disabled = true;
+      const button = ev.currentTarget;
+      button.disabled = true;
       try {
         const r = await state.feedbackConnection.invoke('RequestFollowUpCode');
         const copyNote = el('p', { class: 'muted small', role: 'status', 'aria-live': 'polite' });
@@ -346,7 +347,10 @@ export function offerFollowUp(offer) {
         box.querySelector('h3').focus();
         followUpDone();
       } catch {
+        // "Lukt nu niet meer": the button goes, and the connection with it unless the question still waits for it.
         note.textContent = m().followUpFailed;
+        button.remove();
+        followUpDone();
       }
     } } }),
     note);

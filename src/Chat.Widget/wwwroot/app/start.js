@@ -1,7 +1,7 @@
 // The start screen (the optional questions, StartChat) and the closed screen (next opening, the week's hours).
 import { nextOpeningText, weekHours } from './opening.js';
 import { connectWithRetry, stopConnection } from './connection.js';
-import { closeFeedback, offerFeedback } from './feedback.js';
+import { leaveEndedChat, offerFeedback } from './feedback.js';
 import { visitorError } from './messages.js';
 import { clearTranscript, radio, renderHead, show, showRefused } from './screens.js';
 import { hideOverflowOffer, showOverflowOffer, withProject } from './overflow.js';
@@ -65,7 +65,7 @@ async function begin(request) {
   state.endedBy = null;
   state.expertAway = false;
   $('start-error').hidden = true;
-  closeFeedback();
+  leaveEndedChat();
   offerFeedback(false);
   state.hadExpert = false;
   state.inDanger = request.inDanger === true;
