@@ -31,6 +31,9 @@ public interface IAbuseStore
 
     /// <summary>Counts one more with <paramref name="marker"/> in a window that starts at its first count; returns the count.</summary>
     Task<long> CountInWindowAsync(string marker, TimeSpan window, DateTimeOffset now);
+
+    /// <summary>The count of <paramref name="marker"/> in its window now (0 when none or expired), counting nothing.</summary>
+    Task<long> PeekInWindowAsync(string marker, DateTimeOffset now);
 }
 
 /// <summary>A count in a window (a marker of <see cref="IAbuseStore.CountInWindowAsync"/>).</summary>
@@ -125,6 +128,11 @@ public sealed class InMemoryAbuseStore : IAbuseStore
             _markers[marker] = (count + 1, until);
             return Task.FromResult(count + 1);
         }
+    }
+
+    public Task<long> PeekInWindowAsync(string marker, DateTimeOffset now)
+    {
+        lock (_gate) return Task.FromResult(_markers.TryGetValue(marker, out var m) && m.Until > now ? m.Count : 0L);
     }
 }
 
@@ -238,4 +246,8 @@ public sealed class RedisAbuseStore(RedisConnection redis, NodeIdentity node, IO
     public async Task<long> CountInWindowAsync(string marker, TimeSpan window, DateTimeOffset now) =>
         (long)await redis.EvalAsync("local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n",
             [_keys.WindowCount[marker]], [(long)window.TotalMilliseconds]);
+
+    // The key expires with its window.
+    public async Task<long> PeekInWindowAsync(string marker, DateTimeOffset now) =>
+        (long?)await redis.Db.StringGetAsync(_keys.WindowCount[marker]) ?? 0;
 }

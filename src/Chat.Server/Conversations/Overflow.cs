@@ -39,6 +39,19 @@ public sealed class Overflow(ProjectDirectory projects, QueueView queue, ILiveSt
         return offers;
     }
 
+    /// <summary>
+    /// Whether the waiting visitor was offered <paramref name="partner"/> (by the sweep, within <see cref="AskAgainAfter"/>):
+    /// a yes without an offer would let anyone move to a partner's queue, shorter or not, as they like.
+    /// </summary>
+    public async Task<bool> WasOfferedAsync(string sessionId, string partner) =>
+        await abuse.PeekInWindowAsync(OfferMarker(sessionId, partner), time.GetUtcNow()) > 0;
+
+    /// <summary>Whether a visitor of <paramref name="project"/> would be offered <paramref name="partner"/> now (someone free there).</summary>
+    public async Task<bool> OffersNowAsync(string project, string partner) =>
+        (await OffersAsync(project)).Any(o => o.Project == partner);
+
+    private static string OfferMarker(string sessionId, string partner) => $"overflow-offer:{sessionId}:{partner}";
+
     /// <summary>A visitor who did not say yes is asked about the same partner again after this (they may have changed their mind).</summary>
     public static readonly TimeSpan AskAgainAfter = TimeSpan.FromMinutes(15);
 
@@ -66,7 +79,7 @@ public sealed class Overflow(ProjectDirectory projects, QueueView queue, ILiveSt
             // The first partner with room now (a full one gives way to the next), each at most once in AskAgainAfter, on every
             // node together (the marker holds a random session id, no address, and expires with the window).
             if ((await OffersAsync(s.Project, s)).FirstOrDefault() is not { } offer) continue;
-            if (await abuse.CountInWindowAsync($"overflow-offer:{s.SessionId}:{offer.Project}", AskAgainAfter, now) != 1) continue;
+            if (await abuse.CountInWindowAsync(OfferMarker(s.SessionId, offer.Project), AskAgainAfter, now) != 1) continue;
             await notify.Visitor(s.SessionId).OverflowOffered(offer);
         }
     }

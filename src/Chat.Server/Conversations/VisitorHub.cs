@@ -70,7 +70,9 @@ public sealed class VisitorHub(ChatLifecycle lifecycle, ChatMessaging messaging,
     {
         if (await BoundSessionAsync() is { State: not ChatState.Ended } session)
         {
-            if (session.State != ChatState.Queued || await overflow.AcceptableAsync(session.Project, project) is not { } partner)
+            // Only what was offered to this visitor (nothing offered, nothing to say yes to: their place stays as it was).
+            if (session.State != ChatState.Queued || await overflow.AcceptableAsync(session.Project, project) is not { } partner
+                || !await overflow.WasOfferedAsync(session.SessionId, partner.Slug))
                 throw new HubException(HubTextResources.OverflowNotPossible);
             // The partner's blocks apply from the yes (the visitor keeps their place here).
             var services = Context.GetHttpContext()!.RequestServices;
@@ -84,8 +86,10 @@ public sealed class VisitorHub(ChatLifecycle lifecycle, ChatMessaging messaging,
             var (position, estimate) = await Context.GetHttpContext()!.RequestServices.GetRequiredService<QueueView>().PositionAsync(now);
             return new StartChatResult(session.SessionId, null, SessionViews.StatusOf(now), now.State == ChatState.Queued ? position : null, estimate);
         }
+        // After a closed answer: the partner as the offer has it now (someone free there), as the closed answer and the
+        // status's offer name it; none free, nothing to say yes to.
         if (Context.Items.TryGetValue(ClosedStartKey, out var c) && c is (VisitorProfile profile, string own)
-            && await overflow.AcceptableAsync(own, project) is { } open)
+            && await overflow.AcceptableAsync(own, project) is { } open && await overflow.OffersNowAsync(own, open.Slug))
         {
             Context.Items.Remove(ClosedStartKey);
             var result = await lifecycle.StartAsync(profile, Context.GetHttpContext().ClientAddress(), BindAsync, false, own, open.Slug);

@@ -58,6 +58,18 @@ public abstract class AbuseStoreContract
         Assert.Equal(2, await Store.CountInWindowAsync("m", TimeSpan.FromHours(1), T0));
         Assert.Equal(1, await Store.CountInWindowAsync("other", TimeSpan.FromHours(1), T0));
     }
+
+    [Fact]
+    public async Task APeekReadsTheCountAndCountsNothing()
+    {
+        Assert.Equal(0, await Store.PeekInWindowAsync("peeked", T0));
+        await Store.CountInWindowAsync("peeked", TimeSpan.FromHours(1), T0);
+        await Store.CountInWindowAsync("peeked", TimeSpan.FromHours(1), T0);
+        Assert.Equal(2, await Store.PeekInWindowAsync("peeked", T0));
+        Assert.Equal(2, await Store.PeekInWindowAsync("peeked", T0));
+        Assert.Equal(3, await Store.CountInWindowAsync("peeked", TimeSpan.FromHours(1), T0));
+        Assert.Equal(0, await Store.PeekInWindowAsync("never", T0));
+    }
 }
 
 public sealed class InMemoryAbuseStoreTests : AbuseStoreContract

@@ -340,6 +340,10 @@ public abstract class ProjectsTests : IAsyncLifetime
         await using var noor = await WestExpertAsync();
         await using var visitor = await App.VisitorAsync();
         Assert.Equal("queued", (await visitor.StartAsync()).Status);
+        // Nothing offered, nothing to say yes to: a yes by hand is refused and the visitor stays where they were (it let
+        // anyone move to a partner's shorter queue).
+        await Assert.ThrowsAsync<HubException>(() => visitor.Hub.InvokeAsync<StartChatResult>("AcceptOverflow", "west"));
+        Assert.Equal(0, (await noor.Hub.InvokeAsync<QueueStatus>("GetQueueStatus")).Waiting);
 
         // Before "default"'s 60 seconds: no offer (a call after the sweep: any event sent before it has arrived).
         Clock.Advance(TimeSpan.FromSeconds(30));
@@ -357,6 +361,19 @@ public abstract class ProjectsTests : IAsyncLifetime
         Assert.NotEqual("refused", accepted.Status);
         var started = await visitor.Inbox.Next("ChatStarted");
         Assert.Equal("Noor", started.GetProperty("expert").GetProperty("displayName").GetString());
+    }
+
+    [Fact]
+    public async Task AClosedProjectsVisitorCannotSayYesToAPartnerWithNobodyFree()
+    {
+        await using var noor = await WestExpertAsync("paused"); // "west" open (Noor on shift), nobody free; "default" closed
+        await using var visitor = await App.VisitorAsync();
+        var start = await visitor.StartAsync();
+        Assert.Equal("closed", start.Status);
+        Assert.Null(start.Overflow);
+        await Assert.ThrowsAsync<HubException>(() => visitor.Hub.InvokeAsync<StartChatResult>("AcceptOverflow", "west"));
+        Assert.Equal(0, (await noor.Hub.InvokeAsync<QueueStatus>("GetQueueStatus")).Waiting);
+        Assert.Equal(0, (await App.Queue.SummaryAsync()).Waiting);
     }
 
     [Fact]
@@ -393,12 +410,15 @@ public abstract class ProjectsTests : IAsyncLifetime
     {
         await using var sanne = await App.ExpertAsync(1, "paused"); // "default" open, nobody free
         await using var noor = await WestExpertAsync();
+        // The same address waits in "default", is offered west while Noor is free, and says yes once Noor is busy.
+        await using var waiting = await App.VisitorAsync();
+        Assert.Equal("queued", (await waiting.StartAsync()).Status);
+        Clock.Advance(TimeSpan.FromSeconds(61));
+        await App.Sweeper.SweepAsync();
+        Assert.Equal("west", (await waiting.Inbox.Next("OverflowOffered")).GetProperty("project").GetString());
         await using var pranker = await App.VisitorAsync();
         Assert.Equal("active", (await pranker.StartAsync(new { project = "west" })).Status);
         var chat = (await noor.Inbox.Next("ChatAssigned")).GetProperty("conversationId").GetString()!;
-        // The same address waits in "default" and says yes to west while Noor is busy.
-        await using var waiting = await App.VisitorAsync();
-        Assert.Equal("queued", (await waiting.StartAsync()).Status);
         Assert.NotEqual("refused", (await waiting.Hub.InvokeAsync<StartChatResult>("AcceptOverflow", "west")).Status);
 
         await noor.Hub.InvokeAsync<JsonElement>("BlockVisitor", chat, "prank");
