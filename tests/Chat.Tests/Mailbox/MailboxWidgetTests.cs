@@ -29,7 +29,7 @@ public sealed class MailboxWidgetTests(BrowserFixture f) : IClassFixture<Browser
         await page.GetByRole(AriaRole.Button, new() { Name = "Verstuur je bericht" }).ClickAsync();
         await Expect(page.GetByText("Schrijf eerst iets.")).ToBeVisibleAsync(); // nothing sent
         var letter = page.Locator("#screen-mailbox").GetByLabel("Je bericht");
-        // Said under the box, which keeps the focus and names it: not at the foot of the questions, off screen.
+        // Said right above the box, which keeps the focus and names it: not at the foot of the questions, off screen.
         await Expect(letter).ToBeFocusedAsync();
         await Expect(letter).ToHaveAttributeAsync("aria-invalid", "true");
         await Expect(letter).ToHaveAccessibleDescriptionAsync("Schrijf eerst iets.");

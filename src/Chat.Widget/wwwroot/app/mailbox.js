@@ -130,8 +130,9 @@ function writeView(text, a) {
   if (letterError) { box.setAttribute('aria-invalid', 'true'); box.setAttribute('aria-describedby', 'mb-letter-error'); }
   const form = el('form', { id: 'mailbox-form', novalidate: true, on: { submit: sendLetter } },
     el('label', { for: 'mb-letter', text: m().letterLabel }),
-    box,
+    // Between the label and the box: in view with the box even when the box fills the window (a phone, 200%).
     letterError ? el('p', { class: 'mailbox-error', id: 'mb-letter-error', text: letterError }) : null,
+    box,
     fieldset(t().dangerLegend, 'mb-danger', t().danger, a.danger, true),
     // The other questions folded, as on the chat's start screen: a short page on a phone, every question optional.
     el('details', { class: 'more-questions', id: 'mb-more', open: a.more },
@@ -151,7 +152,7 @@ async function sendLetter(ev) {
   ev.preventDefault();
   const s = $('screen-mailbox');
   const text = s.querySelector('textarea').value;
-  // Said under the box, and the box keeps the focus: the error is where the eye and a screen reader are.
+  // Said right above the box, which keeps the focus: the error is where the eye and a screen reader are.
   letterError = !text.trim() ? m().empty : text.length > 4000 ? m().tooLong : '';
   if (letterError) { notice = ''; render(false); s.querySelector('textarea').focus(); letterError = ''; return; }
   const pick = (name) => s.querySelector(`input[name=${name}]:checked`)?.value;
